@@ -1,0 +1,1 @@
+//! The spanned surface tree.

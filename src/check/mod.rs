@@ -1,0 +1,1 @@
+//! The checker: surface tree to IR.

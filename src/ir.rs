@@ -1,0 +1,699 @@
+//! The checked, resolved policy: what the evaluator and the calendar engine
+//! consume. Deterministic (vectors in declaration order, `BTreeMap`s), names
+//! resolved to ids, spans kept for provenance. Serializes to the documented
+//! JSON form printed by `slate compile` (see `docs/ir.md`).
+
+use crate::source::Span;
+use crate::values::{Duration, Money, Percent};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Version of the JSON form of the IR; bumped on any incompatible change.
+pub const IR_FORMAT_VERSION: u32 = 1;
+
+macro_rules! id_type {
+    ($(#[$m:meta])* $name:ident) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub u32);
+
+        impl $name {
+            /// The index into the policy's vector.
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+    };
+}
+
+id_type!(
+    /// Index into [`Policy::calendars`].
+    CalendarId
+);
+id_type!(
+    /// Index into [`Policy::severities`] (0 is the most severe).
+    SeverityId
+);
+id_type!(
+    /// Index into [`Policy::tiers`] (0 is the lowest tier).
+    TierId
+);
+id_type!(
+    /// Index into [`Policy::types`].
+    TypeId
+);
+id_type!(
+    /// Index into [`Policy::metrics`].
+    MetricId
+);
+
+/// A whole checked policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Policy {
+    /// Always [`IR_FORMAT_VERSION`].
+    pub format_version: u32,
+    /// Name of the source file the policy came from.
+    pub source: String,
+    /// The `policy "..."` name.
+    pub name: String,
+    /// The provider, when declared.
+    pub provider: Option<String>,
+    /// The effective date, when declared.
+    pub effective: Option<NaiveDate>,
+    /// The calendar a target uses when neither its table nor its severity names one.
+    pub default_calendar: CalendarId,
+    /// Calendars, in declaration order (built-in `24x7` included when used).
+    pub calendars: Vec<Calendar>,
+    /// Severities, most severe first.
+    pub severities: Vec<Severity>,
+    /// Tiers, lowest first.
+    pub tiers: Vec<Tier>,
+    /// Issue types.
+    pub types: Vec<IssueType>,
+    /// Metrics (clocks), prelude metrics first.
+    pub metrics: Vec<Metric>,
+    /// Every target cell, sorted by (metric, type, severity, tier).
+    pub targets: Vec<Target>,
+    /// Warn and escalate milestones.
+    pub milestones: Vec<Milestone>,
+    /// Availability objectives.
+    pub availability: Vec<Availability>,
+    /// Quotas and allowances.
+    pub quotas: Vec<Quota>,
+    /// Span of the `policy` header.
+    pub span: Span,
+}
+
+/// A named calendar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Calendar {
+    /// Its name (`24x7` for the built-in always-open calendar).
+    pub name: String,
+    /// What it is.
+    pub def: CalendarDef,
+    /// Where it was declared (empty for built-ins).
+    pub span: Span,
+}
+
+/// The definition of a calendar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CalendarDef {
+    /// Weekly hours in one time zone, with closures and overrides.
+    Weekly(WeeklyCalendar),
+    /// A combination of other calendars.
+    Expr {
+        /// The expression.
+        expr: CalendarExpr,
+    },
+}
+
+/// A calendar expression over other calendars.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum CalendarExpr {
+    /// Always open.
+    Always,
+    /// Another named calendar.
+    Ref {
+        /// Which one.
+        calendar: CalendarId,
+    },
+    /// Open when either side is open (`a | b`).
+    Union {
+        /// Left operand.
+        left: Box<CalendarExpr>,
+        /// Right operand.
+        right: Box<CalendarExpr>,
+    },
+    /// Open when both sides are open (`a & b`).
+    Intersection {
+        /// Left operand.
+        left: Box<CalendarExpr>,
+        /// Right operand.
+        right: Box<CalendarExpr>,
+    },
+    /// Open when the left side is open and the right side is not (`a - b`).
+    Difference {
+        /// Left operand.
+        left: Box<CalendarExpr>,
+        /// Right operand.
+        right: Box<CalendarExpr>,
+    },
+}
+
+/// Weekly open hours in one IANA time zone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WeeklyCalendar {
+    /// IANA zone name, validated by the checker (`America/Chicago`).
+    pub zone: String,
+    /// Open ranges per weekday, index 0 = Monday .. 6 = Sunday, sorted by start.
+    pub weekly: [Vec<TimeRange>; 7],
+    /// Closed dates and partial closures.
+    pub closed: Vec<Closure>,
+    /// Dated overrides that replace a date's weekly ranges.
+    pub overrides: Vec<OpenOverride>,
+}
+
+/// A local time range starting on some day. `start` is seconds after local
+/// midnight of that day (0..86400); `end` is seconds after the same midnight
+/// and is greater than `start`, up to `start + 86400`: `22:00-02:00` is
+/// `79200..93600` and belongs to the day it starts on; `00:00-24:00` is
+/// `0..86400`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct TimeRange {
+    /// Seconds after local midnight.
+    pub start: u32,
+    /// Seconds after the same local midnight (may exceed 86400).
+    pub end: u32,
+}
+
+/// Which date(s) a closure applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DateRule {
+    /// One calendar date.
+    Date {
+        /// The date.
+        date: NaiveDate,
+    },
+    /// Every year on this month and day (`closed every 12-25`); a `02-29`
+    /// rule applies only in leap years.
+    Yearly {
+        /// Month 1..=12.
+        month: u32,
+        /// Day 1..=31.
+        day: u32,
+    },
+}
+
+/// A closure: the whole local date (00:00 to 24:00, cutting overnight ranges
+/// on both sides) or part of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Closure {
+    /// Which date(s).
+    pub date: DateRule,
+    /// The closed part of the date; `None` means the whole date.
+    pub range: Option<TimeRange>,
+    /// Why (`"Christmas Day"`).
+    pub label: Option<String>,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// `open DATE hh:mm-hh:mm`: replaces the weekly ranges that start on `date`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenOverride {
+    /// The date.
+    pub date: NaiveDate,
+    /// The ranges open on that date instead of the weekly ones.
+    pub ranges: Vec<TimeRange>,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// A severity level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Severity {
+    /// Identifier (`sev1`).
+    pub name: String,
+    /// Description from the contract.
+    pub description: Option<String>,
+    /// Other names the contract uses (`"Severity 1"`, `"Critical"`); tickets may use them.
+    pub aliases: Vec<String>,
+    /// The clock this severity's targets run on, overriding the policy default.
+    pub calendar: Option<CalendarId>,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// A support tier (plan).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tier {
+    /// Identifier (`gold`).
+    pub name: String,
+    /// Display name from the contract, when given.
+    pub title: Option<String>,
+    /// The tier it extends.
+    pub extends: Option<TierId>,
+    /// Entitlements, own and inherited, by name.
+    pub entitlements: BTreeMap<String, Entitlement>,
+    /// Where it was declared (its position in the `tiers` order when it has no block).
+    pub span: Span,
+}
+
+/// One entitlement of a tier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entitlement {
+    /// The value.
+    pub value: Value,
+    /// The tier it was declared on, when inherited through `extends`.
+    pub inherited_from: Option<TierId>,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// A typed entitlement value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "value", rename_all = "snake_case")]
+pub enum Value {
+    /// A present feature (`named_advisor`), or `no`.
+    Flag(bool),
+    /// A count (`contacts 3`).
+    Count(i64),
+    /// A duration (`enablement 8h`).
+    Duration(Duration),
+    /// A percentage.
+    Percent(Percent),
+    /// Money (`$2`).
+    Money(Money),
+    /// Text from the contract (`phone "24/7"`).
+    Text(String),
+}
+
+/// An issue type (support category).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssueType {
+    /// Identifier (`bug`).
+    pub name: String,
+    /// Description from the contract.
+    pub description: Option<String>,
+    /// Which tiers are covered, through which channels.
+    pub coverage: Vec<Coverage>,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// Coverage of an issue type for some tiers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Coverage {
+    /// The tiers this line covers.
+    pub tiers: Vec<TierId>,
+    /// Support channels (`"email"`, `"Support Portal"`).
+    pub channels: Vec<String>,
+    /// The contract's own words about the guarantee.
+    pub note: Option<String>,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// Ticket events a metric can start or stop on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// The ticket was opened.
+    Opened,
+    /// The support team replied to the customer.
+    Replied,
+    /// The customer wrote (again).
+    CustomerReplied,
+    /// The support team acknowledged the ticket.
+    Acknowledged,
+    /// The ticket was resolved.
+    Resolved,
+    /// The ticket was closed.
+    Closed,
+    /// A resolved or closed ticket was reopened.
+    Reopened,
+    /// The status changed.
+    Status,
+    /// The severity changed.
+    Severity,
+    /// The tier changed.
+    Tier,
+}
+
+impl EventKind {
+    /// Every event kind, in the order used for documentation.
+    pub const ALL: [EventKind; 10] = [
+        EventKind::Opened,
+        EventKind::Replied,
+        EventKind::CustomerReplied,
+        EventKind::Acknowledged,
+        EventKind::Resolved,
+        EventKind::Closed,
+        EventKind::Reopened,
+        EventKind::Status,
+        EventKind::Severity,
+        EventKind::Tier,
+    ];
+
+    /// The name used in policies and ticket files.
+    pub fn name(self) -> &'static str {
+        match self {
+            EventKind::Opened => "opened",
+            EventKind::Replied => "replied",
+            EventKind::CustomerReplied => "customer_replied",
+            EventKind::Acknowledged => "acknowledged",
+            EventKind::Resolved => "resolved",
+            EventKind::Closed => "closed",
+            EventKind::Reopened => "reopened",
+            EventKind::Status => "status",
+            EventKind::Severity => "severity",
+            EventKind::Tier => "tier",
+        }
+    }
+
+    /// The event kind with this name.
+    pub fn from_name(name: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+/// What a severity or tier change does to a running clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeRule {
+    /// Same start, the new target, elapsed time kept (default).
+    #[default]
+    Recompute,
+    /// A new clock from the change.
+    Restart,
+}
+
+/// What reopening a resolved ticket does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ReopenRule {
+    /// The clock continues; the closed time is excluded (default).
+    #[default]
+    Continue,
+    /// A new cycle starts at the reopen.
+    NewCycle,
+    /// Only the first close counts; reopening changes nothing.
+    FirstCloseOnly,
+}
+
+/// How periodic update windows follow each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodicMode {
+    /// The next window starts at the update.
+    Independent,
+    /// The next window starts at the previous deadline.
+    Sequential,
+}
+
+/// Periodic updates: each event in `on` ends the current window and opens the next.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Periodic {
+    /// The events that count as an update.
+    pub on: Vec<EventKind>,
+    /// How windows follow each other.
+    pub mode: PeriodicMode,
+}
+
+/// A clock defined by ticket events.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Metric {
+    /// Identifier (`first_response`).
+    pub name: String,
+    /// Events that start a cycle.
+    pub starts: Vec<EventKind>,
+    /// A start only counts once this metric has stopped at least once (`after first_response`).
+    pub after: Option<MetricId>,
+    /// Events that stop the running cycle.
+    pub stops: Vec<EventKind>,
+    /// Ticket statuses during which the clock is paused.
+    pub pauses: Vec<String>,
+    /// Whether each start opens a new cycle (follow-up after every customer message).
+    pub repeats: bool,
+    /// Periodic update windows, when this is a periodic metric.
+    pub periodic: Option<Periodic>,
+    /// What a severity or tier change does.
+    pub on_change: ChangeRule,
+    /// What a reopen does.
+    pub on_reopen: ReopenRule,
+    /// Whether it comes from the built-in prelude.
+    pub prelude: bool,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// The promise of one target cell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TargetValue {
+    /// An explicit "no guarantee" (`-`).
+    NoTarget,
+    /// A duration of open time on a calendar.
+    Within {
+        /// How long.
+        duration: Duration,
+        /// On which calendar (table override, else severity clock, else policy default).
+        calendar: CalendarId,
+    },
+}
+
+/// One cell of a target table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Target {
+    /// The metric.
+    pub metric: MetricId,
+    /// Only for this issue type (`None`: any type without a more specific target).
+    pub issue_type: Option<TypeId>,
+    /// The severity row.
+    pub severity: SeverityId,
+    /// The tier column.
+    pub tier: TierId,
+    /// The promise.
+    pub value: TargetValue,
+    /// Where the cell was written.
+    pub span: Span,
+}
+
+/// Whether a milestone warns or escalates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MilestoneKind {
+    /// `warn`.
+    Warn,
+    /// `escalate`.
+    Escalate,
+}
+
+/// `warn METRIC at 75% to "..."` / `escalate METRIC at 100% to "..."`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Milestone {
+    /// Warn or escalate.
+    pub kind: MilestoneKind,
+    /// The metric whose target it is a fraction of.
+    pub metric: MetricId,
+    /// The fraction of the target (may exceed 100%).
+    pub at: Percent,
+    /// Who is told.
+    pub to: String,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// A comparison operator in a downtime rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CmpOp {
+    /// `>`
+    #[serde(rename = ">")]
+    Gt,
+    /// `>=`
+    #[serde(rename = ">=")]
+    Ge,
+    /// `<`
+    #[serde(rename = "<")]
+    Lt,
+    /// `<=`
+    #[serde(rename = "<=")]
+    Le,
+}
+
+/// When a sample counts as down: `down when error_rate > 5%`, or `down when check fails`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DownRule {
+    /// A measured signal compared against a threshold.
+    Threshold {
+        /// The signal's name (`error_rate`).
+        signal: String,
+        /// The comparison.
+        op: CmpOp,
+        /// The threshold.
+        value: Percent,
+    },
+    /// A named check failed.
+    Fails {
+        /// The check's name (`health_check`).
+        check: String,
+    },
+}
+
+/// How maintenance windows enter the uptime formula.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaintenanceRule {
+    /// Maintenance minutes count as up.
+    CountsAsUp,
+    /// Maintenance minutes leave the denominator.
+    Excluded,
+}
+
+/// How missing samples are treated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MissingRule {
+    /// Missing samples count as up.
+    Up,
+    /// Missing samples count as down.
+    Down,
+    /// Missing samples leave the denominator.
+    Excluded,
+}
+
+/// What a credit line grants.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum CreditValue {
+    /// A percentage of the fees.
+    Percent(Percent),
+    /// The contract's words (`"as mutually agreed"`).
+    Text(String),
+}
+
+/// `credit below 99.5% ...`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Credit {
+    /// Applies when uptime is below this.
+    pub below: Percent,
+    /// What is granted.
+    pub credit: CreditValue,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// An availability objective over calendar months.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Availability {
+    /// Identifier (`product`).
+    pub name: String,
+    /// Monthly uptime objective.
+    pub objective: Percent,
+    /// IANA zone whose calendar months are measured (policy default calendar's zone unless given).
+    pub zone: String,
+    /// Sampling interval in seconds.
+    pub sample_seconds: i64,
+    /// When a sample is down.
+    pub down: Option<DownRule>,
+    /// Calendars whose open time is planned maintenance.
+    pub excluding: Vec<CalendarId>,
+    /// How maintenance enters the formula.
+    pub maintenance: MaintenanceRule,
+    /// How missing samples are treated.
+    pub missing: MissingRule,
+    /// Credits, highest threshold first.
+    pub credits: Vec<Credit>,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// The period an allowance renews over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Period {
+    /// Calendar day.
+    Day,
+    /// Calendar week.
+    Week,
+    /// Calendar month.
+    Month,
+    /// Calendar year.
+    Year,
+}
+
+/// An allowance amount.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Amount {
+    /// A count of units (`10 requests`).
+    Count {
+        /// How many.
+        count: i64,
+        /// What is counted (`requests`, `users`).
+        unit: String,
+    },
+    /// Time (`8h`).
+    Time {
+        /// How long.
+        duration: Duration,
+    },
+}
+
+/// A quota: an allowance per period and what happens beyond it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quota {
+    /// Identifier (`requests`).
+    pub name: String,
+    /// The tiers it applies to (empty: all).
+    pub tiers: Vec<TierId>,
+    /// What is included.
+    pub amount: Amount,
+    /// Per which period.
+    pub per: Option<Period>,
+    /// Price per unit beyond the allowance.
+    pub overage: Option<Money>,
+    /// Minimum charge per request beyond the allowance.
+    pub minimum: Option<Duration>,
+    /// The contract's words about what happens beyond.
+    pub beyond: Option<String>,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+impl Policy {
+    /// The calendar with this name.
+    pub fn calendar_named(&self, name: &str) -> Option<CalendarId> {
+        position(&self.calendars, |c| c.name == name).map(CalendarId)
+    }
+
+    /// The severity with this name or alias (aliases compare case-insensitively).
+    pub fn severity_named(&self, name: &str) -> Option<SeverityId> {
+        position(&self.severities, |s| {
+            s.name == name || s.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
+        })
+        .map(SeverityId)
+    }
+
+    /// The tier with this name.
+    pub fn tier_named(&self, name: &str) -> Option<TierId> {
+        position(&self.tiers, |t| t.name == name).map(TierId)
+    }
+
+    /// The issue type with this name.
+    pub fn type_named(&self, name: &str) -> Option<TypeId> {
+        position(&self.types, |t| t.name == name).map(TypeId)
+    }
+
+    /// The metric with this name.
+    pub fn metric_named(&self, name: &str) -> Option<MetricId> {
+        position(&self.metrics, |m| m.name == name).map(MetricId)
+    }
+
+    /// The target for a metric, severity, tier and optional issue type: the
+    /// type-specific cell when one exists, else the general one.
+    pub fn target(
+        &self,
+        metric: MetricId,
+        severity: SeverityId,
+        tier: TierId,
+        issue_type: Option<TypeId>,
+    ) -> Option<&Target> {
+        let find = |ty: Option<TypeId>| {
+            self.targets.iter().find(|t| {
+                t.metric == metric && t.severity == severity && t.tier == tier && t.issue_type == ty
+            })
+        };
+        issue_type.and_then(|ty| find(Some(ty))).or_else(|| find(None))
+    }
+}
+
+fn position<T>(items: &[T], pred: impl Fn(&T) -> bool) -> Option<u32> {
+    items.iter().position(pred).map(|i| i as u32)
+}

@@ -1,0 +1,1 @@
+//! Parsing: pest lives here and nowhere else.
