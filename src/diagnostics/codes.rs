@@ -1,0 +1,198 @@
+//! The one table of diagnostic codes. Codes are never renumbered or reused.
+//! `slate explain CODE` and `docs/diagnostics.md` are generated from it.
+
+use serde::{Serialize, Serializer};
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    /// A warning (lint); does not fail a check unless `--deny-warnings`.
+    Warning,
+    /// An error; the policy does not compile.
+    Error,
+}
+
+macro_rules! codes {
+    ($( $variant:ident = $code:literal, $name:literal, $level:ident, $summary:literal, $explanation:literal; )*) => {
+        /// A stable diagnostic code.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $(
+                #[doc = $summary]
+                $variant,
+            )*
+        }
+
+        impl Code {
+            /// Every code, in table order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant),*];
+
+            /// The code as written (`E0101`).
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $code,)* }
+            }
+
+            /// The kebab-case name (`unknown-tier`).
+            pub fn name(self) -> &'static str {
+                match self { $(Code::$variant => $name,)* }
+            }
+
+            /// The default level.
+            pub fn level(self) -> Level {
+                match self { $(Code::$variant => Level::$level,)* }
+            }
+
+            /// One-line summary.
+            pub fn summary(self) -> &'static str {
+                match self { $(Code::$variant => $summary,)* }
+            }
+
+            /// Longer explanation with an example, for `slate explain`.
+            pub fn explanation(self) -> &'static str {
+                match self { $(Code::$variant => $explanation,)* }
+            }
+        }
+    };
+}
+
+impl Code {
+    /// Looks a code up by its code (`E0101`, case-insensitive) or its name (`unknown-tier`).
+    pub fn lookup(text: &str) -> Option<Code> {
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str().eq_ignore_ascii_case(text) || c.name() == text)
+    }
+
+    /// Whether this is a lint (an `L` code).
+    pub fn is_lint(self) -> bool {
+        self.as_str().starts_with('L')
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+codes! {
+    SyntaxError = "E0001", "syntax-error", Error,
+        "the text is not valid slate syntax",
+        "The parser expected something else at this point.\n\nThe message says what was expected. A common cause is a missing `}` or a value\nwritten in a form slate does not know, such as `4 hours` instead of `4h`.\n\n    severity sev1 \"Critical\" {\n      clock 24x7\n    # <- missing `}`";
+    InvalidEncoding = "E0002", "invalid-encoding", Error,
+        "the file is not UTF-8 text",
+        "Policies are UTF-8 text files. This file contains bytes that are not valid UTF-8,\nwhich usually means it is a binary file or was saved in another encoding.\nRe-save it as UTF-8.";
+    ImportNotFound = "E0003", "import-failed", Error,
+        "an imported file could not be read or forms a cycle",
+        "`import \"path.sla\"` reads another policy file relative to the importing file.\nThe file must exist, be readable, and must not import the importing file back.\n\n    import \"shared/holidays.sla\"";
+    UnknownTier = "E0101", "unknown-tier", Error,
+        "a name is used as a tier but no tier has that name",
+        "Tiers are declared with `tiers a < b < c`. Every tier used in `extends`,\ntarget tables, `covers` and quotas must be one of them.\n\n    tiers silver < gold\n    tier gold extends silvr {}   # error: did you mean `silver`?";
+    UnknownSeverity = "E0102", "unknown-severity", Error,
+        "a name is used as a severity but no severity has that name",
+        "Severities are declared with `severity NAME \"description\"`, most severe first.\nEvery row of a target table must name one of them (or `*`).\n\n    severity sev1 \"Critical\"\n    targets first_response {\n             gold\n      sev9   4h      # error: unknown severity `sev9`\n    }";
+    UnknownCalendar = "E0103", "unknown-calendar", Error,
+        "a name is used as a calendar but no calendar has that name",
+        "Calendars are declared with `calendar NAME { ... }` or `calendar NAME = expr`.\n`24x7` is built in.\n\n    policy \"Acme\" { calendar bussiness }   # error: did you mean `business`?";
+    UnknownMetric = "E0104", "unknown-metric", Error,
+        "a name is used as a metric but no metric has that name",
+        "Metrics come from the prelude (acknowledge, first_response, follow_up,\nperiodic_update, resolution) or from `metric NAME { ... }` declarations.\n\n    targets first_responce { ... }   # error: did you mean `first_response`?";
+    UnknownType = "E0105", "unknown-type", Error,
+        "a name is used as an issue type but no type has that name",
+        "Issue types are declared with `type NAME \"description\" { ... }`.\n\n    targets first_response for bgu { ... }   # error: did you mean `bug`?";
+    UnknownEvent = "E0106", "unknown-event", Error,
+        "a metric starts or stops on an event slate does not know",
+        "Ticket events are: opened, replied, customer_replied, acknowledged, resolved,\nclosed, reopened, status, severity, tier.\n\n    metric m { starts on open  stops on resolved }   # error: did you mean `opened`?";
+    UnknownKeyword = "E0107", "unknown-option", Error,
+        "a keyword option has a value slate does not know",
+        "Some clauses take one of a fixed set of words: `on change recompute|restart`,\n`on reopen continue|new_cycle|first_close_only`, `periodic on EVENT independent|sequential`,\n`maintenance counts as up` or `maintenance excluded`, `missing samples count as up|down` or\n`missing samples excluded`, and period words `day|week|month|year`.";
+    DuplicateName = "E0110", "duplicate-name", Error,
+        "two declarations of the same kind have the same name",
+        "Each calendar, severity, tier, type, metric, availability objective and quota\nname must be unique within its kind.\n\n    tier gold { contacts 3 }\n    tier gold { contacts 4 }   # error: `gold` is declared twice";
+    DuplicateEntry = "E0111", "duplicate-entry", Error,
+        "a setting is given twice where only one is allowed",
+        "A setting such as a calendar's `zone`, a tier's entitlement, a policy's\n`provider`, or a target table cell may only be given once.\n\n    calendar c { zone \"UTC\"  zone \"Europe/Paris\" }   # error";
+    ExtendsCycle = "E0120", "extends-cycle", Error,
+        "tiers extend each other in a cycle",
+        "`extends` copies entitlements from another tier. A tier cannot extend itself,\ndirectly or through others.\n\n    tier gold extends silver {}\n    tier silver extends gold {}   # error: gold -> silver -> gold";
+    CalendarCycle = "E0121", "calendar-cycle", Error,
+        "calendars are defined in terms of each other in a cycle",
+        "A calendar expression can use other calendars, but not itself.\n\n    calendar a = b | c\n    calendar b = a - d   # error: a -> b -> a";
+    MissingPolicy = "E0130", "missing-policy", Error,
+        "the file has no `policy` header, or more than one",
+        "Every policy file (other than imported ones) starts with exactly one header:\n\n    policy \"Acme Support\" {\n      provider \"Acme\"\n      calendar business\n    }";
+    MissingDefaultCalendar = "E0131", "missing-calendar", Error,
+        "a target has no calendar to run on",
+        "A target runs on its table's `on CALENDAR`, else its severity's `clock`, else the\npolicy's default `calendar`. Name a default calendar in the policy header.";
+    TierNotInOrder = "E0132", "tier-not-ordered", Error,
+        "a tier block names a tier that is not in the `tiers` order",
+        "Tiers must be ordered, lowest first, with `tiers a < b < c`, so that slate can\ncompare what different tiers promise. A `tier NAME { ... }` block may only\ndescribe one of those tiers.\n\n    tiers silver < gold\n    tier platinum { }   # error: add it to the order";
+    UnknownZone = "E0201", "unknown-time-zone", Error,
+        "a time zone is not a known IANA zone name",
+        "Zones are IANA names such as `America/Chicago` or `Europe/Helsinki`, which carry\ntheir daylight-saving rules. Abbreviations and descriptions are ambiguous.\n\n    zone \"Central US\"   # error: did you mean `America/Chicago`?";
+    InvalidTime = "E0202", "invalid-time", Error,
+        "a time of day does not exist",
+        "Times are `hh:mm` from `00:00` to `24:00`; `24:00` means the end of the day and is\nonly allowed as the end of a range.\n\n    mon-fri 08:00-25:00   # error";
+    InvalidDate = "E0203", "invalid-date", Error,
+        "a date does not exist",
+        "Dates are `YYYY-MM-DD` (or `MM-DD` after `every`) and must exist in the calendar.\n\n    closed 2026-02-30   # error: February 2026 has 28 days";
+    EmptyCalendar = "E0204", "empty-calendar", Error,
+        "a calendar is never open",
+        "A calendar with no open time makes every deadline on it infinite. Give it\nweekly hours, or fix the expression (`a & b` of two calendars that never overlap\nis empty).\n\n    calendar c { zone \"UTC\" }   # error: no hours";
+    AmbiguousDays = "E0205", "ambiguous-days", Error,
+        "a duration in days on a calendar that is not always open",
+        "Contracts say \"1 day\" and mean different things: 24 open hours, one business\nday, 8 hours, or 24 wall-clock hours. On a calendar that is not 24x7, write\nwhat is meant: `1bd` (one business day, same position in the next business day)\nor `24h` (24 hours of open time).";
+    MissingZone = "E0206", "missing-zone", Error,
+        "a calendar with weekly hours does not name its time zone",
+        "Weekly hours are local times and mean nothing without a zone. Name the\nIANA zone the contract means:\n\n    calendar business {\n      zone \"America/Denver\"\n      mon-fri 08:00-17:00\n    }";
+    InvalidRange = "E0207", "invalid-range", Error,
+        "a time range is empty or a day range is unknown",
+        "A range `a-b` whose end is not after its start crosses midnight; `08:00-08:00`\nwould be ambiguous and is refused. Day names are mon, tue, wed, thu, fri, sat, sun.";
+    RowMismatch = "E0301", "table-shape", Error,
+        "a target table row has a different number of cells than the header",
+        "Each row of a target table has one cell per column of the header. Write `-`\nfor an explicit \"no guarantee\".\n\n    targets first_response {\n             silver gold\n      sev1   6h            # error: 1 cell for 2 columns\n    }";
+    MissingCell = "E0302", "missing-target", Error,
+        "a target table leaves out a severity or a tier",
+        "A cell left out is not a silent default: every severity must have a row and\nevery tier a column (or use `*`). Write `-` where the contract promises nothing.";
+    TypeMismatch = "E0304", "type-mismatch", Error,
+        "a value of the wrong kind",
+        "Each place takes one kind of value: targets take durations (`4h`, `1bd`) or `-`,\nobjectives and milestones take percentages (`99.5%`), counts take whole numbers,\nprices take money (`$2`).\n\n    objective 4h   # error: expected a percentage";
+    InvalidValue = "E0305", "invalid-value", Error,
+        "a value is out of range",
+        "Percentages of uptime must be at most 100%, durations and counts must not be\nnegative or absurdly large, sampling intervals must be positive.";
+    InvalidMetric = "E0401", "invalid-metric", Error,
+        "a metric does not say when it starts or stops",
+        "A metric needs at least one `starts on EVENT` and one `stops on EVENT` (or a\n`periodic on EVENT` clause).\n\n    metric triage { starts on opened }   # error: never stops";
+    TierInversion = "L0301", "tier-inversion", Warning,
+        "a higher tier promises a slower target than a lower tier",
+        "Tiers are ordered lowest first; a higher tier normally promises at least as much.\nIf the contract really says this, keep it and `allow tier-inversion`.";
+    SeverityInversion = "L0302", "severity-inversion", Warning,
+        "a more severe level promises a slower target than a less severe one",
+        "Severities are declared most severe first; a more severe level normally gets a\nfaster target. If the contract really says this, `allow severity-inversion`.";
+    FollowUpFaster = "L0303", "follow-up-before-response", Warning,
+        "a follow-up target is shorter than the first-response target",
+        "A follow-up is measured after the first response; promising it faster than the\nfirst response usually means the columns were swapped.";
+    ResolutionFaster = "L0304", "resolution-before-response", Warning,
+        "a resolution target is shorter than the response target",
+        "A ticket cannot be resolved before it is answered; a resolution target shorter\nthan the response target usually means the columns were swapped.";
+    Unused = "L0401", "unused", Warning,
+        "a declaration is never used",
+        "A calendar, issue type or metric that nothing refers to is often a typo or a\nleftover. Remove it, use it, or `allow unused`.";
+    OverlappingRanges = "L0402", "overlapping-ranges", Warning,
+        "open ranges of a calendar overlap",
+        "Two ranges of the same day overlap. Overlapping open time is counted once, so\nthis is harmless, but it usually is a typo.";
+    HolidayOnClosedDay = "L0403", "holiday-on-closed-day", Warning,
+        "a closed date falls on a day the calendar is closed anyway",
+        "Closing a date that has no open hours changes nothing. Check the date (is it\nthe observed holiday?) or remove it.";
+    UnknownLint = "L0404", "unknown-lint", Warning,
+        "`allow` names a lint that does not exist",
+        "`allow` takes lint names or codes, such as `allow tier-inversion` or\n`allow L0301`. Errors cannot be allowed.";
+}
