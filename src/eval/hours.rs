@@ -148,3 +148,58 @@ impl OpenHours for AlwaysOpen {
         }])
     }
 }
+
+fn from_cal(e: crate::calendar::CalendarError) -> HoursError {
+    HoursError(e.to_string())
+}
+
+impl OpenHours for crate::calendar::CalendarSet {
+    fn add_seconds(
+        &self,
+        cal: CalendarId,
+        t: DateTime<Utc>,
+        secs: i64,
+    ) -> Result<DateTime<Utc>, HoursError> {
+        crate::calendar::CalendarSet::add_seconds(self, cal, t, secs).map_err(from_cal)
+    }
+
+    fn add(
+        &self,
+        cal: CalendarId,
+        t: DateTime<Utc>,
+        d: Duration,
+    ) -> Result<DateTime<Utc>, HoursError> {
+        crate::calendar::CalendarSet::add(self, cal, t, d).map_err(from_cal)
+    }
+
+    fn between(
+        &self,
+        cal: CalendarId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<i64, HoursError> {
+        crate::calendar::CalendarSet::between(self, cal, from, to).map_err(from_cal)
+    }
+
+    fn segments(
+        &self,
+        cal: CalendarId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<HoursSegment>, HoursError> {
+        use crate::calendar::SegmentState;
+        let segs = crate::calendar::CalendarSet::segments(self, cal, from, to).map_err(from_cal)?;
+        Ok(segs
+            .into_iter()
+            .map(|s| HoursSegment {
+                start: s.start,
+                end: s.end,
+                state: match s.state {
+                    SegmentState::Open => HoursState::Open,
+                    SegmentState::OutsideHours => HoursState::OutsideHours,
+                    SegmentState::Closed { label } => HoursState::Closed { label },
+                },
+            })
+            .collect())
+    }
+}
