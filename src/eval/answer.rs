@@ -301,7 +301,7 @@ pub fn evaluate(
     let ticket = if ticket
         .events
         .windows(2)
-        .all(|w| (w[0].at, w[0].change.phase()) <= (w[1].at, w[1].change.phase()))
+        .all(|w| w[0].order_key() <= w[1].order_key())
     {
         ticket
     } else {

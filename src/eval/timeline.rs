@@ -8,9 +8,11 @@
 //! Events at the same instant are ordered by phase ([`Change::phase`]):
 //! field changes (status, severity, tier) first, then starts (`opened`,
 //! `customer_replied`), then resumes (`reopened`), then stops (`replied`,
-//! `acknowledged`, `resolved`, `closed`). The sort is stable, so only two
-//! events of the same phase at the same instant keep their input order (two
-//! status changes in the same second: the later line wins).
+//! `acknowledged`, `resolved`, `closed`); within a phase, by event kind
+//! (`opened`, `replied`, `customer_replied`, `acknowledged`, `resolved`,
+//! `closed`). The sort is stable, so only field changes at the same instant
+//! keep their input order (two status changes in the same second: the later
+//! line wins).
 
 use crate::ir::{EventKind, Policy, SeverityId, TierId, TypeId};
 use chrono::{DateTime, FixedOffset, NaiveDateTime, Offset, TimeZone, Timelike, Utc};
@@ -43,6 +45,16 @@ pub struct Event {
     pub at: DateTime<Utc>,
     /// What happened.
     pub change: Change,
+}
+
+impl Event {
+    /// The evaluation order key: `(at, phase, kind)`, with the kind left out
+    /// (constant) for field changes so that they keep their input order.
+    pub fn order_key(&self) -> (DateTime<Utc>, u8, Option<EventKind>) {
+        let phase = self.change.phase();
+        let kind = (phase != 0).then(|| self.change.kind());
+        (self.at, phase, kind)
+    }
 }
 
 /// What an event does.
@@ -113,9 +125,11 @@ impl Ticket {
             .map(|e| e.at)
     }
 
-    /// Sorts the events stably by `(at, phase)` (validation already does).
+    /// Sorts the events stably into evaluation order (validation already
+    /// does): by instant, then phase, then (except for field changes, which
+    /// keep their input order) by event kind.
     pub fn sort_events(&mut self) {
-        self.events.sort_by_key(|e| (e.at, e.change.phase()));
+        self.events.sort_by_key(Event::order_key);
     }
 }
 
