@@ -230,8 +230,16 @@ impl<W: Write> Reporter<W> {
         }
     }
 
-    /// Flushes and returns the writer.
+    /// Writes the header if nothing was written yet, flushes and returns
+    /// the writer.
     pub fn finish(mut self) -> io::Result<W> {
+        if !self.started {
+            match self.format {
+                OutputFormat::Jsonl => {}
+                OutputFormat::Csv => writeln!(self.out, "{}", CSV_HEADER.join(","))?,
+                OutputFormat::Table => writeln!(self.out, "{}", table_header())?,
+            }
+        }
         self.out.flush()?;
         Ok(self.out)
     }
