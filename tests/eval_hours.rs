@@ -223,3 +223,13 @@ fn explanation_labels_every_stretch() {
         Err(slate::eval::explain::ExplainError::UnknownMetric(_))
     ));
 }
+
+#[test]
+fn shared_state_is_send_and_sync() {
+    fn shared<T: Send + Sync>() {}
+    shared::<Policy>();
+    shared::<CalendarSet>();
+    shared::<Ticket>();
+    shared::<TicketAnswer>();
+    shared::<slate::eval::AlwaysOpen>();
+}
