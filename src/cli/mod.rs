@@ -3,6 +3,7 @@
 mod check;
 mod compile;
 mod explain;
+mod time;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
@@ -52,6 +53,8 @@ enum Command {
     Compile(compile::Args),
     /// Explain a diagnostic code (`slate explain E0101`), or list all codes.
     Explain(explain::Args),
+    /// Business-time arithmetic on a policy's calendars.
+    Time(time::Args),
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -68,6 +71,7 @@ pub fn run() -> i32 {
         Command::Check(args) => check::run(args),
         Command::Compile(args) => compile::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Time(args) => time::run(args),
     }
 }
 
@@ -83,6 +87,33 @@ pub fn read_policy(
 ) -> Result<Result<slate::source::SourceFile, (slate::source::SourceFile, slate::diagnostics::Diagnostic)>, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
     Ok(slate::source_from_bytes(&path.display().to_string(), bytes))
+}
+
+/// Reads and compiles a policy for a command that needs a clean one,
+/// printing its findings to stderr. `Err` carries the exit code.
+pub fn load_policy(path: &Path) -> Result<slate::ir::Policy, i32> {
+    use slate::diagnostics::render;
+    let source = match read_policy(path) {
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Err(EXIT_IO);
+        }
+        Ok(Err((source, diag))) => {
+            eprint!("{}", render::human(&source, &diag, false, 100));
+            return Err(EXIT_FINDINGS);
+        }
+        Ok(Ok(source)) => source,
+    };
+    match slate::compile(&source) {
+        Ok(c) => Ok(c.policy),
+        Err(e) => {
+            for d in &e.diagnostics {
+                eprint!("{}", render::human(&source, d, false, 100));
+            }
+            eprintln!("error: `{}` does not compile", path.display());
+            Err(EXIT_FINDINGS)
+        }
+    }
 }
 
 /// Expands files and directories into a sorted list of `.sla` files.
