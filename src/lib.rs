@@ -96,7 +96,10 @@ pub fn check_source(source: &SourceFile) -> (Option<ir::Policy>, Vec<Diagnostic>
 
 /// Reads policy bytes: invalid UTF-8 is reported as `E0002` at the first
 /// bad byte rather than failing.
-pub fn source_from_bytes(name: &str, bytes: Vec<u8>) -> Result<SourceFile, (SourceFile, Diagnostic)> {
+pub fn source_from_bytes(
+    name: &str,
+    bytes: Vec<u8>,
+) -> Result<SourceFile, (SourceFile, Diagnostic)> {
     match String::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile::new(name, text)),
         Err(e) => {

@@ -48,11 +48,18 @@ pub fn parse_duration(text: &str) -> Result<(Duration, bool), String> {
     while !rest.is_empty() {
         let digits = rest.bytes().take_while(|b| b.is_ascii_digit()).count();
         if digits == 0 {
-            return Err(format!("`{t}` is not a duration; write e.g. `4h`, `1h30m`, `90s` or `1bd`"));
+            return Err(format!(
+                "`{t}` is not a duration; write e.g. `4h`, `1h30m`, `90s` or `1bd`"
+            ));
         }
-        let n: i64 = rest[..digits].parse().map_err(|_| format!("`{t}` is too large"))?;
+        let n: i64 = rest[..digits]
+            .parse()
+            .map_err(|_| format!("`{t}` is too large"))?;
         rest = &rest[digits..];
-        let unit = rest.chars().next().ok_or_else(|| format!("`{t}` needs a unit (s, m, h, d, w or bd)"))?;
+        let unit = rest
+            .chars()
+            .next()
+            .ok_or_else(|| format!("`{t}` needs a unit (s, m, h, d, w or bd)"))?;
         let factor = match unit {
             's' => 1,
             'm' => 60,
@@ -65,7 +72,11 @@ pub fn parse_duration(text: &str) -> Result<(Duration, bool), String> {
                 uses_days = true;
                 604_800
             }
-            _ => return Err(format!("`{unit}` is not a duration unit; use s, m, h, d, w or bd")),
+            _ => {
+                return Err(format!(
+                    "`{unit}` is not a duration unit; use s, m, h, d, w or bd"
+                ))
+            }
         };
         rest = &rest[unit.len_utf8()..];
         total = n
@@ -132,7 +143,11 @@ impl Percent {
             return None;
         }
         let int: i64 = int.parse().ok()?;
-        let mut frac_val: i64 = if frac.is_empty() { 0 } else { frac.parse().ok()? };
+        let mut frac_val: i64 = if frac.is_empty() {
+            0
+        } else {
+            frac.parse().ok()?
+        };
         for _ in frac.len()..4 {
             frac_val *= 10;
         }
@@ -195,9 +210,15 @@ mod tests {
 
     #[test]
     fn durations_parse() {
-        assert_eq!(parse_duration("1h30m"), Ok((Duration::Seconds(5400), false)));
+        assert_eq!(
+            parse_duration("1h30m"),
+            Ok((Duration::Seconds(5400), false))
+        );
         assert_eq!(parse_duration("2d"), Ok((Duration::Seconds(172_800), true)));
-        assert_eq!(parse_duration("1bd"), Ok((Duration::BusinessDays(1), false)));
+        assert_eq!(
+            parse_duration("1bd"),
+            Ok((Duration::BusinessDays(1), false))
+        );
         assert!(parse_duration("4 hours").is_err());
         assert!(parse_duration("h").is_err());
         assert!(parse_duration("99999999999999999999h").is_err());

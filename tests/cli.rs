@@ -80,7 +80,9 @@ fn broken_policy_reports_every_error_and_exits_1() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json output");
     assert_eq!(v["format_version"], 1);
-    let diags = v["files"][0]["diagnostics"].as_array().expect("diagnostics");
+    let diags = v["files"][0]["diagnostics"]
+        .as_array()
+        .expect("diagnostics");
     let codes: Vec<&str> = diags.iter().filter_map(|d| d["code"].as_str()).collect();
     for want in ["E0101", "E0201", "E0202", "E0301", "E0120"] {
         assert!(codes.contains(&want), "{want} missing from {codes:?}");
@@ -90,10 +92,25 @@ fn broken_policy_reports_every_error_and_exits_1() {
         assert!(d["line"].as_u64().unwrap_or(0) > 0);
         assert!(d["column"].as_u64().unwrap_or(0) > 0);
     }
-    let tz = diags.iter().find(|d| d["code"] == "E0201").expect("zone error");
-    assert!(tz["help"].as_str().unwrap_or("").contains("America/Chicago"), "{tz}");
-    let tier = diags.iter().find(|d| d["code"] == "E0101").expect("tier error");
-    assert!(tier["help"].as_str().unwrap_or("").contains("platinum"), "{tier}");
+    let tz = diags
+        .iter()
+        .find(|d| d["code"] == "E0201")
+        .expect("zone error");
+    assert!(
+        tz["help"]
+            .as_str()
+            .unwrap_or("")
+            .contains("America/Chicago"),
+        "{tz}"
+    );
+    let tier = diags
+        .iter()
+        .find(|d| d["code"] == "E0101")
+        .expect("tier error");
+    assert!(
+        tier["help"].as_str().unwrap_or("").contains("platinum"),
+        "{tier}"
+    );
 }
 
 #[test]
@@ -110,11 +127,18 @@ fn human_sarif_and_github_formats() {
     let sarif = slate(&["check", "--format", "sarif", path]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&sarif)).expect("sarif json");
     assert_eq!(v["version"], "2.1.0");
-    assert!(!v["runs"][0]["results"].as_array().expect("results").is_empty());
+    assert!(!v["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .is_empty());
 
     let gh = slate(&["check", "--format", "github", path]);
     let out = stdout(&gh);
-    assert!(out.lines().all(|l| l.starts_with("::error ") || l.starts_with("::warning ")), "{out}");
+    assert!(
+        out.lines()
+            .all(|l| l.starts_with("::error ") || l.starts_with("::warning ")),
+        "{out}"
+    );
     assert!(out.contains("title=E0101 unknown-tier::"), "{out}");
 }
 
@@ -130,18 +154,30 @@ fn compile_shows_domo_gold_targets_with_calendars() {
             .and_then(|a| a.iter().position(|x| x["name"] == name))
             .unwrap_or_else(|| panic!("{name} in {list}"))
     };
-    let (gold, sev1, sev2) = (index("tiers", "gold"), index("severities", "sev1"), index("severities", "sev2"));
+    let (gold, sev1, sev2) = (
+        index("tiers", "gold"),
+        index("severities", "sev1"),
+        index("severities", "sev2"),
+    );
     let fr = index("metrics", "first_response");
     let cell = |sev: usize| {
         v["targets"]
             .as_array()
             .and_then(|a| {
-                a.iter().find(|t| t["metric"] == fr && t["tier"] == gold && t["severity"] == sev && t["issue_type"].is_null())
+                a.iter().find(|t| {
+                    t["metric"] == fr
+                        && t["tier"] == gold
+                        && t["severity"] == sev
+                        && t["issue_type"].is_null()
+                })
             })
             .cloned()
             .expect("gold cell")
     };
-    let cal_name = |t: &serde_json::Value| v["calendars"][t["value"]["calendar"].as_u64().expect("calendar id") as usize]["name"].clone();
+    let cal_name = |t: &serde_json::Value| {
+        v["calendars"][t["value"]["calendar"].as_u64().expect("calendar id") as usize]["name"]
+            .clone()
+    };
     let s2 = cell(sev2);
     assert_eq!(s2["value"]["duration"]["value"], 8 * 3600);
     assert_eq!(cal_name(&s2), "business");
@@ -169,24 +205,45 @@ fn explain_codes() {
 fn usage_and_io_exit_codes() {
     assert_eq!(slate(&["check"]).status.code(), Some(2));
     assert_eq!(slate(&["frobnicate"]).status.code(), Some(2));
-    assert_eq!(slate(&["check", "--format", "xml", "policies/"]).status.code(), Some(2));
-    assert_eq!(slate(&["check", "--allow", "E0101", "policies/"]).status.code(), Some(2));
+    assert_eq!(
+        slate(&["check", "--format", "xml", "policies/"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        slate(&["check", "--allow", "E0101", "policies/"])
+            .status
+            .code(),
+        Some(2)
+    );
     let o = slate(&["check", "does/not/exist.sla"]);
     assert_eq!(o.status.code(), Some(3));
     assert!(stderr(&o).contains("does not exist"));
-    assert_eq!(slate(&["compile", "does/not/exist.sla"]).status.code(), Some(3));
+    assert_eq!(
+        slate(&["compile", "does/not/exist.sla"]).status.code(),
+        Some(3)
+    );
 }
 
 #[test]
 fn malformed_inputs_never_panic() {
-    let mut garbage: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let mut garbage: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
     garbage.extend_from_slice(b"\xff\xfe");
     let cases: Vec<(&str, Vec<u8>)> = vec![
         ("empty.sla", Vec::new()),
         ("garbage.sla", garbage),
         ("braces.sla", vec![b'{'; 10 * 1024 * 1024]),
-        ("parens.sla", format!("calendar c = {}", "(".repeat(100_000)).into_bytes()),
-        ("numbers.sla", b"tiers a\ntier a { contacts 99999999999999999999999999 }".to_vec()),
+        (
+            "parens.sla",
+            format!("calendar c = {}", "(".repeat(100_000)).into_bytes(),
+        ),
+        (
+            "numbers.sla",
+            b"tiers a\ntier a { contacts 99999999999999999999999999 }".to_vec(),
+        ),
     ];
     for (name, bytes) in cases {
         let p = temp_file(name, &bytes);

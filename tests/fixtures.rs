@@ -32,7 +32,10 @@ fn rendered(source: &SourceFile, diags: &[Diagnostic]) -> String {
 
 /// The code a fixture is named after (`E0101-unknown-tier.sla` -> E0101).
 fn expected_code(path: &Path) -> Code {
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let code = stem.split('-').next().unwrap_or_default();
     Code::lookup(code).unwrap_or_else(|| panic!("fixture {stem} must start with a code"))
 }
@@ -50,7 +53,10 @@ fn error_fixtures() {
             diags.iter().map(|d| d.code.as_str()).collect::<Vec<_>>()
         );
         assert!(
-            diags.iter().filter(|d| d.code == code).all(|d| d.help.is_some()),
+            diags
+                .iter()
+                .filter(|d| d.code == code)
+                .all(|d| d.help.is_some()),
             "every {code} in {} has a help line",
             source.name
         );
@@ -65,8 +71,16 @@ fn lint_fixtures() {
         let code = expected_code(path);
         let (policy, diags) = slate::check_source(&source);
         assert!(policy.is_some(), "{}: lint fixtures compile", source.name);
-        assert!(diags.iter().any(|d| d.code == code), "{} should report {code}", source.name);
-        assert!(diags.iter().all(|d| !d.is_error()), "{}: only warnings", source.name);
+        assert!(
+            diags.iter().any(|d| d.code == code),
+            "{} should report {code}",
+            source.name
+        );
+        assert!(
+            diags.iter().all(|d| !d.is_error()),
+            "{}: only warnings",
+            source.name
+        );
         insta::assert_snapshot!(rendered(&source, &diags));
     });
 }
@@ -75,7 +89,11 @@ fn assert_clean_ir(path: &Path) {
     let source = load(path);
     let compiled = match slate::compile(&source) {
         Ok(c) => c,
-        Err(e) => panic!("{} must compile:\n{}", source.name, rendered(&source, &e.diagnostics)),
+        Err(e) => panic!(
+            "{} must compile:\n{}",
+            source.name,
+            rendered(&source, &e.diagnostics)
+        ),
     };
     assert!(
         compiled.warnings.is_empty(),

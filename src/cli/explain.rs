@@ -19,7 +19,11 @@ pub fn run(args: Args) -> i32 {
     };
     match Code::lookup(&text) {
         Some(c) => {
-            let kind = if c.is_lint() { "warning (lint)" } else { "error" };
+            let kind = if c.is_lint() {
+                "warning (lint)"
+            } else {
+                "error"
+            };
             println!("{} {}: {}\n", c.as_str(), c.name(), c.summary());
             println!("{}\n", c.explanation());
             println!("level: {kind}");

@@ -84,8 +84,12 @@ pub fn stdout_color() -> bool {
 /// is not UTF-8 (an E0002 finding), `Err(message)` for an I/O failure.
 pub fn read_policy(
     path: &Path,
-) -> Result<Result<slate::source::SourceFile, (slate::source::SourceFile, slate::diagnostics::Diagnostic)>, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+) -> Result<
+    Result<slate::source::SourceFile, (slate::source::SourceFile, slate::diagnostics::Diagnostic)>,
+    String,
+> {
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
     Ok(slate::source_from_bytes(&path.display().to_string(), bytes))
 }
 

@@ -54,7 +54,9 @@ pub fn run(args: Args) -> i32 {
         return run_batch(&policy, &cals, batch);
     }
     let (Some(cal_name), Some(op)) = (&args.calendar, &args.op) else {
-        eprintln!("error: give a calendar and an operation, or --batch FILE (see `slate time --help`)");
+        eprintln!(
+            "error: give a calendar and an operation, or --batch FILE (see `slate time --help`)"
+        );
         return EXIT_USAGE;
     };
     let cal = match find_calendar(&policy, cal_name) {
@@ -100,7 +102,11 @@ pub fn run(args: Args) -> i32 {
                 let from = parse_instant(&args.operands[0]).map_err(usage)?;
                 let to = parse_instant(&args.operands[1]).map_err(usage)?;
                 let s = cals.between(cal, from, to).map_err(engine)?;
-                Ok(if args.seconds { s.to_string() } else { format_seconds(s) })
+                Ok(if args.seconds {
+                    s.to_string()
+                } else {
+                    format_seconds(s)
+                })
             }
             "open" => {
                 want(1).map_err(usage)?;
@@ -230,7 +236,10 @@ fn run_batch(policy: &Policy, cals: &CalendarSet, path: &PathBuf) -> i32 {
     if out.flush().is_err() {
         return EXIT_IO;
     }
-    eprintln!("{lines} question(s), {} answered, {failed} failed", lines - failed);
+    eprintln!(
+        "{lines} question(s), {} answered, {failed} failed",
+        lines - failed
+    );
     if failed > 0 {
         EXIT_FINDINGS
     } else {
@@ -267,7 +276,9 @@ fn answer_line(policy: &Policy, cals: &CalendarSet, line: &str) -> Result<Value,
             Ok(json!({ "at": fmt(u) }))
         }
         "between" => {
-            let s = cals.between(cal, instant("from")?, instant("to")?).map_err(engine)?;
+            let s = cals
+                .between(cal, instant("from")?, instant("to")?)
+                .map_err(engine)?;
             Ok(json!({ "seconds": s }))
         }
         "is_open" => Ok(json!({ "open": cals.is_open(cal, instant("at")?).map_err(engine)? })),
