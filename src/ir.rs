@@ -100,6 +100,8 @@ pub struct Calendar {
 /// The definition of a calendar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+// Few calendars per policy: boxing the weekly variant would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum CalendarDef {
     /// Weekly hours in one time zone, with closures and overrides.
     Weekly(WeeklyCalendar),
@@ -690,7 +692,9 @@ impl Policy {
                 t.metric == metric && t.severity == severity && t.tier == tier && t.issue_type == ty
             })
         };
-        issue_type.and_then(|ty| find(Some(ty))).or_else(|| find(None))
+        issue_type
+            .and_then(|ty| find(Some(ty)))
+            .or_else(|| find(None))
     }
 }
 
