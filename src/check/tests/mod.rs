@@ -1,0 +1,1 @@
+//! Checker tests over hand-built surface trees.
