@@ -323,6 +323,15 @@ fn help(text: &str, pos: usize, found: &Found, positives: &[Rule]) -> Option<Str
         || expects(Rule::fraction)
         || expects(Rule::interval);
 
+    let after_name = text
+        .get(..pos)
+        .and_then(|b| b.chars().next_back())
+        .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+    if after_name && word.starts_with(|c: char| !c.is_ascii() && c.is_alphanumeric()) {
+        return Some(
+            "names use ASCII letters, digits and `_`; other text belongs in a string".to_string(),
+        );
+    }
     if expects_value && word.contains(' ') {
         return Some(
             "durations are written without spaces, such as `4h`, `30m`, `1h30m` or `1bd`"
