@@ -234,3 +234,43 @@ fn control_characters_are_escaped_in_messages() {
     let d = error("\u{0}\u{1}binary");
     assert!(d.message.ends_with("found `\\0`"), "{}", d.message);
 }
+
+#[test]
+fn names_are_described_by_what_they_name() {
+    check(
+        "quota q { 10 requests per }",
+        "expected a period or unit such as `month` or `user`, found `}`",
+        "}",
+    );
+    check(
+        "metric m { on change }",
+        "expected `recompute` or `restart`, found `}`",
+        "}",
+    );
+    check(
+        "metric m { on reopen 3 }",
+        "expected `continue`, `new_cycle` or `first_close_only`, found `3`",
+        "3",
+    );
+    check(
+        "metric m { starts on }",
+        "expected an event such as `opened`, `replied` or `resolved`, found `}`",
+        "}",
+    );
+    check(
+        "metric m { pauses while status }",
+        "expected a ticket status such as `waiting_on_customer`, `in` or `=`, found `}`",
+        "}",
+    );
+    check("tiers a < ", "expected a tier name, found end of file", "");
+    check(
+        "escalate at 100% to \"x\"",
+        "expected `at`, found `100%`",
+        "100%",
+    );
+    check(
+        "availability a { down when }",
+        "expected a signal name such as `error_rate` or `health_check`, found `}`",
+        "}",
+    );
+}
