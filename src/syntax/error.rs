@@ -200,8 +200,14 @@ impl Found {
         }
         let end = pos + len;
         let word = text.get(start..end).unwrap_or("").to_string();
+        // A backquote in the word is shown Markdown-style: ``` `` ` `` ```.
+        let shown = if word.contains('`') {
+            format!("`` {} ``", shorten(&word))
+        } else {
+            format!("`{}`", shorten(&word))
+        };
         Found {
-            shown: format!("`{}`", shorten(&word)),
+            shown,
             word,
             span: Span::new(start, end),
             at_end: false,
