@@ -1,0 +1,228 @@
+//! The pest parser generated from `grammar/slate.pest`, and the readable
+//! names of its rules for error messages.
+
+use pest_derive::Parser;
+
+/// The generated parser. Use [`super::parse`] instead of calling it.
+#[derive(Parser)]
+#[grammar = "../grammar/slate.pest"]
+pub(crate) struct SlateParser;
+
+/// How a rule is named in an error message ("expected ...").
+///
+/// Every rule is listed (no wildcard), so a new grammar rule cannot reach a
+/// user under its raw name.
+pub(crate) fn describe(rule: Rule) -> &'static str {
+    match rule {
+        Rule::EOI => "end of file",
+        // Silent rules are never reported by pest; named for completeness.
+        Rule::WHITESPACE | Rule::table_space => "a space",
+        Rule::table_newline => "end of line",
+        Rule::table_gap => "a new line",
+        Rule::COMMENT => "a comment",
+        Rule::cal_atom => "a calendar such as `business`, `24x7` or `(a | b)`",
+        Rule::tier_sels => "tier names",
+        Rule::ident_list | Rule::ident_body | Rule::ident_char => "a name",
+        Rule::counts_as => "`counts as ...` or `excluded`",
+        Rule::quota_keyword => "a quota keyword",
+        Rule::value_forms => "a value",
+        Rule::money_body => "an amount of money such as `$2`",
+        Rule::percent_body => "a percentage such as `99.5%`",
+        Rule::duration_body => "a duration such as `4h`",
+        Rule::decimal_body => "a decimal number such as `0.5`",
+        Rule::integer_body => "a whole number",
+        Rule::string_body => "a string in double quotes",
+        Rule::file | Rule::item => {
+            "a declaration such as `policy`, `calendar`, `severity`, `tier`, `metric` or `targets`"
+        }
+        Rule::import_decl => "an `import` declaration",
+        Rule::policy_decl => "a `policy` declaration",
+        Rule::policy_stmt => "a policy setting (`provider`, `effective` or `calendar`)",
+        Rule::policy_provider => "`provider \"...\"`",
+        Rule::policy_effective => "`effective` and a date",
+        Rule::policy_calendar => "`calendar` and a calendar name",
+        Rule::calendar_decl => "a `calendar` declaration",
+        Rule::calendar_stmt => {
+            "a calendar statement (`zone`, weekly hours such as `mon-fri 08:00-17:00`, `closed` or `open`)"
+        }
+        Rule::zone_stmt => "`zone \"...\"`",
+        Rule::hours_stmt => "weekly hours such as `mon-fri 08:00-17:00`",
+        Rule::day_spec | Rule::weekday => "a weekday (`mon` to `sun`), a range such as `mon-fri`, or `daily`",
+        Rule::closed_stmt => "a `closed` date",
+        Rule::yearly_date => "`every` and a date such as `12-25`",
+        Rule::open_stmt => "an `open` date",
+        Rule::time_range => "a time range such as `08:00-17:00`",
+        Rule::cal_expr | Rule::cal_term => "a calendar such as `business`, `24x7` or `(a | b)`",
+        Rule::always => "`24x7`",
+        Rule::union_op => "`|`",
+        Rule::inter_op => "`&`",
+        Rule::diff_op => "`-`",
+        Rule::severity_decl => "a `severity` declaration",
+        Rule::severity_stmt => "a severity setting (`alias` or `clock`)",
+        Rule::alias_stmt => "`alias \"...\"`",
+        Rule::clock_stmt => "`clock` and a calendar",
+        Rule::tier_order => "a `tiers` order such as `tiers silver < gold`",
+        Rule::tier_decl => "a `tier` declaration",
+        Rule::entitlement | Rule::entitlement_name => "an entitlement such as `contacts 3`",
+        Rule::type_decl => "a `type` declaration",
+        Rule::covers_stmt => "`covers` and tiers",
+        Rule::via_list => "`via` and channels",
+        Rule::tier_sel | Rule::tier_range => "a tier name, a range such as `silver..gold`, or `all`",
+        Rule::metric_decl => "a `metric` declaration",
+        Rule::metric_clause => {
+            "a metric clause (`starts on`, `stops on`, `pauses while`, `repeats`, `periodic on`, `on change` or `on reopen`)"
+        }
+        Rule::starts_clause => "`starts on` and events",
+        Rule::stops_clause => "`stops on` and events",
+        Rule::pauses_clause => "`pauses while status` and statuses",
+        Rule::repeats_clause => "`repeats`",
+        Rule::periodic_clause => "`periodic on` and events",
+        Rule::on_change_clause => "`on change` and `recompute` or `restart`",
+        Rule::on_reopen_clause => "`on reopen` and `continue`, `new_cycle` or `first_close_only`",
+        Rule::targets_decl => "a `targets` table",
+        Rule::table => "a target table",
+        Rule::table_header | Rule::column => "a header line of tier names (or `*`)",
+        Rule::table_row | Rule::row_label => "a severity name (or `*`) starting a table row",
+        Rule::cell => "a duration such as `4h`, `-` or `none`",
+        Rule::milestone_decl => "a `warn` or `escalate` declaration",
+        Rule::availability_decl => "an `availability` declaration",
+        Rule::availability_stmt => {
+            "an availability statement (`objective`, `zone`, `sampled every`, `down when`, `excluding`, `maintenance`, `missing samples` or `credit below`)"
+        }
+        Rule::objective_stmt => "`objective` and a percentage",
+        Rule::sampled_stmt => "`sampled every` and an interval",
+        Rule::down_stmt => "`down when` and a condition",
+        Rule::comparison => "a comparison (`>`, `>=`, `<` or `<=`)",
+        Rule::excluding_stmt => "`excluding` and names",
+        Rule::maintenance_stmt => "`maintenance counts as ...` or `maintenance excluded`",
+        Rule::missing_stmt => "`missing samples count as ...` or `missing samples excluded`",
+        Rule::credit_stmt => "`credit below` and a percentage",
+        Rule::quota_decl => "a `quota` declaration",
+        Rule::quota_stmt => {
+            "a quota statement (an allowance such as `10 requests per month`, `tiers`, `overage`, `minimum` or `beyond`)"
+        }
+        Rule::tiers_stmt => "`tiers` and tier names",
+        Rule::overage_stmt => "`overage` and a price",
+        Rule::minimum_stmt => "`minimum` and a duration",
+        Rule::beyond_stmt => "`beyond \"...\"`",
+        Rule::allowance_stmt => "an allowance such as `10 requests per month`",
+        Rule::unit => "a unit word such as `requests`",
+        Rule::allow_decl => "an `allow` declaration",
+        Rule::lint_name => "a lint name or code such as `tier-inversion` or `L0301`",
+        Rule::value => "a value such as `3`, `4h`, `99.5%`, `$2`, `\"text\"`, `yes` or `-`",
+        Rule::fraction => "a percentage such as `75%`",
+        Rule::interval => "a duration such as `1m`",
+        Rule::string => "a string in double quotes",
+        Rule::date => "a date such as `2026-12-25`",
+        Rule::month_day => "a month and day such as `12-25`",
+        Rule::time => "a time such as `08:00`",
+        Rule::ident => "a name",
+        Rule::lbrace => "`{`",
+        Rule::rbrace => "`}`",
+        Rule::lparen => "`(`",
+        Rule::rparen => "`)`",
+        Rule::equals => "`=`",
+        Rule::k_import => "`import`",
+        Rule::k_policy => "`policy`",
+        Rule::k_provider => "`provider`",
+        Rule::k_effective => "`effective`",
+        Rule::k_calendar => "`calendar`",
+        Rule::k_zone => "`zone`",
+        Rule::k_closed => "`closed`",
+        Rule::k_open => "`open`",
+        Rule::k_every => "`every`",
+        Rule::k_severity => "`severity`",
+        Rule::k_alias => "`alias`",
+        Rule::k_clock => "`clock`",
+        Rule::k_tiers => "`tiers`",
+        Rule::k_tier => "`tier`",
+        Rule::k_extends => "`extends`",
+        Rule::k_type => "`type`",
+        Rule::k_covers => "`covers`",
+        Rule::k_via => "`via`",
+        Rule::k_all => "`all`",
+        Rule::k_metric => "`metric`",
+        Rule::k_starts => "`starts`",
+        Rule::k_stops => "`stops`",
+        Rule::k_pauses => "`pauses`",
+        Rule::k_repeats => "`repeats`",
+        Rule::k_periodic => "`periodic`",
+        Rule::k_on => "`on`",
+        Rule::k_after => "`after`",
+        Rule::k_while => "`while`",
+        Rule::k_status => "`status`",
+        Rule::k_in => "`in`",
+        Rule::k_change => "`change`",
+        Rule::k_reopen => "`reopen`",
+        Rule::k_targets => "`targets`",
+        Rule::k_for => "`for`",
+        Rule::k_warn => "`warn`",
+        Rule::k_escalate => "`escalate`",
+        Rule::k_at => "`at`",
+        Rule::k_to => "`to`",
+        Rule::k_availability => "`availability`",
+        Rule::k_objective => "`objective`",
+        Rule::k_per => "`per`",
+        Rule::k_month => "`month`",
+        Rule::k_sampled => "`sampled`",
+        Rule::k_down => "`down`",
+        Rule::k_when => "`when`",
+        Rule::k_fails => "`fails`",
+        Rule::k_excluding => "`excluding`",
+        Rule::k_maintenance => "`maintenance`",
+        Rule::k_missing => "`missing`",
+        Rule::k_samples => "`samples`",
+        Rule::k_counts => "`counts`",
+        Rule::k_count => "`count`",
+        Rule::k_as => "`as`",
+        Rule::k_excluded => "`excluded`",
+        Rule::k_credit => "`credit`",
+        Rule::k_below => "`below`",
+        Rule::k_quota => "`quota`",
+        Rule::k_overage => "`overage`",
+        Rule::k_minimum => "`minimum`",
+        Rule::k_beyond => "`beyond`",
+        Rule::k_allow => "`allow`",
+    }
+}
+
+/// Words that may start a statement where `rule` was expected, used to
+/// suggest a keyword for a misspelt one.
+pub(crate) fn keywords_for(rule: Rule) -> &'static [&'static str] {
+    match rule {
+        Rule::file | Rule::item => &[
+            "import",
+            "policy",
+            "calendar",
+            "severity",
+            "tiers",
+            "tier",
+            "type",
+            "metric",
+            "targets",
+            "warn",
+            "escalate",
+            "availability",
+            "quota",
+            "allow",
+        ],
+        Rule::policy_stmt => &["provider", "effective", "calendar"],
+        Rule::calendar_stmt => &[
+            "zone", "closed", "open", "daily", "mon", "tue", "wed", "thu", "fri", "sat", "sun",
+        ],
+        Rule::severity_stmt => &["alias", "clock"],
+        Rule::metric_clause => &["starts", "stops", "pauses", "repeats", "periodic", "on"],
+        Rule::availability_stmt => &[
+            "objective",
+            "zone",
+            "sampled",
+            "down",
+            "excluding",
+            "maintenance",
+            "missing",
+            "credit",
+        ],
+        Rule::quota_stmt => &["tiers", "overage", "minimum", "beyond"],
+        _ => &[],
+    }
+}
