@@ -582,8 +582,8 @@ pub struct Availability {
     pub zone: String,
     /// Sampling interval in seconds.
     pub sample_seconds: i64,
-    /// When a sample is down.
-    pub down: Option<DownRule>,
+    /// A sample is down when any of these rules holds.
+    pub down: Vec<DownRule>,
     /// Calendars whose open time is planned maintenance.
     pub excluding: Vec<CalendarId>,
     /// How maintenance enters the formula.
