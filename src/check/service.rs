@@ -65,7 +65,7 @@ impl Checker<'_> {
                 objective: Percent(Percent::WHOLE),
                 zone: self.default_zone(),
                 sample_seconds: DEFAULT_SAMPLE_SECONDS,
-                down: None,
+                down: Vec::new(),
                 excluding: Vec::new(),
                 maintenance: MaintenanceRule::CountsAsUp,
                 missing: MissingRule::Excluded,
@@ -78,12 +78,13 @@ impl Checker<'_> {
                     AvailabilityStmt::Objective(_) => "objective",
                     AvailabilityStmt::Zone(_) => "zone",
                     AvailabilityStmt::Sampled(_) => "sampling interval",
-                    AvailabilityStmt::DownThreshold { .. } | AvailabilityStmt::DownFails(_) => {
-                        "downtime rule"
-                    }
                     AvailabilityStmt::Maintenance(_) => "maintenance rule",
                     AvailabilityStmt::Missing(_) => "missing-sample rule",
-                    AvailabilityStmt::Excluding(_) | AvailabilityStmt::Credit { .. } => "",
+                    // Several of these may be given: any down rule makes a sample down.
+                    AvailabilityStmt::DownThreshold { .. }
+                    | AvailabilityStmt::DownFails(_)
+                    | AvailabilityStmt::Excluding(_)
+                    | AvailabilityStmt::Credit { .. } => "",
                 };
                 if !kind.is_empty() {
                     if let Some(first) = once.first(kind, stmt.span) {
@@ -129,7 +130,7 @@ impl Checker<'_> {
                         let value = self
                             .percent(value, "a downtime threshold is a percentage, such as `5%`");
                         if let (Some(op), Some(value)) = (op, value) {
-                            out.down = Some(ir::DownRule::Threshold {
+                            out.down.push(ir::DownRule::Threshold {
                                 signal: signal.node.clone(),
                                 op,
                                 value,
@@ -137,7 +138,7 @@ impl Checker<'_> {
                         }
                     }
                     AvailabilityStmt::DownFails(check) => {
-                        out.down = Some(ir::DownRule::Fails {
+                        out.down.push(ir::DownRule::Fails {
                             check: check.node.clone(),
                         });
                     }

@@ -177,11 +177,11 @@ fn availability_objectives() {
     );
     assert_eq!(
         a.down,
-        Some(ir::DownRule::Threshold {
+        [ir::DownRule::Threshold {
             signal: "error_rate".into(),
             op: ir::CmpOp::Gt,
             value: Percent(50_000)
-        })
+        }]
     );
 }
 
