@@ -2,14 +2,15 @@
 //! times, day names and dates; the calendar lints (overlapping ranges,
 //! closed dates on days without hours).
 
+use super::close_name;
 use super::values::DAY;
 use super::{duplicate_entry, Checker};
 use crate::ast::{self, CalendarStmt, DateLit, DateSpec, DaySpec, RangeLit, TimeLit};
-use crate::diagnostics::{did_you_mean, Code, Diagnostic};
+use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{self, Closure, DateRule, OpenOverride, TimeRange, WeeklyCalendar};
 use crate::source::{Span, Spanned};
 use chrono::{Datelike, NaiveDate};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 const DAY_SECS: u32 = DAY as u32;
 
@@ -92,6 +93,7 @@ impl Checker<'_> {
         let mut placed = Vec::new();
         let mut closed = Vec::new();
         let mut overrides: Vec<OpenOverride> = Vec::new();
+        let mut override_dates: BTreeMap<NaiveDate, Span> = BTreeMap::new();
         let mut needs_zone = false;
         for stmt in stmts {
             match stmt {
@@ -154,12 +156,13 @@ impl Checker<'_> {
                     let ranges: Vec<TimeRange> =
                         ranges.iter().filter_map(|r| self.range(r)).collect();
                     let Some(day) = day else { continue };
-                    if let Some(first) = overrides.iter().find(|o| o.date == day) {
+                    if let Some(&first) = override_dates.get(&day) {
                         let what = format!("the `open` override for `{day}`");
-                        let diag = duplicate_entry(&what, *span, first.span);
+                        let diag = duplicate_entry(&what, *span, first);
                         self.error(diag);
                         continue;
                     }
+                    override_dates.insert(day, *span);
                     let mut ranges = ranges;
                     ranges.sort();
                     overrides.push(OpenOverride {
@@ -259,7 +262,7 @@ impl Checker<'_> {
         if let Some(i) = day_index(name) {
             return Some(i);
         }
-        let help = match did_you_mean(name, DAYS) {
+        let help = match close_name(name, DAYS) {
             Some(d) => format!("did you mean `{d}`?"),
             None => format!("days are {}, or `daily`", super::backtick_list(DAYS)),
         };
@@ -396,26 +399,37 @@ impl Checker<'_> {
     }
 
     /// L0402: open ranges of the same day (or an overnight range and the
-    /// next day's ranges) overlap. One warning per pair of ranges.
+    /// next day's ranges) overlap. One warning per pair of ranges; a sweep
+    /// per day keeps this linear in the number of ranges.
     fn overlap_lints(&mut self, name: &str, placed: &[Placed]) {
+        let mut by_day: [Vec<(u32, u32, usize)>; 7] = Default::default();
+        for (i, p) in placed.iter().enumerate() {
+            by_day[p.day].push((p.range.start, p.range.end, i));
+            if p.range.end > DAY_SECS {
+                by_day[(p.day + 1) % 7].push((0, p.range.end - DAY_SECS, i));
+            }
+        }
         let mut pairs: BTreeMap<(Span, Span), (TimeRange, TimeRange, Vec<usize>)> = BTreeMap::new();
-        for (i, a) in placed.iter().enumerate() {
-            for b in &placed[i + 1..] {
-                let same_day =
-                    a.day == b.day && a.range.start < b.range.end && b.range.start < a.range.end;
-                let spill = |x: &Placed, y: &Placed| {
-                    (x.day + 1) % 7 == y.day
-                        && x.range.end > DAY_SECS
-                        && y.range.start < x.range.end - DAY_SECS
-                };
-                if same_day || spill(a, b) || spill(b, a) {
-                    let (first, second) = if a.span <= b.span { (a, b) } else { (b, a) };
-                    let entry = pairs.entry((first.span, second.span)).or_insert((
-                        first.range,
-                        second.range,
-                        Vec::new(),
-                    ));
-                    entry.2.push(a.day.min(b.day));
+        for (day, items) in by_day.iter_mut().enumerate() {
+            items.sort_unstable();
+            let mut reach: Option<(u32, usize)> = None;
+            for &(start, end, i) in items.iter() {
+                if let Some((max_end, j)) = reach {
+                    let (a, b) = (&placed[j], &placed[i]);
+                    if start < max_end && a.span != b.span {
+                        let (first, second) = if a.span <= b.span { (a, b) } else { (b, a) };
+                        let entry = pairs.entry((first.span, second.span)).or_insert((
+                            first.range,
+                            second.range,
+                            Vec::new(),
+                        ));
+                        entry.2.push(day);
+                    }
+                    if end > max_end {
+                        reach = Some((end, i));
+                    }
+                } else {
+                    reach = Some((end, i));
                 }
             }
         }
@@ -453,6 +467,7 @@ impl Checker<'_> {
 
     /// L0403: a closed date falls on a weekday without open hours.
     fn closed_day_lints(&mut self, name: &str, cal: &WeeklyCalendar) {
+        let opened: BTreeSet<NaiveDate> = cal.overrides.iter().map(|o| o.date).collect();
         for c in &cal.closed {
             let DateRule::Date { date } = c.date else {
                 continue;
@@ -461,7 +476,7 @@ impl Checker<'_> {
             let prev = (day + 6) % 7;
             let open_that_day = !cal.weekly[day].is_empty()
                 || cal.weekly[prev].iter().any(|r| r.end > DAY_SECS)
-                || cal.overrides.iter().any(|o| o.date == date);
+                || opened.contains(&date);
             if open_that_day {
                 continue;
             }

@@ -4,9 +4,10 @@
 //! found by the calendar pass.) Lints are only reported when the file has
 //! no errors, so none is derived from a broken part.
 
+use super::close_name;
 use super::Checker;
 use crate::ast::Item;
-use crate::diagnostics::{did_you_mean, Code, Diagnostic};
+use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{CalendarId, MetricId, SeverityId, Target, TargetValue, TierId, TypeId};
 use crate::values::Duration;
 use std::cmp::Ordering;
@@ -66,7 +67,7 @@ impl Checker<'_> {
                             .filter(|c| c.is_lint())
                             .map(|c| c.name())
                             .collect();
-                        let help = match did_you_mean(&name.node, lints.iter().copied()) {
+                        let help = match close_name(&name.node, lints.iter().copied()) {
                             Some(close) => format!("did you mean `{close}`?"),
                             None => format!(
                                 "the lints are {}",
@@ -190,14 +191,15 @@ impl Checker<'_> {
         else {
             return;
         };
+        let responses: BTreeMap<_, &Target> = self
+            .targets
+            .iter()
+            .filter(|r| r.metric == MetricId(fr))
+            .map(|r| ((r.issue_type, r.severity, r.tier), r))
+            .collect();
         let mut out = Vec::new();
         for t in self.targets.iter().filter(|t| t.metric == MetricId(m)) {
-            let Some(resp) = self.targets.iter().find(|r| {
-                r.metric == MetricId(fr)
-                    && r.issue_type == t.issue_type
-                    && r.severity == t.severity
-                    && r.tier == t.tier
-            }) else {
+            let Some(&resp) = responses.get(&(t.issue_type, t.severity, t.tier)) else {
                 continue;
             };
             if compare(t, resp) != Some(Ordering::Less) {

@@ -1,9 +1,10 @@
 //! Metrics (clocks) from the prelude and the file, and warn / escalate
 //! milestones.
 
+use super::close_name;
 use super::{duplicate_entry, unknown_name, Checker, Kind};
 use crate::ast::{self, Ident, Item, MetricClause};
-use crate::diagnostics::{did_you_mean, Code, Diagnostic};
+use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{self, ChangeRule, EventKind, MetricId, PeriodicMode, ReopenRule};
 use crate::source::Span;
 use crate::values::Percent;
@@ -19,7 +20,7 @@ pub(crate) fn keyword<T: Copy>(
         return Some(*v);
     }
     let names = options.iter().map(|(w, _)| *w);
-    let help = match did_you_mean(&word.node, names.clone()) {
+    let help = match close_name(&word.node, names.clone()) {
         Some(close) => format!("did you mean `{close}`?"),
         None => format!("write one of {}", super::backtick_list(names)),
     };

@@ -162,6 +162,21 @@ pub(crate) fn backtick_list<'a>(names: impl IntoIterator<Item = &'a str>) -> Str
     out.join(", ")
 }
 
+/// Names longer than this get no did-you-mean: edit distance costs the
+/// product of the lengths, and such a name is no typo.
+const MAX_SUGGEST_LEN: usize = 64;
+
+/// The closest candidate to `name`, when it is close enough to be a typo.
+pub(crate) fn close_name<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    if name.len() > MAX_SUGGEST_LEN {
+        return None;
+    }
+    did_you_mean(name, candidates)
+}
+
 /// An "unknown name" error with a did-you-mean help, or the list of names.
 pub(crate) fn unknown_name<'a>(
     kind: Kind,
@@ -176,7 +191,7 @@ pub(crate) fn unknown_name<'a>(
         format!("unknown {word} `{name}`"),
         format!("no {word} has this name"),
     );
-    let help = match did_you_mean(name, candidates.clone()) {
+    let help = match close_name(name, candidates.clone()) {
         Some(close) => format!("did you mean `{close}`?"),
         None => {
             let list = backtick_list(candidates);

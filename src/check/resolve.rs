@@ -1,10 +1,11 @@
 //! Names: the policy header, declarations of every kind and their
 //! duplicates, tiers (order, `extends`, entitlements) and issue types.
 
+use super::close_name;
 use super::values::money;
 use super::{duplicate_entry, duplicate_name, unknown_name, Checker, Kind, Slot};
 use crate::ast::{self, Item, Literal, TierSel};
-use crate::diagnostics::{did_you_mean, Code, Diagnostic};
+use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{self, TierId, TypeId};
 use crate::source::{Span, Spanned};
 use std::collections::BTreeMap;
@@ -231,7 +232,7 @@ impl<'a> Checker<'a> {
         let name = &decl.name.node;
         let help = if self.tiers.len() == 0 {
             format!("declare the tiers lowest first, for example `tiers basic < {name}`")
-        } else if let Some(close) = did_you_mean(name, self.tiers.names()) {
+        } else if let Some(close) = close_name(name, self.tiers.names()) {
             format!("did you mean `{close}`? otherwise add `{name}` to the `tiers` order")
         } else {
             format!("add `{name}` to the `tiers` order, where it ranks among the other tiers")
@@ -453,30 +454,41 @@ impl<'a> Checker<'a> {
     }
 }
 
-/// Own entitlements over inherited ones; `parents` has no cycles.
+/// Own entitlements over inherited ones; `parents` has no cycles. Walks
+/// each chain of `extends` iteratively, bases first.
 fn inherit(
     i: usize,
     parents: &[Option<u32>],
     own: &[BTreeMap<String, ir::Entitlement>],
-    done: &mut Vec<Option<BTreeMap<String, ir::Entitlement>>>,
+    done: &mut [Option<BTreeMap<String, ir::Entitlement>>],
 ) {
-    if done[i].is_some() {
-        return;
-    }
-    let mut map = BTreeMap::new();
-    if let Some(p) = parents[i] {
+    let mut chain = vec![i];
+    let mut cur = i;
+    while let Some(p) = parents[cur] {
         let p = p as usize;
-        inherit(p, parents, own, done);
-        if let Some(base) = &done[p] {
-            for (name, e) in base {
-                let mut e = e.clone();
-                e.inherited_from = e.inherited_from.or(Some(TierId(p as u32)));
-                map.insert(name.clone(), e);
+        if done[p].is_some() || chain.len() > parents.len() {
+            break;
+        }
+        chain.push(p);
+        cur = p;
+    }
+    for &t in chain.iter().rev() {
+        if done[t].is_some() {
+            continue;
+        }
+        let mut map = BTreeMap::new();
+        if let Some(p) = parents[t] {
+            if let Some(base) = &done[p as usize] {
+                for (name, e) in base {
+                    let mut e = e.clone();
+                    e.inherited_from = e.inherited_from.or(Some(TierId(p)));
+                    map.insert(name.clone(), e);
+                }
             }
         }
+        for (name, e) in &own[t] {
+            map.insert(name.clone(), e.clone());
+        }
+        done[t] = Some(map);
     }
-    for (name, e) in &own[i] {
-        map.insert(name.clone(), e.clone());
-    }
-    done[i] = Some(map);
 }

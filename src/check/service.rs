@@ -80,6 +80,7 @@ impl Checker<'_> {
                     AvailabilityStmt::Sampled(_) => "sampling interval",
                     AvailabilityStmt::Maintenance(_) => "maintenance rule",
                     AvailabilityStmt::Missing(_) => "missing-sample rule",
+                    // Several of these may be given: any down rule makes a sample down.
                     AvailabilityStmt::DownThreshold { .. }
                     | AvailabilityStmt::DownFails(_)
                     | AvailabilityStmt::Excluding(_)

@@ -2,7 +2,7 @@
 //! common descriptions and abbreviations, then case and spelling
 //! differences against every zone chrono-tz knows.
 
-use crate::diagnostics::did_you_mean;
+use super::close_name;
 use chrono_tz::TZ_VARIANTS;
 
 /// Descriptions and abbreviations people write instead of a zone name,
@@ -127,11 +127,11 @@ pub(crate) fn suggest(input: &str) -> Option<&'static str> {
     if let Some(z) = same(&|z| normalize(city(z))) {
         return Some(z);
     }
-    if let Some(z) = did_you_mean(input, zone_names()) {
+    if let Some(z) = close_name(input, zone_names()) {
         return Some(z);
     }
     let cities: Vec<&'static str> = zone_names().filter(|z| preferred(z)).collect();
-    let close = did_you_mean(&input.replace(' ', "_"), cities.iter().map(|z| city(z)))?;
+    let close = close_name(&input.replace(' ', "_"), cities.iter().map(|z| city(z)))?;
     cities.into_iter().find(|z| city(z) == close)
 }
 
