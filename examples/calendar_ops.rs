@@ -13,6 +13,28 @@ mod common;
 fn main() {
     let set = common::set();
     let starts = common::starts();
+    // The answers themselves, as Chicago wall-clock times, for the peer
+    // script to compare with pandas. slate answers the earliest instant
+    // (a closing time when the duration ends exactly there); pandas moves
+    // such an answer to the next opening, so compare after doing the same.
+    for (cal_name, cal) in common::cases().into_iter().take(2) {
+        for (op_name, hours) in [("add_8h", 8), ("add_10000h", 10_000)] {
+            for &t in starts.iter().take(8) {
+                let answer = set
+                    .add_seconds(cal, t, hours * 3600)
+                    .and_then(|u| set.next_open(cal, u).map(|o| o.unwrap_or(u)))
+                    .map_or_else(
+                        |e| e.to_string(),
+                        |u| {
+                            u.with_timezone(&chrono_tz::America::Chicago)
+                                .format("%Y-%m-%dT%H:%M:%S")
+                                .to_string()
+                        },
+                    );
+                println!("answer {cal_name} {op_name} {answer}");
+            }
+        }
+    }
     for (cal_name, cal) in common::cases() {
         for (op_name, op) in common::ops() {
             for &t in &starts {

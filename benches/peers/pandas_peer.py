@@ -64,6 +64,10 @@ def main():
         ),
     }
     for name, cbh in cals.items():
+        for op, n in (("add_8h", 8), ("add_10000h", 10_000)):
+            for t in ts[:8]:
+                print(f"answer {name} {op} {(t + n * cbh).isoformat()}", flush=True)
+    for name, cbh in cals.items():
         h8 = 8 * cbh
         h10k = 10_000 * cbh
         print(f"pandas {name} add_8h {measure(lambda t: t + h8, ts)}", flush=True)

@@ -171,6 +171,9 @@ codes! {
     InvalidMetric = "E0401", "invalid-metric", Error,
         "a metric does not say when it starts or stops",
         "A metric needs at least one `starts on EVENT` and one `stops on EVENT` (or a\n`periodic on EVENT` clause).\n\n    metric triage { starts on opened }   # error: never stops";
+    MissingSetting = "E0402", "missing-setting", Error,
+        "a declaration leaves out a setting it needs",
+        "Some declarations mean nothing without one of their settings: an availability\nobjective needs its `objective`, a quota needs its allowance.\n\n    availability product { sampled every 1m }   # error: no `objective 99.9% per calendar month`\n    quota requests { beyond \"billed\" }          # error: no allowance such as `10 per month`";
     TierInversion = "L0301", "tier-inversion", Warning,
         "a higher tier promises a slower target than a lower tier",
         "Tiers are ordered lowest first; a higher tier normally promises at least as much.\nIf the contract really says this, keep it and `allow tier-inversion`.";

@@ -1,0 +1,7 @@
+//! Checker tests over hand-built surface trees (see `build`).
+
+mod build;
+mod calendars;
+mod names;
+mod other;
+mod targets;

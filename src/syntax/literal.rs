@@ -1,0 +1,144 @@
+//! Value literals: the grammar scans them, this module tells their kinds
+//! apart by shape and converts numbers without ever panicking.
+
+use crate::ast::{DurationUnit, Literal};
+use crate::source::Span;
+
+/// A problem with a literal that the grammar accepted (a number too large,
+/// an unknown escape). Reported as a syntax error.
+#[derive(Debug)]
+pub(crate) struct LiteralError {
+    pub span: Span,
+    pub message: String,
+    pub label: String,
+    pub help: Option<String>,
+}
+
+impl LiteralError {
+    pub(crate) fn too_large(text: &str, span: Span) -> Self {
+        LiteralError {
+            span,
+            message: format!("number in `{}` is too large", shorten(text)),
+            label: "too large".to_string(),
+            help: Some(format!("numbers go up to {}", i64::MAX)),
+        }
+    }
+}
+
+fn shorten(text: &str) -> String {
+    const MAX: usize = 40;
+    if text.chars().count() <= MAX {
+        text.to_string()
+    } else {
+        let mut s: String = text.chars().take(MAX).collect();
+        s.push('…');
+        s
+    }
+}
+
+/// Classifies a value scanned by the grammar's `value_forms`. `start` is
+/// the byte offset of `text` in the file.
+pub(crate) fn classify(text: &str, start: usize) -> Result<Literal, LiteralError> {
+    let span = Span::new(start, start + text.len());
+    if text.starts_with('"') {
+        return unescape(text, start).map(Literal::Str);
+    }
+    if let Some(rest) = text.strip_prefix('$') {
+        return Ok(Literal::Money(rest.to_string()));
+    }
+    if let Some(rest) = text.strip_suffix('%') {
+        return Ok(Literal::Percent(rest.to_string()));
+    }
+    match text {
+        "yes" => return Ok(Literal::Bool(true)),
+        "no" => return Ok(Literal::Bool(false)),
+        "none" | "-" => return Ok(Literal::NoGuarantee),
+        _ => {}
+    }
+    if text.contains('.') {
+        return Ok(Literal::Decimal(text.to_string()));
+    }
+    if text.bytes().all(|b| b.is_ascii_digit()) {
+        return text
+            .parse::<i64>()
+            .map(Literal::Int)
+            .map_err(|_| LiteralError::too_large(text, span));
+    }
+    duration(text, span).map(Literal::Duration)
+}
+
+/// Splits `1h30m` into `[(1, Hours), (30, Minutes)]`.
+fn duration(text: &str, span: Span) -> Result<Vec<(i64, DurationUnit)>, LiteralError> {
+    let mut parts = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let (number, after) = rest.split_at(digits);
+        let n = number
+            .parse::<i64>()
+            .map_err(|_| LiteralError::too_large(text, span))?;
+        let (unit, len) = if after.starts_with("bd") {
+            (DurationUnit::BusinessDays, 2)
+        } else {
+            let unit = match after.as_bytes().first() {
+                Some(b's') => DurationUnit::Seconds,
+                Some(b'm') => DurationUnit::Minutes,
+                Some(b'h') => DurationUnit::Hours,
+                Some(b'd') => DurationUnit::Days,
+                Some(b'w') => DurationUnit::Weeks,
+                _ => {
+                    return Err(LiteralError {
+                        span,
+                        message: format!("`{}` is not a value slate knows", shorten(text)),
+                        label: "unknown value".to_string(),
+                        help: Some(
+                            "durations are written like `30m`, `4h`, `1h30m` or `1bd`".to_string(),
+                        ),
+                    })
+                }
+            };
+            (unit, 1)
+        };
+        parts.push((n, unit));
+        rest = &after[len..];
+    }
+    Ok(parts)
+}
+
+/// The contents of a string literal (with its quotes) with escapes
+/// resolved: `\"`, `\\`, `\n` and `\t`.
+pub(crate) fn unescape(quoted: &str, start: usize) -> Result<String, LiteralError> {
+    let inner = quoted
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .unwrap_or(quoted);
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.char_indices();
+    while let Some((i, c)) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some((_, '"')) => out.push('"'),
+            Some((_, '\\')) => out.push('\\'),
+            Some((_, 'n')) => out.push('\n'),
+            Some((_, 't')) => out.push('\t'),
+            other => {
+                // `i` is relative to `inner`, which starts one byte in.
+                let at = start + 1 + i;
+                let len = 1 + other.map_or(0, |(_, c)| c.len_utf8());
+                let shown: String = other
+                    .map(|(_, c)| c.escape_debug().collect())
+                    .unwrap_or_default();
+                return Err(LiteralError {
+                    span: Span::new(at, at + len),
+                    message: format!("unknown escape `\\{shown}` in a string"),
+                    label: "unknown escape".to_string(),
+                    help: Some("the escapes are `\\\"`, `\\\\`, `\\n` and `\\t`; write `\\\\` for a backslash".to_string()),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
