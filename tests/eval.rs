@@ -611,3 +611,22 @@ mod shuffled {
         }
     }
 }
+
+#[test]
+fn fast_timestamps_match_chrono() {
+    use chrono::SecondsFormat;
+    for secs in [
+        0i64,
+        951_782_400,
+        1_772_800_000,
+        4_102_444_799,
+        -2_208_988_800,
+        253_402_300_799,
+    ] {
+        let t = DateTime::from_timestamp(secs, 0).unwrap_or_default();
+        assert_eq!(
+            slate::eval::answer::utc::text(&t),
+            t.to_rfc3339_opts(SecondsFormat::Secs, true)
+        );
+    }
+}

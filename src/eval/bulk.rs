@@ -8,11 +8,11 @@
 //! ten-character ids), plus at most `max_errors` stored errors (the counts
 //! always include every failure).
 
-use super::answer::{evaluate, TicketAnswer};
+use super::answer::evaluate;
 use super::csv_input::CsvTickets;
 use super::hours::OpenHours;
 use super::jsonl::parse_line;
-use super::report::{OutputFormat, Reporter};
+use super::report::{render, OutputFormat, Reporter};
 use super::timeline::{validate, InputError, InputErrorKind, RawTicket, ReadOptions};
 use crate::ir::Policy;
 use chrono::{DateTime, Utc};
@@ -85,12 +85,13 @@ struct Driver<'a, W: Write> {
     summary: Summary,
 }
 
+/// Parses, validates, evaluates and renders one ticket (in a worker thread).
 fn run_job(
     policy: &Policy,
     hours: &dyn OpenHours,
     opts: &StreamOptions,
     job: Job,
-) -> Result<TicketAnswer, InputError> {
+) -> Result<(String, Vec<u8>), InputError> {
     let raw = match job {
         Job::Line(line, text) => parse_line(&text?, line)?,
         Job::Raw(raw) => raw?,
@@ -100,7 +101,12 @@ fn run_job(
         Some(at) => at,
         None => return Err(fail(&ticket.id, ticket.line, "no events".to_string())),
     };
-    evaluate(policy, hours, &ticket, at).map_err(|e| fail(&ticket.id, ticket.line, e.to_string()))
+    let answer = evaluate(policy, hours, &ticket, at)
+        .map_err(|e| fail(&ticket.id, ticket.line, e.to_string()))?;
+    let mut bytes = Vec::with_capacity(2048);
+    render(opts.format, &answer, &mut bytes)
+        .map_err(|e| fail(&ticket.id, ticket.line, e.to_string()))?;
+    Ok((answer.id, bytes))
 }
 
 impl<W: Write> Driver<'_, W> {
@@ -121,7 +127,7 @@ impl<W: Write> Driver<'_, W> {
         for (line, result) in lines.into_iter().zip(results) {
             self.summary.read += 1;
             let id = match &result {
-                Ok(a) => Some(a.id.clone()),
+                Ok((id, _)) => Some(id.clone()),
                 Err(e) => e.ticket.clone(),
             };
             let dup = id.as_ref().and_then(|id| match self.seen.get(id.as_str()) {
@@ -140,8 +146,8 @@ impl<W: Write> Driver<'_, W> {
                 None => result,
             };
             match result {
-                Ok(a) => {
-                    self.reporter.write(&a)?;
+                Ok((_, bytes)) => {
+                    self.reporter.write_rendered(&bytes)?;
                     self.summary.evaluated += 1;
                 }
                 Err(e) => {
@@ -199,7 +205,7 @@ pub fn evaluate_stream<R: BufRead, W: Write>(
             p.bytes += n as u64;
             p.lines += 1;
             let text = match std::str::from_utf8(&buf) {
-                Ok(t) => Ok(t.trim().to_string()),
+                Ok(t) => Ok(t.trim_start_matches('\u{feff}').trim().to_string()),
                 Err(e) => Err(InputError {
                     ticket: None,
                     line: p.lines,
