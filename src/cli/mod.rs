@@ -2,6 +2,7 @@
 
 mod check;
 mod compile;
+pub mod eval;
 mod explain;
 mod time;
 
@@ -51,7 +52,10 @@ enum Command {
     Check(check::Args),
     /// Compile one policy and print its checked IR as JSON.
     Compile(compile::Args),
-    /// Explain a diagnostic code (`slate explain E0101`), or list all codes.
+    /// Evaluate tickets against a policy: deadlines, breaches, milestones.
+    Eval(eval::Args),
+    /// Explain a diagnostic code (`slate explain E0101`), list all codes
+    /// (`slate explain`), or trace a ticket (`slate explain POLICY TICKET`).
     Explain(explain::Args),
     /// Business-time arithmetic on a policy's calendars.
     Time(time::Args),
@@ -70,6 +74,7 @@ pub fn run() -> i32 {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Compile(args) => compile::run(args),
+        Command::Eval(args) => eval::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Time(args) => time::run(args),
     }
