@@ -4,4 +4,5 @@ mod build;
 mod calendars;
 mod names;
 mod other;
+mod robust;
 mod targets;
