@@ -5,4 +5,5 @@ mod calendars;
 mod names;
 mod other;
 mod robust;
+mod source;
 mod targets;
