@@ -83,6 +83,19 @@ pub fn check_source(source: &SourceFile) -> (Option<ir::Policy>, Vec<Diagnostic>
     let (file, mut diags) = syntax::parse(source);
     let mut policy = None;
     if let Some(file) = file {
+        for item in &file.items {
+            if let ast::Item::Import(path) = item {
+                diags.push(
+                    Diagnostic::new(
+                        diagnostics::Code::ImportUnsupported,
+                        path.span,
+                        format!("cannot import `{}`: imports are not supported yet", path.node),
+                        "not read",
+                    )
+                    .with_help("copy the declarations you need into this policy"),
+                );
+            }
+        }
         let (p, more) = check::check(&file, prelude(), &source.name);
         diags.extend(more);
         policy = p;

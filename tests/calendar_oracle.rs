@@ -395,11 +395,14 @@ fn o_add_days(days: &[ODay], tz: Tz, t: i64, n: i64, safe: (i64, i64)) -> Option
 
 // ------------------------------------------------------------ generators --
 
+/// A closure: days after the anchor, yearly or not, partial range.
+type ClosureSpec = (i64, bool, Option<(u32, u32)>);
+
 #[derive(Debug, Clone)]
 struct WeeklySpec {
     zone: usize,
     days: [Vec<(u32, u32)>; 7],
-    closures: Vec<(i64, bool, Option<(u32, u32)>)>,
+    closures: Vec<ClosureSpec>,
     overrides: Vec<(i64, Vec<(u32, u32)>)>,
 }
 

@@ -21,6 +21,9 @@ pub(crate) const YEARS: usize = 300;
 /// A closed stretch and why (`None`: no reason given).
 pub(crate) type Label = (i64, i64, Option<String>);
 
+/// Business days (local date, open intervals after closures).
+type DayList = Vec<(NaiveDate, Vec<(i64, i64)>)>;
+
 /// One year of one calendar.
 #[derive(Debug, Default)]
 pub(crate) struct Bucket {
@@ -58,7 +61,7 @@ struct ClosureRule {
 /// What a calendar is.
 #[derive(Debug)]
 pub(crate) enum Kind {
-    Weekly(Weekly),
+    Weekly(Box<Weekly>),
     Expr(CalendarExpr),
 }
 
@@ -179,7 +182,7 @@ impl Weekly {
 
     /// Days (with their open intervals after closures) for local dates
     /// around the UTC span `[lo, hi)`, and the closures there.
-    fn around(&self, lo: i64, hi: i64) -> (Vec<(NaiveDate, Vec<(i64, i64)>)>, Vec<Label>) {
+    fn around(&self, lo: i64, hi: i64) -> (DayList, Vec<Label>) {
         let first = date_of_wall(lo)
             .checked_sub_days(ChronoDays::new(3))
             .unwrap_or(NaiveDate::MIN);
@@ -227,7 +230,7 @@ impl Node {
                     });
                 }
                 let tz = w.tz;
-                (Kind::Weekly(w), tz)
+                (Kind::Weekly(Box::new(w)), tz)
             }
             CalendarDef::Expr { expr } => {
                 let zone = first_zone(expr, all, 0)?.unwrap_or(Tz::UTC);

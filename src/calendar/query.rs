@@ -19,6 +19,9 @@ const WALK: usize = 12;
 /// A business day: its year and index in that year's table.
 type DayRef = (usize, usize);
 
+/// A set operation on two years' intervals.
+type SetOp = fn(&Intervals, &Intervals) -> Vec<(i64, i64)>;
+
 impl CalendarSet {
     pub(super) fn bucket(&self, id: usize, y: usize) -> &Bucket {
         self.nodes[id].buckets[y].get_or_init(|| self.build_bucket(id, y))
@@ -34,11 +37,7 @@ impl CalendarSet {
 
     fn eval(&self, e: &CalendarExpr, y: usize) -> Arc<Bucket> {
         let (lo, hi) = (self.bounds[y], self.bounds[y + 1]);
-        let (l, r, op): (
-            Arc<Bucket>,
-            Arc<Bucket>,
-            fn(&Intervals, &Intervals) -> Vec<(i64, i64)>,
-        ) = match e {
+        let (l, r, op): (Arc<Bucket>, Arc<Bucket>, SetOp) = match e {
             CalendarExpr::Always => {
                 return Arc::new(Bucket {
                     open: Intervals::from_normalized(&[(lo, hi)]),
@@ -228,7 +227,7 @@ impl CalendarSet {
         } else {
             c.partition_point(|&x| x < g)
         };
-        (y2 >= 1 && y2 <= YEARS).then(|| (y2 - 1, g - c[y2 - 1]))
+        (1..=YEARS).contains(&y2).then(|| (y2 - 1, g - c[y2 - 1]))
     }
 
     pub(super) fn add_raw(&self, id: usize, t: i64, d: u64) -> Result<i64, CalendarError> {

@@ -200,8 +200,14 @@ impl Found {
         }
         let end = pos + len;
         let word = text.get(start..end).unwrap_or("").to_string();
+        // A backquote in the word is shown Markdown-style: ``` `` ` `` ```.
+        let shown = if word.contains('`') {
+            format!("`` {} ``", shorten(&word))
+        } else {
+            format!("`{}`", shorten(&word))
+        };
         Found {
-            shown: format!("`{}`", shorten(&word)),
+            shown,
             word,
             span: Span::new(start, end),
             at_end: false,
@@ -323,6 +329,15 @@ fn help(text: &str, pos: usize, found: &Found, positives: &[Rule]) -> Option<Str
         || expects(Rule::fraction)
         || expects(Rule::interval);
 
+    let after_name = text
+        .get(..pos)
+        .and_then(|b| b.chars().next_back())
+        .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+    if after_name && word.starts_with(|c: char| !c.is_ascii() && c.is_alphanumeric()) {
+        return Some(
+            "names use ASCII letters, digits and `_`; other text belongs in a string".to_string(),
+        );
+    }
     if expects_value && word.contains(' ') {
         return Some(
             "durations are written without spaces, such as `4h`, `30m`, `1h30m` or `1bd`"

@@ -75,7 +75,7 @@ impl Lower {
             Rule::severity_decl => Item::Severity(self.severity(decl)),
             Rule::tier_order => {
                 let span = span_of(&decl);
-                let tiers = only(decl, Rule::ident).map(|p| text(&p)).collect();
+                let tiers = only(decl, Rule::tier_name).map(|p| text(&p)).collect();
                 Item::TierOrder(TierOrder { tiers, span })
             }
             Rule::tier_decl => Item::Tier(self.tier(decl)),
@@ -355,7 +355,7 @@ impl Lower {
         let rule = pair.as_rule();
         match rule {
             Rule::always => (Spanned::new(CalendarExpr::Always, span), 1),
-            Rule::ident => (
+            Rule::calendar_name => (
                 Spanned::new(CalendarExpr::Name(pair.as_str().to_string()), span),
                 1,
             ),
@@ -464,7 +464,7 @@ impl Lower {
         let mut entitlements = Vec::new();
         for p in Pair::into_inner(decl) {
             match p.as_rule() {
-                Rule::ident => idents.push(text(&p)),
+                Rule::tier_name => idents.push(text(&p)),
                 Rule::string => title = Some(self.string(&p)),
                 Rule::entitlement => {
                     let espan = span_of(&p);
@@ -577,15 +577,10 @@ impl Lower {
         let mut calendar = None;
         let mut columns = Vec::new();
         let mut rows = Vec::new();
-        let mut after_for = false;
         for p in decl.into_inner() {
             match p.as_rule() {
-                Rule::k_for => after_for = true,
-                Rule::ident if after_for => {
-                    issue_type = Some(text(&p));
-                    after_for = false;
-                }
-                Rule::ident => metric = text(&p),
+                Rule::type_name => issue_type = Some(text(&p)),
+                Rule::metric_name => metric = text(&p),
                 Rule::cal_expr => calendar = Some(self.cal_expr_root(p)),
                 Rule::table => {
                     for q in p.into_inner() {
@@ -634,7 +629,7 @@ impl Lower {
         for p in decl.into_inner() {
             match p.as_rule() {
                 Rule::k_escalate => escalate = true,
-                Rule::ident => metric = text(&p),
+                Rule::metric_name => metric = text(&p),
                 Rule::fraction => at = self.value(&p),
                 Rule::string => to = self.string(&p),
                 _ => {}
@@ -682,7 +677,7 @@ impl Lower {
         let mut excluded = None;
         for p in stmt.into_inner() {
             match p.as_rule() {
-                Rule::ident => idents.push(text(&p)),
+                Rule::signal_name | Rule::calendar_name | Rule::count_word => idents.push(text(&p)),
                 Rule::fraction | Rule::interval | Rule::value => values.push(self.value(&p)),
                 Rule::comparison => op = Some(text(&p)),
                 Rule::string => string = Some(self.string(&p)),
@@ -748,8 +743,8 @@ impl Lower {
         for p in stmt.into_inner() {
             match p.as_rule() {
                 Rule::value => value = Some(self.value(&p)),
-                Rule::unit => unit = p.into_inner().next().map(|q| text(&q)),
-                Rule::ident => per = Some(text(&p)),
+                Rule::unit => unit = Some(text(&p)),
+                Rule::per_word => per = Some(text(&p)),
                 Rule::tier_sel => sels.push(tier_sel(p)),
                 Rule::string => string = Some(self.string(&p)),
                 _ => {}
@@ -799,34 +794,31 @@ fn tier_sel(pair: P<'_>) -> Spanned<TierSel> {
 fn metric_clause(clause: P<'_>) -> Spanned<MetricClause> {
     let span = span_of(&clause);
     let rule = clause.as_rule();
-    let mut idents = Vec::new();
+    let mut names = Vec::new();
     let mut after = None;
-    let mut seen_after = false;
+    let mut mode = None;
     for p in clause.into_inner() {
         match p.as_rule() {
-            Rule::k_after => seen_after = true,
-            Rule::ident if seen_after => after = Some(text(&p)),
-            Rule::ident => idents.push(text(&p)),
+            Rule::metric_name => after = Some(text(&p)),
+            Rule::event_name | Rule::status_name => names.push(text(&p)),
+            Rule::periodic_mode | Rule::change_mode | Rule::reopen_mode => mode = Some(text(&p)),
             _ => {}
         }
     }
-    let placeholder = Spanned::new(String::new(), span);
+    let mode = mode.unwrap_or_else(|| Spanned::new(String::new(), span));
     let node = match rule {
         Rule::starts_clause => MetricClause::Starts {
-            events: idents,
+            events: names,
             after,
         },
-        Rule::stops_clause => MetricClause::Stops(idents),
-        Rule::pauses_clause => MetricClause::Pauses(idents),
-        Rule::periodic_clause => {
-            let mode = idents.pop().unwrap_or(placeholder);
-            MetricClause::Periodic {
-                events: idents,
-                mode,
-            }
-        }
-        Rule::on_change_clause => MetricClause::OnChange(idents.pop().unwrap_or(placeholder)),
-        Rule::on_reopen_clause => MetricClause::OnReopen(idents.pop().unwrap_or(placeholder)),
+        Rule::stops_clause => MetricClause::Stops(names),
+        Rule::pauses_clause => MetricClause::Pauses(names),
+        Rule::periodic_clause => MetricClause::Periodic {
+            events: names,
+            mode,
+        },
+        Rule::on_change_clause => MetricClause::OnChange(mode),
+        Rule::on_reopen_clause => MetricClause::OnReopen(mode),
         _ => MetricClause::Repeats,
     };
     Spanned::new(node, span)

@@ -1,0 +1,276 @@
+//! Syntax errors: one E0001 at the right place, in readable words.
+
+use super::*;
+
+/// Asserts the message, and that the primary span covers `found` at its
+/// first occurrence at or after `from` in `text`.
+fn check(text: &str, message: &str, found: &str) -> Diagnostic {
+    let d = error(text);
+    assert_eq!(d.message, message, "for {text:?}");
+    assert_eq!(at(text, d.primary.span), found, "span for {text:?}");
+    d
+}
+
+#[test]
+fn duration_with_a_space_in_a_table() {
+    let text = "targets first_response {\n  gold silver\n  sev1 4 hours 2h\n}";
+    let d = check(
+        text,
+        "expected a duration such as `4h`, `-` or `none`, found `4 hours`",
+        "4 hours",
+    );
+    assert!(
+        d.help.as_deref().is_some_and(|h| h.contains("`4h`")),
+        "{:?}",
+        d.help
+    );
+}
+
+#[test]
+fn table_cells_separated_by_commas() {
+    let text = "targets m {\n  gold silver\n  sev1 4h, 2h\n}";
+    let d = check(text, "expected `}`, found `,`", ",");
+    assert!(d.help.as_deref().is_some_and(|h| h.contains("header line")));
+}
+
+#[test]
+fn table_without_header_line() {
+    let text = "targets m {\n  sev1 4h 2h\n}";
+    check(
+        text,
+        "expected a header line of tier names (or `*`) or `}`, found `4h`",
+        "4h",
+    );
+}
+
+#[test]
+fn misspelt_declaration_keyword() {
+    let d = check(
+        "tierz gold",
+        "expected a declaration such as `policy`, `calendar`, `severity`, `tier`, `metric` or `targets`, found `tierz`",
+        "tierz",
+    );
+    assert_eq!(d.help.as_deref(), Some("did you mean `tier`?"));
+    let d = error("metric m { strats on opened }");
+    assert!(
+        d.message.starts_with("expected a metric clause"),
+        "{}",
+        d.message
+    );
+    assert_eq!(d.help.as_deref(), Some("did you mean `starts`?"));
+}
+
+#[test]
+fn missing_keyword_mid_statement() {
+    check(
+        "warn first_response 75% to \"x\"",
+        "expected `at`, found `75%`",
+        "75%",
+    );
+    check(
+        "metric m { starts opened }",
+        "expected `on`, found `opened`",
+        "opened",
+    );
+    check(
+        "availability a { objective 99.5% per year }",
+        "expected `calendar` or `month`, found `year`",
+        "year",
+    );
+}
+
+#[test]
+fn weekday_written_in_full() {
+    let d = error("calendar c { zone \"UTC\" monday 08:00-17:00 }");
+    assert!(d.message.ends_with("found `monday`"), "{}", d.message);
+    assert!(d.help.as_deref().is_some_and(|h| h.contains("`mon`")));
+    let d = error("calendar c { mon-fr 08:00-17:00 }");
+    assert!(d.message.ends_with("found `mon-fr`"), "{}", d.message);
+}
+
+#[test]
+fn bad_time_ranges() {
+    let d = check(
+        "calendar c { mon 8-17 }",
+        "expected a time such as `08:00`, found `8-17`",
+        "8-17",
+    );
+    assert!(d.help.as_deref().is_some_and(|h| h.contains("08:00-17:00")));
+    check(
+        "calendar c { mon 08:00 }",
+        "expected a time range such as `08:00-17:00`, found `08:00`",
+        "08:00",
+    );
+}
+
+#[test]
+fn yearly_holiday_without_every() {
+    let d = check(
+        "calendar c { closed 12-25 }",
+        "expected a date such as `2026-12-25` or `every`, found `12-25`",
+        "12-25",
+    );
+    assert_eq!(
+        d.help.as_deref(),
+        Some("for a date every year, write `every 12-25`")
+    );
+}
+
+#[test]
+fn unclosed_block_points_at_its_brace() {
+    let text = "policy \"x\" {\n  provider \"a\"\n";
+    let d = error(text);
+    assert_eq!(
+        d.message,
+        "expected a policy setting (`provider`, `effective` or `calendar`) or `}`, found end of file"
+    );
+    assert_eq!(d.primary.span, Span::new(text.len(), text.len()));
+    assert_eq!(d.primary.message, "the file ends here");
+    assert_eq!(d.secondary.len(), 1);
+    assert_eq!(at(text, d.secondary[0].span), "{");
+}
+
+#[test]
+fn unclosed_parenthesis_and_missing_operand() {
+    check(
+        "calendar c = (a | b",
+        "expected `|`, `&`, `-` or `)`, found end of file",
+        "",
+    );
+    check(
+        "calendar c = a |",
+        "expected a calendar such as `business`, `24x7` or `(a | b)`, found end of file",
+        "",
+    );
+    check("calendar c", "expected `{` or `=`, found end of file", "");
+}
+
+#[test]
+fn unterminated_string() {
+    let text = "policy \"Domo { provider \"a\" }\nseverity s";
+    let d = error(text);
+    assert_eq!(d.message, "expected `{`, found `a`");
+    let text = "severity s \"Critical\ntier t";
+    let d = check(text, "unterminated string", "\"Critical");
+    assert!(d.help.is_some());
+}
+
+#[test]
+fn value_that_is_not_a_value() {
+    let d = check(
+        "tier gold { enablement 1.5h }",
+        "expected a value such as `3`, `4h`, `99.5%`, `$2`, `\"text\"`, `yes` or `-`, found `1.5h`",
+        "1.5h",
+    );
+    assert!(d.help.as_deref().is_some_and(|h| h.contains("1h30m")));
+    check(
+        "tier gold { enablement 1mo }",
+        "expected a value such as `3`, `4h`, `99.5%`, `$2`, `\"text\"`, `yes` or `-`, found `1mo`",
+        "1mo",
+    );
+}
+
+#[test]
+fn huge_numbers_are_errors_not_panics() {
+    let text = "tier gold { x 99999999999999999999999 }";
+    let d = check(
+        text,
+        "number in `99999999999999999999999` is too large",
+        "99999999999999999999999",
+    );
+    assert!(d.help.is_some());
+    for text in [
+        "targets m {\n gold\n sev1 99999999999999999999h\n}",
+        "calendar c { closed 99999999999-01-01 }",
+        "calendar c { closed every 99999999999-01 }",
+        "calendar c { closed 2026-99999999999-01 }",
+        "quota q { 99999999999999999999999 requests }",
+    ] {
+        let d = error(text);
+        assert!(
+            d.message.contains("is too large"),
+            "{text:?}: {}",
+            d.message
+        );
+    }
+    // The largest i64 itself is fine.
+    assert_eq!(items("tier t { x 9223372036854775807 }").len(), 1);
+}
+
+#[test]
+fn unknown_escape_in_string() {
+    let text = "tier gold { x \"a\\qb\" }";
+    let d = check(text, "unknown escape `\\q` in a string", "\\q");
+    assert!(d.help.is_some());
+}
+
+#[test]
+fn end_of_file_is_named_in_words() {
+    let d = check(
+        "allow",
+        "expected a lint name or code such as `tier-inversion` or `L0301`, found end of file",
+        "",
+    );
+    assert_eq!(d.primary.message, "the file ends here");
+    check(
+        "import \"a\" import",
+        "expected a string in double quotes, found end of file",
+        "",
+    );
+}
+
+#[test]
+fn garbage_after_a_declaration() {
+    let d = check(
+        "tiers a < b\n}",
+        "expected a declaration such as `policy`, `calendar`, `severity`, `tier`, `metric` or `targets`, found `}`",
+        "}",
+    );
+    assert_eq!(d.primary.message, "unexpected here");
+}
+
+#[test]
+fn control_characters_are_escaped_in_messages() {
+    let d = error("\u{0}\u{1}binary");
+    assert!(d.message.ends_with("found `\\0`"), "{}", d.message);
+}
+
+#[test]
+fn names_are_described_by_what_they_name() {
+    check(
+        "quota q { 10 requests per }",
+        "expected a period or unit such as `month` or `user`, found `}`",
+        "}",
+    );
+    check(
+        "metric m { on change }",
+        "expected `recompute` or `restart`, found `}`",
+        "}",
+    );
+    check(
+        "metric m { on reopen 3 }",
+        "expected `continue`, `new_cycle` or `first_close_only`, found `3`",
+        "3",
+    );
+    check(
+        "metric m { starts on }",
+        "expected an event such as `opened`, `replied` or `resolved`, found `}`",
+        "}",
+    );
+    check(
+        "metric m { pauses while status }",
+        "expected a ticket status such as `waiting_on_customer`, `in` or `=`, found `}`",
+        "}",
+    );
+    check("tiers a < ", "expected a tier name, found end of file", "");
+    check(
+        "escalate at 100% to \"x\"",
+        "expected `at`, found `100%`",
+        "100%",
+    );
+    check(
+        "availability a { down when }",
+        "expected a signal name such as `error_rate` or `health_check`, found `}`",
+        "}",
+    );
+}
