@@ -85,12 +85,15 @@ pub fn stdout_color() -> bool {
     std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
 }
 
-/// Reads one policy file: `Ok(Ok(source))`, `Ok(Err(..))` for a file that
-/// is not UTF-8 (an E0002 finding), `Err(message)` for an I/O failure.
+/// Reads one policy file: the source and, for a file that is not UTF-8, its
+/// E0002 finding; `Err(message)` for an I/O failure.
 pub fn read_policy(
     path: &Path,
 ) -> Result<
-    Result<slate::source::SourceFile, (slate::source::SourceFile, slate::diagnostics::Diagnostic)>,
+    (
+        slate::source::SourceFile,
+        Option<slate::diagnostics::Diagnostic>,
+    ),
     String,
 > {
     let bytes =
@@ -107,11 +110,11 @@ pub fn load_policy(path: &Path) -> Result<slate::ir::Policy, i32> {
             eprintln!("error: {e}");
             return Err(EXIT_IO);
         }
-        Ok(Err((source, diag))) => {
+        Ok((source, Some(diag))) => {
             eprint!("{}", render::human(&source, &diag, false, 100));
             return Err(EXIT_FINDINGS);
         }
-        Ok(Ok(source)) => source,
+        Ok((source, None)) => source,
     };
     match slate::compile(&source) {
         Ok(c) => Ok(c.policy),
