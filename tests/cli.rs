@@ -464,3 +464,39 @@ fn eval_gold_sev2_first_response_on_business_hours() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("outside hours"), "{}", stdout(&o));
 }
+
+#[test]
+fn readme_commands_run() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README is readable");
+    let commands: Vec<Vec<&str>> = readme
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("cargo run --release -- "))
+        .map(|rest| {
+            rest.split('#')
+                .next()
+                .unwrap_or("")
+                .split_whitespace()
+                .collect()
+        })
+        .collect();
+    assert!(
+        commands.len() >= 4,
+        "the README shows its commands: {commands:?}"
+    );
+    for args in commands {
+        let o = slate(&args);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "`slate {}` failed: {}",
+            args.join(" "),
+            stderr(&o)
+        );
+        assert!(
+            !stdout(&o).trim().is_empty(),
+            "`slate {}` printed nothing",
+            args.join(" ")
+        );
+    }
+}
