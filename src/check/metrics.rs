@@ -56,9 +56,44 @@ impl<'a> Checker<'a> {
                 }
             }
         }
+        let mut starts_after: Vec<Option<Span>> = Vec::new();
         for (decl, is_prelude) in decls.into_iter().flatten() {
             let metric = self.metric(decl, is_prelude);
             self.out_metrics.push(metric);
+            starts_after.push(decl.clauses.iter().find_map(|c| match &c.node {
+                MetricClause::Starts { after: Some(a), .. } => Some(a.span),
+                _ => None,
+            }));
+        }
+        self.after_cycles(&starts_after);
+    }
+
+    /// E0401: a metric that only starts after itself (directly or through
+    /// other metrics' `after`) never starts.
+    fn after_cycles(&mut self, after_spans: &[Option<Span>]) {
+        for (start, after_span) in after_spans.iter().enumerate().take(self.out_metrics.len()) {
+            let mut cur = self.out_metrics[start].after;
+            let mut steps = 0;
+            while let Some(m) = cur {
+                if m.index() == start {
+                    let name = self.out_metrics[start].name.clone();
+                    let span = after_span.unwrap_or(self.out_metrics[start].span);
+                    let diag = Diagnostic::new(
+                        Code::InvalidMetric,
+                        span,
+                        format!("metric `{name}` only starts after itself, so it never starts"),
+                        "this `after` leads back to the metric",
+                    )
+                    .with_help("start it `after` another metric, or remove `after`");
+                    self.error(diag);
+                    break;
+                }
+                steps += 1;
+                if steps > self.out_metrics.len() {
+                    break;
+                }
+                cur = self.out_metrics.get(m.index()).and_then(|x| x.after);
+            }
         }
     }
 

@@ -4,4 +4,6 @@ mod build;
 mod calendars;
 mod names;
 mod other;
+mod robust;
+mod source;
 mod targets;

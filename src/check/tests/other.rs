@@ -429,3 +429,29 @@ fn lints_are_not_reported_with_errors() {
     let (_, diags) = run(&b.file(items));
     assert_eq!(codes(&diags), ["E0201"]);
 }
+
+#[test]
+fn a_metric_cannot_start_after_itself() {
+    let mut b = B::default();
+    let mut items = base(&mut b);
+    let (s, t) = (
+        b.starts("customer_replied", Some("chase")),
+        b.stops("replied"),
+    );
+    items.push(b.metric("nag", vec![s, t]));
+    let (s, t) = (
+        b.starts("customer_replied", Some("nag")),
+        b.stops("replied"),
+    );
+    items.push(b.metric("chase", vec![s, t]));
+    items.push(b.allow("unused"));
+    let (_, diags) = run(&b.file(items));
+    let msgs: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        msgs,
+        [
+            "metric `nag` only starts after itself, so it never starts",
+            "metric `chase` only starts after itself, so it never starts"
+        ]
+    );
+}
