@@ -67,6 +67,9 @@ pub struct Summary {
     pub evaluated: u64,
     /// Tickets that failed (`read = evaluated + failed`).
     pub failed: u64,
+    /// Evaluated tickets with at least one breached cycle (for
+    /// `--fail-on-breach`).
+    pub breached: u64,
     /// The failures, in input order (at most `max_errors`).
     pub errors: Vec<InputError>,
 }
@@ -91,7 +94,7 @@ fn run_job(
     hours: &dyn OpenHours,
     opts: &StreamOptions,
     job: Job,
-) -> Result<(String, Vec<u8>), InputError> {
+) -> Result<(String, Vec<u8>, bool), InputError> {
     let raw = match job {
         Job::Line(line, text) => parse_line(&text?, line)?,
         Job::Raw(raw) => raw?,
@@ -106,7 +109,8 @@ fn run_job(
     let mut bytes = Vec::with_capacity(2048);
     render(opts.format, &answer, &mut bytes)
         .map_err(|e| fail(&ticket.id, ticket.line, e.to_string()))?;
-    Ok((answer.id, bytes))
+    let breached = answer.metrics.iter().any(|m| m.breaches > 0);
+    Ok((answer.id, bytes, breached))
 }
 
 impl<W: Write> Driver<'_, W> {
@@ -127,7 +131,7 @@ impl<W: Write> Driver<'_, W> {
         for (line, result) in lines.into_iter().zip(results) {
             self.summary.read += 1;
             let id = match &result {
-                Ok((id, _)) => Some(id.clone()),
+                Ok((id, _, _)) => Some(id.clone()),
                 Err(e) => e.ticket.clone(),
             };
             let dup = id.as_ref().and_then(|id| match self.seen.get(id.as_str()) {
@@ -146,8 +150,9 @@ impl<W: Write> Driver<'_, W> {
                 None => result,
             };
             match result {
-                Ok((_, bytes)) => {
+                Ok((_, bytes, breached)) => {
                     self.reporter.write_rendered(&bytes)?;
+                    self.summary.breached += u64::from(breached);
                     self.summary.evaluated += 1;
                 }
                 Err(e) => {
