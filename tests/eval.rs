@@ -630,3 +630,22 @@ fn fast_timestamps_match_chrono() {
         );
     }
 }
+
+#[test]
+fn resolved_at_the_deadline_then_reopened_breaches_at_the_reopen() {
+    let p = sample_policy();
+    let events = [
+        ev("09:00", "opened"),
+        ev("13:00", "resolved"),
+        ev("14:00", "reopened"),
+    ];
+    let v = ticket_json("gold", "sev1", &events);
+    let c = &metric(&answer(&p, &v, "14:00"), "first_response").cycles[0];
+    assert_eq!((c.state, c.breached_at), (State::Running, None));
+    let c = &metric(&answer(&p, &v, "14:01"), "first_response").cycles[0];
+    assert_eq!(
+        (c.state, c.breached_at),
+        (State::Breached, Some(t("14:00")))
+    );
+    assert_eq!(c.milestones[1].fires_at, Some(t("14:00")));
+}

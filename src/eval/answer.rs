@@ -242,7 +242,7 @@ pub fn measure(
     } else {
         1000
     });
-    let reach = crossing(hours, &c.pieces, target, c.target_since)?;
+    let reach = crossing(hours, c, target)?;
     let breach = reach.filter(|d| *d < end);
     answer.breached_at = breach;
     answer.state = if breach.is_some() {
@@ -263,7 +263,7 @@ pub fn measure(
     for m in policy.milestones.iter().filter(|m| m.metric == metric) {
         let x = i128::from(target) * i128::from(m.at.0) / i128::from(Percent::WHOLE);
         let x = i64::try_from(x).unwrap_or(i64::MAX);
-        let hit = crossing(hours, &c.pieces, x, c.target_since)?;
+        let hit = crossing(hours, c, x)?;
         let fired = hit.is_some_and(|h| h < end);
         let fires_at = match hit {
             Some(h) if fired || stop_at.is_none() => Some(h),
