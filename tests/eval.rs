@@ -640,9 +640,11 @@ fn resolved_at_the_deadline_then_reopened_breaches_at_the_reopen() {
         ev("14:00", "reopened"),
     ];
     let v = ticket_json("gold", "sev1", &events);
-    let c = &metric(&answer(&p, &v, "14:00"), "first_response").cycles[0];
+    let a = answer(&p, &v, "14:00");
+    let c = &metric(&a, "first_response").cycles[0];
     assert_eq!((c.state, c.breached_at), (State::Running, None));
-    let c = &metric(&answer(&p, &v, "14:01"), "first_response").cycles[0];
+    let a = answer(&p, &v, "14:01");
+    let c = &metric(&a, "first_response").cycles[0];
     assert_eq!(
         (c.state, c.breached_at),
         (State::Breached, Some(t("14:00")))
