@@ -1,7 +1,8 @@
 //! The evaluator against a slow, obviously-correct oracle: a minute-by-minute
-//! walk of the timeline for the prelude's `first_response`, `follow_up` and
-//! `resolution` (pauses, `after`, repeats from the oldest message, stops,
-//! reopen `continue`), on an always-open calendar with small targets so that
+//! walk of the timeline for the prelude's `first_response`, `follow_up`,
+//! `periodic_update` (independent) and `resolution` (pauses, `after`,
+//! repeats from the oldest message, stops, periodic windows, reopen
+//! `continue`), on an always-open calendar with small targets so that
 //! breaches happen.
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -9,7 +10,7 @@ use proptest::prelude::*;
 use serde_json::{json, Value};
 use slate::eval::testing::sample_policy;
 use slate::eval::{evaluate, read_line, AlwaysOpen, ReadOptions};
-use slate::ir::{EventKind, Policy, TargetValue};
+use slate::ir::{EventKind, PeriodicMode, Policy, TargetValue};
 use slate::values::Duration;
 
 const KINDS: [&str; 7] = [
@@ -55,7 +56,16 @@ struct OracleCycle {
     breach: Option<i64>,
 }
 
+/// How periodic windows follow each other in the oracle.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Windows {
+    None,
+    Independent,
+    Sequential,
+}
+
 /// Walks minute boundaries `0..=end`; events are `(minute, kind index)`.
+#[allow(clippy::too_many_arguments)]
 fn oracle(
     events: &[(i64, usize)],
     end: i64,
@@ -64,17 +74,22 @@ fn oracle(
     repeats: bool,
     after: Option<Option<i64>>,
     target_minutes: i64,
+    windows: Windows,
 ) -> Vec<OracleCycle> {
+    let target = target_minutes * 60;
     let mut cycles: Vec<OracleCycle> = Vec::new();
+    let mut scheduled = false;
     let mut stopped_by: Option<&str> = None;
     let mut paused = false;
+    // The current cycle's active minutes [m, m + 1) and whether each counted,
+    // for a sequential window that starts in the past.
+    let mut hist: Vec<(i64, bool)> = Vec::new();
     for b in 0..=end {
         let here: Vec<&str> = events
             .iter()
             .filter(|(m, _)| *m == b)
             .map(|(_, k)| KINDS[*k])
             .collect();
-        let opened = b == 0;
         // Field changes: the last status change at this minute wins.
         for k in &here {
             if let Some(status) = k.strip_prefix("status:") {
@@ -84,35 +99,76 @@ fn oracle(
         let running = |c: &Vec<OracleCycle>| c.last().is_some_and(|c| c.stop.is_none());
         let start_here = starts
             .iter()
-            .any(|s| here.contains(s) || (*s == "opened" && opened));
-        if start_here
-            && after.map_or(true, |a| a.is_some_and(|s| s < b))
-            && (cycles.is_empty() || (repeats && !running(&cycles)))
-        {
+            .any(|s| here.contains(s) || (*s == "opened" && b == 0));
+        let allowed =
+            cycles.is_empty() || (repeats && windows == Windows::None && !running(&cycles));
+        if start_here && after.map_or(true, |a| a.is_some_and(|s| s < b)) && allowed {
             cycles.push(OracleCycle {
                 start: b,
                 stop: None,
                 counted: 0,
                 breach: None,
             });
+            scheduled = false;
         }
         if here.contains(&"reopened") && matches!(stopped_by, Some("resolved" | "closed")) {
-            if let Some(c) = cycles.last_mut() {
-                if c.stop.is_some() {
-                    c.stop = None;
-                    stopped_by = None;
-                }
+            if let Some(c) = cycles.last_mut().filter(|c| c.stop.is_some()) {
+                c.stop = None;
+                stopped_by = None;
             }
         }
         if let Some(k) = stops.iter().find(|s| here.contains(s)) {
-            if let Some(c) = cycles.last_mut().filter(|c| c.stop.is_none()) {
-                c.stop = Some(b);
-                stopped_by = Some(k);
+            if running(&cycles) {
+                if scheduled && cycles.last().is_some_and(|c| b <= c.start) {
+                    cycles.pop();
+                    scheduled = false;
+                } else if let Some(c) = cycles.last_mut() {
+                    c.stop = Some(b);
+                    stopped_by = Some(k);
+                }
             }
         }
-        if let Some(c) = cycles.last_mut().filter(|c| c.stop.is_none()) {
-            if b < end && c.breach.is_none() && c.counted >= target_minutes * 60 {
+        if windows != Windows::None && here.contains(&"replied") {
+            if let Some(c) = cycles
+                .last_mut()
+                .filter(|c| c.stop.is_none() && c.start <= b)
+            {
+                c.stop = Some(b);
+                stopped_by = Some("update");
+                let next = match (windows, c.breach) {
+                    (Windows::Independent, _) => b,
+                    (_, Some(d)) => d,
+                    _ if c.counted >= target => b,
+                    _ => b + (target - c.counted) / 60,
+                };
+                let (mut counted, mut breach) = (0, None);
+                hist.retain(|(m, _)| *m >= next);
+                for &(m, counts) in &hist {
+                    if breach.is_none() && counted >= target {
+                        breach = Some(m);
+                    }
+                    if counts {
+                        counted += 60;
+                    }
+                }
+                cycles.push(OracleCycle {
+                    start: next,
+                    stop: None,
+                    counted,
+                    breach,
+                });
+                scheduled = next > b;
+            }
+        }
+        if let Some(c) = cycles
+            .last_mut()
+            .filter(|c| c.stop.is_none() && c.start <= b)
+        {
+            if b < end && c.breach.is_none() && c.counted >= target {
                 c.breach = Some(b);
+            }
+            if b < end {
+                hist.push((b, !paused));
             }
             if b < end && !paused {
                 c.counted += 60;
@@ -157,14 +213,28 @@ proptest! {
         let answer = evaluate(&p, &AlwaysOpen, &ticket, minute(end))
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
 
-        let fr = oracle(&all, end, &["opened"], &["replied", "resolved"], false, None, 30);
+        let fr = oracle(&all, end, &["opened"], &["replied", "resolved"], false, None, 30, Windows::None);
         let dep = fr.first().and_then(|c| c.stop);
         let cases = [
             ("first_response", fr.clone()),
-            ("follow_up", oracle(&all, end, &["customer_replied"], &["replied", "resolved"], true, Some(dep), 90)),
-            ("resolution", oracle(&all, end, &["opened"], &["resolved", "closed"], false, None, 270)),
+            ("follow_up", oracle(&all, end, &["customer_replied"], &["replied", "resolved"], true, Some(dep), 90, Windows::None)),
+            ("resolution", oracle(&all, end, &["opened"], &["resolved", "closed"], false, None, 270, Windows::None)),
+            ("periodic_update", oracle(&all, end, &["opened"], &["resolved"], false, None, 15, Windows::Independent)),
         ];
-        for (name, expected) in cases {
+        let mut sequential = p.clone();
+        for m in sequential.metrics.iter_mut() {
+            if let Some(per) = m.periodic.as_mut() {
+                per.mode = PeriodicMode::Sequential;
+            }
+        }
+        let seq_answer = evaluate(&sequential, &AlwaysOpen, &ticket, minute(end))
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let seq_expected = oracle(&all, end, &["opened"], &["resolved"], false, None, 15, Windows::Sequential);
+        for (name, expected, answer) in cases
+            .into_iter()
+            .map(|(n, e)| (n, e, &answer))
+            .chain([("periodic_update", seq_expected, &seq_answer)])
+        {
             let got: Vec<OracleCycle> = answer
                 .metrics
                 .iter()

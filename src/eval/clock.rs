@@ -375,11 +375,10 @@ pub fn run_metric(
                 stop(&mut cycles, k, t);
             }
         }
+        // Several updates in the same second are one update.
         if let Some(periodic) = &metric.periodic {
-            for &k in &others {
-                if periodic.on.contains(&k) {
-                    update(&ctx, &mut cycles, k, t, periodic.mode)?;
-                }
+            if let Some(&k) = others.iter().find(|k| periodic.on.contains(k)) {
+                update(&ctx, &mut cycles, k, t, periodic.mode)?;
             }
         }
     }
@@ -559,7 +558,28 @@ fn update(
         value: None,
         at: t,
     };
-    let next = ctx.new_cycle(next_start, cause, next_start > t)?;
+    let mut next = ctx.new_cycle(next_start, cause, next_start > t)?;
+    if next_start < t {
+        // A late update: the next window began at the missed deadline; its
+        // past stretches (and stops undone by reopens) are the previous
+        // window's, with their pause state.
+        next.pieces = c
+            .pieces
+            .iter()
+            .filter(|p| p.to > next_start)
+            .map(|p| Piece {
+                from: p.from.max(next_start),
+                ..p.clone()
+            })
+            .collect();
+        next.gaps = c
+            .gaps
+            .iter()
+            .filter(|g| g.to > next_start)
+            .cloned()
+            .collect();
+        next.open_from = t;
+    }
     cycles.push(next);
     Ok(())
 }
