@@ -57,13 +57,54 @@ pub(crate) fn check_nesting(text: &str) -> Option<Diagnostic> {
     None
 }
 
-/// Converts a pest error into a diagnostic. Never mentions rule names.
-pub(crate) fn from_pest(text: &str, err: &Error<Rule>) -> Diagnostic {
-    let pos = match err.location {
+/// The byte offset in `text` where pest failed.
+pub(crate) fn position(text: &str, err: &Error<Rule>) -> usize {
+    match err.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
     }
-    .min(text.len());
+    .min(text.len())
+}
+
+/// Where parsing may resume after an error at `pos`: the next line, after
+/// `after`, that starts in its first column with a declaration keyword.
+/// Restarting only there keeps follow-on errors out of the report.
+pub(crate) fn resume_point(text: &str, pos: usize, after: usize) -> Option<usize> {
+    let keywords = keywords_for(Rule::item);
+    let mut line = if pos == 0 || text.as_bytes().get(pos.wrapping_sub(1)) == Some(&b'\n') {
+        pos
+    } else {
+        pos + text.get(pos..)?.find('\n')? + 1
+    };
+    loop {
+        let rest = text.get(line..)?;
+        if line > after {
+            let starts_decl = keywords.iter().any(|k| {
+                rest.strip_prefix(k).is_some_and(|after_kw| {
+                    !after_kw.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+                })
+            });
+            if starts_decl {
+                return Some(line);
+            }
+        }
+        line += rest.find('\n')? + 1;
+    }
+}
+
+/// Moves every span of `diag` right by `offset` bytes.
+pub(crate) fn shift(mut diag: Diagnostic, offset: usize) -> Diagnostic {
+    let by = |s: Span| Span::new(s.start + offset, s.end + offset);
+    diag.primary.span = by(diag.primary.span);
+    for label in &mut diag.secondary {
+        label.span = by(label.span);
+    }
+    diag
+}
+
+/// Converts a pest error into a diagnostic. Never mentions rule names.
+pub(crate) fn from_pest(text: &str, err: &Error<Rule>) -> Diagnostic {
+    let pos = position(text, err);
     let positives: Vec<Rule> = match &err.variant {
         ErrorVariant::ParsingError { positives, .. } => positives.clone(),
         ErrorVariant::CustomError { .. } => Vec::new(),
@@ -88,9 +129,10 @@ pub(crate) fn from_pest(text: &str, err: &Error<Rule>) -> Diagnostic {
     if let Some(help) = help(text, pos, &found, &positives) {
         diag = diag.with_help(help);
     }
-    if found.at_end && positives.contains(&Rule::rbrace) {
-        if let Some(open) = unclosed_brace(text) {
-            diag = diag.with_label(Span::new(open, open + 1), "this `{` is never closed");
+    let starts_declaration = keywords_for(Rule::item).contains(&found.word.as_str());
+    if positives.contains(&Rule::rbrace) && (found.at_end || starts_declaration) {
+        if let Some(open) = text.get(..pos).and_then(unclosed_brace) {
+            diag = diag.with_label(Span::new(open, open + 1), "this `{` is not closed");
         }
     }
     diag
@@ -377,6 +419,12 @@ fn help(text: &str, pos: usize, found: &Found, positives: &[Rule]) -> Option<Str
     }
     if expects(Rule::rbrace) && found.at_end {
         return Some("add the missing `}`".to_string());
+    }
+    if expects(Rule::rbrace) && keywords_for(Rule::item).contains(&word) {
+        return Some(format!("is a `}}` missing before this `{word}`?"));
+    }
+    if word == "}" && (expects(Rule::item) || expects(Rule::file)) {
+        return Some("this `}` closes no block".to_string());
     }
     // A misspelt keyword.
     if !word.is_empty() {

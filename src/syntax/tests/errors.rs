@@ -274,3 +274,52 @@ fn names_are_described_by_what_they_name() {
         "}",
     );
 }
+
+#[test]
+fn independent_errors_in_different_declarations_are_all_reported() {
+    let text = "tier gold { contacts 3 , }\nseverity s { clok 24x7 }\nmetric m { starts on opened }\ntarget x";
+    let (file, diags) = parse(&SourceFile::new("t.sla", text));
+    assert!(file.is_none());
+    let found: Vec<&str> = diags.iter().map(|d| at(text, d.primary.span)).collect();
+    assert_eq!(found, [",", "clok", "target"]);
+    assert!(diags.iter().all(|d| d.code == Code::SyntaxError));
+    assert_eq!(diags[1].help.as_deref(), Some("did you mean `clock`?"));
+}
+
+#[test]
+fn a_missing_brace_is_one_error_not_a_cascade() {
+    let text = "calendar c {\n  zone \"UTC\"\n  mon-fri 08:00-17:00\nseverity s \"x\"\ntier gold { x 1 }\n";
+    let d = error(text);
+    assert!(d.message.ends_with("found `severity`"), "{}", d.message);
+    assert_eq!(
+        d.help.as_deref(),
+        Some("is a `}` missing before this `severity`?")
+    );
+    assert_eq!(d.secondary.len(), 1);
+    assert_eq!(d.secondary[0].span, Span::new(11, 12));
+    assert_eq!(d.secondary[0].message, "this `{` is not closed");
+}
+
+#[test]
+fn a_stray_closing_brace() {
+    let d = error("tier gold { x 1 } }");
+    assert_eq!(d.help.as_deref(), Some("this `}` closes no block"));
+}
+
+#[test]
+fn errors_after_a_valid_prefix_keep_file_positions() {
+    let text = "tiers a < b\n\n# comment\ncalendar c {\n  mon 08:00-25\n}\n";
+    let d = error(text);
+    assert_eq!(d.message, "expected a time such as `08:00`, found `25`");
+    assert_eq!(at(text, d.primary.span), "25");
+}
+
+#[test]
+fn the_number_of_reported_errors_is_bounded() {
+    let text = "tierz\n".repeat(1000);
+    let (_, diags) = parse(&SourceFile::new("t.sla", text.clone()));
+    assert_eq!(diags.len(), 1, "no restart point after a non-keyword line");
+    let text = "tier {\n".repeat(1000);
+    let (_, diags) = parse(&SourceFile::new("t.sla", text));
+    assert_eq!(diags.len(), 20);
+}
