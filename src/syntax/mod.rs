@@ -1,7 +1,7 @@
 //! Parsing: source text to the surface tree ([`crate::ast`]).
 //!
 //! pest lives here and nowhere else: `pest.rs` holds the generated parser,
-//! `lower.rs` turns its pairs into [`ast`] values, and `error.rs` turns a
+//! `lower/` turns its pairs into [`ast`] values (`literal.rs` classifies values), and `error.rs` turns a
 //! pest failure into a [`Diagnostic`] with readable names.
 
 mod error;
