@@ -690,7 +690,9 @@ impl Policy {
                 t.metric == metric && t.severity == severity && t.tier == tier && t.issue_type == ty
             })
         };
-        issue_type.and_then(|ty| find(Some(ty))).or_else(|| find(None))
+        issue_type
+            .and_then(|ty| find(Some(ty)))
+            .or_else(|| find(None))
     }
 }
 

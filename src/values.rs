@@ -83,7 +83,11 @@ impl Percent {
             return None;
         }
         let int: i64 = int.parse().ok()?;
-        let mut frac_val: i64 = if frac.is_empty() { 0 } else { frac.parse().ok()? };
+        let mut frac_val: i64 = if frac.is_empty() {
+            0
+        } else {
+            frac.parse().ok()?
+        };
         for _ in frac.len()..4 {
             frac_val *= 10;
         }

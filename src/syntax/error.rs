@@ -132,7 +132,7 @@ pub(crate) fn from_pest(text: &str, err: &Error<Rule>) -> Diagnostic {
     let starts_declaration = keywords_for(Rule::item).contains(&found.word.as_str());
     if positives.contains(&Rule::rbrace) && (found.at_end || starts_declaration) {
         if let Some(open) = text.get(..pos).and_then(unclosed_brace) {
-            diag = diag.with_label(Span::new(open, open + 1), "this `{` is not closed");
+            diag = diag.with_label(Span::new(open, open + 1), "this `{` is never closed");
         }
     }
     diag

@@ -1,8 +1,9 @@
 //! Parsing: source text to the surface tree ([`crate::ast`]).
 //!
-//! pest lives here and nowhere else: `pest.rs` holds the generated parser,
-//! `lower/` turns its pairs into [`ast`] values (`literal.rs` classifies values), and `error.rs` turns a
-//! pest failure into a [`Diagnostic`] with readable names.
+//! pest lives here and nowhere else: `pest.rs` holds the generated parser
+//! and the readable names of its rules, `lower/` turns its pairs into
+//! [`ast`] values (`literal.rs` classifies values), and `error.rs` turns a
+//! pest failure into a [`Diagnostic`] a user can act on.
 
 mod error;
 mod literal;

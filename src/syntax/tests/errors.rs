@@ -297,7 +297,7 @@ fn a_missing_brace_is_one_error_not_a_cascade() {
     );
     assert_eq!(d.secondary.len(), 1);
     assert_eq!(d.secondary[0].span, Span::new(11, 12));
-    assert_eq!(d.secondary[0].message, "this `{` is not closed");
+    assert_eq!(d.secondary[0].message, "this `{` is never closed");
 }
 
 #[test]
