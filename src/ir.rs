@@ -100,6 +100,8 @@ pub struct Calendar {
 /// The definition of a calendar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+// Few calendars per policy: boxing the weekly variant would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum CalendarDef {
     /// Weekly hours in one time zone, with closures and overrides.
     Weekly(WeeklyCalendar),
@@ -580,8 +582,8 @@ pub struct Availability {
     pub zone: String,
     /// Sampling interval in seconds.
     pub sample_seconds: i64,
-    /// When a sample is down.
-    pub down: Option<DownRule>,
+    /// A sample is down when any of these rules holds.
+    pub down: Vec<DownRule>,
     /// Calendars whose open time is planned maintenance.
     pub excluding: Vec<CalendarId>,
     /// How maintenance enters the formula.

@@ -27,6 +27,66 @@ impl Duration {
     }
 }
 
+/// Parses a duration as written on the command line or in ticket files:
+/// `30m`, `4h`, `1h30m`, `90s`, `2d` (24 h), `1w` (168 h) or `1bd`.
+/// Returns the duration and whether it used `d`/`w` (only meaningful on a
+/// 24x7 clock). Errors are one readable line.
+pub fn parse_duration(text: &str) -> Result<(Duration, bool), String> {
+    let t = text.trim();
+    if let Some(n) = t.strip_suffix("bd") {
+        if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) {
+            let n: i64 = n.parse().map_err(|_| format!("`{t}` is too large"))?;
+            return Ok((Duration::BusinessDays(n), false));
+        }
+    }
+    let mut total: i64 = 0;
+    let mut uses_days = false;
+    let mut rest = t;
+    if rest.is_empty() {
+        return Err("expected a duration such as `4h`, `1h30m` or `1bd`".into());
+    }
+    while !rest.is_empty() {
+        let digits = rest.bytes().take_while(|b| b.is_ascii_digit()).count();
+        if digits == 0 {
+            return Err(format!(
+                "`{t}` is not a duration; write e.g. `4h`, `1h30m`, `90s` or `1bd`"
+            ));
+        }
+        let n: i64 = rest[..digits]
+            .parse()
+            .map_err(|_| format!("`{t}` is too large"))?;
+        rest = &rest[digits..];
+        let unit = rest
+            .chars()
+            .next()
+            .ok_or_else(|| format!("`{t}` needs a unit (s, m, h, d, w or bd)"))?;
+        let factor = match unit {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => {
+                uses_days = true;
+                86_400
+            }
+            'w' => {
+                uses_days = true;
+                604_800
+            }
+            _ => {
+                return Err(format!(
+                    "`{unit}` is not a duration unit; use s, m, h, d, w or bd"
+                ))
+            }
+        };
+        rest = &rest[unit.len_utf8()..];
+        total = n
+            .checked_mul(factor)
+            .and_then(|v| total.checked_add(v))
+            .ok_or_else(|| format!("`{t}` is too large"))?;
+    }
+    Ok((Duration::Seconds(total), uses_days))
+}
+
 /// Formats a number of seconds the way policies write them: `1h30m`, `45s`, `0s`.
 pub fn format_seconds(total: i64) -> String {
     if total == 0 {
@@ -146,6 +206,23 @@ mod tests {
         assert_eq!(Percent::parse(".5"), None);
         assert_eq!(Percent(995_000).to_string(), "99.5%");
         assert_eq!(Percent(1_000_000).to_string(), "100%");
+    }
+
+    #[test]
+    fn durations_parse() {
+        assert_eq!(
+            parse_duration("1h30m"),
+            Ok((Duration::Seconds(5400), false))
+        );
+        assert_eq!(parse_duration("2d"), Ok((Duration::Seconds(172_800), true)));
+        assert_eq!(
+            parse_duration("1bd"),
+            Ok((Duration::BusinessDays(1), false))
+        );
+        assert!(parse_duration("4 hours").is_err());
+        assert!(parse_duration("h").is_err());
+        assert!(parse_duration("99999999999999999999h").is_err());
+        assert!(parse_duration("").is_err());
     }
 
     #[test]

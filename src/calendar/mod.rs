@@ -1,1 +1,326 @@
 //! Business-time arithmetic over checked calendars.
+//!
+//! A calendar is a set of half-open open intervals `[open, close)` on the real
+//! (UTC) timeline. [`CalendarSet`] turns a policy's calendars into lazily
+//! built, cached per-year tables of those intervals with prefix sums of open
+//! time, so that adding 8 hours or 10,000 hours, or measuring open time across
+//! one year or ten, costs a few binary searches. See `docs/calendar.md` for
+//! the exact semantics (DST rules, business days, supported range).
+//!
+//! Every instant must lie in `1900-01-01T00:00:00Z ..= 2200-01-01T00:00:00Z`;
+//! anything else, and any answer that would leave that range, is
+//! [`CalendarError::OutOfRange`].
+
+mod build;
+mod intervals;
+mod query;
+mod zone;
+
+use crate::ir::{self, CalendarId};
+use crate::values::Duration;
+use build::{check_refs, surely_empty, Kind, Node};
+use chrono::{DateTime, Utc};
+use std::fmt;
+
+/// Why a calendar computation failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CalendarError {
+    /// An instant (given or computed) outside 1900-01-01 ..= 2200-01-01 UTC.
+    OutOfRange {
+        /// The offending instant (the range's edge when an answer ran off it).
+        at: DateTime<Utc>,
+    },
+    /// The calendar has no open time at all.
+    NeverOpen {
+        /// Its name.
+        calendar: String,
+    },
+    /// A zone name chrono-tz does not know.
+    UnknownZone {
+        /// The name.
+        zone: String,
+    },
+    /// A calendar id that is not in the set (or a reference cycle through it).
+    NoSuchCalendar(CalendarId),
+}
+
+impl fmt::Display for CalendarError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CalendarError::OutOfRange { at } => write!(
+                f,
+                "instant `{}` is outside the supported range 1900-01-01 to 2200-01-01 UTC",
+                at.to_rfc3339()
+            ),
+            CalendarError::NeverOpen { calendar } => {
+                write!(f, "calendar `{calendar}` is never open")
+            }
+            CalendarError::UnknownZone { zone } => write!(f, "unknown time zone `{zone}`"),
+            CalendarError::NoSuchCalendar(id) => {
+                write!(f, "no calendar number {} (or it refers to itself)", id.0)
+            }
+        }
+    }
+}
+
+impl std::error::Error for CalendarError {}
+
+/// Whether a piece of the timeline counted, and if not, why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SegmentState {
+    /// Open time: it counts.
+    Open,
+    /// Outside the weekly hours.
+    OutsideHours,
+    /// Closed by a closure (holiday), or by the right side of a difference.
+    Closed {
+        /// The closure's label, or the subtracted calendar's name.
+        label: Option<String>,
+    },
+}
+
+/// A maximal piece `[start, end)` of the timeline in one state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    /// First instant of the piece.
+    pub start: DateTime<Utc>,
+    /// First instant after the piece.
+    pub end: DateTime<Utc>,
+    /// What the piece is.
+    pub state: SegmentState,
+}
+
+/// All calendars of a policy, ready for business-time arithmetic.
+///
+/// Built once per policy; tables are computed on first use, one UTC year at
+/// a time, and cached (thread-safe: `CalendarSet` is `Send + Sync`).
+pub struct CalendarSet {
+    bounds: Vec<i64>,
+    nodes: Vec<Node>,
+}
+
+impl fmt::Debug for CalendarSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The caches are large and say nothing useful: show the calendars.
+        let names: Vec<&str> = self.nodes.iter().map(|n| n.name.as_str()).collect();
+        f.debug_struct("CalendarSet")
+            .field("calendars", &names)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Earliest supported instant, 1900-01-01T00:00:00Z.
+pub const MIN_SECONDS: i64 = -2_208_988_800;
+/// Latest supported instant, 2200-01-01T00:00:00Z.
+pub const MAX_SECONDS: i64 = 7_258_118_400;
+
+impl CalendarSet {
+    /// Prepares `calendars` (indexed by [`CalendarId`]).
+    ///
+    /// Fails on an unknown zone, a reference to a missing calendar or a
+    /// reference cycle, and on a calendar that is plainly never open (no
+    /// hours at all); emptiness that only shows up in the tables (`a & b` of
+    /// disjoint hours) is reported when a search runs off the range.
+    pub fn new(calendars: &[ir::Calendar]) -> Result<CalendarSet, CalendarError> {
+        check_refs(calendars)?;
+        let mut nodes = Vec::with_capacity(calendars.len());
+        for c in calendars {
+            nodes.push(Node::new(c, calendars)?);
+        }
+        for n in &nodes {
+            if let Kind::Expr(e) = &n.kind {
+                if surely_empty(e, &nodes) {
+                    return Err(CalendarError::NeverOpen {
+                        calendar: n.name.clone(),
+                    });
+                }
+            }
+        }
+        let bounds = (0..=build::YEARS)
+            .map(|i| {
+                let year = build::FIRST_YEAR + i as i32;
+                chrono::NaiveDate::from_ymd_opt(year, 1, 1).map_or(0, zone::date_seconds)
+            })
+            .collect();
+        Ok(CalendarSet { bounds, nodes })
+    }
+
+    /// Prepares the calendars of a checked policy.
+    pub fn from_policy(policy: &ir::Policy) -> Result<CalendarSet, CalendarError> {
+        CalendarSet::new(&policy.calendars)
+    }
+
+    /// `t` plus a target duration: open seconds, or business days.
+    pub fn add(
+        &self,
+        cal: CalendarId,
+        t: DateTime<Utc>,
+        d: Duration,
+    ) -> Result<DateTime<Utc>, CalendarError> {
+        match d {
+            Duration::Seconds(s) => self.add_seconds(cal, t, s),
+            Duration::BusinessDays(n) => self.add_business_days(cal, t, n),
+        }
+    }
+
+    /// The earliest instant `u >= t` with exactly `secs` seconds of open time
+    /// in `[t, u)`; `add_seconds(t, 0) == t`. Negative `secs` subtract (see
+    /// [`CalendarSet::sub_seconds`]).
+    pub fn add_seconds(
+        &self,
+        cal: CalendarId,
+        t: DateTime<Utc>,
+        secs: i64,
+    ) -> Result<DateTime<Utc>, CalendarError> {
+        let id = self.id(cal)?;
+        let t = check(t)?;
+        let u = if secs >= 0 {
+            self.add_raw(id, t, secs.unsigned_abs())?
+        } else {
+            self.sub_raw(id, t, secs.unsigned_abs())?
+        };
+        Ok(to_utc(u))
+    }
+
+    /// The latest instant `u <= t` with exactly `secs` seconds of open time in
+    /// `[u, t)`; `sub_seconds(t, 0) == t`. Negative `secs` add.
+    pub fn sub_seconds(
+        &self,
+        cal: CalendarId,
+        t: DateTime<Utc>,
+        secs: i64,
+    ) -> Result<DateTime<Utc>, CalendarError> {
+        let id = self.id(cal)?;
+        let t = check(t)?;
+        let u = if secs >= 0 {
+            self.sub_raw(id, t, secs.unsigned_abs())?
+        } else {
+            self.add_raw(id, t, secs.unsigned_abs())?
+        };
+        Ok(to_utc(u))
+    }
+
+    /// Open seconds in `[from, to)`; negative (minus the open time in
+    /// `[to, from)`) when `to < from`.
+    pub fn between(
+        &self,
+        cal: CalendarId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<i64, CalendarError> {
+        let id = self.id(cal)?;
+        let (a, b) = (check(from)?, check(to)?);
+        Ok(if a <= b {
+            self.between_raw(id, a, b)
+        } else {
+            -self.between_raw(id, b, a)
+        })
+    }
+
+    /// Whether the calendar is open at `t` (intervals are half-open: closing
+    /// time itself is closed).
+    pub fn is_open(&self, cal: CalendarId, t: DateTime<Utc>) -> Result<bool, CalendarError> {
+        let id = self.id(cal)?;
+        let t = check(t)?;
+        Ok(self.is_open_raw(id, t))
+    }
+
+    /// The earliest open instant `>= t` (`t` itself when open); `None` when
+    /// the calendar never opens again before 2200-01-01.
+    pub fn next_open(
+        &self,
+        cal: CalendarId,
+        t: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, CalendarError> {
+        let id = self.id(cal)?;
+        let t = check(t)?;
+        Ok(self.next_open_raw(id, t)?.map(to_utc))
+    }
+
+    /// The earliest closed instant `>= t` (`t` itself when closed); `None`
+    /// when the calendar stays open until 2200-01-01 (always, for `24x7`).
+    pub fn next_close(
+        &self,
+        cal: CalendarId,
+        t: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, CalendarError> {
+        let id = self.id(cal)?;
+        let t = check(t)?;
+        Ok(self.next_close_raw(id, t).map(to_utc))
+    }
+
+    /// `t` plus `n` business days, keeping the position within the business
+    /// day (negative `n` goes back).
+    ///
+    /// A business day is a local date with open time: for a weekly calendar,
+    /// the date its open ranges start on (an overnight range belongs to the
+    /// day it starts on); for an expression, the open time between two local
+    /// midnights of the zone of its leftmost weekly calendar (UTC for
+    /// `24x7`). Day `D` spans from its first open instant `first(D)` to its
+    /// last close `last(D)`.
+    ///
+    /// For `n > 0`: if `t` is inside a day, `first(D) < t <= last(D)` (with
+    /// `D` the latest-starting day that opened before `t`), the answer is the
+    /// same local wall-clock time on the `n`-th business day after `D`,
+    /// clamped to that day's `[first, last]`. Otherwise (before opening,
+    /// after closing, on a closed date) `t` counts as the start of the next
+    /// business day `D0`, and the answer is `last` of the `(n-1)`-th business
+    /// day after `D0`: Friday 15:30 + 1bd is Monday 15:30, Saturday 10:00 +
+    /// 1bd is Monday 16:00, Friday 08:00 (opening) + 1bd is Friday 16:00.
+    /// `n < 0` mirrors this: inside means `first(D) <= t < last(D)`, and
+    /// outside counts as the end of the previous business day, landing on a
+    /// `first`. `n == 0` returns `t`.
+    pub fn add_business_days(
+        &self,
+        cal: CalendarId,
+        t: DateTime<Utc>,
+        n: i64,
+    ) -> Result<DateTime<Utc>, CalendarError> {
+        let id = self.id(cal)?;
+        let t = check(t)?;
+        Ok(to_utc(self.add_days_raw(id, t, n)?))
+    }
+
+    /// Consecutive pieces covering `[from, to)` (empty when `to <= from`),
+    /// each open, outside hours, or closed with the closure's label.
+    pub fn segments(
+        &self,
+        cal: CalendarId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<Segment>, CalendarError> {
+        let id = self.id(cal)?;
+        let (a, b) = (check(from)?, check(to)?);
+        Ok(self.segments_raw(id, a, b))
+    }
+
+    /// The zone of a weekly calendar; `None` for expressions and `24x7`.
+    pub fn zone_of(&self, cal: CalendarId) -> Option<chrono_tz::Tz> {
+        match &self.nodes.get(cal.index())?.kind {
+            Kind::Weekly(w) => Some(w.tz),
+            Kind::Expr(_) => None,
+        }
+    }
+
+    fn id(&self, cal: CalendarId) -> Result<usize, CalendarError> {
+        let i = cal.index();
+        if i < self.nodes.len() {
+            Ok(i)
+        } else {
+            Err(CalendarError::NoSuchCalendar(cal))
+        }
+    }
+}
+
+fn check(t: DateTime<Utc>) -> Result<i64, CalendarError> {
+    let s = t.timestamp();
+    if (MIN_SECONDS..=MAX_SECONDS).contains(&s) {
+        Ok(s)
+    } else {
+        Err(CalendarError::OutOfRange { at: t })
+    }
+}
+
+fn to_utc(s: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(s, 0).unwrap_or(DateTime::<Utc>::MIN_UTC)
+}

@@ -90,9 +90,9 @@ codes! {
     InvalidEncoding = "E0002", "invalid-encoding", Error,
         "the file is not UTF-8 text",
         "Policies are UTF-8 text files. This file contains bytes that are not valid UTF-8,\nwhich usually means it is a binary file or was saved in another encoding.\nRe-save it as UTF-8.";
-    ImportNotFound = "E0003", "import-failed", Error,
-        "an imported file could not be read or forms a cycle",
-        "`import \"path.sla\"` reads another policy file relative to the importing file.\nThe file must exist, be readable, and must not import the importing file back.\n\n    import \"shared/holidays.sla\"";
+    ImportUnsupported = "E0003", "import-unsupported", Error,
+        "`import` is not supported yet",
+        "The language reserves `import \"path.sla\"` for sharing declarations (such as a\nholiday calendar) between policies, but this version of slate does not read\nimported files. Copy the declarations into the policy instead. The import is\nreported rather than silently ignored so that no declaration goes missing.";
     UnknownTier = "E0101", "unknown-tier", Error,
         "a name is used as a tier but no tier has that name",
         "Tiers are declared with `tiers a < b < c`. Every tier used in `extends`,\ntarget tables, `covers` and quotas must be one of them.\n\n    tiers silver < gold\n    tier gold extends silvr {}   # error: did you mean `silver`?";
@@ -171,6 +171,9 @@ codes! {
     InvalidMetric = "E0401", "invalid-metric", Error,
         "a metric does not say when it starts or stops",
         "A metric needs at least one `starts on EVENT` and one `stops on EVENT` (or a\n`periodic on EVENT` clause).\n\n    metric triage { starts on opened }   # error: never stops";
+    MissingSetting = "E0402", "missing-setting", Error,
+        "a declaration leaves out a setting it needs",
+        "Some declarations mean nothing without one of their settings: an availability\nobjective needs its `objective`, a quota needs its allowance.\n\n    availability product { sampled every 1m }   # error: no `objective 99.9% per calendar month`\n    quota requests { beyond \"billed\" }          # error: no allowance such as `10 per month`";
     TierInversion = "L0301", "tier-inversion", Warning,
         "a higher tier promises a slower target than a lower tier",
         "Tiers are ordered lowest first; a higher tier normally promises at least as much.\nIf the contract really says this, keep it and `allow tier-inversion`.";

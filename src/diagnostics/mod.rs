@@ -112,6 +112,37 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
+/// The diagnostics reference (`docs/diagnostics.md`), generated from the code table.
+pub fn reference_markdown() -> String {
+    let mut out = String::from(
+        "# Diagnostics reference\n\n\
+         Generated from the code table in `src/diagnostics/codes.rs` (a test keeps this file\n\
+         in sync; regenerate with `SLATE_BLESS=1 cargo test --test docs`). Codes are stable:\n\
+         never renumbered or reused. `slate explain CODE` prints the same text.\n\n\
+         | code | name | level | summary |\n| --- | --- | --- | --- |\n",
+    );
+    for c in Code::ALL {
+        let level = if c.is_lint() { "warning" } else { "error" };
+        out.push_str(&format!(
+            "| [{}](#{}) | `{}` | {level} | {} |\n",
+            c.as_str(),
+            c.as_str().to_ascii_lowercase(),
+            c.name(),
+            c.summary()
+        ));
+    }
+    for c in Code::ALL {
+        out.push_str(&format!(
+            "\n## {}\n\n`{}`: {}\n\n```text\n{}\n```\n",
+            c.as_str(),
+            c.name(),
+            c.summary(),
+            c.explanation()
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

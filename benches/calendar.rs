@@ -1,0 +1,51 @@
+//! Business-time engine benchmarks: warm caches (the steady state of an
+//! evaluator run) and cold caches (a fresh `CalendarSet` per operation).
+//!
+//! `cargo bench --bench calendar -- --measurement-time 2 --warm-up-time 1`
+
+use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion};
+
+mod common;
+
+fn warm(c: &mut Criterion) {
+    let set = common::set();
+    let starts = common::starts();
+    for (cal_name, cal) in common::cases() {
+        let mut group = c.benchmark_group(format!("warm/{cal_name}"));
+        for (op_name, op) in common::ops() {
+            // Fill the caches this operation touches.
+            for &t in &starts {
+                black_box(op(&set, cal, t));
+            }
+            let mut i = 0;
+            group.bench_function(op_name, |b| {
+                b.iter(|| {
+                    i = (i + 1) % starts.len();
+                    op(&set, cal, black_box(starts[i]))
+                })
+            });
+        }
+        group.finish();
+    }
+}
+
+fn cold(c: &mut Criterion) {
+    let starts = common::starts();
+    for (cal_name, cal) in common::cases() {
+        let mut group = c.benchmark_group(format!("cold/{cal_name}"));
+        group.sample_size(10);
+        for (op_name, op) in common::ops() {
+            group.bench_function(op_name, |b| {
+                b.iter_batched(
+                    common::set,
+                    |set| op(&set, cal, black_box(starts[7])),
+                    BatchSize::PerIteration,
+                )
+            });
+        }
+        group.finish();
+    }
+}
+
+criterion_group!(benches, warm, cold);
+criterion_main!(benches);

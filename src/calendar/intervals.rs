@@ -1,0 +1,205 @@
+//! Sorted, disjoint, non-adjacent half-open intervals of UTC seconds, with
+//! prefix sums of open time, and the set operations calendar expressions use.
+
+/// One UTC year (or any span) of open time: `[starts[i], ends[i])`, sorted,
+/// disjoint and never touching, with `cum[i]` the open time before interval
+/// `i` (`cum` has one more entry than there are intervals).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Intervals {
+    pub(crate) starts: Vec<i64>,
+    pub(crate) ends: Vec<i64>,
+    pub(crate) cum: Vec<i64>,
+}
+
+impl Intervals {
+    /// Builds the table from sorted, disjoint, non-touching pairs.
+    pub(crate) fn from_normalized(pairs: &[(i64, i64)]) -> Intervals {
+        let mut starts = Vec::with_capacity(pairs.len());
+        let mut ends = Vec::with_capacity(pairs.len());
+        let mut cum = Vec::with_capacity(pairs.len() + 1);
+        let mut acc = 0;
+        cum.push(0);
+        for &(s, e) in pairs {
+            starts.push(s);
+            ends.push(e);
+            acc += e - s;
+            cum.push(acc);
+        }
+        Intervals { starts, ends, cum }
+    }
+
+    /// Builds the table from any pairs: empty ones dropped, the rest sorted,
+    /// merged and clipped to `[lo, hi)`.
+    pub(crate) fn from_pairs(mut pairs: Vec<(i64, i64)>, lo: i64, hi: i64) -> Intervals {
+        for p in &mut pairs {
+            p.0 = p.0.max(lo);
+            p.1 = p.1.min(hi);
+        }
+        Intervals::from_normalized(&normalize(pairs))
+    }
+
+    /// The pairs.
+    pub(crate) fn pairs(&self) -> impl Iterator<Item = (i64, i64)> + '_ {
+        self.starts.iter().copied().zip(self.ends.iter().copied())
+    }
+
+    /// Total open time.
+    pub(crate) fn total(&self) -> i64 {
+        self.cum.last().copied().unwrap_or(0)
+    }
+
+    /// Number of intervals.
+    pub(crate) fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Open time before `t` (in the table's own span).
+    pub(crate) fn open_before(&self, t: i64) -> i64 {
+        let idx = self.starts.partition_point(|&s| s <= t);
+        if idx > 0 && self.ends[idx - 1] > t {
+            self.cum[idx - 1] + (t - self.starts[idx - 1])
+        } else {
+            self.cum[idx]
+        }
+    }
+
+    /// The index of the interval containing `t`.
+    pub(crate) fn containing(&self, t: i64) -> Option<usize> {
+        let idx = self.starts.partition_point(|&s| s <= t);
+        (idx > 0 && self.ends[idx - 1] > t).then(|| idx - 1)
+    }
+
+    /// The earliest instant at which the open time since the table's start
+    /// reaches `v` (`0 < v <= total`).
+    pub(crate) fn reach_earliest(&self, v: i64) -> Option<i64> {
+        let i = self.cum[1..].partition_point(|&c| c < v);
+        (i < self.len()).then(|| self.starts[i] + (v - self.cum[i]))
+    }
+
+    /// The latest instant at which the open time since the table's start is
+    /// still `v` (`0 <= v < total`): an open instant.
+    pub(crate) fn reach_latest(&self, v: i64) -> Option<i64> {
+        let i = self.cum[1..].partition_point(|&c| c <= v);
+        (i < self.len()).then(|| self.starts[i] + (v - self.cum[i]))
+    }
+}
+
+/// Sorts pairs, drops empty ones and merges overlapping or touching ones.
+pub(crate) fn normalize(mut pairs: Vec<(i64, i64)>) -> Vec<(i64, i64)> {
+    pairs.retain(|p| p.1 > p.0);
+    pairs.sort_unstable();
+    let mut out: Vec<(i64, i64)> = Vec::with_capacity(pairs.len());
+    for (s, e) in pairs {
+        match out.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => out.push((s, e)),
+        }
+    }
+    out
+}
+
+/// Union of two normalized lists.
+pub(crate) fn union(a: &Intervals, b: &Intervals) -> Vec<(i64, i64)> {
+    let mut all: Vec<(i64, i64)> = a.pairs().chain(b.pairs()).collect();
+    all.sort_unstable();
+    normalize(all)
+}
+
+/// Intersection of two normalized lists.
+pub(crate) fn intersection(a: &Intervals, b: &Intervals) -> Vec<(i64, i64)> {
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::new();
+    while i < a.len() && j < b.len() {
+        let s = a.starts[i].max(b.starts[j]);
+        let e = a.ends[i].min(b.ends[j]);
+        if s < e {
+            out.push((s, e));
+        }
+        if a.ends[i] < b.ends[j] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    out
+}
+
+/// `a` minus `b`, both normalized.
+pub(crate) fn difference(a: &Intervals, b: &Intervals) -> Vec<(i64, i64)> {
+    let mut out = Vec::new();
+    let mut j = 0;
+    for (s, e) in a.pairs() {
+        let mut cur = s;
+        while j < b.len() && b.ends[j] <= cur {
+            j += 1;
+        }
+        let mut k = j;
+        while k < b.len() && b.starts[k] < e {
+            if b.starts[k] > cur {
+                out.push((cur, b.starts[k]));
+            }
+            cur = cur.max(b.ends[k]);
+            if cur >= e {
+                break;
+            }
+            k += 1;
+        }
+        if cur < e {
+            out.push((cur, e));
+        }
+    }
+    out
+}
+
+/// `pairs` (any) minus the normalized `cut`, normalized.
+pub(crate) fn subtract_pairs(pairs: Vec<(i64, i64)>, cut: &[(i64, i64)]) -> Vec<(i64, i64)> {
+    let a = Intervals::from_normalized(&normalize(pairs));
+    let b = Intervals::from_normalized(cut);
+    difference(&a, &b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn iv(p: &[(i64, i64)]) -> Intervals {
+        Intervals::from_normalized(p)
+    }
+
+    #[test]
+    fn normalize_merges_overlapping_and_touching_and_drops_empty() {
+        let got = normalize(vec![(5, 7), (1, 3), (3, 4), (6, 9), (10, 10), (12, 11)]);
+        assert_eq!(got, vec![(1, 4), (5, 9)]);
+    }
+
+    #[test]
+    fn set_operations() {
+        let a = iv(&[(0, 10), (20, 30)]);
+        let b = iv(&[(5, 25), (28, 40)]);
+        assert_eq!(union(&a, &b), vec![(0, 40)]);
+        assert_eq!(intersection(&a, &b), vec![(5, 10), (20, 25), (28, 30)]);
+        assert_eq!(difference(&a, &b), vec![(0, 5), (25, 28)]);
+        assert_eq!(difference(&b, &a), vec![(10, 20), (30, 40)]);
+        assert_eq!(difference(&a, &iv(&[])), vec![(0, 10), (20, 30)]);
+        assert_eq!(difference(&a, &iv(&[(-5, 50)])), vec![]);
+    }
+
+    #[test]
+    fn prefix_sums_and_searches() {
+        let a = iv(&[(10, 20), (30, 35)]);
+        assert_eq!(a.total(), 15);
+        assert_eq!(a.open_before(0), 0);
+        assert_eq!(a.open_before(15), 5);
+        assert_eq!(a.open_before(25), 10);
+        assert_eq!(a.open_before(100), 15);
+        assert_eq!(a.containing(20), None);
+        assert_eq!(a.containing(10), Some(0));
+        // Earliest instant reaching 10 is the close at 20; latest is the
+        // next opening at 30.
+        assert_eq!(a.reach_earliest(10), Some(20));
+        assert_eq!(a.reach_latest(10), Some(30));
+        assert_eq!(a.reach_earliest(15), Some(35));
+        assert_eq!(a.reach_latest(15), None);
+        assert_eq!(a.reach_earliest(16), None);
+    }
+}

@@ -1,0 +1,515 @@
+//! The arithmetic itself, on UTC seconds, over the cached year tables.
+//!
+//! Within a year everything is a binary search in the prefix sums. Across
+//! years, up to [`WALK`] year totals are summed one by one (each an atomic
+//! load once cached); longer spans use a cumulative index over all 300 years,
+//! built once on first need.
+
+use super::build::{self, Bucket, Days, Kind, Label, YEARS};
+use super::intervals::{self, Intervals};
+use super::zone::{date_seconds, local_to_instant, wall_of};
+use super::{to_utc, CalendarError, CalendarSet, Segment, SegmentState, MAX_SECONDS, MIN_SECONDS};
+use crate::ir::CalendarExpr;
+use chrono::NaiveDate;
+use std::sync::Arc;
+
+/// Years summed one by one before switching to the cumulative index.
+const WALK: usize = 12;
+
+/// A business day: its year and index in that year's table.
+type DayRef = (usize, usize);
+
+/// A set operation on two years' intervals.
+type SetOp = fn(&Intervals, &Intervals) -> Vec<(i64, i64)>;
+
+impl CalendarSet {
+    pub(super) fn bucket(&self, id: usize, y: usize) -> &Bucket {
+        self.nodes[id].buckets[y].get_or_init(|| self.build_bucket(id, y))
+    }
+
+    fn build_bucket(&self, id: usize, y: usize) -> Arc<Bucket> {
+        let (lo, hi) = (self.bounds[y], self.bounds[y + 1]);
+        match &self.nodes[id].kind {
+            Kind::Weekly(w) => Arc::new(build::weekly_bucket(w, lo, hi)),
+            Kind::Expr(e) => self.eval(e, y),
+        }
+    }
+
+    fn eval(&self, e: &CalendarExpr, y: usize) -> Arc<Bucket> {
+        let (lo, hi) = (self.bounds[y], self.bounds[y + 1]);
+        let (l, r, op): (Arc<Bucket>, Arc<Bucket>, SetOp) = match e {
+            CalendarExpr::Always => {
+                return Arc::new(Bucket {
+                    open: Intervals::from_normalized(&[(lo, hi)]),
+                    labels: Vec::new(),
+                })
+            }
+            CalendarExpr::Ref { calendar } => {
+                let id = calendar.index();
+                self.bucket(id, y);
+                return match self.nodes[id].buckets[y].get() {
+                    Some(b) => Arc::clone(b),
+                    None => Arc::new(Bucket::default()),
+                };
+            }
+            CalendarExpr::Union { left, right } => {
+                (self.eval(left, y), self.eval(right, y), intervals::union)
+            }
+            CalendarExpr::Intersection { left, right } => (
+                self.eval(left, y),
+                self.eval(right, y),
+                intervals::intersection,
+            ),
+            CalendarExpr::Difference { left, right } => (
+                self.eval(left, y),
+                self.eval(right, y),
+                intervals::difference,
+            ),
+        };
+        let open = Intervals::from_normalized(&op(&l.open, &r.open));
+        let mut labels: Vec<Label> = l.labels.iter().chain(r.labels.iter()).cloned().collect();
+        if let CalendarExpr::Difference { right, .. } = e {
+            let name = match right.as_ref() {
+                CalendarExpr::Ref { calendar } => Some(self.nodes[calendar.index()].name.clone()),
+                _ => None,
+            };
+            labels.extend(r.open.pairs().map(|(s, e)| (s, e, name.clone())));
+        }
+        Arc::new(Bucket { open, labels })
+    }
+
+    fn days(&self, id: usize, y: usize) -> &Days {
+        self.nodes[id].days[y].get_or_init(|| {
+            let (lo, hi) = (self.bounds[y], self.bounds[y + 1]);
+            Arc::new(match &self.nodes[id].kind {
+                Kind::Weekly(w) => build::weekly_days(w, lo, hi),
+                Kind::Expr(_) => self.expr_days(id, lo, hi),
+            })
+        })
+    }
+
+    fn expr_days(&self, id: usize, lo: i64, hi: i64) -> Days {
+        let tz = self.nodes[id].day_zone;
+        let (mut d, last) = build::dates_around(tz, lo, hi);
+        let mut out = Days::default();
+        let mut m0 = local_to_instant(tz, d, 0);
+        while d <= last {
+            let Some(next) = d.succ_opt() else { break };
+            let m1 = local_to_instant(tz, next, 0);
+            let (a, b) = (m0.max(MIN_SECONDS), m1.min(MAX_SECONDS));
+            if a < b && b > lo && a < hi {
+                let pieces = self.pieces(id, a, b);
+                if let (Some(f), Some(l)) = (pieces.first(), pieces.last()) {
+                    if f.0 >= lo && f.0 < hi {
+                        out.date.push(d);
+                        out.first.push(f.0);
+                        out.last.push(l.1);
+                    }
+                }
+            }
+            d = next;
+            m0 = m1;
+        }
+        out
+    }
+
+    /// The open intervals in `[from, to)`, merged across years.
+    pub(super) fn pieces(&self, id: usize, from: i64, to: i64) -> Vec<(i64, i64)> {
+        let mut out: Vec<(i64, i64)> = Vec::new();
+        if from >= to {
+            return out;
+        }
+        for y in self.year_of(from)..=self.year_of(to - 1) {
+            let b = &self.bucket(id, y).open;
+            let i0 = b.ends.partition_point(|&e| e <= from);
+            for i in i0..b.len() {
+                if b.starts[i] >= to {
+                    break;
+                }
+                let (s, e) = (b.starts[i].max(from), b.ends[i].min(to));
+                match out.last_mut() {
+                    Some(last) if last.1 == s => last.1 = e,
+                    _ => out.push((s, e)),
+                }
+            }
+        }
+        out
+    }
+
+    /// The year holding `t` (the last year for the range's end itself).
+    pub(super) fn year_of(&self, t: i64) -> usize {
+        self.bounds
+            .partition_point(|&b| b <= t)
+            .saturating_sub(1)
+            .min(YEARS - 1)
+    }
+
+    fn total(&self, id: usize, y: usize) -> i64 {
+        self.bucket(id, y).open.total()
+    }
+
+    fn open_cum(&self, id: usize) -> &[i64] {
+        self.nodes[id].open_cum.get_or_init(|| {
+            let mut acc = 0;
+            let mut v = vec![0];
+            for y in 0..YEARS {
+                acc += self.total(id, y);
+                v.push(acc);
+            }
+            v
+        })
+    }
+
+    fn day_cum(&self, id: usize) -> &[i64] {
+        self.nodes[id].day_cum.get_or_init(|| {
+            let mut acc = 0;
+            let mut v = vec![0];
+            for y in 0..YEARS {
+                acc += self.days(id, y).first.len() as i64;
+                v.push(acc);
+            }
+            v
+        })
+    }
+
+    /// The error for a search that ran off the end (or start) of the range.
+    fn ran_off(&self, id: usize, at: i64) -> CalendarError {
+        if self.open_cum(id)[YEARS] == 0 {
+            CalendarError::NeverOpen {
+                calendar: self.nodes[id].name.clone(),
+            }
+        } else {
+            CalendarError::OutOfRange { at: to_utc(at) }
+        }
+    }
+
+    pub(super) fn between_raw(&self, id: usize, a: i64, b: i64) -> i64 {
+        let (ya, yb) = (self.year_of(a), self.year_of(b));
+        let before_b = self.bucket(id, yb).open.open_before(b);
+        let before_a = self.bucket(id, ya).open.open_before(a);
+        if ya == yb {
+            return before_b - before_a;
+        }
+        let mid = if yb - ya <= WALK {
+            (ya..yb).map(|y| self.total(id, y)).sum::<i64>()
+        } else {
+            let c = self.open_cum(id);
+            c[yb] - c[ya]
+        };
+        mid - before_a + before_b
+    }
+
+    /// Finds the year in which the running open time from the start of year
+    /// `y` reaches `v` (`v > 0`, earliest) and the value relative to it.
+    fn seek_forward(
+        &self,
+        id: usize,
+        mut y: usize,
+        mut v: i64,
+        strict: bool,
+    ) -> Option<(usize, i64)> {
+        let fits = |v: i64, total: i64| if strict { v < total } else { v <= total };
+        for _ in 0..WALK {
+            let total = self.total(id, y);
+            if fits(v, total) {
+                return Some((y, v));
+            }
+            v -= total;
+            y += 1;
+            if y >= YEARS {
+                return None;
+            }
+        }
+        let c = self.open_cum(id);
+        let g = c[y] + v;
+        let y2 = if strict {
+            c.partition_point(|&x| x <= g)
+        } else {
+            c.partition_point(|&x| x < g)
+        };
+        (1..=YEARS).contains(&y2).then(|| (y2 - 1, g - c[y2 - 1]))
+    }
+
+    pub(super) fn add_raw(&self, id: usize, t: i64, d: u64) -> Result<i64, CalendarError> {
+        if d == 0 {
+            return Ok(t);
+        }
+        let d = i64::try_from(d).map_err(|_| self.ran_off(id, MAX_SECONDS))?;
+        let y = self.year_of(t);
+        let v = self.bucket(id, y).open.open_before(t).saturating_add(d);
+        let (y, v) = self
+            .seek_forward(id, y, v, false)
+            .ok_or_else(|| self.ran_off(id, MAX_SECONDS))?;
+        self.bucket(id, y)
+            .open
+            .reach_earliest(v)
+            .ok_or_else(|| self.ran_off(id, MAX_SECONDS))
+    }
+
+    pub(super) fn sub_raw(&self, id: usize, t: i64, d: u64) -> Result<i64, CalendarError> {
+        let out = || CalendarError::OutOfRange {
+            at: to_utc(MIN_SECONDS),
+        };
+        if d == 0 {
+            return Ok(t);
+        }
+        let d = i64::try_from(d).map_err(|_| out())?;
+        let mut y = self.year_of(t);
+        let mut v = self.bucket(id, y).open.open_before(t).saturating_sub(d);
+        let mut steps = 0;
+        while v < 0 {
+            if y == 0 {
+                return Err(out());
+            }
+            y -= 1;
+            steps += 1;
+            if steps > WALK {
+                let c = self.open_cum(id);
+                let g = c[y + 1] + v;
+                if g < 0 {
+                    return Err(out());
+                }
+                let y2 = c.partition_point(|&x| x <= g);
+                y = y2 - 1;
+                v = g - c[y];
+                break;
+            }
+            v += self.total(id, y);
+        }
+        self.bucket(id, y).open.reach_latest(v).ok_or_else(out)
+    }
+
+    pub(super) fn is_open_raw(&self, id: usize, t: i64) -> bool {
+        self.bucket(id, self.year_of(t))
+            .open
+            .containing(t)
+            .is_some()
+    }
+
+    pub(super) fn next_open_raw(&self, id: usize, t: i64) -> Result<Option<i64>, CalendarError> {
+        let y = self.year_of(t);
+        let v = self.bucket(id, y).open.open_before(t);
+        match self.seek_forward(id, y, v, true) {
+            Some((y, v)) => Ok(self.bucket(id, y).open.reach_latest(v)),
+            None => match self.ran_off(id, MAX_SECONDS) {
+                e @ CalendarError::NeverOpen { .. } => Err(e),
+                _ => Ok(None),
+            },
+        }
+    }
+
+    pub(super) fn next_close_raw(&self, id: usize, t: i64) -> Option<i64> {
+        if let Kind::Expr(CalendarExpr::Always) = self.nodes[id].kind {
+            return None;
+        }
+        let mut y = self.year_of(t);
+        let b = &self.bucket(id, y).open;
+        let Some(i) = b.containing(t) else {
+            return Some(t);
+        };
+        let mut end = b.ends[i];
+        while end == self.bounds[y + 1] {
+            if y + 1 >= YEARS {
+                return None;
+            }
+            y += 1;
+            let b = &self.bucket(id, y).open;
+            match b.starts.first() {
+                Some(&s) if s == end => end = b.ends[0],
+                _ => break,
+            }
+        }
+        Some(end)
+    }
+
+    // ---- business days -------------------------------------------------
+
+    fn day(&self, id: usize, r: DayRef) -> (NaiveDate, i64, i64) {
+        let d = self.days(id, r.0);
+        (d.date[r.1], d.first[r.1], d.last[r.1])
+    }
+
+    /// The latest-starting business day whose first open instant is `< t`
+    /// (`<= t` when `inclusive`).
+    fn day_before(&self, id: usize, t: i64, inclusive: bool) -> Option<DayRef> {
+        let y = self.year_of(t);
+        let d = self.days(id, y);
+        let i = d
+            .first
+            .partition_point(|&f| if inclusive { f <= t } else { f < t });
+        if i > 0 {
+            return Some((y, i - 1));
+        }
+        // The last day of an earlier year.
+        let mut y2 = y;
+        for _ in 0..WALK {
+            if y2 == 0 {
+                return None;
+            }
+            y2 -= 1;
+            let len = self.days(id, y2).first.len();
+            if len > 0 {
+                return Some((y2, len - 1));
+            }
+        }
+        let c = self.day_cum(id);
+        if c[y] == 0 {
+            return None;
+        }
+        let y2 = c.partition_point(|&x| x < c[y]) - 1;
+        Some((y2, self.days(id, y2).first.len() - 1))
+    }
+
+    /// The earliest business day whose first open instant is `>= t`.
+    fn day_from(&self, id: usize, t: i64) -> Option<DayRef> {
+        let y = self.year_of(t);
+        let i = self.days(id, y).first.partition_point(|&f| f < t);
+        self.day_offset(id, (y, i), 0)
+    }
+
+    /// The day `n` business days after `r` (`r.1` may be one past the end of
+    /// its year's list, meaning the first day after it).
+    fn day_offset(&self, id: usize, r: DayRef, n: i64) -> Option<DayRef> {
+        let (mut y, mut i) = (r.0, r.1 as i64 + n);
+        for _ in 0..WALK {
+            let len = self.days(id, y).first.len() as i64;
+            if i >= 0 && i < len {
+                return Some((y, i as usize));
+            }
+            if i >= len {
+                i -= len;
+                y += 1;
+                if y >= YEARS {
+                    return None;
+                }
+            } else {
+                if y == 0 {
+                    return None;
+                }
+                y -= 1;
+                i += self.days(id, y).first.len() as i64;
+            }
+        }
+        let c = self.day_cum(id);
+        let g = c[y] + i;
+        if g < 0 || g >= c[YEARS] {
+            return None;
+        }
+        let y2 = c.partition_point(|&x| x <= g) - 1;
+        Some((y2, (g - c[y2]) as usize))
+    }
+
+    pub(super) fn add_days_raw(&self, id: usize, t: i64, n: i64) -> Result<i64, CalendarError> {
+        if n == 0 {
+            return Ok(t);
+        }
+        let tz = self.nodes[id].day_zone;
+        let off_end = |fwd: bool| {
+            if fwd {
+                self.ran_off(id, MAX_SECONDS)
+            } else {
+                match self.ran_off(id, MIN_SECONDS) {
+                    e @ CalendarError::NeverOpen { .. } => e,
+                    _ => CalendarError::OutOfRange {
+                        at: to_utc(MIN_SECONDS),
+                    },
+                }
+            }
+        };
+        let inside = self.day_before(id, t, n < 0).filter(|&r| {
+            let (_, first, last) = self.day(id, r);
+            if n > 0 {
+                first < t && t <= last
+            } else {
+                first <= t && t < last
+            }
+        });
+        if let Some(r) = inside {
+            let (date, _, _) = self.day(id, r);
+            let tod = wall_of(tz, t) - date_seconds(date);
+            let target = self.day_offset(id, r, n).ok_or_else(|| off_end(n > 0))?;
+            let (date2, first2, last2) = self.day(id, target);
+            return Ok(local_to_instant(tz, date2, tod).clamp(first2, last2));
+        }
+        if n > 0 {
+            let d0 = self.day_from(id, t).ok_or_else(|| off_end(true))?;
+            let target = self
+                .day_offset(id, d0, n - 1)
+                .ok_or_else(|| off_end(true))?;
+            Ok(self.day(id, target).2)
+        } else {
+            let d0 = self.day_before(id, t, true).ok_or_else(|| off_end(false))?;
+            let target = self
+                .day_offset(id, d0, n + 1)
+                .ok_or_else(|| off_end(false))?;
+            Ok(self.day(id, target).1)
+        }
+    }
+
+    // ---- segments ------------------------------------------------------
+
+    pub(super) fn segments_raw(&self, id: usize, from: i64, to: i64) -> Vec<Segment> {
+        let mut out: Vec<(i64, i64, SegmentState)> = Vec::new();
+        if from >= to {
+            return Vec::new();
+        }
+        let open = self.pieces(id, from, to);
+        let mut labels: Vec<Label> = Vec::new();
+        for y in self.year_of(from)..=self.year_of(to - 1) {
+            labels.extend(
+                self.bucket(id, y)
+                    .labels
+                    .iter()
+                    .filter(|l| l.1 > from && l.0 < to)
+                    .map(|l| (l.0.max(from), l.1.min(to), l.2.clone())),
+            );
+        }
+        labels.sort();
+        let mut push = |s: i64, e: i64, state: SegmentState| {
+            if e <= s {
+                return;
+            }
+            match out.last_mut() {
+                Some(last) if last.1 == s && last.2 == state => last.1 = e,
+                _ => out.push((s, e, state)),
+            }
+        };
+        let gap = |g0: i64, g1: i64, push: &mut dyn FnMut(i64, i64, SegmentState)| {
+            if g1 <= g0 {
+                return;
+            }
+            let upto = labels.partition_point(|l| l.0 < g1);
+            let mut cuts: Vec<i64> = vec![g0, g1];
+            for l in &labels[..upto] {
+                if l.1 > g0 {
+                    cuts.extend([l.0, l.1].into_iter().filter(|&x| x > g0 && x < g1));
+                }
+            }
+            cuts.sort_unstable();
+            cuts.dedup();
+            for w in cuts.windows(2) {
+                let state = labels[..upto]
+                    .iter()
+                    .find(|l| l.0 <= w[0] && l.1 >= w[1])
+                    .map_or(SegmentState::OutsideHours, |l| SegmentState::Closed {
+                        label: l.2.clone(),
+                    });
+                push(w[0], w[1], state);
+            }
+        };
+        let mut cur = from;
+        for (s, e) in open {
+            gap(cur, s, &mut push);
+            push(s, e, SegmentState::Open);
+            cur = e;
+        }
+        gap(cur, to, &mut push);
+        out.into_iter()
+            .map(|(s, e, state)| Segment {
+                start: to_utc(s),
+                end: to_utc(e),
+                state,
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,9 @@
+//! Checker tests over hand-built surface trees (see `build`).
+
+mod build;
+mod calendars;
+mod names;
+mod other;
+mod robust;
+mod source;
+mod targets;

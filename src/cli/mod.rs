@@ -1,0 +1,164 @@
+//! Argument parsing, files, output and exit codes. The only place with I/O.
+
+mod check;
+mod compile;
+pub mod eval;
+mod explain;
+mod time;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+/// Exit code: clean.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: findings (errors, denied warnings, breaches...).
+pub const EXIT_FINDINGS: i32 = 1;
+/// Exit code: usage error.
+pub const EXIT_USAGE: i32 = 2;
+/// Exit code: I/O or internal failure.
+pub const EXIT_IO: i32 = 3;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "slate",
+    version,
+    about = "Check, compile and evaluate support SLA policies (.sla files)",
+    long_about = "slate makes a support contract an executable policy: check it, compile it \
+                  to JSON, and ask when tickets are due.\n\nExit codes: 0 clean, 1 findings, \
+                  2 usage error, 3 I/O or internal failure."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Output format for findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Readable reports with source excerpts.
+    Human,
+    /// A versioned JSON envelope.
+    Json,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
+    /// GitHub Actions annotations.
+    Github,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check policy files or directories (recursing into *.sla).
+    Check(check::Args),
+    /// Compile one policy and print its checked IR as JSON.
+    Compile(compile::Args),
+    /// Evaluate tickets against a policy: deadlines, breaches, milestones.
+    Eval(eval::Args),
+    /// Explain a diagnostic code (`slate explain E0101`), list all codes
+    /// (`slate explain`), or trace a ticket (`slate explain POLICY TICKET`).
+    Explain(explain::Args),
+    /// Business-time arithmetic on a policy's calendars.
+    Time(time::Args),
+}
+
+/// Runs the CLI and returns the process exit code.
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Compile(args) => compile::run(args),
+        Command::Eval(args) => eval::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::Time(args) => time::run(args),
+    }
+}
+
+/// Whether human output on stdout may use colour.
+pub fn stdout_color() -> bool {
+    std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+}
+
+/// Reads one policy file: the source and, for a file that is not UTF-8, its
+/// E0002 finding; `Err(message)` for an I/O failure.
+pub fn read_policy(
+    path: &Path,
+) -> Result<
+    (
+        slate::source::SourceFile,
+        Option<slate::diagnostics::Diagnostic>,
+    ),
+    String,
+> {
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    Ok(slate::source_from_bytes(&path.display().to_string(), bytes))
+}
+
+/// Reads and compiles a policy for a command that needs a clean one,
+/// printing its findings to stderr. `Err` carries the exit code.
+pub fn load_policy(path: &Path) -> Result<slate::ir::Policy, i32> {
+    use slate::diagnostics::render;
+    let source = match read_policy(path) {
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Err(EXIT_IO);
+        }
+        Ok((source, Some(diag))) => {
+            eprint!("{}", render::human(&source, &diag, false, 100));
+            return Err(EXIT_FINDINGS);
+        }
+        Ok((source, None)) => source,
+    };
+    match slate::compile(&source) {
+        Ok(c) => Ok(c.policy),
+        Err(e) => {
+            for d in &e.diagnostics {
+                eprint!("{}", render::human(&source, d, false, 100));
+            }
+            eprintln!("error: `{}` does not compile", path.display());
+            Err(EXIT_FINDINGS)
+        }
+    }
+}
+
+/// Expands files and directories into a sorted list of `.sla` files.
+pub fn collect_policies(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut files, &mut errors);
+        } else if p.exists() {
+            files.push(p.clone());
+        } else {
+            errors.push(format!("`{}` does not exist", p.display()));
+        }
+    }
+    (files, errors)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<String>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            errors.push(format!("cannot read directory `{}`: {e}", dir.display()));
+            return;
+        }
+    };
+    let mut found: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    found.sort();
+    for p in found {
+        if p.is_dir() {
+            walk(&p, files, errors);
+        } else if p.extension().is_some_and(|e| e == "sla") {
+            files.push(p);
+        }
+    }
+}

@@ -1,0 +1,369 @@
+//! Answers: what each metric's cycles say at the evaluation instant.
+
+use super::clock::{self, applied_target, counted, crossing, Cycle};
+use super::hours::{HoursError, OpenHours};
+use super::timeline::Ticket;
+use crate::ir::{MetricId, MilestoneKind, Policy};
+use crate::values::{format_seconds, Percent};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Version of the answer format (JSON Lines and CSV); bumped on any
+/// incompatible change.
+pub const EVAL_FORMAT_VERSION: u32 = 1;
+
+/// The state of a cycle (or of a metric: its latest cycle) at the
+/// evaluation instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    /// Stopped before the deadline.
+    Met,
+    /// The deadline passed while the clock was still running (or paused).
+    Breached,
+    /// Counting, deadline ahead.
+    Running,
+    /// Paused by the ticket's status; the deadline is not known.
+    Paused,
+    /// No target for this metric, severity, tier and type.
+    NoTarget,
+    /// Not started yet.
+    NotStarted,
+}
+
+impl State {
+    /// The name used in outputs.
+    pub fn name(self) -> &'static str {
+        match self {
+            State::Met => "met",
+            State::Breached => "breached",
+            State::Running => "running",
+            State::Paused => "paused",
+            State::NoTarget => "no_target",
+            State::NotStarted => "not_started",
+        }
+    }
+}
+
+/// Everything the evaluator says about one ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketAnswer {
+    /// Always [`EVAL_FORMAT_VERSION`].
+    pub format_version: u32,
+    /// The ticket id.
+    pub id: String,
+    /// The evaluation instant.
+    pub at: DateTime<Utc>,
+    /// Tier at `at`.
+    pub tier: String,
+    /// Severity at `at`.
+    pub severity: String,
+    /// Issue type, when given.
+    #[serde(rename = "type")]
+    pub issue_type: Option<String>,
+    /// Status at `at`, when known.
+    pub status: Option<String>,
+    /// One entry per metric of the policy, in policy order.
+    pub metrics: Vec<MetricAnswer>,
+}
+
+/// One metric of one ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetricAnswer {
+    /// The metric's name.
+    pub metric: String,
+    /// The state of the latest cycle (`not_started` when there is none).
+    pub state: State,
+    /// How many cycles breached.
+    pub breaches: u32,
+    /// Cycles in order.
+    pub cycles: Vec<CycleAnswer>,
+}
+
+/// One cycle of a metric.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CycleAnswer {
+    /// 1-based cycle number.
+    pub cycle: u32,
+    /// Its state.
+    pub state: State,
+    /// The target as written (`8h`, `1bd`), `null` when there is none.
+    pub target: Option<String>,
+    /// The target in open seconds (business days converted from the start).
+    pub target_seconds: Option<i64>,
+    /// The calendar time is counted on.
+    pub calendar: String,
+    /// When it started.
+    pub start: DateTime<Utc>,
+    /// The event that started it.
+    pub started_by: String,
+    /// The deadline: when the target runs out given the pause state at the
+    /// stop or at `at`; `null` when paused or without target.
+    pub deadline: Option<DateTime<Utc>>,
+    /// When it stopped.
+    pub stop: Option<DateTime<Utc>>,
+    /// The event that stopped it.
+    pub stopped_by: Option<String>,
+    /// Open seconds counted (not paused, inside the calendar).
+    pub elapsed_seconds: i64,
+    /// Open seconds left before the deadline (never negative); `null`
+    /// without target.
+    pub remaining_seconds: Option<i64>,
+    /// Wall-clock seconds from start to stop (or `at`).
+    pub wall_seconds: i64,
+    /// Elapsed over target in per-mille, rounded down (1000 = all used).
+    pub consumed_permille: Option<i64>,
+    /// When it breached.
+    pub breached_at: Option<DateTime<Utc>>,
+    /// The metric's warn and escalate milestones for this cycle.
+    pub milestones: Vec<MilestoneAnswer>,
+}
+
+/// A warn or escalate milestone of a cycle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MilestoneAnswer {
+    /// `warn` or `escalate`.
+    pub kind: MilestoneKind,
+    /// The fraction of the target, as written (`75%`).
+    pub percent: String,
+    /// Who is told.
+    pub to: String,
+    /// When it fires (or fired); `null` when it cannot be known (paused) or
+    /// never will (stopped first).
+    pub fires_at: Option<DateTime<Utc>>,
+    /// Whether it fired before the stop and before `at`.
+    pub fired: bool,
+}
+
+fn at_offset(
+    hours: &dyn OpenHours,
+    c: &Cycle,
+    from: DateTime<Utc>,
+    left: i64,
+) -> Result<DateTime<Utc>, HoursError> {
+    hours.add_seconds(c.calendar_now(), from, left.max(0))
+}
+
+/// Measures one cycle at `at`.
+pub fn measure(
+    policy: &Policy,
+    hours: &dyn OpenHours,
+    metric: MetricId,
+    c: &Cycle,
+    number: u32,
+    at: DateTime<Utc>,
+) -> Result<CycleAnswer, HoursError> {
+    let stop_at = c.stop.as_ref().map(|s| s.at);
+    let end = stop_at.unwrap_or(at);
+    let elapsed = counted(hours, &c.pieces)?;
+    let paused = stop_at.is_none() && c.paused_now().is_some();
+    let mut answer = CycleAnswer {
+        cycle: number,
+        state: State::NoTarget,
+        target: c.target.duration.map(|d| d.to_string()),
+        target_seconds: c.target_seconds,
+        calendar: policy
+            .calendars
+            .get(c.calendar_now().index())
+            .map_or_else(String::new, |k| k.name.clone()),
+        start: c.start,
+        started_by: c.started_by.name().to_string(),
+        deadline: None,
+        stop: stop_at,
+        stopped_by: c.stop.as_ref().map(|s| s.kind.name().to_string()),
+        elapsed_seconds: elapsed,
+        remaining_seconds: None,
+        wall_seconds: (end - c.start).num_seconds().max(0),
+        consumed_permille: None,
+        breached_at: None,
+        milestones: Vec::new(),
+    };
+    if at < c.start {
+        answer.state = State::NotStarted;
+        answer.wall_seconds = 0;
+        return Ok(answer);
+    }
+    let Some(target) = c.target_seconds else {
+        return Ok(answer);
+    };
+    let remaining = (target - elapsed).max(0);
+    answer.remaining_seconds = Some(remaining);
+    answer.consumed_permille = Some(if target > 0 {
+        elapsed.saturating_mul(1000) / target
+    } else {
+        1000
+    });
+    let reach = crossing(hours, &c.pieces, target, c.target_since)?;
+    let breach = reach.filter(|d| *d < end);
+    answer.breached_at = breach;
+    answer.state = if breach.is_some() {
+        State::Breached
+    } else if stop_at.is_some() {
+        State::Met
+    } else if paused {
+        State::Paused
+    } else {
+        State::Running
+    };
+    answer.deadline = match (reach, stop_at) {
+        (Some(d), _) => Some(d),
+        (None, Some(s)) => Some(at_offset(hours, c, s, remaining)?),
+        (None, None) if paused => None,
+        (None, None) => Some(at_offset(hours, c, at, remaining)?),
+    };
+    for m in policy.milestones.iter().filter(|m| m.metric == metric) {
+        let x = i128::from(target) * i128::from(m.at.0) / i128::from(Percent::WHOLE);
+        let x = i64::try_from(x).unwrap_or(i64::MAX);
+        let hit = crossing(hours, &c.pieces, x, c.target_since)?;
+        let fired = hit.is_some_and(|h| h < end);
+        let fires_at = match hit {
+            Some(h) if fired || stop_at.is_none() => Some(h),
+            Some(_) => None,
+            None if stop_at.is_some() || paused => None,
+            None => Some(at_offset(hours, c, at, x - elapsed)?),
+        };
+        answer.milestones.push(MilestoneAnswer {
+            kind: m.kind,
+            percent: m.at.to_string(),
+            to: m.to.clone(),
+            fires_at,
+            fired,
+        });
+    }
+    Ok(answer)
+}
+
+/// The cycles of every metric of the policy for a ticket at `at`, in
+/// policy order. Metrics that start `after` another are run after it.
+pub fn run_all(
+    policy: &Policy,
+    hours: &dyn OpenHours,
+    ticket: &Ticket,
+    at: DateTime<Utc>,
+) -> Result<Vec<Vec<Cycle>>, HoursError> {
+    let n = policy.metrics.len();
+    let mut done: Vec<Option<Vec<Cycle>>> = vec![None; n];
+    for i in 0..n {
+        ensure(policy, hours, ticket, at, i, &mut done, 0)?;
+    }
+    Ok(done.into_iter().map(Option::unwrap_or_default).collect())
+}
+
+fn ensure(
+    policy: &Policy,
+    hours: &dyn OpenHours,
+    ticket: &Ticket,
+    at: DateTime<Utc>,
+    i: usize,
+    done: &mut Vec<Option<Vec<Cycle>>>,
+    depth: usize,
+) -> Result<(), HoursError> {
+    if done[i].is_some() {
+        return Ok(());
+    }
+    let mut first_stop = None;
+    if let Some(dep) = policy.metrics[i].after {
+        let d = dep.index();
+        // A dependency cycle is refused by the checker; never recurse forever.
+        if d < done.len() && d != i && depth < done.len() {
+            ensure(policy, hours, ticket, at, d, done, depth + 1)?;
+        }
+        first_stop = done.get(d).and_then(|c| c.as_ref()).and_then(|cycles| {
+            cycles
+                .iter()
+                .filter_map(|c| c.stop.as_ref())
+                .filter(|s| policy.metrics[d].stops.contains(&s.kind))
+                .map(|s| s.at)
+                .min()
+        });
+    }
+    let cycles = clock::run_metric(
+        policy,
+        hours,
+        ticket,
+        crate::ir::MetricId(i as u32),
+        at,
+        first_stop,
+    )?;
+    done[i] = Some(cycles);
+    Ok(())
+}
+
+/// Evaluates a validated ticket at `at`: every metric of the policy, every
+/// cycle. Events after `at` are ignored.
+pub fn evaluate(
+    policy: &Policy,
+    hours: &dyn OpenHours,
+    ticket: &Ticket,
+    at: DateTime<Utc>,
+) -> Result<TicketAnswer, HoursError> {
+    let sorted;
+    let ticket = if ticket
+        .events
+        .windows(2)
+        .all(|w| w[0].order_key() <= w[1].order_key())
+    {
+        ticket
+    } else {
+        let mut copy = ticket.clone();
+        copy.sort_events();
+        sorted = copy;
+        &sorted
+    };
+    let all = run_all(policy, hours, ticket, at)?;
+    let (mut tier, mut severity, mut status) =
+        (ticket.tier, ticket.severity, ticket.status.clone());
+    for e in ticket.events.iter().filter(|e| e.at <= at) {
+        match &e.change {
+            super::timeline::Change::Status(s) => status = Some(s.clone()),
+            super::timeline::Change::Severity(s) => severity = *s,
+            super::timeline::Change::Tier(t) => tier = *t,
+            _ => {}
+        }
+    }
+    let mut metrics = Vec::with_capacity(all.len());
+    for (i, cycles) in all.iter().enumerate() {
+        let id = MetricId(i as u32);
+        let mut answers = Vec::with_capacity(cycles.len());
+        for (n, c) in cycles.iter().enumerate() {
+            answers.push(measure(policy, hours, id, c, n as u32 + 1, at)?);
+        }
+        metrics.push(MetricAnswer {
+            metric: policy.metrics[i].name.clone(),
+            state: match answers.last() {
+                Some(a) => a.state,
+                None if applied_target(policy, id, severity, tier, ticket.issue_type)
+                    .duration
+                    .is_none() =>
+                {
+                    State::NoTarget
+                }
+                None => State::NotStarted,
+            },
+            breaches: answers.iter().filter(|a| a.breached_at.is_some()).count() as u32,
+            cycles: answers,
+        });
+    }
+    Ok(TicketAnswer {
+        format_version: EVAL_FORMAT_VERSION,
+        id: ticket.id.clone(),
+        at,
+        tier: name_of(policy.tiers.get(tier.index()).map(|t| &t.name)),
+        severity: name_of(policy.severities.get(severity.index()).map(|t| &t.name)),
+        issue_type: ticket
+            .issue_type
+            .and_then(|t| policy.types.get(t.index()))
+            .map(|t| t.name.clone()),
+        status,
+        metrics,
+    })
+}
+
+fn name_of(n: Option<&String>) -> String {
+    n.cloned().unwrap_or_default()
+}
+
+/// Formats seconds for people (`1h30m`).
+pub fn human_seconds(s: i64) -> String {
+    format_seconds(s)
+}

@@ -1,0 +1,260 @@
+//! Streaming bulk evaluation: read tickets in chunks, evaluate each chunk in
+//! parallel (rayon), write the answers in input order.
+//!
+//! Memory is bounded by the chunk size (lines held at once, default 4096)
+//! plus the duplicate-id index: every ticket id seen is kept with its line
+//! number to detect duplicates across the whole stream, roughly
+//! `60 + id length` bytes per ticket (about 70 MB for a million tickets with
+//! ten-character ids), plus at most `max_errors` stored errors (the counts
+//! always include every failure).
+
+use super::answer::{evaluate, TicketAnswer};
+use super::csv_input::CsvTickets;
+use super::hours::OpenHours;
+use super::jsonl::parse_line;
+use super::report::{OutputFormat, Reporter};
+use super::timeline::{validate, InputError, InputErrorKind, RawTicket, ReadOptions};
+use crate::ir::Policy;
+use chrono::{DateTime, Utc};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::io::{self, BufRead, Read, Write};
+
+/// Options for [`evaluate_stream`] and [`evaluate_csv_stream`].
+#[derive(Debug, Clone)]
+pub struct StreamOptions {
+    /// The evaluation instant; `None` evaluates each ticket at its latest event.
+    pub at: Option<DateTime<Utc>>,
+    /// How times are read.
+    pub read: ReadOptions,
+    /// The output format.
+    pub format: OutputFormat,
+    /// Lines (JSONL) or tickets (CSV) per parallel chunk.
+    pub chunk: usize,
+    /// At most this many errors are kept in [`Summary::errors`].
+    pub max_errors: usize,
+}
+
+impl Default for StreamOptions {
+    fn default() -> Self {
+        StreamOptions {
+            at: None,
+            read: ReadOptions::default(),
+            format: OutputFormat::Jsonl,
+            chunk: 4096,
+            max_errors: 10_000,
+        }
+    }
+}
+
+/// Progress so far, reported after each chunk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Progress {
+    /// Bytes of input consumed.
+    pub bytes: u64,
+    /// Lines of input consumed.
+    pub lines: u64,
+    /// Tickets read so far.
+    pub tickets: u64,
+}
+
+/// What a stream evaluation did.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Summary {
+    /// Tickets read (non-blank lines, or CSV ticket groups).
+    pub read: u64,
+    /// Tickets evaluated and written.
+    pub evaluated: u64,
+    /// Tickets that failed (`read = evaluated + failed`).
+    pub failed: u64,
+    /// The failures, in input order (at most `max_errors`).
+    pub errors: Vec<InputError>,
+}
+
+enum Job {
+    Line(u64, Result<String, InputError>),
+    Raw(Result<RawTicket, InputError>),
+}
+
+struct Driver<'a, W: Write> {
+    policy: &'a Policy,
+    hours: &'a dyn OpenHours,
+    opts: &'a StreamOptions,
+    reporter: Reporter<W>,
+    seen: HashMap<Box<str>, u64>,
+    summary: Summary,
+}
+
+fn run_job(
+    policy: &Policy,
+    hours: &dyn OpenHours,
+    opts: &StreamOptions,
+    job: Job,
+) -> Result<TicketAnswer, InputError> {
+    let raw = match job {
+        Job::Line(line, text) => parse_line(&text?, line)?,
+        Job::Raw(raw) => raw?,
+    };
+    let ticket = validate(policy, raw, &opts.read)?;
+    let at = match opts.at.or_else(|| ticket.latest_event()) {
+        Some(at) => at,
+        None => return Err(fail(&ticket.id, ticket.line, "no events".to_string())),
+    };
+    evaluate(policy, hours, &ticket, at).map_err(|e| fail(&ticket.id, ticket.line, e.to_string()))
+}
+
+impl<W: Write> Driver<'_, W> {
+    fn chunk(&mut self, jobs: Vec<Job>) -> io::Result<()> {
+        let lines: Vec<u64> = jobs
+            .iter()
+            .map(|j| match j {
+                Job::Line(l, _) => *l,
+                Job::Raw(Ok(r)) => r.line,
+                Job::Raw(Err(e)) => e.line,
+            })
+            .collect();
+        let (policy, hours, opts) = (self.policy, self.hours, self.opts);
+        let results: Vec<_> = jobs
+            .into_par_iter()
+            .map(|j| run_job(policy, hours, opts, j))
+            .collect();
+        for (line, result) in lines.into_iter().zip(results) {
+            self.summary.read += 1;
+            let id = match &result {
+                Ok(a) => Some(a.id.clone()),
+                Err(e) => e.ticket.clone(),
+            };
+            let dup = id.as_ref().and_then(|id| match self.seen.get(id.as_str()) {
+                Some(first) => Some(*first),
+                None => {
+                    self.seen.insert(id.clone().into_boxed_str(), line);
+                    None
+                }
+            });
+            let result = match dup {
+                Some(first) => Err(InputError {
+                    ticket: id,
+                    line,
+                    kind: InputErrorKind::DuplicateId(first),
+                }),
+                None => result,
+            };
+            match result {
+                Ok(a) => {
+                    self.reporter.write(&a)?;
+                    self.summary.evaluated += 1;
+                }
+                Err(e) => {
+                    self.summary.failed += 1;
+                    if self.summary.errors.len() < self.opts.max_errors {
+                        self.summary.errors.push(e);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn fail(id: &str, line: u64, msg: String) -> InputError {
+    InputError {
+        ticket: Some(id.to_string()),
+        line,
+        kind: InputErrorKind::Evaluation(msg),
+    }
+}
+
+/// Evaluates a JSON Lines stream of tickets, writing answers in input order.
+/// Blank lines are skipped. `progress` is called after every chunk. Returns
+/// the counts and errors; fails only when reading or writing fails.
+pub fn evaluate_stream<R: BufRead, W: Write>(
+    policy: &Policy,
+    hours: &dyn OpenHours,
+    mut input: R,
+    output: W,
+    opts: &StreamOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> io::Result<Summary> {
+    let mut driver = Driver {
+        policy,
+        hours,
+        opts,
+        reporter: Reporter::new(opts.format, output),
+        seen: HashMap::new(),
+        summary: Summary::default(),
+    };
+    let mut p = Progress::default();
+    let chunk = opts.chunk.max(1);
+    let mut buf = Vec::new();
+    loop {
+        let mut jobs = Vec::with_capacity(chunk);
+        let mut eof = false;
+        while jobs.len() < chunk {
+            buf.clear();
+            let n = input.read_until(b'\n', &mut buf)?;
+            if n == 0 {
+                eof = true;
+                break;
+            }
+            p.bytes += n as u64;
+            p.lines += 1;
+            let text = match std::str::from_utf8(&buf) {
+                Ok(t) => Ok(t.trim().to_string()),
+                Err(e) => Err(InputError {
+                    ticket: None,
+                    line: p.lines,
+                    kind: InputErrorKind::Malformed(format!("not UTF-8: {e}")),
+                }),
+            };
+            if matches!(&text, Ok(t) if t.is_empty()) {
+                continue;
+            }
+            jobs.push(Job::Line(p.lines, text));
+        }
+        p.tickets += jobs.len() as u64;
+        driver.chunk(jobs)?;
+        progress(p);
+        if eof {
+            break;
+        }
+    }
+    driver.reporter.finish()?;
+    Ok(driver.summary)
+}
+
+/// Evaluates a CSV events table (see [`super::csv_input`]) like
+/// [`evaluate_stream`].
+pub fn evaluate_csv_stream<R: Read, W: Write>(
+    policy: &Policy,
+    hours: &dyn OpenHours,
+    input: R,
+    output: W,
+    opts: &StreamOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> io::Result<Summary> {
+    let mut driver = Driver {
+        policy,
+        hours,
+        opts,
+        reporter: Reporter::new(opts.format, output),
+        seen: HashMap::new(),
+        summary: Summary::default(),
+    };
+    let mut tickets = CsvTickets::new(input);
+    let mut p = Progress::default();
+    let chunk = opts.chunk.max(1);
+    loop {
+        let jobs: Vec<Job> = tickets.by_ref().take(chunk).map(Job::Raw).collect();
+        if jobs.is_empty() {
+            break;
+        }
+        p.tickets += jobs.len() as u64;
+        let (bytes, lines) = tickets.position();
+        p.bytes = bytes;
+        p.lines = lines;
+        driver.chunk(jobs)?;
+        progress(p);
+    }
+    driver.reporter.finish()?;
+    Ok(driver.summary)
+}

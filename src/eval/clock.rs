@@ -1,0 +1,561 @@
+//! Metric state machines: one generic mechanism driven by [`ir::Metric`].
+//!
+//! Running a metric over a ticket's timeline gives its cycles; each cycle is
+//! a list of [`Piece`]s (stretches of constant pause state and calendar)
+//! from which [`super::answer`] measures elapsed time, deadlines, breaches
+//! and milestones, and [`super::explain`] prints the trace.
+//!
+//! Per instant, a metric applies the events in this order: field changes
+//! (status, severity, tier) in input order; then its starts; then
+//! `reopened`; then its stops; then periodic updates. Pausing is a function
+//! of the status after the field changes, so a status change and a start at
+//! the same instant give a cycle that starts paused or running according to
+//! the new status, whatever the input order.
+
+use super::hours::{HoursError, OpenHours};
+use super::timeline::{Change, Ticket};
+use crate::ir::{
+    self, CalendarId, ChangeRule, EventKind, MetricId, PeriodicMode, Policy, ReopenRule,
+    SeverityId, TargetValue, TierId, TypeId,
+};
+use crate::values::Duration;
+use chrono::{DateTime, Utc};
+
+/// Where the calendar of a target came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CalendarSource {
+    /// The severity's own clock (`severity sev1 { clock 24x7 }`).
+    Severity,
+    /// The policy's default calendar.
+    Default,
+    /// Named by the target table.
+    Table,
+}
+
+/// The target that applies to a cycle, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedTarget {
+    /// The promised duration; `None` when there is no target (explicit `-`
+    /// or no cell for this combination).
+    pub duration: Option<Duration>,
+    /// Whether a cell exists at all (`false`: nothing in the table).
+    pub has_cell: bool,
+    /// The calendar time is counted on.
+    pub calendar: CalendarId,
+    /// Why that calendar.
+    pub calendar_source: CalendarSource,
+    /// The severity row used.
+    pub severity: SeverityId,
+    /// The tier column used.
+    pub tier: TierId,
+    /// The issue type of the cell (`None`: the general table).
+    pub cell_type: Option<TypeId>,
+}
+
+/// Looks up the target of `metric` for a severity, tier and issue type.
+pub fn applied_target(
+    policy: &Policy,
+    metric: MetricId,
+    severity: SeverityId,
+    tier: TierId,
+    issue_type: Option<TypeId>,
+) -> AppliedTarget {
+    let sev_cal = policy
+        .severities
+        .get(severity.index())
+        .and_then(|s| s.calendar);
+    let fallback = sev_cal.unwrap_or(policy.default_calendar);
+    let source_of = |cal: CalendarId| {
+        if Some(cal) == sev_cal {
+            CalendarSource::Severity
+        } else if cal == policy.default_calendar {
+            CalendarSource::Default
+        } else {
+            CalendarSource::Table
+        }
+    };
+    let cell = policy.target(metric, severity, tier, issue_type);
+    let (duration, calendar) = match cell.map(|c| &c.value) {
+        Some(TargetValue::Within { duration, calendar }) => (Some(*duration), *calendar),
+        _ => (None, fallback),
+    };
+    AppliedTarget {
+        duration,
+        has_cell: cell.is_some(),
+        calendar,
+        calendar_source: source_of(calendar),
+        severity,
+        tier,
+        cell_type: cell.and_then(|c| c.issue_type),
+    }
+}
+
+/// The event that began a piece or ended a cycle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cause {
+    /// Its kind.
+    pub kind: EventKind,
+    /// The new status, severity or tier name for change events.
+    pub value: Option<String>,
+    /// When it happened.
+    pub at: DateTime<Utc>,
+}
+
+/// A stretch `[from, to)` of a cycle with one pause state and one calendar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece {
+    /// First instant.
+    pub from: DateTime<Utc>,
+    /// First instant after.
+    pub to: DateTime<Utc>,
+    /// The calendar that applied.
+    pub calendar: CalendarId,
+    /// `Some(status)` when the clock was paused by that status.
+    pub paused: Option<String>,
+    /// The event that began this stretch.
+    pub cause: Cause,
+}
+
+/// A stretch between a stop and the reopen that resumed the cycle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gap {
+    /// The stop.
+    pub from: DateTime<Utc>,
+    /// The reopen.
+    pub to: DateTime<Utc>,
+    /// The event that stopped the clock.
+    pub stopped_by: EventKind,
+}
+
+/// One cycle of a metric, as run up to the evaluation instant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cycle {
+    /// When it started (may be after the evaluation instant for a scheduled
+    /// periodic window).
+    pub start: DateTime<Utc>,
+    /// The event that started it.
+    pub started_by: EventKind,
+    /// A periodic window opened ahead of time (sequential mode).
+    pub scheduled: bool,
+    /// The stretches so far, in order, up to the stop or the evaluation instant.
+    pub pieces: Vec<Piece>,
+    /// Stops undone by a reopen.
+    pub gaps: Vec<Gap>,
+    /// The stop, when it stopped.
+    pub stop: Option<Cause>,
+    /// The target now in force.
+    pub target: AppliedTarget,
+    /// The target in open seconds (business days converted from the start).
+    pub target_seconds: Option<i64>,
+    /// When the target in force took effect (start or last recompute).
+    pub target_since: DateTime<Utc>,
+    /// Severity/tier changes that recomputed the target.
+    pub recomputes: Vec<Cause>,
+    open_from: DateTime<Utc>,
+    open_paused: Option<String>,
+    open_cause: Cause,
+}
+
+impl Cycle {
+    /// Whether the clock was paused at the end of the run.
+    pub fn paused_now(&self) -> Option<&str> {
+        self.open_paused.as_deref()
+    }
+
+    /// The calendar in force at the end of the run.
+    pub fn calendar_now(&self) -> CalendarId {
+        self.target.calendar
+    }
+
+    fn split(&mut self, t: DateTime<Utc>, paused: Option<String>, cause: Cause) {
+        if t > self.open_from {
+            self.pieces.push(Piece {
+                from: self.open_from,
+                to: t,
+                calendar: self.target.calendar,
+                paused: self.open_paused.take(),
+                cause: self.open_cause.clone(),
+            });
+            self.open_from = t;
+        }
+        self.open_paused = paused;
+        self.open_cause = cause;
+    }
+
+    fn close(&mut self, t: DateTime<Utc>) {
+        if t > self.open_from {
+            self.pieces.push(Piece {
+                from: self.open_from,
+                to: t,
+                calendar: self.target.calendar,
+                paused: self.open_paused.clone(),
+                cause: self.open_cause.clone(),
+            });
+            self.open_from = t;
+        }
+    }
+}
+
+/// Target seconds of a duration for a cycle starting at `start`: open
+/// seconds as they are; `Nbd` becomes the open seconds between `start` and
+/// `start + Nbd`, which are then counted like any other (pauses push the
+/// deadline by the paused open time).
+pub fn target_seconds(
+    hours: &dyn OpenHours,
+    cal: CalendarId,
+    start: DateTime<Utc>,
+    d: Option<Duration>,
+) -> Result<Option<i64>, HoursError> {
+    match d {
+        None => Ok(None),
+        Some(Duration::Seconds(s)) => Ok(Some(s)),
+        Some(bd @ Duration::BusinessDays(_)) => {
+            let end = hours.add(cal, start, bd)?;
+            Ok(Some(hours.between(cal, start, end)?))
+        }
+    }
+}
+
+struct Ctx<'a> {
+    policy: &'a Policy,
+    hours: &'a dyn OpenHours,
+    metric_id: MetricId,
+    metric: &'a ir::Metric,
+    status: Option<String>,
+    severity: SeverityId,
+    tier: TierId,
+    issue_type: Option<TypeId>,
+}
+
+impl Ctx<'_> {
+    fn paused(&self) -> Option<String> {
+        self.status
+            .as_ref()
+            .filter(|s| self.metric.pauses.iter().any(|p| p == *s))
+            .cloned()
+    }
+
+    fn target(&self) -> AppliedTarget {
+        applied_target(
+            self.policy,
+            self.metric_id,
+            self.severity,
+            self.tier,
+            self.issue_type,
+        )
+    }
+
+    fn new_cycle(
+        &self,
+        start: DateTime<Utc>,
+        cause: Cause,
+        scheduled: bool,
+    ) -> Result<Cycle, HoursError> {
+        let target = self.target();
+        let secs = target_seconds(self.hours, target.calendar, start, target.duration)?;
+        Ok(Cycle {
+            start,
+            started_by: cause.kind,
+            scheduled,
+            pieces: Vec::new(),
+            gaps: Vec::new(),
+            stop: None,
+            target,
+            target_seconds: secs,
+            target_since: start,
+            recomputes: Vec::new(),
+            open_from: start,
+            open_paused: self.paused(),
+            open_cause: cause,
+        })
+    }
+}
+
+fn change_cause(policy: &Policy, change: &Change, at: DateTime<Utc>) -> Cause {
+    let value = match change {
+        Change::Status(s) => Some(s.clone()),
+        Change::Severity(s) => policy.severities.get(s.index()).map(|x| x.name.clone()),
+        Change::Tier(t) => policy.tiers.get(t.index()).map(|x| x.name.clone()),
+        _ => None,
+    };
+    Cause {
+        kind: change.kind(),
+        value,
+        at,
+    }
+}
+
+/// The instant at which a cycle's counted time reaches `x` open seconds,
+/// never before `since`; `None` when it does not within the pieces.
+pub fn crossing(
+    hours: &dyn OpenHours,
+    pieces: &[Piece],
+    x: i64,
+    since: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, HoursError> {
+    let mut cum = 0i64;
+    for p in pieces.iter().filter(|p| p.paused.is_none()) {
+        let secs = hours.between(p.calendar, p.from, p.to)?;
+        if cum + secs >= x {
+            let at = hours.add_seconds(p.calendar, p.from, x - cum)?;
+            return Ok(Some(at.max(since)));
+        }
+        cum += secs;
+    }
+    Ok(None)
+}
+
+/// Open seconds counted in the unpaused pieces.
+pub fn counted(hours: &dyn OpenHours, pieces: &[Piece]) -> Result<i64, HoursError> {
+    let mut sum = 0;
+    for p in pieces.iter().filter(|p| p.paused.is_none()) {
+        sum += hours.between(p.calendar, p.from, p.to)?;
+    }
+    Ok(sum)
+}
+
+/// Runs one metric over a ticket's events up to `at` (inclusive).
+/// `first_stop` gives, for the metric named by `after`, the instant it first
+/// stopped (by one of its own stop events).
+pub fn run_metric(
+    policy: &Policy,
+    hours: &dyn OpenHours,
+    ticket: &Ticket,
+    metric_id: MetricId,
+    at: DateTime<Utc>,
+    first_stop: Option<DateTime<Utc>>,
+) -> Result<Vec<Cycle>, HoursError> {
+    let Some(metric) = policy.metrics.get(metric_id.index()) else {
+        return Ok(Vec::new());
+    };
+    let mut ctx = Ctx {
+        policy,
+        hours,
+        metric_id,
+        metric,
+        status: ticket.status.clone(),
+        severity: ticket.severity,
+        tier: ticket.tier,
+        issue_type: ticket.issue_type,
+    };
+    let mut cycles: Vec<Cycle> = Vec::new();
+    let events: Vec<_> = ticket.events.iter().filter(|e| e.at <= at).collect();
+    let mut i = 0;
+    while i < events.len() {
+        let t = events[i].at;
+        let mut j = i;
+        while j < events.len() && events[j].at == t {
+            j += 1;
+        }
+        let group = &events[i..j];
+        i = j;
+        for e in group.iter().filter(|e| e.change.phase() == 0) {
+            apply_field_change(&mut ctx, &mut cycles, &e.change, t)?;
+        }
+        let others: Vec<_> = group
+            .iter()
+            .filter(|e| e.change.phase() != 0)
+            .map(|e| e.change.kind())
+            .collect();
+        for &k in &others {
+            if metric.starts.contains(&k) {
+                start(&ctx, &mut cycles, k, t, first_stop)?;
+            }
+        }
+        if others.contains(&EventKind::Reopened) {
+            reopen(&ctx, &mut cycles, t)?;
+        }
+        for &k in &others {
+            if metric.stops.contains(&k) {
+                stop(&mut cycles, k, t);
+            }
+        }
+        if let Some(periodic) = &metric.periodic {
+            for &k in &others {
+                if periodic.on.contains(&k) {
+                    update(&ctx, &mut cycles, k, t, periodic.mode)?;
+                }
+            }
+        }
+    }
+    for c in cycles.iter_mut().filter(|c| c.stop.is_none()) {
+        c.close(at);
+    }
+    Ok(cycles)
+}
+
+fn running(cycles: &mut [Cycle]) -> Option<&mut Cycle> {
+    cycles.last_mut().filter(|c| c.stop.is_none())
+}
+
+fn apply_field_change(
+    ctx: &mut Ctx<'_>,
+    cycles: &mut Vec<Cycle>,
+    change: &Change,
+    t: DateTime<Utc>,
+) -> Result<(), HoursError> {
+    let cause = change_cause(ctx.policy, change, t);
+    match change {
+        Change::Status(s) => {
+            ctx.status = Some(s.clone());
+            let paused = ctx.paused();
+            if let Some(c) = running(cycles) {
+                c.split(t, paused, cause);
+            }
+            return Ok(());
+        }
+        Change::Severity(s) => ctx.severity = *s,
+        Change::Tier(x) => ctx.tier = *x,
+        _ => return Ok(()),
+    }
+    let new = ctx.target();
+    let restart = ctx.metric.on_change == ChangeRule::Restart;
+    let Some(c) = running(cycles) else {
+        return Ok(());
+    };
+    if restart && !c.scheduled {
+        c.close(t);
+        c.stop = Some(cause.clone());
+        let next = ctx.new_cycle(t, cause, false)?;
+        cycles.push(next);
+    } else if new.duration == c.target.duration && new.calendar == c.target.calendar {
+        c.target = new;
+    } else {
+        let paused = ctx.paused();
+        c.split(t, paused, cause.clone());
+        c.target_seconds = target_seconds(ctx.hours, new.calendar, c.start, new.duration)?;
+        c.target = new;
+        c.target_since = t.max(c.start);
+        c.recomputes.push(cause);
+    }
+    Ok(())
+}
+
+fn start(
+    ctx: &Ctx<'_>,
+    cycles: &mut Vec<Cycle>,
+    kind: EventKind,
+    t: DateTime<Utc>,
+    first_stop: Option<DateTime<Utc>>,
+) -> Result<(), HoursError> {
+    if ctx.metric.after.is_some() && first_stop.is_none_or(|s| s >= t) {
+        return Ok(());
+    }
+    let allowed = if ctx.metric.repeats && ctx.metric.periodic.is_none() {
+        cycles.last().is_none_or(|c| c.stop.is_some())
+    } else {
+        cycles.is_empty()
+    };
+    if allowed {
+        let cause = Cause {
+            kind,
+            value: None,
+            at: t,
+        };
+        cycles.push(ctx.new_cycle(t, cause, false)?);
+    }
+    Ok(())
+}
+
+fn reopen(ctx: &Ctx<'_>, cycles: &mut Vec<Cycle>, t: DateTime<Utc>) -> Result<(), HoursError> {
+    let cause = Cause {
+        kind: EventKind::Reopened,
+        value: None,
+        at: t,
+    };
+    match ctx.metric.on_reopen {
+        ReopenRule::FirstCloseOnly => {}
+        ReopenRule::Continue => {
+            let Some(last) = cycles.last_mut() else {
+                return Ok(());
+            };
+            let Some(stop) = last.stop.clone() else {
+                return Ok(());
+            };
+            if matches!(stop.kind, EventKind::Resolved | EventKind::Closed) {
+                last.gaps.push(Gap {
+                    from: stop.at,
+                    to: t,
+                    stopped_by: stop.kind,
+                });
+                last.stop = None;
+                last.open_from = t;
+                last.open_paused = ctx.paused();
+                last.open_cause = cause;
+                // A change while stopped applies from the reopen on.
+                let now = ctx.target();
+                if now.duration != last.target.duration || now.calendar != last.target.calendar {
+                    last.target_seconds =
+                        target_seconds(ctx.hours, now.calendar, last.start, now.duration)?;
+                    last.target = now;
+                    last.target_since = t;
+                } else {
+                    last.target = now;
+                }
+            }
+        }
+        ReopenRule::NewCycle => {
+            if cycles.last().is_some_and(|c| c.stop.is_some()) {
+                cycles.push(ctx.new_cycle(t, cause, false)?);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn stop(cycles: &mut Vec<Cycle>, kind: EventKind, t: DateTime<Utc>) {
+    let Some(c) = running(cycles) else {
+        return;
+    };
+    if c.scheduled && t <= c.start {
+        cycles.pop();
+        return;
+    }
+    c.close(t);
+    c.stop = Some(Cause {
+        kind,
+        value: None,
+        at: t,
+    });
+}
+
+fn update(
+    ctx: &Ctx<'_>,
+    cycles: &mut Vec<Cycle>,
+    kind: EventKind,
+    t: DateTime<Utc>,
+    mode: PeriodicMode,
+) -> Result<(), HoursError> {
+    let hours = ctx.hours;
+    let Some(c) = running(cycles) else {
+        return Ok(());
+    };
+    if c.start > t {
+        return Ok(());
+    }
+    c.close(t);
+    c.stop = Some(Cause {
+        kind,
+        value: None,
+        at: t,
+    });
+    let next_start = match (mode, c.target_seconds) {
+        (PeriodicMode::Independent, _) | (_, None) => t,
+        (PeriodicMode::Sequential, Some(x)) => match crossing(hours, &c.pieces, x, c.target_since)?
+        {
+            Some(d) => d,
+            None => {
+                let used = counted(hours, &c.pieces)?;
+                hours.add_seconds(c.target.calendar, t, x - used)?
+            }
+        },
+    };
+    let cause = Cause {
+        kind,
+        value: None,
+        at: t,
+    };
+    let next = ctx.new_cycle(next_start, cause, next_start > t)?;
+    cycles.push(next);
+    Ok(())
+}

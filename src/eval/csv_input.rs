@@ -1,0 +1,197 @@
+//! CSV input: a long table of events, one row per event.
+//!
+//! Columns (by header name, any order): `ticket_id`, `at`, `type` (the event
+//! type) and `value` (the new status, severity or tier of change events);
+//! optional `tier`, `severity`, `issue_type` and `status` give the ticket's
+//! initial fields, taken from the first row of the ticket that has them.
+//! The rows of one ticket must be consecutive; an id that comes back after
+//! another ticket is a duplicate.
+
+use super::timeline::{InputError, InputErrorKind, RawEvent, RawTicket};
+use csv::StringRecord;
+use std::io::Read;
+
+#[derive(Clone, Copy)]
+struct Columns {
+    id: usize,
+    at: usize,
+    kind: usize,
+    value: Option<usize>,
+    tier: Option<usize>,
+    severity: Option<usize>,
+    issue_type: Option<usize>,
+    status: Option<usize>,
+}
+
+/// Reads grouped tickets from a CSV events table.
+pub struct CsvTickets<R: Read> {
+    reader: csv::Reader<R>,
+    columns: Option<Columns>,
+    header_error: Option<InputError>,
+    pending: Option<(StringRecord, u64)>,
+    done: bool,
+}
+
+impl<R: Read> CsvTickets<R> {
+    /// Starts reading; the first row is the header.
+    pub fn new(input: R) -> Self {
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(input);
+        let (columns, header_error) = match reader.headers() {
+            Ok(h) => {
+                let find = |names: &[&str]| h.iter().position(|c| names.contains(&c));
+                match (
+                    find(&["ticket_id", "id"]),
+                    find(&["at"]),
+                    find(&["type", "event"]),
+                ) {
+                    (Some(id), Some(at), Some(kind)) => (
+                        Some(Columns {
+                            id,
+                            at,
+                            kind,
+                            value: find(&["value"]),
+                            tier: find(&["tier"]),
+                            severity: find(&["severity"]),
+                            issue_type: find(&["issue_type", "ticket_type"]),
+                            status: find(&["status"]),
+                        }),
+                        None,
+                    ),
+                    _ => (None, Some(header_missing())),
+                }
+            }
+            Err(e) => (
+                None,
+                Some(InputError {
+                    ticket: None,
+                    line: 1,
+                    kind: InputErrorKind::Malformed(e.to_string()),
+                }),
+            ),
+        };
+        CsvTickets {
+            reader,
+            columns,
+            header_error,
+            pending: None,
+            done: false,
+        }
+    }
+
+    /// Bytes and lines consumed so far.
+    pub fn position(&self) -> (u64, u64) {
+        let p = self.reader.position();
+        (p.byte(), p.line())
+    }
+
+    fn next_record(&mut self) -> Option<Result<(StringRecord, u64), InputError>> {
+        if let Some(p) = self.pending.take() {
+            return Some(Ok(p));
+        }
+        let mut rec = StringRecord::new();
+        match self.reader.read_record(&mut rec) {
+            Ok(true) => {
+                let line = rec.position().map_or(0, |p| p.line());
+                Some(Ok((rec, line)))
+            }
+            Ok(false) => None,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                Some(Err(InputError {
+                    ticket: None,
+                    line,
+                    kind: InputErrorKind::Malformed(e.to_string()),
+                }))
+            }
+        }
+    }
+}
+
+fn header_missing() -> InputError {
+    InputError {
+        ticket: None,
+        line: 1,
+        kind: InputErrorKind::Malformed(
+            "the header must name the columns `ticket_id`, `at` and `type`".to_string(),
+        ),
+    }
+}
+
+fn cell(rec: &StringRecord, i: Option<usize>) -> Option<String> {
+    i.and_then(|i| rec.get(i))
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+impl<R: Read> Iterator for CsvTickets<R> {
+    type Item = Result<RawTicket, InputError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        if let Some(e) = self.header_error.take() {
+            self.done = true;
+            return Some(Err(e));
+        }
+        let width = self.reader.headers().map_or(0, |h| h.len());
+        let (first, line) = match self.next_record()? {
+            Ok(r) => r,
+            Err(e) => return Some(Err(e)),
+        };
+        let cols = self.columns?;
+        let id = cell(&first, Some(cols.id));
+        let mut ticket = RawTicket {
+            id: id.clone(),
+            line,
+            ..RawTicket::default()
+        };
+        let mut error: Option<InputError> = None;
+        let mut rec = Some((first, line));
+        while let Some((r, l)) = rec.take() {
+            if r.len() != width && error.is_none() {
+                error = Some(InputError {
+                    ticket: id.clone(),
+                    line: l,
+                    kind: InputErrorKind::Malformed(format!(
+                        "expected {width} fields, found {}",
+                        r.len()
+                    )),
+                });
+            }
+            ticket.tier = ticket.tier.or_else(|| cell(&r, cols.tier));
+            ticket.severity = ticket.severity.or_else(|| cell(&r, cols.severity));
+            ticket.issue_type = ticket.issue_type.or_else(|| cell(&r, cols.issue_type));
+            ticket.status = ticket.status.or_else(|| cell(&r, cols.status));
+            ticket.events.push(RawEvent {
+                line: l,
+                at: cell(&r, Some(cols.at)),
+                kind: cell(&r, Some(cols.kind)),
+                value: cell(&r, cols.value),
+            });
+            match self.next_record() {
+                Some(Ok((next, nl))) => {
+                    if cell(&next, Some(cols.id)) == id {
+                        rec = Some((next, nl));
+                    } else {
+                        self.pending = Some((next, nl));
+                    }
+                }
+                Some(Err(e)) if error.is_none() => {
+                    error = Some(InputError {
+                        ticket: id.clone(),
+                        ..e
+                    });
+                }
+                _ => {}
+            }
+        }
+        Some(match error {
+            Some(e) => Err(e),
+            None => Ok(ticket),
+        })
+    }
+}

@@ -1,0 +1,358 @@
+//! Explanations: why a ticket's clocks say what they say.
+//!
+//! [`trace`] builds a structured [`Explanation`]: for every cycle of every
+//! metric (or of one metric), which target applied and why (severity row,
+//! tier column, type-specific or general cell), which calendar and why
+//! (severity clock, table, policy default), and each stretch of the timeline
+//! labelled counted, outside hours, closed (holiday label), paused (status)
+//! or stopped, with its duration and the event that began it. [`explain`]
+//! renders it as text.
+
+use super::answer::run_all;
+use super::answer::{evaluate, CycleAnswer, State};
+use super::clock::{AppliedTarget, CalendarSource, Cause, Cycle};
+use super::hours::{HoursError, HoursState, OpenHours};
+use super::report::permille_text;
+use super::timeline::Ticket;
+use crate::ir::{EventKind, Policy};
+use crate::values::format_seconds;
+use chrono::{DateTime, SecondsFormat, Utc};
+use std::fmt::{self, Write as _};
+
+/// Why an explanation could not be made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExplainError {
+    /// The metric name is not one of the policy's metrics.
+    UnknownMetric(String),
+    /// Calendar arithmetic failed.
+    Hours(HoursError),
+}
+
+impl fmt::Display for ExplainError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExplainError::UnknownMetric(m) => write!(f, "unknown metric `{m}`"),
+            ExplainError::Hours(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for ExplainError {}
+
+impl From<HoursError> for ExplainError {
+    fn from(e: HoursError) -> Self {
+        ExplainError::Hours(e)
+    }
+}
+
+/// What a stretch of a cycle's timeline was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StretchKind {
+    /// Open time on the calendar, counted.
+    Counted,
+    /// Outside the calendar's weekly hours.
+    OutsideHours,
+    /// Closed by a closure (holiday), with its label.
+    Closed(Option<String>),
+    /// Paused by this status.
+    Paused(String),
+    /// Stopped by this event until a reopen resumed the clock.
+    Stopped(EventKind),
+}
+
+/// One labelled stretch `[from, to)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stretch {
+    /// First instant.
+    pub from: DateTime<Utc>,
+    /// First instant after.
+    pub to: DateTime<Utc>,
+    /// What it was.
+    pub kind: StretchKind,
+    /// Open seconds counted in it.
+    pub counted_seconds: i64,
+    /// The event that began it, when one did.
+    pub cause: Option<String>,
+}
+
+/// The explanation of one cycle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CycleTrace {
+    /// The measured answer.
+    pub answer: CycleAnswer,
+    /// Which target cell applied and why.
+    pub target_why: String,
+    /// Which calendar and why.
+    pub calendar_why: String,
+    /// Severity/tier changes that recomputed the target.
+    pub recomputes: Vec<String>,
+    /// The timeline of the cycle.
+    pub stretches: Vec<Stretch>,
+}
+
+/// The explanation of one metric.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetricTrace {
+    /// The metric's name.
+    pub metric: String,
+    /// Its state.
+    pub state: State,
+    /// Its cycles.
+    pub cycles: Vec<CycleTrace>,
+}
+
+/// The explanation of a ticket at an instant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Explanation {
+    /// The ticket id.
+    pub ticket: String,
+    /// The evaluation instant.
+    pub at: DateTime<Utc>,
+    /// One line about the ticket's fields at `at`.
+    pub fields: String,
+    /// The metrics explained.
+    pub metrics: Vec<MetricTrace>,
+}
+
+fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn cause_text(c: &Cause) -> String {
+    match &c.value {
+        Some(v) => format!("{} -> {v} at {}", c.kind.name(), ts(c.at)),
+        None => format!("{} at {}", c.kind.name(), ts(c.at)),
+    }
+}
+
+fn target_why(policy: &Policy, metric: &str, t: &AppliedTarget) -> String {
+    let sev = policy
+        .severities
+        .get(t.severity.index())
+        .map_or("?", |s| s.name.as_str());
+    let tier = policy
+        .tiers
+        .get(t.tier.index())
+        .map_or("?", |s| s.name.as_str());
+    let cell = match t.cell_type.and_then(|ty| policy.types.get(ty.index())) {
+        Some(ty) => format!("the `{}` cell", ty.name),
+        None => "the general cell".to_string(),
+    };
+    match (t.has_cell, t.duration) {
+        (false, _) => {
+            format!("no target: `{metric}` has no cell for severity `{sev}`, tier `{tier}`")
+        }
+        (true, None) => {
+            format!("no target: `{metric}` row `{sev}`, column `{tier}` ({cell}) is `-`")
+        }
+        (true, Some(d)) => {
+            format!("target {d}: `{metric}` row `{sev}`, column `{tier}` ({cell})")
+        }
+    }
+}
+
+fn calendar_why(policy: &Policy, t: &AppliedTarget) -> String {
+    let name = policy
+        .calendars
+        .get(t.calendar.index())
+        .map_or("?", |c| c.name.as_str());
+    let sev = policy
+        .severities
+        .get(t.severity.index())
+        .map_or("?", |s| s.name.as_str());
+    let why = match t.calendar_source {
+        CalendarSource::Severity => format!("the clock of severity `{sev}`"),
+        CalendarSource::Default => "the policy's default calendar".to_string(),
+        CalendarSource::Table => "named by the target table".to_string(),
+    };
+    format!("calendar `{name}`: {why}")
+}
+
+fn stretches(hours: &dyn OpenHours, c: &Cycle) -> Result<Vec<Stretch>, HoursError> {
+    let mut out = Vec::new();
+    for p in &c.pieces {
+        let mut cause = Some(cause_text(&p.cause));
+        if let Some(status) = &p.paused {
+            out.push(Stretch {
+                from: p.from,
+                to: p.to,
+                kind: StretchKind::Paused(status.clone()),
+                counted_seconds: 0,
+                cause: cause.take(),
+            });
+            continue;
+        }
+        for s in hours.segments(p.calendar, p.from, p.to)? {
+            let (kind, counted_seconds) = match s.state {
+                HoursState::Open => (StretchKind::Counted, (s.end - s.start).num_seconds()),
+                HoursState::OutsideHours => (StretchKind::OutsideHours, 0),
+                HoursState::Closed { label } => (StretchKind::Closed(label), 0),
+            };
+            out.push(Stretch {
+                from: s.start,
+                to: s.end,
+                kind,
+                counted_seconds,
+                cause: cause.take(),
+            });
+        }
+    }
+    for g in &c.gaps {
+        out.push(Stretch {
+            from: g.from,
+            to: g.to,
+            kind: StretchKind::Stopped(g.stopped_by),
+            counted_seconds: 0,
+            cause: Some(format!("{} at {}", g.stopped_by.name(), ts(g.from))),
+        });
+    }
+    out.sort_by_key(|s| s.from);
+    Ok(out)
+}
+
+/// Builds the explanation of a ticket at `at`, for every metric or one.
+pub fn trace(
+    policy: &Policy,
+    hours: &dyn OpenHours,
+    ticket: &Ticket,
+    at: DateTime<Utc>,
+    metric: Option<&str>,
+) -> Result<Explanation, ExplainError> {
+    let only = match metric {
+        Some(name) => Some(
+            policy
+                .metric_named(name)
+                .ok_or_else(|| ExplainError::UnknownMetric(name.to_string()))?,
+        ),
+        None => None,
+    };
+    let mut sorted = ticket.clone();
+    sorted.sort_events();
+    let answer = evaluate(policy, hours, &sorted, at)?;
+    let cycles = run_all(policy, hours, &sorted, at)?;
+    let mut metrics = Vec::new();
+    for (i, (m, cs)) in answer.metrics.into_iter().zip(cycles).enumerate() {
+        if only.is_some_and(|o| o.index() != i) {
+            continue;
+        }
+        let mut traces = Vec::new();
+        for (a, c) in m.cycles.into_iter().zip(cs) {
+            traces.push(CycleTrace {
+                target_why: target_why(policy, &m.metric, &c.target),
+                calendar_why: calendar_why(policy, &c.target),
+                recomputes: c.recomputes.iter().map(cause_text).collect(),
+                stretches: stretches(hours, &c)?,
+                answer: a,
+            });
+        }
+        metrics.push(MetricTrace {
+            metric: m.metric,
+            state: m.state,
+            cycles: traces,
+        });
+    }
+    let fields = format!(
+        "tier `{}`, severity `{}`, type `{}`, status `{}`",
+        answer.tier,
+        answer.severity,
+        answer.issue_type.as_deref().unwrap_or("-"),
+        answer.status.as_deref().unwrap_or("-"),
+    );
+    Ok(Explanation {
+        ticket: answer.id,
+        at,
+        fields,
+        metrics,
+    })
+}
+
+/// Renders an explanation as text.
+pub fn render(e: &Explanation) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "ticket {} at {}: {}", e.ticket, ts(e.at), e.fields);
+    for m in &e.metrics {
+        let _ = writeln!(out);
+        if m.cycles.is_empty() {
+            let _ = writeln!(out, "{}: {} (no cycle)", m.metric, m.state.name());
+        }
+        for c in &m.cycles {
+            render_cycle(&mut out, &m.metric, c);
+        }
+    }
+    out
+}
+
+fn render_cycle(out: &mut String, metric: &str, c: &CycleTrace) {
+    let a = &c.answer;
+    let _ = writeln!(out, "{metric}, cycle {}: {}", a.cycle, a.state.name());
+    let _ = writeln!(out, "  {}", c.target_why);
+    let _ = writeln!(out, "  {}", c.calendar_why);
+    for r in &c.recomputes {
+        let _ = writeln!(out, "  target recomputed by {r}");
+    }
+    let _ = write!(out, "  started {} by {}", ts(a.start), a.started_by);
+    if let (Some(s), Some(by)) = (a.stop, &a.stopped_by) {
+        let _ = write!(out, ", stopped {} by {by}", ts(s));
+    }
+    let _ = writeln!(out);
+    for s in &c.stretches {
+        let kind = match &s.kind {
+            StretchKind::Counted => "counted".to_string(),
+            StretchKind::OutsideHours => "outside hours".to_string(),
+            StretchKind::Closed(Some(l)) => format!("closed ({l})"),
+            StretchKind::Closed(None) => "closed".to_string(),
+            StretchKind::Paused(st) => format!("paused (status {st})"),
+            StretchKind::Stopped(k) => format!("stopped ({})", k.name()),
+        };
+        let wall = format_seconds((s.to - s.from).num_seconds());
+        let _ = write!(
+            out,
+            "    {} .. {}  {:>9}  {:<28}",
+            ts(s.from),
+            ts(s.to),
+            wall,
+            kind
+        );
+        if let Some(cause) = &s.cause {
+            let _ = write!(out, " since {cause}");
+        }
+        let _ = writeln!(out);
+        let len = out.trim_end_matches([' ', '\n']).len();
+        out.truncate(len);
+        out.push('\n');
+    }
+    let mut summary = format!("  elapsed {}", format_seconds(a.elapsed_seconds));
+    if let (Some(t), Some(p)) = (a.target_seconds, a.consumed_permille) {
+        summary.push_str(&format!(" of {} ({})", format_seconds(t), permille_text(p)));
+    }
+    if let Some(d) = a.deadline {
+        summary.push_str(&format!(", deadline {}", ts(d)));
+    }
+    if let Some(b) = a.breached_at {
+        summary.push_str(&format!(", breached at {}", ts(b)));
+    }
+    let _ = writeln!(out, "{summary}");
+    for ms in &a.milestones {
+        let kind = match ms.kind {
+            crate::ir::MilestoneKind::Warn => "warn",
+            crate::ir::MilestoneKind::Escalate => "escalate",
+        };
+        let when = match (ms.fires_at, ms.fired) {
+            (Some(t), true) => format!("fired at {}", ts(t)),
+            (Some(t), false) => format!("due at {}", ts(t)),
+            (None, _) => "will not fire".to_string(),
+        };
+        let _ = writeln!(out, "  {kind} at {} to {}: {when}", ms.percent, ms.to);
+    }
+}
+
+/// Explains a ticket at `at` as text: for every metric, or only `metric`.
+pub fn explain(
+    policy: &Policy,
+    hours: &dyn OpenHours,
+    ticket: &Ticket,
+    at: DateTime<Utc>,
+    metric: Option<&str>,
+) -> Result<String, ExplainError> {
+    Ok(render(&trace(policy, hours, ticket, at, metric)?))
+}

@@ -1,0 +1,246 @@
+//! Writing answers: JSON Lines (one ticket per line), CSV (one row per
+//! ticket x metric x cycle) and a fixed-width table for people.
+
+use super::answer::{human_seconds, CycleAnswer, MetricAnswer, TicketAnswer};
+use chrono::{DateTime, SecondsFormat, Utc};
+use std::io::{self, Write};
+
+/// How answers are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutputFormat {
+    /// One JSON object per ticket per line (the default).
+    #[default]
+    Jsonl,
+    /// One CSV row per ticket, metric and cycle, with a header.
+    Csv,
+    /// A fixed-width table for people.
+    Table,
+}
+
+/// The CSV columns, in order.
+pub const CSV_HEADER: [&str; 21] = [
+    "ticket",
+    "tier",
+    "severity",
+    "type",
+    "at",
+    "metric",
+    "cycle",
+    "state",
+    "target",
+    "target_seconds",
+    "calendar",
+    "start",
+    "deadline",
+    "stop",
+    "stopped_by",
+    "elapsed_seconds",
+    "remaining_seconds",
+    "wall_seconds",
+    "consumed_permille",
+    "breached_at",
+    "milestones",
+];
+
+fn ts(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn opt_ts(t: &Option<DateTime<Utc>>) -> String {
+    t.as_ref().map(ts).unwrap_or_default()
+}
+
+fn opt_num(n: Option<i64>) -> String {
+    n.map(|n| n.to_string()).unwrap_or_default()
+}
+
+/// `warn 75% fired 2026-03-06T20:00:00Z; escalate 100% due 2026-...`.
+fn milestones_cell(c: &CycleAnswer) -> String {
+    c.milestones
+        .iter()
+        .map(|m| {
+            let kind = match m.kind {
+                crate::ir::MilestoneKind::Warn => "warn",
+                crate::ir::MilestoneKind::Escalate => "escalate",
+            };
+            let when = match (&m.fires_at, m.fired) {
+                (Some(t), true) => format!(" fired {}", ts(t)),
+                (Some(t), false) => format!(" due {}", ts(t)),
+                (None, _) => String::new(),
+            };
+            format!("{kind} {}{when}", m.percent)
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The CSV rows of one ticket: one per cycle, and one with an empty cycle
+/// number for a metric without cycles.
+pub fn csv_rows(a: &TicketAnswer) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    for m in &a.metrics {
+        let base = |cycle: String, state: &str| {
+            vec![
+                a.id.clone(),
+                a.tier.clone(),
+                a.severity.clone(),
+                a.issue_type.clone().unwrap_or_default(),
+                ts(&a.at),
+                m.metric.clone(),
+                cycle,
+                state.to_string(),
+            ]
+        };
+        if m.cycles.is_empty() {
+            let mut row = base(String::new(), m.state.name());
+            row.resize(CSV_HEADER.len(), String::new());
+            rows.push(row);
+        }
+        for c in &m.cycles {
+            let mut row = base(c.cycle.to_string(), c.state.name());
+            row.extend([
+                c.target.clone().unwrap_or_default(),
+                opt_num(c.target_seconds),
+                c.calendar.clone(),
+                ts(&c.start),
+                opt_ts(&c.deadline),
+                opt_ts(&c.stop),
+                c.stopped_by.clone().unwrap_or_default(),
+                c.elapsed_seconds.to_string(),
+                opt_num(c.remaining_seconds),
+                c.wall_seconds.to_string(),
+                opt_num(c.consumed_permille),
+                opt_ts(&c.breached_at),
+                milestones_cell(c),
+            ]);
+            rows.push(row);
+        }
+    }
+    rows
+}
+
+/// `87.5%` from per-mille, exactly.
+pub fn permille_text(p: i64) -> String {
+    if p % 10 == 0 {
+        format!("{}%", p / 10)
+    } else {
+        format!("{}.{}%", p / 10, (p % 10).abs())
+    }
+}
+
+fn table_line(a: &TicketAnswer, m: &MetricAnswer, c: Option<&CycleAnswer>) -> String {
+    let (cycle, state, target, elapsed, remaining, used, deadline) = match c {
+        None => (
+            "-".to_string(),
+            m.state.name(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ),
+        Some(c) => (
+            c.cycle.to_string(),
+            c.state.name(),
+            c.target.clone().unwrap_or_else(|| "-".to_string()),
+            human_seconds(c.elapsed_seconds),
+            c.remaining_seconds.map(human_seconds).unwrap_or_default(),
+            c.consumed_permille.map(permille_text).unwrap_or_default(),
+            opt_ts(&c.deadline),
+        ),
+    };
+    format!(
+        "{:<12} {:<16} {:>3} {:<11} {:>7} {:>10} {:>10} {:>7} {}",
+        a.id, m.metric, cycle, state, target, elapsed, remaining, used, deadline
+    )
+    .trim_end()
+    .to_string()
+}
+
+/// The header line of the table format.
+pub fn table_header() -> String {
+    format!(
+        "{:<12} {:<16} {:>3} {:<11} {:>7} {:>10} {:>10} {:>7} {}",
+        "TICKET", "METRIC", "#", "STATE", "TARGET", "ELAPSED", "REMAINING", "USED", "DEADLINE"
+    )
+}
+
+/// The table lines of one ticket.
+pub fn table_lines(a: &TicketAnswer) -> Vec<String> {
+    let mut out = Vec::new();
+    for m in &a.metrics {
+        if m.cycles.is_empty() {
+            out.push(table_line(a, m, None));
+        }
+        for c in &m.cycles {
+            out.push(table_line(a, m, Some(c)));
+        }
+    }
+    out
+}
+
+/// Writes answers one at a time in one format (the header first).
+pub struct Reporter<W: Write> {
+    format: OutputFormat,
+    out: W,
+    started: bool,
+}
+
+impl<W: Write> Reporter<W> {
+    /// A reporter writing to `out`.
+    pub fn new(format: OutputFormat, out: W) -> Self {
+        Reporter {
+            format,
+            out,
+            started: false,
+        }
+    }
+
+    /// Writes one ticket's answer.
+    pub fn write(&mut self, a: &TicketAnswer) -> io::Result<()> {
+        let first = !self.started;
+        self.started = true;
+        match self.format {
+            OutputFormat::Jsonl => {
+                serde_json::to_writer(&mut self.out, a)?;
+                self.out.write_all(b"\n")
+            }
+            OutputFormat::Csv => {
+                let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+                if first {
+                    w.write_record(CSV_HEADER).map_err(io::Error::other)?;
+                }
+                for row in csv_rows(a) {
+                    w.write_record(&row).map_err(io::Error::other)?;
+                }
+                let bytes = w
+                    .into_inner()
+                    .map_err(|e| io::Error::other(e.to_string()))?;
+                self.out.write_all(&bytes)
+            }
+            OutputFormat::Table => {
+                if first {
+                    writeln!(self.out, "{}", table_header())?;
+                }
+                for l in table_lines(a) {
+                    writeln!(self.out, "{l}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Writes the header if nothing was written yet, flushes and returns
+    /// the writer.
+    pub fn finish(mut self) -> io::Result<W> {
+        if !self.started {
+            match self.format {
+                OutputFormat::Jsonl => {}
+                OutputFormat::Csv => writeln!(self.out, "{}", CSV_HEADER.join(","))?,
+                OutputFormat::Table => writeln!(self.out, "{}", table_header())?,
+            }
+        }
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}

@@ -1,0 +1,413 @@
+//! Validated ticket timelines: the evaluator's input.
+//!
+//! Readers ([`super::jsonl`], [`super::csv_input`]) turn text into a
+//! [`RawTicket`]; [`validate`] resolves its names against the policy, parses
+//! its times and orders its events, or says precisely what is wrong with it
+//! (ticket id, line number, reason).
+//!
+//! Events at the same instant are ordered by phase ([`Change::phase`]):
+//! field changes (status, severity, tier) first, then starts (`opened`,
+//! `customer_replied`), then resumes (`reopened`), then stops (`replied`,
+//! `acknowledged`, `resolved`, `closed`); within a phase, by event kind
+//! (`opened`, `replied`, `customer_replied`, `acknowledged`, `resolved`,
+//! `closed`). The sort is stable, so only field changes at the same instant
+//! keep their input order (two status changes in the same second: the later
+//! line wins).
+
+use crate::ir::{EventKind, Policy, SeverityId, TierId, TypeId};
+use chrono::{DateTime, FixedOffset, NaiveDateTime, Offset, TimeZone, Timelike, Utc};
+use chrono_tz::Tz;
+use std::fmt;
+
+/// A ticket whose names are resolved and whose events are in evaluation order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ticket {
+    /// The ticket's id.
+    pub id: String,
+    /// The input line it starts on (1-based).
+    pub line: u64,
+    /// Tier at opening.
+    pub tier: TierId,
+    /// Severity at opening.
+    pub severity: SeverityId,
+    /// Issue type, when given.
+    pub issue_type: Option<TypeId>,
+    /// Status at creation (a ticket created in a paused status starts paused).
+    pub status: Option<String>,
+    /// Events sorted stably by `(at, phase)`.
+    pub events: Vec<Event>,
+}
+
+/// One event of a ticket's timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// When it happened (whole seconds).
+    pub at: DateTime<Utc>,
+    /// What happened.
+    pub change: Change,
+}
+
+impl Event {
+    /// The evaluation order key: `(at, phase, kind)`, with the kind left out
+    /// (constant) for field changes so that they keep their input order.
+    pub fn order_key(&self) -> (DateTime<Utc>, u8, Option<EventKind>) {
+        let phase = self.change.phase();
+        let kind = (phase != 0).then(|| self.change.kind());
+        (self.at, phase, kind)
+    }
+}
+
+/// What an event does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// `opened`.
+    Opened,
+    /// `replied` (the support team wrote).
+    Replied,
+    /// `customer_replied`.
+    CustomerReplied,
+    /// `acknowledged`.
+    Acknowledged,
+    /// `resolved`.
+    Resolved,
+    /// `closed`.
+    Closed,
+    /// `reopened`.
+    Reopened,
+    /// `status`: the new status.
+    Status(String),
+    /// `severity`: the new severity.
+    Severity(SeverityId),
+    /// `tier`: the new tier.
+    Tier(TierId),
+}
+
+impl Change {
+    /// The event kind metrics refer to.
+    pub fn kind(&self) -> EventKind {
+        match self {
+            Change::Opened => EventKind::Opened,
+            Change::Replied => EventKind::Replied,
+            Change::CustomerReplied => EventKind::CustomerReplied,
+            Change::Acknowledged => EventKind::Acknowledged,
+            Change::Resolved => EventKind::Resolved,
+            Change::Closed => EventKind::Closed,
+            Change::Reopened => EventKind::Reopened,
+            Change::Status(_) => EventKind::Status,
+            Change::Severity(_) => EventKind::Severity,
+            Change::Tier(_) => EventKind::Tier,
+        }
+    }
+
+    /// Order among events at the same instant: 0 field changes, 1 starts,
+    /// 2 resumes, 3 stops.
+    pub fn phase(&self) -> u8 {
+        match self {
+            Change::Status(_) | Change::Severity(_) | Change::Tier(_) => 0,
+            Change::Opened | Change::CustomerReplied => 1,
+            Change::Reopened => 2,
+            Change::Replied | Change::Acknowledged | Change::Resolved | Change::Closed => 3,
+        }
+    }
+}
+
+impl Ticket {
+    /// The instant of the latest event (the CLI's default "now").
+    pub fn latest_event(&self) -> Option<DateTime<Utc>> {
+        self.events.iter().map(|e| e.at).max()
+    }
+
+    /// The instant of the `opened` event.
+    pub fn opened_at(&self) -> Option<DateTime<Utc>> {
+        self.events
+            .iter()
+            .find(|e| e.change == Change::Opened)
+            .map(|e| e.at)
+    }
+
+    /// Sorts the events stably into evaluation order (validation already
+    /// does): by instant, then phase, then (except for field changes, which
+    /// keep their input order) by event kind.
+    pub fn sort_events(&mut self) {
+        self.events.sort_by_key(Event::order_key);
+    }
+}
+
+/// A ticket as read, before validation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RawTicket {
+    /// The id, when present.
+    pub id: Option<String>,
+    /// The line the ticket starts on.
+    pub line: u64,
+    /// Tier name.
+    pub tier: Option<String>,
+    /// Severity name or alias.
+    pub severity: Option<String>,
+    /// Issue type name.
+    pub issue_type: Option<String>,
+    /// Status at creation.
+    pub status: Option<String>,
+    /// Events in input order.
+    pub events: Vec<RawEvent>,
+}
+
+/// An event as read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RawEvent {
+    /// The line it was read from.
+    pub line: u64,
+    /// The time as written.
+    pub at: Option<String>,
+    /// The event type as written.
+    pub kind: Option<String>,
+    /// The new status, severity or tier for change events.
+    pub value: Option<String>,
+}
+
+/// Options for reading tickets.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Zone for timestamps written without an offset; `None` refuses them.
+    pub assume_zone: Option<Tz>,
+}
+
+/// Why a ticket could not be evaluated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    /// The ticket id, when it could be read.
+    pub ticket: Option<String>,
+    /// The input line (1-based).
+    pub line: u64,
+    /// What is wrong.
+    pub kind: InputErrorKind,
+}
+
+/// The kinds of input errors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputErrorKind {
+    /// The line is not a JSON object / a well-formed CSV row.
+    Malformed(String),
+    /// A required field is missing.
+    MissingField(&'static str),
+    /// The tier is not declared (with a suggestion).
+    UnknownTier(String, Option<String>),
+    /// The severity is neither a declared name nor an alias.
+    UnknownSeverity(String, Option<String>),
+    /// The issue type is not declared.
+    UnknownType(String, Option<String>),
+    /// The event type is not one of the known kinds.
+    UnknownEvent(String),
+    /// A time could not be parsed.
+    BadTime(String),
+    /// A time has no offset and no zone was assumed.
+    NaiveTime(String),
+    /// The ticket has no `opened` event.
+    NoOpened,
+    /// The ticket has more than one `opened` event.
+    SecondOpened,
+    /// An event happens before the ticket was opened.
+    BeforeOpened(String),
+    /// The id was already used by an earlier ticket.
+    DuplicateId(u64),
+    /// Evaluation failed (calendar arithmetic out of range).
+    Evaluation(String),
+}
+
+impl fmt::Display for InputErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let hint = |f: &mut fmt::Formatter<'_>, s: &Option<String>| match s {
+            Some(s) => write!(f, " (did you mean `{s}`?)"),
+            None => Ok(()),
+        };
+        match self {
+            InputErrorKind::Malformed(m) => write!(f, "malformed input: {m}"),
+            InputErrorKind::MissingField(n) => write!(f, "missing field `{n}`"),
+            InputErrorKind::UnknownTier(n, s) => {
+                write!(f, "unknown tier `{n}`")?;
+                hint(f, s)
+            }
+            InputErrorKind::UnknownSeverity(n, s) => {
+                write!(f, "unknown severity `{n}`")?;
+                hint(f, s)
+            }
+            InputErrorKind::UnknownType(n, s) => {
+                write!(f, "unknown issue type `{n}`")?;
+                hint(f, s)
+            }
+            InputErrorKind::UnknownEvent(n) => write!(f, "unknown event type `{n}`"),
+            InputErrorKind::BadTime(t) => write!(f, "cannot read the time `{t}`"),
+            InputErrorKind::NaiveTime(t) => write!(
+                f,
+                "the time `{t}` has no UTC offset (write one, or assume a zone)"
+            ),
+            InputErrorKind::NoOpened => write!(f, "no `opened` event"),
+            InputErrorKind::SecondOpened => write!(f, "more than one `opened` event"),
+            InputErrorKind::BeforeOpened(k) => {
+                write!(f, "`{k}` event before the ticket was opened")
+            }
+            InputErrorKind::DuplicateId(first) => {
+                write!(f, "duplicate ticket id (first used on line {first})")
+            }
+            InputErrorKind::Evaluation(m) => write!(f, "cannot evaluate: {m}"),
+        }
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.ticket {
+            Some(id) => write!(f, "ticket `{id}` (line {}): {}", self.line, self.kind),
+            None => write!(f, "line {}: {}", self.line, self.kind),
+        }
+    }
+}
+
+impl std::error::Error for InputError {}
+
+fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
+    candidates
+        .map(|c| (strsim::levenshtein(name, c), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        .min()
+        .map(|(_, c)| c.to_string())
+}
+
+/// Parses a ticket time: RFC 3339 with an offset, or (with `assume_zone`) a
+/// local `YYYY-MM-DDTHH:MM:SS`. Fractional seconds are dropped. A local time
+/// skipped by a DST gap moves forward by the gap; an ambiguous one takes the
+/// earlier instant (the calendar rule).
+pub fn parse_time(text: &str, opts: &ReadOptions) -> Result<DateTime<Utc>, InputErrorKind> {
+    let text = text.trim();
+    let whole = |t: DateTime<Utc>| t.with_nanosecond(0).unwrap_or(t);
+    if let Ok(t) = DateTime::<FixedOffset>::parse_from_rfc3339(text) {
+        return Ok(whole(t.with_timezone(&Utc)));
+    }
+    let naive = [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok());
+    let Some(naive) = naive else {
+        return Err(InputErrorKind::BadTime(text.to_string()));
+    };
+    let Some(zone) = opts.assume_zone else {
+        return Err(InputErrorKind::NaiveTime(text.to_string()));
+    };
+    let local = match zone.from_local_datetime(&naive).earliest() {
+        Some(t) => t,
+        None => {
+            // In a DST gap: use the offset in force before the gap.
+            let before = naive - chrono::TimeDelta::hours(3);
+            let off = zone
+                .from_local_datetime(&before)
+                .earliest()
+                .map(|t| t.offset().fix())
+                .ok_or_else(|| InputErrorKind::BadTime(text.to_string()))?;
+            off.from_local_datetime(&naive)
+                .single()
+                .map(|t| t.with_timezone(&zone))
+                .ok_or_else(|| InputErrorKind::BadTime(text.to_string()))?
+        }
+    };
+    Ok(whole(local.with_timezone(&Utc)))
+}
+
+/// Resolves and checks a raw ticket against the policy.
+pub fn validate(policy: &Policy, raw: RawTicket, opts: &ReadOptions) -> Result<Ticket, InputError> {
+    let line = raw.line;
+    let id = raw.id.clone();
+    let err = |line: u64, kind: InputErrorKind| InputError {
+        ticket: id.clone(),
+        line,
+        kind,
+    };
+    let Some(ticket_id) = raw.id.filter(|s| !s.is_empty()) else {
+        return Err(err(line, InputErrorKind::MissingField("id")));
+    };
+    let tier_of = |name: &str| {
+        policy.tier_named(name).ok_or_else(|| {
+            let s = suggest(name, policy.tiers.iter().map(|t| t.name.as_str()));
+            InputErrorKind::UnknownTier(name.to_string(), s)
+        })
+    };
+    let severity_of = |name: &str| {
+        policy.severity_named(name).ok_or_else(|| {
+            let s = suggest(name, policy.severities.iter().map(|t| t.name.as_str()));
+            InputErrorKind::UnknownSeverity(name.to_string(), s)
+        })
+    };
+    let tier = match raw.tier.as_deref() {
+        Some(n) => tier_of(n).map_err(|k| err(line, k))?,
+        None => return Err(err(line, InputErrorKind::MissingField("tier"))),
+    };
+    let severity = match raw.severity.as_deref() {
+        Some(n) => severity_of(n).map_err(|k| err(line, k))?,
+        None => return Err(err(line, InputErrorKind::MissingField("severity"))),
+    };
+    let issue_type = match raw.issue_type.as_deref() {
+        Some(n) => Some(policy.type_named(n).ok_or_else(|| {
+            let s = suggest(n, policy.types.iter().map(|t| t.name.as_str()));
+            err(line, InputErrorKind::UnknownType(n.to_string(), s))
+        })?),
+        None => None,
+    };
+    let mut events = Vec::with_capacity(raw.events.len());
+    for ev in raw.events {
+        let l = ev.line;
+        let kind = ev
+            .kind
+            .ok_or_else(|| err(l, InputErrorKind::MissingField("type")))?;
+        let at = ev
+            .at
+            .ok_or_else(|| err(l, InputErrorKind::MissingField("at")))?;
+        let at = parse_time(&at, opts).map_err(|k| err(l, k))?;
+        let value = |field: &'static str| {
+            ev.value
+                .clone()
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| err(l, InputErrorKind::MissingField(field)))
+        };
+        let change = match EventKind::from_name(&kind) {
+            Some(EventKind::Opened) => Change::Opened,
+            Some(EventKind::Replied) => Change::Replied,
+            Some(EventKind::CustomerReplied) => Change::CustomerReplied,
+            Some(EventKind::Acknowledged) => Change::Acknowledged,
+            Some(EventKind::Resolved) => Change::Resolved,
+            Some(EventKind::Closed) => Change::Closed,
+            Some(EventKind::Reopened) => Change::Reopened,
+            Some(EventKind::Status) => Change::Status(value("status")?),
+            Some(EventKind::Severity) => {
+                Change::Severity(severity_of(&value("severity")?).map_err(|k| err(l, k))?)
+            }
+            Some(EventKind::Tier) => Change::Tier(tier_of(&value("tier")?).map_err(|k| err(l, k))?),
+            None => return Err(err(l, InputErrorKind::UnknownEvent(kind))),
+        };
+        events.push((l, Event { at, change }));
+    }
+    let mut opened = events.iter().filter(|(_, e)| e.change == Change::Opened);
+    let Some((_, first_open)) = opened.next() else {
+        return Err(err(line, InputErrorKind::NoOpened));
+    };
+    let opened_at = first_open.at;
+    if let Some((l, _)) = opened.next() {
+        return Err(err(*l, InputErrorKind::SecondOpened));
+    }
+    if let Some((l, e)) = events.iter().find(|(_, e)| e.at < opened_at) {
+        let k = InputErrorKind::BeforeOpened(e.change.kind().name().to_string());
+        return Err(err(*l, k));
+    }
+    let mut ticket = Ticket {
+        id: ticket_id,
+        line,
+        tier,
+        severity,
+        issue_type,
+        status: raw.status.filter(|s| !s.is_empty()),
+        events: events.into_iter().map(|(_, e)| e).collect(),
+    };
+    ticket.sort_events();
+    Ok(ticket)
+}

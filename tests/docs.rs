@@ -1,0 +1,65 @@
+//! Generated documentation stays in sync with the code.
+
+#[test]
+fn diagnostics_reference_is_up_to_date() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/diagnostics.md");
+    let want = slate::diagnostics::reference_markdown();
+    if std::env::var_os("SLATE_BLESS").is_some() {
+        std::fs::write(&path, &want).expect("docs/diagnostics.md is writable");
+    }
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        have == want,
+        "docs/diagnostics.md is stale: run `SLATE_BLESS=1 cargo test --test docs`"
+    );
+}
+
+fn sla_blocks(markdown: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in markdown.lines() {
+        match (&mut current, line.trim_start()) {
+            (None, l) if l.starts_with("```sla") => current = Some(String::new()),
+            (Some(_), l) if l.starts_with("```") => blocks.extend(current.take()),
+            (Some(b), _) => {
+                b.push_str(line);
+                b.push('\n');
+            }
+            (None, _) => {}
+        }
+    }
+    blocks
+}
+
+fn read_doc(rel: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
+    std::fs::read_to_string(path).expect("doc is readable")
+}
+
+#[test]
+fn readme_example_checks_clean() {
+    let blocks = sla_blocks(&read_doc("README.md"));
+    assert_eq!(blocks.len(), 1, "the README has one policy example");
+    let source = slate::source::SourceFile::new("acme.sla", blocks[0].clone());
+    let compiled = slate::compile(&source).expect("the README example compiles");
+    assert!(compiled.warnings.is_empty(), "{:?}", compiled.warnings);
+    assert!(blocks[0].lines().count() <= 20);
+}
+
+#[test]
+fn language_reference_examples_parse() {
+    let blocks = sla_blocks(&read_doc("docs/language.md"));
+    assert!(
+        blocks.len() >= 12,
+        "an example per construct, found {}",
+        blocks.len()
+    );
+    for b in blocks {
+        let source = slate::source::SourceFile::new("example.sla", b.clone());
+        let (file, diags) = slate::syntax::parse(&source);
+        assert!(
+            file.is_some() && diags.is_empty(),
+            "example does not parse:\n{b}\n{diags:?}"
+        );
+    }
+}

@@ -1,0 +1,215 @@
+//! Input validation, the JSONL and CSV readers, and streaming bulk evaluation.
+
+use slate::eval::bulk::evaluate_csv_stream;
+use slate::eval::testing::sample_policy;
+use slate::eval::{
+    evaluate_stream, read_line, AlwaysOpen, InputError, InputErrorKind, OutputFormat, Progress,
+    ReadOptions, StreamOptions, Summary,
+};
+
+const GOOD: &str = r#"{"id":"T-1","tier":"gold","severity":"sev2","type":"bug","events":[{"at":"2026-03-06T15:30:00-06:00","type":"opened"},{"at":"2026-03-06T16:00:00-06:00","type":"replied"}]}"#;
+
+fn line_error(text: &str) -> InputError {
+    match read_line(&sample_policy(), text, 7, &ReadOptions::default()) {
+        Ok(t) => panic!("expected an error, got {t:?}"),
+        Err(e) => e,
+    }
+}
+
+fn ticket_with(field: &str, value: &str) -> String {
+    GOOD.replace(field, value)
+}
+
+#[test]
+fn each_error_names_the_ticket_and_the_line() {
+    let cases: Vec<(String, &str)> = vec![
+        (ticket_with("\"gold\"", "\"golden\""), "ticket `T-1` (line 7): unknown tier `golden` (did you mean `gold`?)"),
+        (ticket_with("\"sev2\"", "\"sev9\""), "ticket `T-1` (line 7): unknown severity `sev9` (did you mean `sev1`?)"),
+        (ticket_with("\"bug\"", "\"feature\""), "ticket `T-1` (line 7): unknown issue type `feature`"),
+        (ticket_with("\"replied\"", "\"answered\""), "ticket `T-1` (line 7): unknown event type `answered`"),
+        (ticket_with("2026-03-06T16:00:00-06:00", "2026-03-06T15:00:00-06:00"), "ticket `T-1` (line 7): `replied` event before the ticket was opened"),
+        (ticket_with("\"opened\"", "\"acknowledged\""), "ticket `T-1` (line 7): no `opened` event"),
+        (ticket_with("\"replied\"", "\"opened\""), "ticket `T-1` (line 7): more than one `opened` event"),
+        (ticket_with("2026-03-06T16:00:00-06:00", "yesterday"), "ticket `T-1` (line 7): cannot read the time `yesterday`"),
+        (ticket_with("2026-03-06T16:00:00-06:00", "2026-03-06T16:00:00"), "ticket `T-1` (line 7): the time `2026-03-06T16:00:00` has no UTC offset (write one, or assume a zone)"),
+        (ticket_with("\"tier\":\"gold\",", ""), "ticket `T-1` (line 7): missing field `tier`"),
+        (r#"{"id":"T-1","tier":"gold",,}"#.to_string(), "line 7: malformed input"),
+        (r#"{"id":"T-1","tier":7,"events":[]}"#.to_string(), "ticket `T-1` (line 7): malformed input"),
+        (ticket_with(r#"{"at":"2026-03-06T16:00:00-06:00","type":"replied"}"#, r#"{"at":"2026-03-06T16:00:00-06:00","type":"status"}"#), "ticket `T-1` (line 7): missing field `status`"),
+    ];
+    for (text, expected) in cases {
+        let e = line_error(&text);
+        assert!(
+            e.to_string().starts_with(expected),
+            "{e}\n  expected: {expected}"
+        );
+        assert_eq!(e.line, 7);
+    }
+}
+
+#[test]
+fn naive_times_need_an_assumed_zone() {
+    let text = ticket_with("2026-03-06T16:00:00-06:00", "2026-03-06T16:00:00");
+    let opts = ReadOptions {
+        assume_zone: Some(chrono_tz::America::Chicago),
+    };
+    let t = read_line(&sample_policy(), &text, 1, &opts).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        t.latest_event().map(|t| t.to_rfc3339()),
+        Some("2026-03-06T22:00:00+00:00".to_string())
+    );
+    assert!(matches!(
+        read_line(&sample_policy(), &text, 1, &ReadOptions::default()).map_err(|e| e.kind),
+        Err(InputErrorKind::NaiveTime(_))
+    ));
+}
+
+fn run(input: &str, chunk: usize, format: OutputFormat) -> (String, Summary, Vec<Progress>) {
+    let opts = StreamOptions {
+        chunk,
+        format,
+        ..StreamOptions::default()
+    };
+    let mut out = Vec::new();
+    let mut seen = Vec::new();
+    let summary = evaluate_stream(
+        &sample_policy(),
+        &AlwaysOpen,
+        input.as_bytes(),
+        &mut out,
+        &opts,
+        &mut |p| seen.push(p),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    (String::from_utf8(out).unwrap_or_default(), summary, seen)
+}
+
+fn corpus() -> String {
+    let mut lines = Vec::new();
+    for i in 1..=6 {
+        lines.push(GOOD.replace("T-1", &format!("T-{i}")));
+    }
+    lines[2] = "{not json".to_string();
+    lines.insert(4, String::new());
+    lines.push(GOOD.replace("T-1", "T-2"));
+    lines.join("\n") + "\n"
+}
+
+#[test]
+fn one_bad_line_among_good_ones() {
+    let (out, summary, progress) = run(&corpus(), 4096, OutputFormat::Jsonl);
+    assert_eq!((summary.read, summary.evaluated, summary.failed), (7, 5, 2));
+    let errors: Vec<String> = summary.errors.iter().map(|e| e.to_string()).collect();
+    assert!(
+        errors[0].starts_with("line 3: malformed input"),
+        "{errors:?}"
+    );
+    assert_eq!(
+        errors[1],
+        "ticket `T-2` (line 8): duplicate ticket id (first used on line 2)"
+    );
+    let ids: Vec<String> = out
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l)
+                .map(|v| v["id"].to_string())
+                .unwrap_or_default()
+        })
+        .collect();
+    assert_eq!(ids, ["\"T-1\"", "\"T-2\"", "\"T-4\"", "\"T-5\"", "\"T-6\""]);
+    let last = progress.last().copied().unwrap_or_default();
+    assert_eq!((last.lines, last.tickets), (8, 7));
+    assert_eq!(last.bytes, corpus().len() as u64);
+}
+
+#[test]
+fn chunking_does_not_change_the_output() {
+    let (a, sa, _) = run(&corpus(), 4096, OutputFormat::Jsonl);
+    let (b, sb, progress) = run(&corpus(), 2, OutputFormat::Jsonl);
+    assert_eq!((a, sa), (b, sb));
+    assert_eq!(progress.len(), 4);
+}
+
+#[test]
+fn csv_and_table_outputs() {
+    let (csv, _, _) = run(&corpus(), 3, OutputFormat::Csv);
+    let rows: Vec<&str> = csv.lines().collect();
+    assert!(rows[0].starts_with("ticket,tier,severity,type,at,metric,cycle,state,target"));
+    // 5 tickets x (acknowledge, first_response, follow_up (none), periodic x2, resolution).
+    assert_eq!(rows.len(), 1 + 5 * 6);
+    assert!(
+        rows.contains(
+            &"T-1,gold,sev2,bug,2026-03-06T22:00:00Z,follow_up,,not_started,,,,,,,,,,,,,"
+        ),
+        "{csv}"
+    );
+    let (table, _, _) = run(&corpus(), 3, OutputFormat::Table);
+    assert!(table.starts_with("TICKET       METRIC"));
+    assert!(table.contains("T-1          first_response     1 met              8h        30m      7h30m    6.2% 2026-03-07T05:30:00Z"), "{table}");
+}
+
+#[test]
+fn csv_input_groups_rows_by_ticket() {
+    let input = "\
+ticket_id,at,type,value,tier,severity,issue_type
+A-1,2026-03-02T09:00:00Z,opened,,gold,sev1,bug
+A-1,2026-03-02T09:30:00Z,status,waiting_on_customer,,,
+A-1,2026-03-02T10:30:00Z,status,open,,,
+A-1,2026-03-02T11:00:00Z,replied,,,,
+A-2,2026-03-02T09:00:00Z,opened,,gold,sevX,
+A-3,2026-03-02T09:00:00Z,opened,,platinum,Critical,
+A-3,2026-03-02T09:10:00Z,severity,sev2,,,
+A-1,2026-03-02T12:00:00Z,resolved,,,,
+A-4,2026-03-02T09:00:00Z,opened,,gold
+";
+    let opts = StreamOptions::default();
+    let mut out = Vec::new();
+    let summary = evaluate_csv_stream(
+        &sample_policy(),
+        &AlwaysOpen,
+        input.as_bytes(),
+        &mut out,
+        &opts,
+        &mut |_| {},
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let errors: Vec<String> = summary.errors.iter().map(|e| e.to_string()).collect();
+    assert_eq!(
+        (summary.read, summary.evaluated, summary.failed),
+        (5, 2, 3),
+        "{errors:?}"
+    );
+    assert_eq!(
+        errors,
+        [
+            "ticket `A-2` (line 6): unknown severity `sevX` (did you mean `sev1`?)",
+            "ticket `A-1` (line 9): duplicate ticket id (first used on line 2)",
+            "ticket `A-4` (line 10): malformed input: expected 7 fields, found 5",
+        ]
+    );
+    let text = String::from_utf8(out).unwrap_or_default();
+    let first: serde_json::Value =
+        serde_json::from_str(text.lines().next().unwrap_or("")).unwrap_or_default();
+    let fr = &first["metrics"][1]["cycles"][0];
+    assert_eq!(fr["elapsed_seconds"], 3600, "{fr}");
+    assert_eq!(first["type"], "bug");
+    let second: serde_json::Value =
+        serde_json::from_str(text.lines().nth(1).unwrap_or("")).unwrap_or_default();
+    assert_eq!(second["severity"], "sev2");
+}
+
+#[test]
+fn csv_header_must_name_the_columns() {
+    let mut out = Vec::new();
+    let summary = evaluate_csv_stream(
+        &sample_policy(),
+        &AlwaysOpen,
+        "id,when,what\nA,b,c\n".as_bytes(),
+        &mut out,
+        &StreamOptions::default(),
+        &mut |_| {},
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(summary.failed, 1);
+    assert_eq!(summary.errors[0].line, 1);
+}
