@@ -115,16 +115,12 @@ pub(crate) fn from_pest(text: &str, err: &Error<Rule>) -> Diagnostic {
         return d;
     }
 
-    let expected = expected_list(&positives, &found.word);
-    let message = match &expected {
+    let rules = expected_rules(&positives, &found.word);
+    let message = match join_descriptions(&rules) {
         Some(list) => format!("expected {list}, found {}", found.shown),
         None => format!("unexpected {}", found.shown),
     };
-    let label = if found.at_end {
-        "the file ends here".to_string()
-    } else {
-        "unexpected here".to_string()
-    };
+    let label = label(&rules, &found);
     let mut diag = Diagnostic::new(Code::SyntaxError, found.span, message, label);
     if let Some(help) = help(text, pos, &found, &positives) {
         diag = diag.with_help(help);
@@ -140,7 +136,7 @@ pub(crate) fn from_pest(text: &str, err: &Error<Rule>) -> Diagnostic {
 
 /// The "expected" part of the message: readable names, most specific
 /// first, `end of file` only when nothing else would do.
-fn expected_list(positives: &[Rule], found: &str) -> Option<String> {
+fn expected_rules(positives: &[Rule], found: &str) -> Vec<Rule> {
     let mut rules: Vec<Rule> = positives.to_vec();
     if rules.len() > 1 {
         rules.retain(|r| *r != Rule::EOI);
@@ -157,9 +153,14 @@ fn expected_list(positives: &[Rule], found: &str) -> Option<String> {
         rules.retain(|r| *r == Rule::cell);
     }
     rules.sort_by_key(|r| rank(*r));
+    rules
+}
+
+/// `a, b or c` from the descriptions of `rules`, without repeats.
+fn join_descriptions(rules: &[Rule]) -> Option<String> {
     let mut names: Vec<&str> = Vec::new();
     for r in rules {
-        let d = describe(r);
+        let d = describe(*r);
         if !names.contains(&d) {
             names.push(d);
         }
@@ -168,6 +169,27 @@ fn expected_list(positives: &[Rule], found: &str) -> Option<String> {
         [] => None,
         [one] => Some((*one).to_string()),
         [init @ .., last] => Some(format!("{} or {last}", init.join(", "))),
+    }
+}
+
+/// The primary label: what the found text is not (`not a duration`), or
+/// which token belongs there (`` expected `at` here ``).
+fn label(rules: &[Rule], found: &Found) -> String {
+    if found.at_end {
+        return "the file ends here".to_string();
+    }
+    let Some(first) = rules.first() else {
+        return "unexpected here".to_string();
+    };
+    let d = describe(*first);
+    if *first == Rule::EOI {
+        "expected the end of the file here".to_string()
+    } else if d.starts_with('`') {
+        format!("expected {d} here")
+    } else {
+        let noun = d.split(" such as ").next().unwrap_or(d);
+        let noun = noun.split(" (").next().unwrap_or(noun);
+        format!("not {noun}")
     }
 }
 

@@ -24,6 +24,7 @@ fn duration_with_a_space_in_a_table() {
         "{:?}",
         d.help
     );
+    assert_eq!(d.primary.message, "not a duration");
 }
 
 #[test]
@@ -62,11 +63,12 @@ fn misspelt_declaration_keyword() {
 
 #[test]
 fn missing_keyword_mid_statement() {
-    check(
+    let d = check(
         "warn first_response 75% to \"x\"",
         "expected `at`, found `75%`",
         "75%",
     );
+    assert_eq!(d.primary.message, "expected `at` here");
     check(
         "metric m { starts opened }",
         "expected `on`, found `opened`",
@@ -226,7 +228,7 @@ fn garbage_after_a_declaration() {
         "expected a declaration such as `policy`, `calendar`, `severity`, `tier`, `metric` or `targets`, found `}`",
         "}",
     );
-    assert_eq!(d.primary.message, "unexpected here");
+    assert_eq!(d.primary.message, "not a declaration");
 }
 
 #[test]
