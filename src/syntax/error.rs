@@ -182,6 +182,10 @@ fn label(rules: &[Rule], found: &Found) -> String {
         return "unexpected here".to_string();
     };
     let d = describe(*first);
+    // With several kinds of thing allowed, naming one would mislead.
+    if rules.iter().filter(|r| rank(**r) == 0).count() > 1 {
+        return "unexpected here".to_string();
+    }
     if *first == Rule::EOI {
         "expected the end of the file here".to_string()
     } else if d.starts_with('`') {
@@ -280,7 +284,7 @@ impl Found {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':' | '%' | '$' | '*')
+    c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':' | '%' | '$' | '*' | '/')
 }
 
 /// The start of a bare number that ends just before the spaces before
@@ -416,6 +420,35 @@ fn help(text: &str, pos: usize, found: &Found, positives: &[Rule]) -> Option<Str
             "durations are written like `30m`, `4h`, `1h30m`, `2d`, `1w` or `1bd`".to_string(),
         );
     }
+    if word.starts_with('%') {
+        return Some("write a percentage without a space, such as `99.5%`".to_string());
+    }
+    if word == "$" {
+        return Some("write an amount of money without a space, such as `$2`".to_string());
+    }
+    let is_bare_word = word.starts_with(|c: char| c.is_ascii_alphabetic())
+        && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if expects(Rule::string) && is_bare_word {
+        return Some(format!("text is written in double quotes: `\"{word}\"`"));
+    }
+    if (expects(Rule::cal_expr) || expects(Rule::cal_term)) && word.starts_with("24") {
+        return Some("the always-open calendar is written `24x7`".to_string());
+    }
+    if expects(Rule::union_op) && matches!(word, "+" | "," | "or" | "and") {
+        return Some(
+            "calendars combine with `|` (union), `&` (intersection) and `-` (difference)"
+                .to_string(),
+        );
+    }
+    if expects(Rule::k_per) && matches!(word, "a" | "an" | "each" | "every" | "/") {
+        return Some("write `per`, as in `10 requests per month`".to_string());
+    }
+    if word == ":" && expects(Rule::k_extends) {
+        return Some("a tier inherits with `extends`: `tier gold extends silver`".to_string());
+    }
+    if word == "," && line_before(text, pos).trim_start().starts_with("tiers ") {
+        return Some("tiers are ordered with `<`, lowest first: `tiers silver < gold`".to_string());
+    }
     let in_table = enclosing_block(text, pos) == Some("targets");
     if expects(Rule::cell) || expects(Rule::table_row) || expects(Rule::table_header) || in_table {
         return Some(
@@ -457,6 +490,12 @@ fn help(text: &str, pos: usize, found: &Found, positives: &[Rule]) -> Option<Str
         }
     }
     None
+}
+
+/// The text of the line before `pos`.
+fn line_before(text: &str, pos: usize) -> &str {
+    let before = text.get(..pos).unwrap_or("");
+    before.rfind('\n').map_or(before, |i| &before[i + 1..])
 }
 
 /// The first word of the line that opens the innermost block around `pos`

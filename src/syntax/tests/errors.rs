@@ -325,3 +325,47 @@ fn the_number_of_reported_errors_is_bounded() {
     let (_, diags) = parse(&SourceFile::new("t.sla", text));
     assert_eq!(diags.len(), 20);
 }
+
+#[test]
+fn hints_for_common_slips() {
+    let hint = |text: &str| error(text).help.unwrap_or_default();
+    assert_eq!(
+        hint("availability a { objective 99.5 % }"),
+        "write a percentage without a space, such as `99.5%`"
+    );
+    assert_eq!(
+        hint("tier t { price $ 2 }"),
+        "write an amount of money without a space, such as `$2`"
+    );
+    assert_eq!(
+        hint("calendar c { zone UTC }"),
+        "text is written in double quotes: `\"UTC\"`"
+    );
+    assert_eq!(
+        hint("calendar c { closed 2026-12-25 Christmas }"),
+        "text is written in double quotes: `\"Christmas\"`"
+    );
+    assert_eq!(
+        hint("severity s { clock 24/7 }"),
+        "the always-open calendar is written `24x7`"
+    );
+    assert_eq!(
+        hint("calendar c = a + b"),
+        "calendars combine with `|` (union), `&` (intersection) and `-` (difference)"
+    );
+    assert_eq!(
+        hint("quota q { 10 requests a month }"),
+        "write `per`, as in `10 requests per month`"
+    );
+    assert_eq!(
+        hint("tiers a, b, c"),
+        "tiers are ordered with `<`, lowest first: `tiers silver < gold`"
+    );
+    assert_eq!(
+        hint("tier gold : silver"),
+        "a tier inherits with `extends`: `tier gold extends silver`"
+    );
+    // With several kinds of thing allowed, the label does not pick one.
+    let d = error("calendar c { closed 2026-12-25 Christmas }");
+    assert_eq!(d.primary.message, "unexpected here");
+}
