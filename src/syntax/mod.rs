@@ -3,9 +3,11 @@
 //! pest lives here and nowhere else: `pest.rs` holds the generated parser
 //! and the readable names of its rules, `lower/` turns its pairs into
 //! [`ast`] values (`literal.rs` classifies values), and `error.rs` turns a
-//! pest failure into a [`Diagnostic`] a user can act on.
+//! pest failure into a [`Diagnostic`] a user can act on, with a hint from
+//! `hints.rs` for common mistakes.
 
 mod error;
+mod hints;
 mod literal;
 mod lower;
 mod pest;
