@@ -260,6 +260,8 @@ impl Found {
         } else {
             first.len_utf8()
         };
+        // Keep the span short enough to underline on one screen line.
+        let len = cap(rest, len);
         let mut start = pos;
         // In a target table, `4 hours` is one mistake: show the number too.
         if positives.contains(&Rule::cell) {
@@ -283,6 +285,16 @@ impl Found {
         }
     }
 }
+
+/// `len` cut to at most [`MAX_SPAN_CHARS`] characters of `rest`.
+fn cap(rest: &str, len: usize) -> usize {
+    rest.char_indices()
+        .nth(MAX_SPAN_CHARS)
+        .map_or(len, |(i, _)| len.min(i))
+}
+
+/// The longest primary span of a syntax error, in characters.
+const MAX_SPAN_CHARS: usize = 60;
 
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':' | '%' | '$' | '*' | '/')
@@ -345,7 +357,7 @@ fn unterminated_string(text: &str, pos: usize) -> Option<Diagnostic> {
         }
         escaped = c == '\\' && !escaped;
     }
-    let len = line.trim_end_matches('\r').len().max(1);
+    let len = cap(rest, line.trim_end_matches('\r').len().max(1));
     Some(
         Diagnostic::new(
             Code::SyntaxError,
