@@ -128,7 +128,7 @@ fn error_spans_stay_short_on_huge_lines() {
     for text in [
         format!("tier t {{ x {} }}", "9".repeat(1 << 20)),
         format!("severity s \"{}", "x".repeat(1 << 20)),
-        format!("{}", "y".repeat(1 << 20)),
+        "y".repeat(1 << 20),
     ] {
         let (_, diags) = run(text);
         assert_eq!(diags.len(), 1);
