@@ -72,13 +72,13 @@ impl<'a> Checker<'a> {
     /// other metrics' `after`) never starts.
     fn after_cycles(&mut self, after_spans: &[Option<Span>]) {
         let n = self.out_metrics.len();
-        for start in 0..n {
+        for (start, after_span) in after_spans.iter().enumerate() {
             let mut cur = self.out_metrics[start].after;
             let mut steps = 0;
             while let Some(m) = cur {
                 if m.index() == start {
                     let name = self.out_metrics[start].name.clone();
-                    let span = after_spans[start].unwrap_or(self.out_metrics[start].span);
+                    let span = after_span.unwrap_or(self.out_metrics[start].span);
                     let diag = Diagnostic::new(
                         Code::InvalidMetric,
                         span,
