@@ -89,7 +89,10 @@ pub fn check_source(source: &SourceFile) -> (Option<ir::Policy>, Vec<Diagnostic>
                     Diagnostic::new(
                         diagnostics::Code::ImportUnsupported,
                         path.span,
-                        format!("cannot import `{}`: imports are not supported yet", path.node),
+                        format!(
+                            "cannot import `{}`: imports are not supported yet",
+                            path.node
+                        ),
                         "not read",
                     )
                     .with_help("copy the declarations you need into this policy"),

@@ -49,10 +49,17 @@ fn readme_example_checks_clean() {
 #[test]
 fn language_reference_examples_parse() {
     let blocks = sla_blocks(&read_doc("docs/language.md"));
-    assert!(blocks.len() >= 12, "an example per construct, found {}", blocks.len());
+    assert!(
+        blocks.len() >= 12,
+        "an example per construct, found {}",
+        blocks.len()
+    );
     for b in blocks {
         let source = slate::source::SourceFile::new("example.sla", b.clone());
         let (file, diags) = slate::syntax::parse(&source);
-        assert!(file.is_some() && diags.is_empty(), "example does not parse:\n{b}\n{diags:?}");
+        assert!(
+            file.is_some() && diags.is_empty(),
+            "example does not parse:\n{b}\n{diags:?}"
+        );
     }
 }

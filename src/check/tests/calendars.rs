@@ -414,3 +414,21 @@ fn closed_date_on_a_closed_day_lint() {
         "closed date `2026-12-26` is a saturday, when calendar `c` has no hours anyway"
     );
 }
+
+#[test]
+fn dates_outside_the_supported_years() {
+    let mut b = B::default();
+    let items = with_calendar(&mut b, |b| {
+        vec![
+            b.zone("UTC"),
+            b.hours("mon-fri", "09:00-17:00"),
+            b.closed("2300-01-01", None),
+        ]
+    });
+    let (_, diags) = run(&b.file(items));
+    let d = only(&diags, "E0203");
+    assert_eq!(
+        d.primary.message,
+        "slate works with dates from 1900 to 2199"
+    );
+}
