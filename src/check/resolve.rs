@@ -402,7 +402,10 @@ impl<'a> Checker<'a> {
             }
             let clock = match &s.clock {
                 None => Slot::Absent,
-                Some(expr) => self.clock(expr, &format!("{}.clock", s.name.node)),
+                Some(expr) => {
+                    let what = format!("the clock of severity `{}`", s.name.node);
+                    self.clock(expr, &format!("{}.clock", s.name.node), &what)
+                }
             };
             self.severity_clocks.push(clock);
             self.out_severities.push(ir::Severity {

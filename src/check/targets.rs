@@ -87,7 +87,8 @@ impl Checker<'_> {
             if let Some(t) = &decl.issue_type {
                 anon = format!("{anon}.{}", t.node);
             }
-            self.clock(e, &format!("{anon}.on"))
+            let what = format!("the calendar of this `{}` table", decl.metric.node);
+            self.clock(e, &format!("{anon}.on"), &what)
         });
         let key = (
             decl.metric.node.clone(),

@@ -432,3 +432,22 @@ fn dates_outside_the_supported_years() {
         "slate works with dates from 1900 to 2199"
     );
 }
+
+#[test]
+fn empty_anonymous_clock_is_named_by_its_owner() {
+    let mut b = B::default();
+    let mut items = base(&mut b);
+    items.push(b.severity("sev3", Some("business - business")));
+    items.push(b.targets("resolution", None, Some("business - 24x7"), "*\n * 1bd"));
+    let (_, mut diags) = run(&b.file(items));
+    diags.retain(|d| d.code.as_str() == "E0204");
+    let msgs: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        msgs,
+        [
+            "the clock of severity `sev3` is never open",
+            "the calendar of this `resolution` table is never open"
+        ]
+    );
+    assert!(diags.iter().all(|d| d.secondary.is_empty()));
+}
