@@ -5,17 +5,22 @@
 //! file in one run and suppresses only follow-on errors (a table column whose
 //! tier did not resolve is not also reported as a missing column).
 //!
-//! One pass per file, run in this order by [`Checker::run`]:
+//! One pass per file, run in this order:
 //!
 //! - `resolve`: the policy header, names of every kind, duplicates, tiers
 //!   (order, `extends`, entitlements), severities and issue types;
-//! - `calendar` (with `zones`): calendar blocks and expressions, cycles,
-//!   empty calendars, severity clocks;
-//! - `metrics`: metric clauses and milestones;
-//! - `targets`: target tables, one IR target per cell;
+//! - `calendar` (blocks, times, days, dates, calendar lints), `calexpr`
+//!   (expressions, cycles, empty calendars, severity and table clocks) and
+//!   `zones` (suggestions for zone names that are not IANA names);
+//! - `metrics`: metric clauses, `after` cycles and milestones;
+//! - `targets`: target tables, one IR target per cell, missing and
+//!   duplicate cells;
 //! - `service`: availability objectives and quotas;
+//! - `values`: literals to exact durations, percentages and money;
 //! - `lints`: `allow` declarations and the warnings, which are only reported
 //!   when the file has no errors.
+//!
+//! The rules and defaults are described for users in `docs/checking.md`.
 
 mod calendar;
 mod calexpr;
