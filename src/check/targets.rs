@@ -307,12 +307,14 @@ impl Checker<'_> {
                 self.duration_parts(parts, cell.span).map(CellValue::Within)
             }
             other => {
-                self.mismatch(
-                    cell.span,
-                    "a duration such as `4h` or `1bd`",
-                    other,
-                    "a target is open time (`4h`, `1h30m`), business days (`1bd`), or `-` for no guarantee",
-                );
+                let help = match other {
+                    Literal::Int(n) => format!(
+                        "add a unit: `{n}h` for {n} hours of open time, `{n}bd` for {n} business days"
+                    ),
+                    _ => "a target is open time (`4h`, `1h30m`), business days (`1bd`), or `-` for no guarantee"
+                        .to_string(),
+                };
+                self.mismatch(cell.span, "a duration such as `4h` or `1bd`", other, &help);
                 None
             }
         }
