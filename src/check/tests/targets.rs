@@ -293,6 +293,10 @@ fn cells_must_be_durations() {
     assert!(diags[1]
         .message
         .contains("business days (`bd`) cannot be combined"));
+    assert_eq!(
+        diags[2].help.as_deref(),
+        Some("add a unit: `3h` for 3 hours of open time, `3bd` for 3 business days")
+    );
 }
 
 #[test]
