@@ -142,12 +142,14 @@ impl<'a> Checker<'a> {
                 }
             },
         };
+        // A calendar with errors is still known: checks that only depend on
+        // its kind (weekly hours are never 24x7) still apply to its cells.
         match id {
-            Some(id) if self.calendar_ok[id.index()] => {
+            Some(id) => {
                 self.used_calendars.insert(id);
                 Slot::Known(id)
             }
-            _ => Slot::Failed,
+            None => Slot::Failed,
         }
     }
 
@@ -159,8 +161,8 @@ impl<'a> Checker<'a> {
         };
         let Some(name) = &header.calendar else { return };
         self.default_calendar = match self.calendar_ref(&name.node, name.span) {
-            Some(id) if self.calendar_ok[id.index()] => Slot::Known(id),
-            _ => Slot::Failed,
+            Some(id) => Slot::Known(id),
+            None => Slot::Failed,
         };
     }
 

@@ -372,6 +372,15 @@ impl Checker<'_> {
         let Slot::Known(calendar) = cal else {
             return None;
         };
+        // An expression calendar with errors may or may not be 24x7: don't guess.
+        let broken_expr = !self.calendar_ok[calendar.index()]
+            && matches!(
+                self.calendars[calendar.index()].def,
+                ir::CalendarDef::Expr { .. }
+            );
+        if d.uses_days && broken_expr {
+            return None;
+        }
         if d.uses_days && !self.calendar_is_always(calendar) {
             if !*reported {
                 *reported = true;
