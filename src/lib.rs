@@ -110,14 +110,12 @@ pub fn check_source(source: &SourceFile) -> (Option<ir::Policy>, Vec<Diagnostic>
     (policy, diags)
 }
 
-/// Reads policy bytes: invalid UTF-8 is reported as `E0002` at the first
-/// bad byte rather than failing.
-pub fn source_from_bytes(
-    name: &str,
-    bytes: Vec<u8>,
-) -> Result<SourceFile, (SourceFile, Diagnostic)> {
+/// Reads policy bytes. Invalid UTF-8 is not a failure: the text comes back
+/// with the bad bytes replaced, together with an `E0002` finding at the
+/// first bad byte.
+pub fn source_from_bytes(name: &str, bytes: Vec<u8>) -> (SourceFile, Option<Diagnostic>) {
     match String::from_utf8(bytes) {
-        Ok(text) => Ok(SourceFile::new(name, text)),
+        Ok(text) => (SourceFile::new(name, text), None),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
@@ -128,7 +126,7 @@ pub fn source_from_bytes(
                 "this byte is not valid UTF-8",
             )
             .with_help("policies are UTF-8 text files; re-save the file as UTF-8");
-            Err((SourceFile::new(name, text), diag))
+            (SourceFile::new(name, text), Some(diag))
         }
     }
 }

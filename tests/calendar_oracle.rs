@@ -466,6 +466,8 @@ fn arb_anchor() -> impl Strategy<Value = NaiveDate> {
             NaiveDate::from_ymd_opt(y, m, d).expect("hot date") + chrono::Duration::days(k)
         }),
         1 => (0i64..(70 * 365)).prop_map(|k| NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch") + chrono::Duration::days(k)),
+        // Anywhere in the supported range, historic offsets included.
+        1 => (0i64..(299 * 365)).prop_map(|k| NaiveDate::from_ymd_opt(1900, 3, 1).expect("start") + chrono::Duration::days(k)),
     ]
 }
 
@@ -473,7 +475,7 @@ fn arb_case() -> impl Strategy<Value = Case> {
     (
         arb_weekly(),
         arb_weekly(),
-        0u8..6,
+        0u8..8,
         arb_anchor(),
         -3 * DAY..3 * DAY,
         0u8..4,
@@ -562,10 +564,22 @@ fn build(c: &Case) -> Vec<Calendar> {
             left: Box::new(CalendarExpr::Always),
             right: r(0),
         },
-        _ => CalendarExpr::Union {
+        5 => CalendarExpr::Union {
             left: r(0),
             right: Box::new(CalendarExpr::Always),
         },
+        // The same set as `a`, the long way round.
+        6 => CalendarExpr::Union {
+            left: Box::new(CalendarExpr::Difference {
+                left: r(0),
+                right: r(1),
+            }),
+            right: Box::new(CalendarExpr::Intersection {
+                left: r(1),
+                right: r(0),
+            }),
+        },
+        _ => CalendarExpr::Always,
     };
     let a = cal("a", CalendarDef::Weekly(build_weekly(&c.a, c.anchor)));
     let b = cal("b", CalendarDef::Weekly(build_weekly(&c.b, c.anchor)));

@@ -767,6 +767,10 @@ fn supported_range_and_errors() {
 fn calendar_set_is_send_and_sync_and_shared_across_threads() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<CalendarSet>();
+    assert_eq!(
+        format!("{:?}", union_set(false)),
+        r#"CalendarSet { calendars: ["us", "eu", "follow_the_sun"], .. }"#
+    );
     let s = std::sync::Arc::new(union_set(true));
     let handles: Vec<_> = (0..4)
         .map(|i| {

@@ -5,61 +5,12 @@ use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 use slate::calendar::CalendarSet;
 use slate::eval::explain::{explain, trace, StretchKind};
-use slate::eval::testing::{sample_policy, H};
+use slate::eval::testing::{business_policy, H};
 use slate::eval::{evaluate, read_line, ReadOptions, State, Ticket, TicketAnswer};
-use slate::ir::{
-    Calendar, CalendarDef, CalendarId, Closure, DateRule, Policy, TargetValue, TimeRange,
-    WeeklyCalendar,
-};
-use slate::source::Span;
-use slate::values::Duration;
+use slate::ir::Policy;
 
-/// Sample policy on a Chicago Mon-Fri 08:00-16:00 calendar (closed on
-/// Christmas Day), with sev1 on its own `24x7` clock and resolution for sev3
-/// promised in `1bd`.
 fn policy() -> Policy {
-    let mut p = sample_policy();
-    let day = vec![TimeRange {
-        start: 8 * 3600,
-        end: 16 * 3600,
-    }];
-    let weekly = [
-        day.clone(),
-        day.clone(),
-        day.clone(),
-        day.clone(),
-        day,
-        Vec::new(),
-        Vec::new(),
-    ];
-    p.calendars.push(Calendar {
-        name: "business".to_string(),
-        def: CalendarDef::Weekly(WeeklyCalendar {
-            zone: "America/Chicago".to_string(),
-            weekly,
-            closed: vec![Closure {
-                date: DateRule::Yearly { month: 12, day: 25 },
-                range: None,
-                label: Some("Christmas Day".to_string()),
-                span: Span::default(),
-            }],
-            overrides: Vec::new(),
-        }),
-        span: Span::default(),
-    });
-    p.default_calendar = CalendarId(1);
-    p.severities[0].calendar = Some(CalendarId(0));
-    for t in &mut p.targets {
-        if let TargetValue::Within { duration, calendar } = &mut t.value {
-            if t.severity.0 != 0 {
-                *calendar = CalendarId(1);
-            }
-            if t.metric.0 == 4 && t.severity.0 == 2 {
-                *duration = Duration::BusinessDays(1);
-            }
-        }
-    }
-    p
+    business_policy()
 }
 
 fn time(s: &str) -> DateTime<Utc> {

@@ -13,10 +13,7 @@ fn load_with_encoding(path: &Path) -> (SourceFile, Option<Diagnostic>) {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let bytes = std::fs::read(path).expect("fixture is readable");
-    match slate::source_from_bytes(&name, bytes) {
-        Ok(s) => (s, None),
-        Err((s, d)) => (s, Some(d)),
-    }
+    slate::source_from_bytes(&name, bytes)
 }
 
 fn load(path: &Path) -> SourceFile {

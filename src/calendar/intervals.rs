@@ -157,3 +157,49 @@ pub(crate) fn subtract_pairs(pairs: Vec<(i64, i64)>, cut: &[(i64, i64)]) -> Vec<
     let b = Intervals::from_normalized(cut);
     difference(&a, &b)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn iv(p: &[(i64, i64)]) -> Intervals {
+        Intervals::from_normalized(p)
+    }
+
+    #[test]
+    fn normalize_merges_overlapping_and_touching_and_drops_empty() {
+        let got = normalize(vec![(5, 7), (1, 3), (3, 4), (6, 9), (10, 10), (12, 11)]);
+        assert_eq!(got, vec![(1, 4), (5, 9)]);
+    }
+
+    #[test]
+    fn set_operations() {
+        let a = iv(&[(0, 10), (20, 30)]);
+        let b = iv(&[(5, 25), (28, 40)]);
+        assert_eq!(union(&a, &b), vec![(0, 40)]);
+        assert_eq!(intersection(&a, &b), vec![(5, 10), (20, 25), (28, 30)]);
+        assert_eq!(difference(&a, &b), vec![(0, 5), (25, 28)]);
+        assert_eq!(difference(&b, &a), vec![(10, 20), (30, 40)]);
+        assert_eq!(difference(&a, &iv(&[])), vec![(0, 10), (20, 30)]);
+        assert_eq!(difference(&a, &iv(&[(-5, 50)])), vec![]);
+    }
+
+    #[test]
+    fn prefix_sums_and_searches() {
+        let a = iv(&[(10, 20), (30, 35)]);
+        assert_eq!(a.total(), 15);
+        assert_eq!(a.open_before(0), 0);
+        assert_eq!(a.open_before(15), 5);
+        assert_eq!(a.open_before(25), 10);
+        assert_eq!(a.open_before(100), 15);
+        assert_eq!(a.containing(20), None);
+        assert_eq!(a.containing(10), Some(0));
+        // Earliest instant reaching 10 is the close at 20; latest is the
+        // next opening at 30.
+        assert_eq!(a.reach_earliest(10), Some(20));
+        assert_eq!(a.reach_latest(10), Some(30));
+        assert_eq!(a.reach_earliest(15), Some(35));
+        assert_eq!(a.reach_latest(15), None);
+        assert_eq!(a.reach_earliest(16), None);
+    }
+}

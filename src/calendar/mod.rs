@@ -94,10 +94,19 @@ pub struct Segment {
 ///
 /// Built once per policy; tables are computed on first use, one UTC year at
 /// a time, and cached (thread-safe: `CalendarSet` is `Send + Sync`).
-#[derive(Debug)]
 pub struct CalendarSet {
     bounds: Vec<i64>,
     nodes: Vec<Node>,
+}
+
+impl fmt::Debug for CalendarSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The caches are large and say nothing useful: show the calendars.
+        let names: Vec<&str> = self.nodes.iter().map(|n| n.name.as_str()).collect();
+        f.debug_struct("CalendarSet")
+            .field("calendars", &names)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Earliest supported instant, 1900-01-01T00:00:00Z.

@@ -71,8 +71,7 @@ impl<'a> Checker<'a> {
     /// E0401: a metric that only starts after itself (directly or through
     /// other metrics' `after`) never starts.
     fn after_cycles(&mut self, after_spans: &[Option<Span>]) {
-        let n = self.out_metrics.len();
-        for (start, after_span) in after_spans.iter().enumerate() {
+        for (start, after_span) in after_spans.iter().enumerate().take(self.out_metrics.len()) {
             let mut cur = self.out_metrics[start].after;
             let mut steps = 0;
             while let Some(m) = cur {
@@ -90,7 +89,7 @@ impl<'a> Checker<'a> {
                     break;
                 }
                 steps += 1;
-                if steps > n {
+                if steps > self.out_metrics.len() {
                     break;
                 }
                 cur = self.out_metrics.get(m.index()).and_then(|x| x.after);

@@ -50,8 +50,8 @@ pub fn run(args: Args) -> i32 {
                 io_errors.push(e);
                 continue;
             }
-            Ok(Err((source, diag))) => (source, vec![diag], None),
-            Ok(Ok(source)) => {
+            Ok((source, Some(diag))) => (source, vec![diag], None),
+            Ok((source, None)) => {
                 let (policy, diags) = slate::check_source(&source);
                 (source, diags, policy)
             }

@@ -20,11 +20,11 @@ pub fn run(args: Args) -> i32 {
             eprintln!("error: {e}");
             return EXIT_IO;
         }
-        Ok(Err((source, diag))) => {
+        Ok((source, Some(diag))) => {
             eprint!("{}", render::human(&source, &diag, false, 100));
             return EXIT_FINDINGS;
         }
-        Ok(Ok(source)) => source,
+        Ok((source, None)) => source,
     };
     match slate::compile(&source) {
         Ok(compiled) => {

@@ -1,23 +1,51 @@
-//! `slate explain CODE`: the explanation of a diagnostic code.
+//! `slate explain`: a diagnostic code's explanation, or why a ticket's
+//! clocks say what they say.
 
-use super::{EXIT_OK, EXIT_USAGE};
+use super::{EXIT_FINDINGS, EXIT_IO, EXIT_OK, EXIT_USAGE};
 use slate::diagnostics::Code;
+use std::path::PathBuf;
 
 /// Arguments of `slate explain`.
 #[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  slate explain                     list every diagnostic code\n  \
+    slate explain E0101               explain one code (or its name, `unknown-tier`)\n  \
+    slate explain POLICY TICKETS      trace a ticket's clocks (TICKETS: a JSON Lines file, `-` for stdin)"
+)]
 pub struct Args {
-    /// A code (`E0101`) or name (`unknown-tier`); omit to list every code.
-    code: Option<String>,
+    /// A code (`E0101`) or name (`unknown-tier`); or a policy file followed by a tickets file.
+    #[arg(num_args = 0..=2)]
+    args: Vec<String>,
+    /// With a ticket: only this metric.
+    #[arg(long)]
+    metric: Option<String>,
+    /// With a ticket: the ticket id, when the file holds several tickets.
+    #[arg(long)]
+    id: Option<String>,
+    /// With a ticket: the instant to explain at (RFC 3339 or `now`); default: its latest event.
+    #[arg(long)]
+    at: Option<String>,
+    /// With a ticket: IANA zone for timestamps written without an offset.
+    #[arg(long, value_name = "ZONE")]
+    assume_zone: Option<String>,
 }
 
 pub fn run(args: Args) -> i32 {
-    let Some(text) = args.code else {
-        for c in Code::ALL {
-            println!("{}  {:<28} {}", c.as_str(), c.name(), c.summary());
+    match args.args.as_slice() {
+        [] => {
+            for c in Code::ALL {
+                println!("{}  {:<28} {}", c.as_str(), c.name(), c.summary());
+            }
+            EXIT_OK
         }
-        return EXIT_OK;
-    };
-    match Code::lookup(&text) {
+        [code] => explain_code(code),
+        [policy, tickets] => explain_ticket(&args, policy, tickets),
+        _ => EXIT_USAGE,
+    }
+}
+
+fn explain_code(text: &str) -> i32 {
+    match Code::lookup(text) {
         Some(c) => {
             let kind = if c.is_lint() {
                 "warning (lint)"
@@ -33,12 +61,107 @@ pub fn run(args: Args) -> i32 {
             EXIT_OK
         }
         None => {
+            if std::path::Path::new(text).exists() {
+                eprintln!("error: `{text}` is a file; to trace a ticket give the policy and a tickets file: slate explain POLICY TICKETS");
+                return EXIT_USAGE;
+            }
             let names = Code::ALL.iter().map(|c| c.name());
-            match slate::diagnostics::did_you_mean(&text, names) {
+            match slate::diagnostics::did_you_mean(text, names) {
                 Some(s) => eprintln!("error: unknown code `{text}`; did you mean `{s}`?"),
                 None => eprintln!("error: unknown code `{text}`; `slate explain` lists them all"),
             }
             EXIT_USAGE
+        }
+    }
+}
+
+fn explain_ticket(args: &Args, policy_path: &str, tickets: &str) -> i32 {
+    let (at, read) = match (
+        super::eval::parse_at(args.at.as_deref()),
+        super::eval::parse_zone(args.assume_zone.as_deref()),
+    ) {
+        (Ok(at), Ok(read)) => (at, read),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let policy = match super::load_policy(&PathBuf::from(policy_path)) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let hours = match slate::calendar::CalendarSet::from_policy(&policy) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_IO;
+        }
+    };
+    let (input, _) = match super::eval::open_input(&PathBuf::from(tickets)) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_IO;
+        }
+    };
+    let mut found = Vec::new();
+    for (i, line) in std::io::BufRead::lines(input).enumerate() {
+        let line = match line {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("error: reading `{tickets}`: {e}");
+                return EXIT_IO;
+            }
+        };
+        if line.trim().is_empty() {
+            continue;
+        }
+        let line_no = i as u64 + 1;
+        match slate::eval::read_line(&policy, line.trim(), line_no, &read) {
+            Ok(t) => {
+                if args.id.as_deref().is_none_or(|id| t.id == id) {
+                    found.push(t);
+                }
+            }
+            Err(e) => {
+                let wanted = args.id.is_none() || e.ticket.as_deref() == args.id.as_deref();
+                if wanted {
+                    eprintln!("error: {e}");
+                    return EXIT_FINDINGS;
+                }
+            }
+        }
+    }
+    let ticket = match (found.len(), &args.id) {
+        (1, _) => found.remove(0),
+        (0, Some(id)) => {
+            eprintln!("error: no ticket `{id}` in `{tickets}`");
+            return EXIT_FINDINGS;
+        }
+        (0, None) => {
+            eprintln!("error: `{tickets}` holds no ticket");
+            return EXIT_FINDINGS;
+        }
+        (n, _) => {
+            eprintln!("error: `{tickets}` holds {n} tickets; choose one with --id");
+            return EXIT_USAGE;
+        }
+    };
+    let at = match at.or_else(|| ticket.latest_event()) {
+        Some(t) => t,
+        None => {
+            eprintln!("error: ticket `{}` has no events; give --at", ticket.id);
+            return EXIT_FINDINGS;
+        }
+    };
+    match slate::eval::explain(&policy, &hours, &ticket, at, args.metric.as_deref()) {
+        Ok(text) => {
+            print!("{text}");
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_FINDINGS
         }
     }
 }

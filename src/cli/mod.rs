@@ -2,6 +2,7 @@
 
 mod check;
 mod compile;
+pub mod eval;
 mod explain;
 mod time;
 
@@ -51,7 +52,10 @@ enum Command {
     Check(check::Args),
     /// Compile one policy and print its checked IR as JSON.
     Compile(compile::Args),
-    /// Explain a diagnostic code (`slate explain E0101`), or list all codes.
+    /// Evaluate tickets against a policy: deadlines, breaches, milestones.
+    Eval(eval::Args),
+    /// Explain a diagnostic code (`slate explain E0101`), list all codes
+    /// (`slate explain`), or trace a ticket (`slate explain POLICY TICKET`).
     Explain(explain::Args),
     /// Business-time arithmetic on a policy's calendars.
     Time(time::Args),
@@ -70,6 +74,7 @@ pub fn run() -> i32 {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Compile(args) => compile::run(args),
+        Command::Eval(args) => eval::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Time(args) => time::run(args),
     }
@@ -80,12 +85,15 @@ pub fn stdout_color() -> bool {
     std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
 }
 
-/// Reads one policy file: `Ok(Ok(source))`, `Ok(Err(..))` for a file that
-/// is not UTF-8 (an E0002 finding), `Err(message)` for an I/O failure.
+/// Reads one policy file: the source and, for a file that is not UTF-8, its
+/// E0002 finding; `Err(message)` for an I/O failure.
 pub fn read_policy(
     path: &Path,
 ) -> Result<
-    Result<slate::source::SourceFile, (slate::source::SourceFile, slate::diagnostics::Diagnostic)>,
+    (
+        slate::source::SourceFile,
+        Option<slate::diagnostics::Diagnostic>,
+    ),
     String,
 > {
     let bytes =
@@ -102,11 +110,11 @@ pub fn load_policy(path: &Path) -> Result<slate::ir::Policy, i32> {
             eprintln!("error: {e}");
             return Err(EXIT_IO);
         }
-        Ok(Err((source, diag))) => {
+        Ok((source, Some(diag))) => {
             eprint!("{}", render::human(&source, &diag, false, 100));
             return Err(EXIT_FINDINGS);
         }
-        Ok(Ok(source)) => source,
+        Ok((source, None)) => source,
     };
     match slate::compile(&source) {
         Ok(c) => Ok(c.policy),

@@ -112,34 +112,6 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn codes_are_unique_and_well_formed() {
-        let mut seen = std::collections::BTreeSet::new();
-        for c in Code::ALL {
-            assert!(seen.insert(c.as_str()), "duplicate code {c}");
-            assert!(seen.insert(c.name()), "duplicate name {}", c.name());
-            let s = c.as_str();
-            assert_eq!(s.len(), 5);
-            assert!(s.starts_with('E') == (c.level() == Level::Error));
-            assert!(!c.explanation().is_empty());
-            assert_eq!(Code::lookup(s), Some(*c));
-            assert_eq!(Code::lookup(c.name()), Some(*c));
-        }
-    }
-
-    #[test]
-    fn did_you_mean_finds_close_names() {
-        let tiers = ["silver", "gold", "platinum"];
-        assert_eq!(did_you_mean("platnum", tiers), Some("platinum"));
-        assert_eq!(did_you_mean("silvr", tiers), Some("silver"));
-        assert_eq!(did_you_mean("zzzzzz", tiers), None);
-    }
-}
-
 /// The diagnostics reference (`docs/diagnostics.md`), generated from the code table.
 pub fn reference_markdown() -> String {
     let mut out = String::from(
@@ -169,4 +141,32 @@ pub fn reference_markdown() -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_well_formed() {
+        let mut seen = std::collections::BTreeSet::new();
+        for c in Code::ALL {
+            assert!(seen.insert(c.as_str()), "duplicate code {c}");
+            assert!(seen.insert(c.name()), "duplicate name {}", c.name());
+            let s = c.as_str();
+            assert_eq!(s.len(), 5);
+            assert!(s.starts_with('E') == (c.level() == Level::Error));
+            assert!(!c.explanation().is_empty());
+            assert_eq!(Code::lookup(s), Some(*c));
+            assert_eq!(Code::lookup(c.name()), Some(*c));
+        }
+    }
+
+    #[test]
+    fn did_you_mean_finds_close_names() {
+        let tiers = ["silver", "gold", "platinum"];
+        assert_eq!(did_you_mean("platnum", tiers), Some("platinum"));
+        assert_eq!(did_you_mean("silvr", tiers), Some("silver"));
+        assert_eq!(did_you_mean("zzzzzz", tiers), None);
+    }
 }

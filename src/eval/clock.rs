@@ -438,11 +438,11 @@ fn start(
     t: DateTime<Utc>,
     first_stop: Option<DateTime<Utc>>,
 ) -> Result<(), HoursError> {
-    if ctx.metric.after.is_some() && !first_stop.is_some_and(|s| s < t) {
+    if ctx.metric.after.is_some() && first_stop.is_none_or(|s| s >= t) {
         return Ok(());
     }
     let allowed = if ctx.metric.repeats && ctx.metric.periodic.is_none() {
-        cycles.last().map_or(true, |c| c.stop.is_some())
+        cycles.last().is_none_or(|c| c.stop.is_some())
     } else {
         cycles.is_empty()
     };

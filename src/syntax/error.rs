@@ -236,7 +236,7 @@ fn number_before(text: &str, pos: usize) -> Option<usize> {
     let preceded_by_space = trimmed[..digits_start]
         .chars()
         .next_back()
-        .map_or(true, |c| c == ' ' || c == '\t');
+        .is_none_or(|c| c == ' ' || c == '\t');
     preceded_by_space.then_some(digits_start)
 }
 

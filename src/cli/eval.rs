@@ -1,0 +1,203 @@
+//! `slate eval POLICY TICKETS`: answers for every ticket of a file.
+
+use super::{EXIT_FINDINGS, EXIT_IO, EXIT_OK, EXIT_USAGE};
+use chrono::{DateTime, Utc};
+use clap::ValueEnum;
+use slate::calendar::CalendarSet;
+use slate::eval::{bulk, OutputFormat, Progress, ReadOptions, StreamOptions};
+use std::io::{BufRead, IsTerminal, Read};
+use std::path::{Path, PathBuf};
+
+/// Answer formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EvalFormat {
+    /// One JSON object per ticket per line (documented in docs/eval.md).
+    Jsonl,
+    /// One row per ticket, metric and cycle.
+    Csv,
+    /// A table for people.
+    Table,
+}
+
+/// Ticket input formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// One ticket object per line.
+    Jsonl,
+    /// A long events table: ticket_id,at,type,value[,tier,severity,type].
+    Csv,
+}
+
+/// Arguments of `slate eval`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The policy file.
+    policy: PathBuf,
+    /// Tickets: JSON Lines or CSV events (`-` for standard input).
+    tickets: PathBuf,
+    /// The instant to answer at (RFC 3339), or `now`; default: each ticket's latest event.
+    #[arg(long)]
+    at: Option<String>,
+    /// Answer format.
+    #[arg(long, value_enum, default_value_t = EvalFormat::Jsonl)]
+    format: EvalFormat,
+    /// Input format; default: `csv` for *.csv files, else `jsonl`.
+    #[arg(long, value_enum)]
+    input: Option<InputFormat>,
+    /// IANA zone for timestamps written without an offset (otherwise an error).
+    #[arg(long, value_name = "ZONE")]
+    assume_zone: Option<String>,
+    /// Never show a progress bar.
+    #[arg(long)]
+    quiet: bool,
+}
+
+/// Parses `--at`: RFC 3339 or `now` (the only place the clock is read).
+pub fn parse_at(text: Option<&str>) -> Result<Option<DateTime<Utc>>, String> {
+    match text {
+        None => Ok(None),
+        Some("now") => Ok(Some(Utc::now())),
+        Some(t) => DateTime::parse_from_rfc3339(t)
+            .map(|d| Some(d.with_timezone(&Utc)))
+            .map_err(|e| {
+                format!("--at `{t}` is not an RFC 3339 instant with an offset, nor `now`: {e}")
+            }),
+    }
+}
+
+/// Parses `--assume-zone`.
+pub fn parse_zone(text: Option<&str>) -> Result<ReadOptions, String> {
+    let assume_zone = match text {
+        None => None,
+        Some(z) => Some(z.parse::<chrono_tz::Tz>().map_err(|_| {
+            format!("--assume-zone `{z}` is not an IANA time zone such as `America/Chicago`")
+        })?),
+    };
+    Ok(ReadOptions { assume_zone })
+}
+
+/// Opens a file or standard input.
+pub fn open_input(path: &Path) -> Result<(Box<dyn BufRead>, Option<u64>), String> {
+    if path.as_os_str() == "-" {
+        return Ok((Box::new(std::io::BufReader::new(std::io::stdin())), None));
+    }
+    let f =
+        std::fs::File::open(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let len = f.metadata().ok().map(|m| m.len());
+    Ok((Box::new(std::io::BufReader::with_capacity(1 << 16, f)), len))
+}
+
+pub fn run(args: Args) -> i32 {
+    let (at, read) = match (
+        parse_at(args.at.as_deref()),
+        parse_zone(args.assume_zone.as_deref()),
+    ) {
+        (Ok(at), Ok(read)) => (at, read),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let policy = match super::load_policy(&args.policy) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let hours = match CalendarSet::from_policy(&policy) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_IO;
+        }
+    };
+    let (input, len) = match open_input(&args.tickets) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_IO;
+        }
+    };
+    let format = match args.format {
+        EvalFormat::Jsonl => OutputFormat::Jsonl,
+        EvalFormat::Csv => OutputFormat::Csv,
+        EvalFormat::Table => OutputFormat::Table,
+    };
+    let input_format = args.input.unwrap_or_else(|| {
+        if args
+            .tickets
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+        {
+            InputFormat::Csv
+        } else {
+            InputFormat::Jsonl
+        }
+    });
+    let opts = StreamOptions {
+        at,
+        read,
+        format,
+        ..StreamOptions::default()
+    };
+    let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| progress_bar(len));
+    let mut on_progress = |p: Progress| {
+        if let Some(b) = &bar {
+            match len {
+                Some(_) => b.set_position(p.bytes),
+                None => b.set_position(p.tickets),
+            }
+        }
+    };
+    let stdout = std::io::stdout();
+    let out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let result = match input_format {
+        InputFormat::Jsonl => {
+            bulk::evaluate_stream(&policy, &hours, input, out, &opts, &mut on_progress)
+        }
+        InputFormat::Csv => {
+            let reader: Box<dyn Read> = Box::new(input);
+            bulk::evaluate_csv_stream(&policy, &hours, reader, out, &opts, &mut on_progress)
+        }
+    };
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let summary = match result {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_IO;
+        }
+    };
+    for e in &summary.errors {
+        eprintln!("error: {e}");
+    }
+    if (summary.errors.len() as u64) < summary.failed {
+        eprintln!(
+            "error: ... and {} more failed ticket(s) not listed",
+            summary.failed - summary.errors.len() as u64
+        );
+    }
+    eprintln!(
+        "{} ticket(s) read, {} evaluated, {} failed",
+        summary.read, summary.evaluated, summary.failed
+    );
+    if summary.failed > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+fn progress_bar(len: Option<u64>) -> indicatif::ProgressBar {
+    let bar = match len {
+        Some(n) => indicatif::ProgressBar::new(n).with_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        ),
+        None => indicatif::ProgressBar::new_spinner(),
+    };
+    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    bar
+}
