@@ -47,7 +47,10 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Returns the checked policy when the file has no errors, and every
 /// diagnostic (errors, and warnings that were not allowed) in a stable order.
 /// Prelude metrics come first in [`ir::Policy::metrics`]; a metric declared in
-/// `file` with the name of a prelude metric replaces it.
+/// `file` with the name of a prelude metric replaces it. When the header
+/// names no default calendar (and no target needed one), the built-in
+/// `24x7` is the policy's default calendar. Lints are only reported when
+/// the file has no errors, and never when an `allow` names them.
 pub fn check(
     file: &ast::File,
     prelude: &ast::File,
