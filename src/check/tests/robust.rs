@@ -304,8 +304,9 @@ proptest! {
 }
 
 #[test]
-fn pathological_inputs_stay_fast() {
-    let started = std::time::Instant::now();
+fn pathological_inputs_are_checked() {
+    // Sizes chosen so that a quadratic pass would make this test visibly slow;
+    // speed itself is not asserted here (no timed unit tests).
     let mut b = B::default();
     let mut items = base(&mut b);
     // Thousands of identical overlapping ranges on one day.
@@ -328,9 +329,4 @@ fn pathological_inputs_stay_fast() {
         .any(|d| d.code.as_str() == "E0103" && d.help.is_some()));
     let unexpected = ["E0110", "E0111", "E0132", "E0120"];
     assert!(!diags.iter().any(|d| unexpected.contains(&d.code.as_str())));
-    assert!(
-        started.elapsed().as_secs() < 20,
-        "took {:?}",
-        started.elapsed()
-    );
 }
