@@ -252,3 +252,251 @@ fn malformed_inputs_never_panic() {
         assert!(!stderr(&o).contains("panicked"), "{name}: {}", stderr(&o));
     }
 }
+
+#[test]
+fn time_answers_the_done_means_examples() {
+    let t = |args: &[&str]| {
+        let mut all = vec!["time", "policies/dooap.sla"];
+        all.extend_from_slice(args);
+        let o = slate(&all);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        stdout(&o).trim().to_string()
+    };
+    // Friday 15:30 Chicago + 8h on Mon-Fri 08:00-16:00 -> Monday 15:30 (after the US DST change).
+    assert_eq!(
+        t(&["central", "add", "2026-03-06T15:30:00-06:00", "8h"]),
+        "2026-03-09T15:30:00-05:00"
+    );
+    // Saturday 10:00 + 1bd -> Monday 16:00.
+    assert_eq!(
+        t(&["central", "add", "2026-03-07T10:00:00-06:00", "1bd"]),
+        "2026-03-09T16:00:00-05:00"
+    );
+    assert_eq!(
+        t(&["central", "add", "2026-03-05T15:00:00-06:00", "1h"]),
+        "2026-03-05T16:00:00-06:00"
+    );
+    assert_eq!(
+        t(&["central", "add", "2026-03-05T16:00:00-06:00", "1h"]),
+        "2026-03-06T09:00:00-06:00"
+    );
+    // sub is the latest instant with that much open time before: Friday 08:00-09:00 is 1h.
+    assert_eq!(
+        t(&["central", "sub", "2026-03-06T09:00:00-06:00", "1h"]),
+        "2026-03-06T08:00:00-06:00"
+    );
+    assert_eq!(
+        t(&["central", "sub", "2026-03-06T09:00:00-06:00", "2h"]),
+        "2026-03-05T15:00:00-06:00"
+    );
+    // The two-zone desk: 06:00-22:00 UTC on a January weekday, 06:00-21:00 in the March gap.
+    assert_eq!(
+        t(&[
+            "service_desk",
+            "between",
+            "2026-01-14T00:00:00Z",
+            "2026-01-15T00:00:00Z"
+        ]),
+        "16h"
+    );
+    assert_eq!(
+        t(&[
+            "service_desk",
+            "between",
+            "--seconds",
+            "2026-03-18T00:00:00Z",
+            "2026-03-19T00:00:00Z"
+        ]),
+        "54000"
+    );
+    assert_eq!(
+        t(&["service_desk", "open", "2026-03-18T21:30:00Z"]),
+        "closed"
+    );
+    assert_eq!(t(&["service_desk", "open", "2026-01-14T21:30:00Z"]), "open");
+    assert_eq!(
+        t(&["service_desk", "next-open", "2026-01-14T22:00:00Z"]),
+        "2026-01-15T06:00:00Z"
+    );
+}
+
+#[test]
+fn time_errors_are_usage_errors() {
+    let o = slate(&[
+        "time",
+        "policies/dooap.sla",
+        "centrl",
+        "add",
+        "2026-03-06T15:30:00-06:00",
+        "8h",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("did you mean `central`?"),
+        "{}",
+        stderr(&o)
+    );
+    let o = slate(&[
+        "time",
+        "policies/dooap.sla",
+        "central",
+        "add",
+        "2026-03-06 15:30",
+        "8h",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("RFC 3339"), "{}", stderr(&o));
+    let o = slate(&[
+        "time",
+        "policies/dooap.sla",
+        "central",
+        "add",
+        "2026-03-06T15:30:00-06:00",
+        "1d",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("1bd"), "{}", stderr(&o));
+}
+
+#[test]
+fn time_batch_answers_every_line_in_order() {
+    let input = [
+        r#"{"op":"add","calendar":"central","at":"2026-03-06T15:30:00-06:00","seconds":28800}"#,
+        r#"{"op":"between","calendar":"service_desk","from":"2026-01-14T00:00:00Z","to":"2026-01-15T00:00:00Z"}"#,
+        r#"not json"#,
+        r#"{"op":"is_open","calendar":"central","at":"2026-03-07T12:00:00-06:00"}"#,
+        r#"{"op":"next_open","calendar":"central","at":"2026-03-07T12:00:00-06:00"}"#,
+        r#"{"op":"sub","calendar":"nowhere","at":"2026-03-07T12:00:00-06:00","seconds":1}"#,
+    ]
+    .join("\n");
+    let o = slate_stdin(
+        &["time", "policies/dooap.sla", "--batch", "-"],
+        Some(&input),
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "a failed line makes the exit code 1"
+    );
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("every answer is JSON"))
+        .collect();
+    assert_eq!(lines.len(), 6);
+    assert_eq!(lines[0]["at"], "2026-03-09T15:30:00-05:00");
+    assert_eq!(lines[1]["seconds"], 57600);
+    assert!(lines[2]["error"]
+        .as_str()
+        .unwrap_or("")
+        .starts_with("line 3:"));
+    assert_eq!(lines[3]["open"], false);
+    assert_eq!(lines[4]["at"], "2026-03-09T08:00:00-05:00");
+    assert!(lines[5]["error"].as_str().unwrap_or("").contains("nowhere"));
+}
+
+fn good_ticket(i: usize) -> String {
+    format!(
+        r#"{{"id":"T-{i}","tier":"gold","severity":"sev2","events":[{{"at":"2026-03-06T15:30:00-07:00","type":"opened"}},{{"at":"2026-03-09T09:00:00-06:00","type":"replied"}}]}}"#
+    )
+}
+
+#[test]
+fn eval_one_malformed_line_among_a_thousand() {
+    let mut lines: Vec<String> = (0..1000).map(good_ticket).collect();
+    lines.insert(
+        500,
+        r#"{"id":"BAD","tier":"gold","events":[{"at":"yesterday","type":"opened"}"#.to_string(),
+    );
+    let p = temp_file("tickets.jsonl", lines.join("\n").as_bytes());
+    let o = slate(&["eval", "policies/domo.sla", p.to_str().expect("utf-8 path")]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 1000, "every good ticket is answered");
+    let err = stderr(&o);
+    assert!(err.contains("line 501"), "{err}");
+    assert!(
+        err.contains("1001 ticket(s) read, 1000 evaluated, 1 failed"),
+        "{err}"
+    );
+    // Answers keep input order.
+    let ids: Vec<String> = out
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).expect("json")["id"]
+                .as_str()
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect();
+    assert_eq!(ids[0], "T-0");
+    assert_eq!(ids[999], "T-999");
+}
+
+#[test]
+fn eval_gold_sev2_first_response_on_business_hours() {
+    // Opened Friday 15:30 Denver (MST), 8 business hours of 08:00-17:00:
+    // Friday 1h30m, Monday (MDT after Mar 8) 08:00 + 6h30m = 14:30 MDT = 20:30Z.
+    // Replied Monday 09:00 MDT: elapsed 1h30m + 1h = 2h30m.
+    let p = temp_file("one.jsonl", good_ticket(1).as_bytes());
+    let o = slate(&[
+        "eval",
+        "policies/domo.sla",
+        p.to_str().expect("utf-8 path"),
+        "--at",
+        "2026-03-09T12:00:00-06:00",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).expect("json");
+    let fr = v["metrics"]
+        .as_array()
+        .and_then(|m| m.iter().find(|m| m["metric"] == "first_response"))
+        .expect("first_response");
+    assert_eq!(fr["state"], "met");
+    assert_eq!(fr["cycles"][0]["deadline"], "2026-03-09T20:30:00Z");
+    assert_eq!(fr["cycles"][0]["elapsed_seconds"], 2 * 3600 + 1800);
+    let o = slate(&[
+        "explain",
+        "policies/domo.sla",
+        p.to_str().expect("utf-8 path"),
+        "--metric",
+        "first_response",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("outside hours"), "{}", stdout(&o));
+}
+
+#[test]
+fn readme_commands_run() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README is readable");
+    let commands: Vec<Vec<&str>> = readme
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("cargo run --release -- "))
+        .map(|rest| {
+            rest.split('#')
+                .next()
+                .unwrap_or("")
+                .split_whitespace()
+                .collect()
+        })
+        .collect();
+    assert!(
+        commands.len() >= 4,
+        "the README shows its commands: {commands:?}"
+    );
+    for args in commands {
+        let o = slate(&args);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "`slate {}` failed: {}",
+            args.join(" "),
+            stderr(&o)
+        );
+        assert!(
+            !stdout(&o).trim().is_empty(),
+            "`slate {}` printed nothing",
+            args.join(" ")
+        );
+    }
+}
