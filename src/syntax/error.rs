@@ -115,7 +115,11 @@ pub(crate) fn from_pest(text: &str, err: &Error<Rule>) -> Diagnostic {
         return d;
     }
 
-    let rules = expected_rules(&positives, &found.word);
+    let mut rules = expected_rules(&positives, &found.word);
+    // At the end of the file inside a block, the missing `}` is the news.
+    if found.at_end && rules.contains(&Rule::rbrace) {
+        rules.retain(|r| *r == Rule::rbrace);
+    }
     let message = match join_descriptions(&rules) {
         Some(list) => format!("expected {list}, found {}", found.shown),
         None => format!("unexpected {}", found.shown),

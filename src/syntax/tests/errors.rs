@@ -122,10 +122,7 @@ fn yearly_holiday_without_every() {
 fn unclosed_block_points_at_its_brace() {
     let text = "policy \"x\" {\n  provider \"a\"\n";
     let d = error(text);
-    assert_eq!(
-        d.message,
-        "expected a policy setting (`provider`, `effective` or `calendar`) or `}`, found end of file"
-    );
+    assert_eq!(d.message, "expected `}`, found end of file");
     assert_eq!(d.primary.span, Span::new(text.len(), text.len()));
     assert_eq!(d.primary.message, "the file ends here");
     assert_eq!(d.secondary.len(), 1);
