@@ -19,6 +19,43 @@
 //! assert_eq!(compiled.policy.tiers.len(), 2);
 //! assert!(compiled.warnings.is_empty());
 //! ```
+//!
+//! Embedding the evaluator: compile once, share the policy and its
+//! calendars across threads (both are `Send + Sync`), and ask about a ticket
+//! value at an instant you choose. Nothing in the library reads the clock or
+//! does I/O.
+//!
+//! ```
+//! use slate::calendar::CalendarSet;
+//! use slate::eval::{evaluate, read_line, ReadOptions, State};
+//!
+//! let source = slate::source::SourceFile::new("mini.sla", r#"
+//! policy "Mini" { calendar office }
+//! calendar office { zone "America/Chicago"  mon-fri 08:00-16:00 }
+//! severity high "Production down"
+//! tiers basic
+//! targets first_response {
+//!         basic
+//!   high  8h
+//! }
+//! "#);
+//! let policy = slate::compile(&source)?.policy;
+//! let calendars = CalendarSet::from_policy(&policy)?;
+//!
+//! // Opened on a Friday at 15:30 in Chicago, not answered yet.
+//! let line = r#"{"id": "T-1", "tier": "basic", "severity": "high",
+//!                "events": [{"at": "2026-03-06T15:30:00-06:00", "type": "opened"}]}"#;
+//! let ticket = read_line(&policy, line, 1, &ReadOptions::default())?;
+//! let at = chrono::DateTime::parse_from_rfc3339("2026-03-09T12:00:00-05:00")?.to_utc();
+//! let answer = evaluate(&policy, &calendars, &ticket, at)?;
+//!
+//! let first = answer.metrics.iter().find(|m| m.metric == "first_response").unwrap();
+//! let cycle = &first.cycles[0];
+//! assert_eq!(cycle.state, State::Running);
+//! // 30 minutes on Friday, then Monday 08:00 + 7h30m (after the US DST change).
+//! assert_eq!(cycle.deadline.map(|d| d.to_rfc3339()), Some("2026-03-09T20:30:00+00:00".into()));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![deny(missing_docs)]
 
 pub mod ast;

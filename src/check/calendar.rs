@@ -14,6 +14,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 const DAY_SECS: u32 = DAY as u32;
 
+/// The years the calendar engine answers for (it covers 1900 to 2200 UTC).
+const FIRST_YEAR: i32 = 1900;
+const LAST_YEAR: i32 = 2199;
+
 /// Short day names, Monday first (the IR's weekday index).
 pub(crate) const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 const FULL_DAYS: [&str; 7] = [
@@ -342,10 +346,13 @@ impl Checker<'_> {
     /// Validates a date, explaining why it does not exist.
     pub(crate) fn date(&mut self, d: &Spanned<DateLit>) -> Option<NaiveDate> {
         let DateLit { year, month, day } = d.node;
-        if let Some(date) = NaiveDate::from_ymd_opt(year, month, day) {
+        let in_range = (FIRST_YEAR..=LAST_YEAR).contains(&year);
+        if let Some(date) = NaiveDate::from_ymd_opt(year, month, day).filter(|_| in_range) {
             return Some(date);
         }
-        let label = if !(1..=12).contains(&month) {
+        let label = if !in_range {
+            format!("slate works with dates from {FIRST_YEAR} to {LAST_YEAR}")
+        } else if !(1..=12).contains(&month) {
             format!("there is no month {month}")
         } else if day == 0 || day > days_in_month(year, month) {
             format!(
@@ -354,7 +361,7 @@ impl Checker<'_> {
                 days_in_month(year, month)
             )
         } else {
-            format!("the year {year} is out of range")
+            format!("there is no such date in {year}")
         };
         let diag = Diagnostic::new(
             Code::InvalidDate,

@@ -56,7 +56,8 @@ impl<'a> Checker<'a> {
         self.calendar_cycles(&exprs);
         for &(id, decl, e) in &exprs {
             if self.calendar_ok[id.index()] {
-                self.check_not_empty(id, decl.name.span, e.span);
+                let what = format!("calendar `{}`", decl.name.node);
+                self.check_not_empty(id, Some(decl.name.span), e.span, &what);
             }
         }
     }
@@ -115,11 +116,13 @@ impl<'a> Checker<'a> {
     }
 
     /// The calendar a clock runs on: a name, `24x7`, or an expression that
-    /// becomes an anonymous calendar called `anon_name`.
+    /// becomes an anonymous calendar called `anon_name`; `what` names the
+    /// clock in messages ("the clock of severity `sev1`").
     pub(crate) fn clock(
         &mut self,
         e: &Spanned<ast::CalendarExpr>,
         anon_name: &str,
+        what: &str,
     ) -> Slot<CalendarId> {
         let id = match &e.node {
             ast::CalendarExpr::Always => Some(self.always_id()),
@@ -134,17 +137,19 @@ impl<'a> Checker<'a> {
                         n += 1;
                     }
                     let id = self.push_calendar(name, ir::CalendarDef::Expr { expr }, e.span);
-                    self.check_not_empty(id, e.span, e.span);
+                    self.check_not_empty(id, None, e.span, what);
                     Some(id)
                 }
             },
         };
+        // A calendar with errors is still known: checks that only depend on
+        // its kind (weekly hours are never 24x7) still apply to its cells.
         match id {
-            Some(id) if self.calendar_ok[id.index()] => {
+            Some(id) => {
                 self.used_calendars.insert(id);
                 Slot::Known(id)
             }
-            _ => Slot::Failed,
+            None => Slot::Failed,
         }
     }
 
@@ -156,8 +161,8 @@ impl<'a> Checker<'a> {
         };
         let Some(name) = &header.calendar else { return };
         self.default_calendar = match self.calendar_ref(&name.node, name.span) {
-            Some(id) if self.calendar_ok[id.index()] => Slot::Known(id),
-            _ => Slot::Failed,
+            Some(id) => Slot::Known(id),
+            None => Slot::Failed,
         };
     }
 
@@ -237,25 +242,36 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// E0204 for an expression calendar that is provably never open.
-    fn check_not_empty(&mut self, id: CalendarId, name_span: Span, expr_span: Span) {
+    /// E0204 for an expression calendar that is provably never open. A
+    /// named calendar is labelled at its name and its expression; an
+    /// anonymous clock at its expression only.
+    fn check_not_empty(
+        &mut self,
+        id: CalendarId,
+        name_span: Option<Span>,
+        expr_span: Span,
+        what: &str,
+    ) {
         let ir::CalendarDef::Expr { expr } = &self.calendars[id.index()].def else {
             return;
         };
         let Some(reason) = self.provably_empty(expr) else {
             return;
         };
-        let name = self.calendars[id.index()].name.clone();
-        let diag = Diagnostic::new(
-            Code::EmptyCalendar,
-            name_span,
-            format!("calendar `{name}` is never open"),
-            "this calendar has no open time",
-        )
-        .with_label(expr_span, reason)
-        .with_help("change the expression so that some time is open; every deadline on an empty calendar is infinite");
+        let message = format!("{what} is never open");
+        let help = "change the expression so that some time is open; every deadline on an empty calendar is infinite";
+        let diag = match name_span {
+            Some(name_span) => Diagnostic::new(
+                Code::EmptyCalendar,
+                name_span,
+                message,
+                "this calendar has no open time",
+            )
+            .with_label(expr_span, reason),
+            None => Diagnostic::new(Code::EmptyCalendar, expr_span, message, reason),
+        };
         self.calendar_ok[id.index()] = false;
-        self.error(diag);
+        self.error(diag.with_help(help));
     }
 
     /// Why an expression has no open time, when that is easy to prove.

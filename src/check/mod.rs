@@ -5,17 +5,22 @@
 //! file in one run and suppresses only follow-on errors (a table column whose
 //! tier did not resolve is not also reported as a missing column).
 //!
-//! One pass per file, run in this order by [`Checker::run`]:
+//! One pass per file, run in this order:
 //!
 //! - `resolve`: the policy header, names of every kind, duplicates, tiers
 //!   (order, `extends`, entitlements), severities and issue types;
-//! - `calendar` (with `zones`): calendar blocks and expressions, cycles,
-//!   empty calendars, severity clocks;
-//! - `metrics`: metric clauses and milestones;
-//! - `targets`: target tables, one IR target per cell;
+//! - `calendar` (blocks, times, days, dates, calendar lints), `calexpr`
+//!   (expressions, cycles, empty calendars, severity and table clocks) and
+//!   `zones` (suggestions for zone names that are not IANA names);
+//! - `metrics`: metric clauses, `after` cycles and milestones;
+//! - `targets`: target tables, one IR target per cell, missing and
+//!   duplicate cells;
 //! - `service`: availability objectives and quotas;
+//! - `values`: literals to exact durations, percentages and money;
 //! - `lints`: `allow` declarations and the warnings, which are only reported
 //!   when the file has no errors.
+//!
+//! The rules and defaults are described for users in `docs/checking.md`.
 
 mod calendar;
 mod calexpr;
@@ -42,7 +47,10 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Returns the checked policy when the file has no errors, and every
 /// diagnostic (errors, and warnings that were not allowed) in a stable order.
 /// Prelude metrics come first in [`ir::Policy::metrics`]; a metric declared in
-/// `file` with the name of a prelude metric replaces it.
+/// `file` with the name of a prelude metric replaces it. When the header
+/// names no default calendar (and no target needed one), the built-in
+/// `24x7` is the policy's default calendar. Lints are only reported when
+/// the file has no errors, and never when an `allow` names them.
 pub fn check(
     file: &ast::File,
     prelude: &ast::File,

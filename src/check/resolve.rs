@@ -402,7 +402,10 @@ impl<'a> Checker<'a> {
             }
             let clock = match &s.clock {
                 None => Slot::Absent,
-                Some(expr) => self.clock(expr, &format!("{}.clock", s.name.node)),
+                Some(expr) => {
+                    let what = format!("the clock of severity `{}`", s.name.node);
+                    self.clock(expr, &format!("{}.clock", s.name.node), &what)
+                }
             };
             self.severity_clocks.push(clock);
             self.out_severities.push(ir::Severity {
@@ -415,6 +418,48 @@ impl<'a> Checker<'a> {
                 },
                 span: s.span,
             });
+        }
+        self.alias_collisions();
+    }
+
+    /// E0110: an alias that another severity also answers to (aliases
+    /// compare case-insensitively, as tickets use them), so a ticket
+    /// naming it would be ambiguous.
+    fn alias_collisions(&mut self) {
+        let file = self.file;
+        let mut owners: BTreeMap<String, (String, Span)> = BTreeMap::new();
+        for item in &file.items {
+            if let Item::Severity(s) = item {
+                owners
+                    .entry(s.name.node.to_ascii_lowercase())
+                    .or_insert((s.name.node.clone(), s.name.span));
+            }
+        }
+        for item in &file.items {
+            let Item::Severity(s) = item else { continue };
+            for alias in &s.aliases {
+                let key = alias.node.to_ascii_lowercase();
+                match owners.get(&key) {
+                    Some((owner, _)) if *owner == s.name.node => {}
+                    Some((owner, first)) => {
+                        let diag = Diagnostic::new(
+                            Code::DuplicateName,
+                            alias.span,
+                            format!(
+                                "severity `{}` and severity `{owner}` both answer to `{}`",
+                                s.name.node, alias.node
+                            ),
+                            "ambiguous alias",
+                        )
+                        .with_label(*first, format!("`{owner}` answers to it here"))
+                        .with_help("give each alias to one severity only; aliases ignore case");
+                        self.error(diag);
+                    }
+                    None => {
+                        owners.insert(key, (s.name.node.clone(), alias.span));
+                    }
+                }
+            }
         }
     }
 

@@ -87,7 +87,8 @@ impl Checker<'_> {
             if let Some(t) = &decl.issue_type {
                 anon = format!("{anon}.{}", t.node);
             }
-            self.clock(e, &format!("{anon}.on"))
+            let what = format!("the calendar of this `{}` table", decl.metric.node);
+            self.clock(e, &format!("{anon}.on"), &what)
         });
         let key = (
             decl.metric.node.clone(),
@@ -306,12 +307,14 @@ impl Checker<'_> {
                 self.duration_parts(parts, cell.span).map(CellValue::Within)
             }
             other => {
-                self.mismatch(
-                    cell.span,
-                    "a duration such as `4h` or `1bd`",
-                    other,
-                    "a target is open time (`4h`, `1h30m`), business days (`1bd`), or `-` for no guarantee",
-                );
+                let help = match other {
+                    Literal::Int(n) => format!(
+                        "add a unit: `{n}h` for {n} hours of open time, `{n}bd` for {n} business days"
+                    ),
+                    _ => "a target is open time (`4h`, `1h30m`), business days (`1bd`), or `-` for no guarantee"
+                        .to_string(),
+                };
+                self.mismatch(cell.span, "a duration such as `4h` or `1bd`", other, &help);
                 None
             }
         }
@@ -369,6 +372,15 @@ impl Checker<'_> {
         let Slot::Known(calendar) = cal else {
             return None;
         };
+        // An expression calendar with errors may or may not be 24x7: don't guess.
+        let broken_expr = !self.calendar_ok[calendar.index()]
+            && matches!(
+                self.calendars[calendar.index()].def,
+                ir::CalendarDef::Expr { .. }
+            );
+        if d.uses_days && broken_expr {
+            return None;
+        }
         if d.uses_days && !self.calendar_is_always(calendar) {
             if !*reported {
                 *reported = true;

@@ -10,6 +10,14 @@ use crate::values::{Duration, Money, Percent};
 /// Seconds in one 24-hour day.
 pub(crate) const DAY: i64 = 86_400;
 
+/// The longest duration a policy may write: a century. The calendar engine
+/// answers for instants from 1900 to 2200, so anything longer could only
+/// run off its range.
+pub(crate) const MAX_DURATION_SECONDS: i64 = 100 * 365 * DAY;
+
+/// The most business days a policy may write (a century of working days).
+pub(crate) const MAX_BUSINESS_DAYS: i64 = 100 * 365;
+
 /// A checked duration literal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct CheckedDuration {
@@ -75,6 +83,9 @@ pub(crate) fn duration(parts: &[(i64, DurationUnit)]) -> Result<CheckedDuration,
         return Err("a duration needs at least one number and unit".into());
     }
     if has_bd {
+        if parts[0].0 > MAX_BUSINESS_DAYS {
+            return Err("it is longer than a century".into());
+        }
         return Ok(CheckedDuration {
             value: Duration::BusinessDays(parts[0].0),
             uses_days: false,
@@ -95,7 +106,8 @@ pub(crate) fn duration(parts: &[(i64, DurationUnit)]) -> Result<CheckedDuration,
         total = n
             .checked_mul(per)
             .and_then(|s| total.checked_add(s))
-            .ok_or_else(|| "this duration is too long".to_string())?;
+            .filter(|t| *t <= MAX_DURATION_SECONDS)
+            .ok_or_else(|| "it is longer than a century".to_string())?;
     }
     Ok(CheckedDuration {
         value: Duration::Seconds(total),
@@ -242,6 +254,11 @@ mod tests {
         );
         assert!(duration(&[(1, BusinessDays), (4, Hours)]).is_err());
         assert!(duration(&[(i64::MAX, Hours)]).is_err());
+        assert!(duration(&[(100_000, Hours)]).is_ok());
+        assert!(duration(&[(1_000_000, Hours)]).is_err());
+        assert!(duration(&[(100_000, Hours), (100_000, Hours)]).is_ok());
+        assert!(duration(&[(101 * 365, Days)]).is_err());
+        assert!(duration(&[(36_501, BusinessDays)]).is_err());
         assert!(duration(&[(-1, Hours)]).is_err());
     }
 

@@ -2,7 +2,7 @@
 //! against input nested too deeply for the recursive parser.
 
 use super::pest::{describe, keywords_for, Rule};
-use crate::diagnostics::{did_you_mean, Code, Diagnostic};
+use crate::diagnostics::{Code, Diagnostic};
 use crate::source::Span;
 use ::pest::error::{Error, ErrorVariant, InputLocation};
 
@@ -57,13 +57,54 @@ pub(crate) fn check_nesting(text: &str) -> Option<Diagnostic> {
     None
 }
 
-/// Converts a pest error into a diagnostic. Never mentions rule names.
-pub(crate) fn from_pest(text: &str, err: &Error<Rule>) -> Diagnostic {
-    let pos = match err.location {
+/// The byte offset in `text` where pest failed.
+pub(crate) fn position(text: &str, err: &Error<Rule>) -> usize {
+    match err.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
     }
-    .min(text.len());
+    .min(text.len())
+}
+
+/// Where parsing may resume after an error at `pos`: the next line, after
+/// `after`, that starts in its first column with a declaration keyword.
+/// Restarting only there keeps follow-on errors out of the report.
+pub(crate) fn resume_point(text: &str, pos: usize, after: usize) -> Option<usize> {
+    let keywords = keywords_for(Rule::item);
+    let mut line = if pos == 0 || text.as_bytes().get(pos.wrapping_sub(1)) == Some(&b'\n') {
+        pos
+    } else {
+        pos + text.get(pos..)?.find('\n')? + 1
+    };
+    loop {
+        let rest = text.get(line..)?;
+        if line > after {
+            let starts_decl = keywords.iter().any(|k| {
+                rest.strip_prefix(k).is_some_and(|after_kw| {
+                    !after_kw.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+                })
+            });
+            if starts_decl {
+                return Some(line);
+            }
+        }
+        line += rest.find('\n')? + 1;
+    }
+}
+
+/// Moves every span of `diag` right by `offset` bytes.
+pub(crate) fn shift(mut diag: Diagnostic, offset: usize) -> Diagnostic {
+    let by = |s: Span| Span::new(s.start + offset, s.end + offset);
+    diag.primary.span = by(diag.primary.span);
+    for label in &mut diag.secondary {
+        label.span = by(label.span);
+    }
+    diag
+}
+
+/// Converts a pest error into a diagnostic. Never mentions rule names.
+pub(crate) fn from_pest(text: &str, err: &Error<Rule>) -> Diagnostic {
+    let pos = position(text, err);
     let positives: Vec<Rule> = match &err.variant {
         ErrorVariant::ParsingError { positives, .. } => positives.clone(),
         ErrorVariant::CustomError { .. } => Vec::new(),
@@ -74,22 +115,23 @@ pub(crate) fn from_pest(text: &str, err: &Error<Rule>) -> Diagnostic {
         return d;
     }
 
-    let expected = expected_list(&positives, &found.word);
-    let message = match &expected {
+    let mut rules = expected_rules(&positives, &found.word);
+    // At the end of the file inside a block, the missing `}` is the news.
+    if found.at_end && rules.contains(&Rule::rbrace) {
+        rules.retain(|r| *r == Rule::rbrace);
+    }
+    let message = match join_descriptions(&rules) {
         Some(list) => format!("expected {list}, found {}", found.shown),
         None => format!("unexpected {}", found.shown),
     };
-    let label = if found.at_end {
-        "the file ends here".to_string()
-    } else {
-        "unexpected here".to_string()
-    };
+    let label = label(&rules, &found);
     let mut diag = Diagnostic::new(Code::SyntaxError, found.span, message, label);
-    if let Some(help) = help(text, pos, &found, &positives) {
+    if let Some(help) = super::hints::help(text, pos, &found, &positives) {
         diag = diag.with_help(help);
     }
-    if found.at_end && positives.contains(&Rule::rbrace) {
-        if let Some(open) = unclosed_brace(text) {
+    let starts_declaration = keywords_for(Rule::item).contains(&found.word.as_str());
+    if positives.contains(&Rule::rbrace) && (found.at_end || starts_declaration) {
+        if let Some(open) = text.get(..pos).and_then(unclosed_brace) {
             diag = diag.with_label(Span::new(open, open + 1), "this `{` is never closed");
         }
     }
@@ -98,7 +140,7 @@ pub(crate) fn from_pest(text: &str, err: &Error<Rule>) -> Diagnostic {
 
 /// The "expected" part of the message: readable names, most specific
 /// first, `end of file` only when nothing else would do.
-fn expected_list(positives: &[Rule], found: &str) -> Option<String> {
+fn expected_rules(positives: &[Rule], found: &str) -> Vec<Rule> {
     let mut rules: Vec<Rule> = positives.to_vec();
     if rules.len() > 1 {
         rules.retain(|r| *r != Rule::EOI);
@@ -115,9 +157,14 @@ fn expected_list(positives: &[Rule], found: &str) -> Option<String> {
         rules.retain(|r| *r == Rule::cell);
     }
     rules.sort_by_key(|r| rank(*r));
+    rules
+}
+
+/// `a, b or c` from the descriptions of `rules`, without repeats.
+fn join_descriptions(rules: &[Rule]) -> Option<String> {
     let mut names: Vec<&str> = Vec::new();
     for r in rules {
-        let d = describe(r);
+        let d = describe(*r);
         if !names.contains(&d) {
             names.push(d);
         }
@@ -126,6 +173,31 @@ fn expected_list(positives: &[Rule], found: &str) -> Option<String> {
         [] => None,
         [one] => Some((*one).to_string()),
         [init @ .., last] => Some(format!("{} or {last}", init.join(", "))),
+    }
+}
+
+/// The primary label: what the found text is not (`not a duration`), or
+/// which token belongs there (`` expected `at` here ``).
+fn label(rules: &[Rule], found: &Found) -> String {
+    if found.at_end {
+        return "the file ends here".to_string();
+    }
+    let Some(first) = rules.first() else {
+        return "unexpected here".to_string();
+    };
+    let d = describe(*first);
+    // With several kinds of thing allowed, naming one would mislead.
+    if rules.iter().filter(|r| rank(**r) == 0).count() > 1 {
+        return "unexpected here".to_string();
+    }
+    if *first == Rule::EOI {
+        "expected the end of the file here".to_string()
+    } else if d.starts_with('`') {
+        format!("expected {d} here")
+    } else {
+        let noun = d.split(" such as ").next().unwrap_or(d);
+        let noun = noun.split(" (").next().unwrap_or(noun);
+        format!("not {noun}")
     }
 }
 
@@ -149,13 +221,14 @@ fn rank(rule: Rule) -> u8 {
 }
 
 /// What was found at the error position, as shown to the user.
-struct Found {
+pub(super) struct Found {
     /// `` `word` `` or `end of file`.
     shown: String,
     /// The raw word.
-    word: String,
+    pub(super) word: String,
     span: Span,
-    at_end: bool,
+    /// Whether the error is at the end of the file.
+    pub(super) at_end: bool,
 }
 
 impl Found {
@@ -191,6 +264,8 @@ impl Found {
         } else {
             first.len_utf8()
         };
+        // Keep the span short enough to underline on one screen line.
+        let len = cap(rest, len);
         let mut start = pos;
         // In a target table, `4 hours` is one mistake: show the number too.
         if positives.contains(&Rule::cell) {
@@ -215,8 +290,18 @@ impl Found {
     }
 }
 
+/// `len` cut to at most [`MAX_SPAN_CHARS`] characters of `rest`.
+fn cap(rest: &str, len: usize) -> usize {
+    rest.char_indices()
+        .nth(MAX_SPAN_CHARS)
+        .map_or(len, |(i, _)| len.min(i))
+}
+
+/// The longest primary span of a syntax error, in characters.
+const MAX_SPAN_CHARS: usize = 60;
+
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':' | '%' | '$' | '*')
+    c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':' | '%' | '$' | '*' | '/')
 }
 
 /// The start of a bare number that ends just before the spaces before
@@ -276,7 +361,7 @@ fn unterminated_string(text: &str, pos: usize) -> Option<Diagnostic> {
         }
         escaped = c == '\\' && !escaped;
     }
-    let len = line.trim_end_matches('\r').len().max(1);
+    let len = cap(rest, line.trim_end_matches('\r').len().max(1));
     Some(
         Diagnostic::new(
             Code::SyntaxError,
@@ -289,7 +374,7 @@ fn unterminated_string(text: &str, pos: usize) -> Option<Diagnostic> {
 }
 
 /// The last `{` without a matching `}`, outside strings and comments.
-fn unclosed_brace(text: &str) -> Option<usize> {
+pub(super) fn unclosed_brace(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut stack = Vec::new();
     let mut i = 0;
@@ -318,92 +403,4 @@ fn unclosed_brace(text: &str) -> Option<usize> {
         i += 1;
     }
     stack.pop()
-}
-
-/// A hint for the common mistakes.
-fn help(text: &str, pos: usize, found: &Found, positives: &[Rule]) -> Option<String> {
-    let word = found.word.as_str();
-    let expects = |r: Rule| positives.contains(&r);
-    let expects_value = expects(Rule::cell)
-        || expects(Rule::value)
-        || expects(Rule::fraction)
-        || expects(Rule::interval);
-
-    let after_name = text
-        .get(..pos)
-        .and_then(|b| b.chars().next_back())
-        .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
-    if after_name && word.starts_with(|c: char| !c.is_ascii() && c.is_alphanumeric()) {
-        return Some(
-            "names use ASCII letters, digits and `_`; other text belongs in a string".to_string(),
-        );
-    }
-    if expects_value && word.contains(' ') {
-        return Some(
-            "durations are written without spaces, such as `4h`, `30m`, `1h30m` or `1bd`"
-                .to_string(),
-        );
-    }
-    if expects_value && word.contains('.') && word.ends_with(['h', 'm', 's', 'd', 'w']) {
-        return Some("durations take whole numbers: write `1h30m` rather than `1.5h`".to_string());
-    }
-    if expects_value && word.starts_with(|c: char| c.is_ascii_digit()) {
-        return Some(
-            "durations are written like `30m`, `4h`, `1h30m`, `2d`, `1w` or `1bd`".to_string(),
-        );
-    }
-    let in_table = enclosing_block(text, pos) == Some("targets");
-    if expects(Rule::cell) || expects(Rule::table_row) || expects(Rule::table_header) || in_table {
-        return Some(
-            "a target table has a header line of tier names (or `*`), then one line per severity: \
-             its name (or `*`) and one value per column"
-                .to_string(),
-        );
-    }
-    if expects(Rule::date) && is_month_day(word) {
-        return Some(format!("for a date every year, write `every {word}`"));
-    }
-    if expects(Rule::calendar_stmt) {
-        let lower = word.to_ascii_lowercase();
-        let days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-        if days.iter().any(|d| lower.starts_with(d)) {
-            return Some("weekdays are written `mon`, `tue`, `wed`, `thu`, `fri`, `sat` and `sun`; a range is `mon-fri`".to_string());
-        }
-    }
-    if expects(Rule::time_range) || expects(Rule::time) {
-        return Some(
-            "a time range is two `hh:mm` times joined by `-`, such as `08:00-17:00`".to_string(),
-        );
-    }
-    if expects(Rule::rbrace) && found.at_end {
-        return Some("add the missing `}`".to_string());
-    }
-    // A misspelt keyword.
-    if !word.is_empty() {
-        for rule in positives {
-            if let Some(kw) = did_you_mean(word, keywords_for(*rule).iter().copied()) {
-                return Some(format!("did you mean `{kw}`?"));
-            }
-        }
-    }
-    None
-}
-
-/// The first word of the line that opens the innermost block around `pos`
-/// (`targets` inside a target table).
-fn enclosing_block(text: &str, pos: usize) -> Option<&str> {
-    let open = unclosed_brace(text.get(..pos)?)?;
-    let line_start = text[..open].rfind('\n').map_or(0, |i| i + 1);
-    text[line_start..open].split_whitespace().next()
-}
-
-fn is_month_day(word: &str) -> bool {
-    let mut parts = word.split('-');
-    matches!(
-        (parts.next(), parts.next(), parts.next()),
-        (Some(a), Some(b), None)
-            if !a.is_empty() && !b.is_empty()
-                && a.bytes().all(|c| c.is_ascii_digit())
-                && b.bytes().all(|c| c.is_ascii_digit())
-    )
 }

@@ -16,6 +16,8 @@ pub(crate) struct LiteralError {
 
 impl LiteralError {
     pub(crate) fn too_large(text: &str, span: Span) -> Self {
+        // Numbers are ASCII: underline at most the first 60 digits.
+        let span = Span::new(span.start, span.end.min(span.start + 60));
         LiteralError {
             span,
             message: format!("number in `{}` is too large", shorten(text)),

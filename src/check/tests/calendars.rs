@@ -414,3 +414,40 @@ fn closed_date_on_a_closed_day_lint() {
         "closed date `2026-12-26` is a saturday, when calendar `c` has no hours anyway"
     );
 }
+
+#[test]
+fn dates_outside_the_supported_years() {
+    let mut b = B::default();
+    let items = with_calendar(&mut b, |b| {
+        vec![
+            b.zone("UTC"),
+            b.hours("mon-fri", "09:00-17:00"),
+            b.closed("2300-01-01", None),
+        ]
+    });
+    let (_, diags) = run(&b.file(items));
+    let d = only(&diags, "E0203");
+    assert_eq!(
+        d.primary.message,
+        "slate works with dates from 1900 to 2199"
+    );
+}
+
+#[test]
+fn empty_anonymous_clock_is_named_by_its_owner() {
+    let mut b = B::default();
+    let mut items = base(&mut b);
+    items.push(b.severity("sev3", Some("business - business")));
+    items.push(b.targets("resolution", None, Some("business - 24x7"), "*\n * 1bd"));
+    let (_, mut diags) = run(&b.file(items));
+    diags.retain(|d| d.code.as_str() == "E0204");
+    let msgs: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        msgs,
+        [
+            "the clock of severity `sev3` is never open",
+            "the calendar of this `resolution` table is never open"
+        ]
+    );
+    assert!(diags.iter().all(|d| d.secondary.is_empty()));
+}

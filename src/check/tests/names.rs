@@ -327,3 +327,35 @@ fn issue_type_coverage_resolves_tier_ranges() {
     assert_eq!(policy.types[0].coverage[1].tiers, [t(0)]);
     assert_eq!(policy.types[1].coverage[0].tiers, [t(0), t(1), t(2)]);
 }
+
+#[test]
+fn severity_aliases_must_not_collide() {
+    let mut b = B::default();
+    let mut items = base(&mut b);
+    let sev = |b: &mut B, name: &str, aliases: &[&str]| {
+        let mut item = b.severity(name, None);
+        if let Item::Severity(s) = &mut item {
+            s.aliases = aliases
+                .iter()
+                .map(|a| b.sp(a.to_string(), a.len() + 2))
+                .collect();
+        }
+        item
+    };
+    items.push(sev(&mut b, "sev3", &["Minor", "P3", "sev3"]));
+    items.push(sev(&mut b, "sev4", &["minor", "SEV1"]));
+    items.push(b.allow("unused"));
+    let (_, diags) = run(&b.file(items));
+    let msgs: Vec<&str> = diags
+        .iter()
+        .filter(|d| d.code.as_str() == "E0110")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        msgs,
+        [
+            "severity `sev4` and severity `sev3` both answer to `minor`",
+            "severity `sev4` and severity `sev1` both answer to `SEV1`"
+        ]
+    );
+}

@@ -293,6 +293,10 @@ fn cells_must_be_durations() {
     assert!(diags[1]
         .message
         .contains("business days (`bd`) cannot be combined"));
+    assert_eq!(
+        diags[2].help.as_deref(),
+        Some("add a unit: `3h` for 3 hours of open time, `3bd` for 3 business days")
+    );
 }
 
 #[test]
@@ -334,4 +338,24 @@ fn unknown_metric_and_type() {
         Some("did you mean `first_response`?")
     );
     assert_eq!(diags[1].help.as_deref(), Some("did you mean `bug`?"));
+}
+
+#[test]
+fn days_are_refused_even_when_the_weekly_calendar_has_other_errors() {
+    let mut b = B::default();
+    let mut items = without_tables(&mut b);
+    items.retain(|i| !matches!(i, Item::Calendar(_)));
+    items.push(b.weekly("business", "Central US", "mon-fri", "08:00-16:00"));
+    items.push(b.calendar_expr("cyclic", "cyclic | business"));
+    items.push(b.targets(
+        "resolution",
+        None,
+        None,
+        "silver gold\n sev1 - -\n sev2 3d 2d",
+    ));
+    items.push(b.targets("first_response", None, Some("cyclic"), "*\n * 1d"));
+    let (_, diags) = run(&b.file(items));
+    // The zone error does not hide the ambiguous days; the cyclic calendar
+    // may or may not be 24x7, so its cell is not judged.
+    assert_eq!(codes(&diags), ["E0201", "E0121", "E0205", "E0205"]);
 }

@@ -682,3 +682,32 @@ fn comments_anywhere() {
     assert_eq!(p.name.node, "P # not a comment");
     assert_eq!(p.provider.map(|x| x.node), Some("A".to_string()));
 }
+
+#[test]
+fn every_single_setting_given_twice_is_reported() {
+    for (text, what) in [
+        (
+            "policy \"P\" { effective 2026-01-01 effective 2027-01-01 }",
+            "effective",
+        ),
+        ("policy \"P\" { calendar a calendar b }", "calendar"),
+        ("severity s { clock 24x7  clock business }", "clock"),
+    ] {
+        let (file, diags) = parse(&SourceFile::new("t.sla", text));
+        assert!(file.is_some(), "{text}");
+        assert_eq!(diags.len(), 1, "{text}");
+        assert_eq!(diags[0].code, Code::DuplicateEntry);
+        assert_eq!(diags[0].message, format!("`{what}` is given twice"));
+        assert_eq!(diags[0].secondary.len(), 1);
+    }
+}
+
+#[test]
+fn table_header_may_share_the_opening_line() {
+    let Item::Targets(t) = item("targets m { gold silver\n sev1 1h 2h }") else {
+        panic!("not targets")
+    };
+    assert_eq!(t.columns.len(), 2);
+    assert_eq!(t.rows.len(), 1);
+    assert_eq!(t.rows[0].cells.len(), 2);
+}

@@ -24,6 +24,7 @@ fn duration_with_a_space_in_a_table() {
         "{:?}",
         d.help
     );
+    assert_eq!(d.primary.message, "not a duration");
 }
 
 #[test]
@@ -62,11 +63,12 @@ fn misspelt_declaration_keyword() {
 
 #[test]
 fn missing_keyword_mid_statement() {
-    check(
+    let d = check(
         "warn first_response 75% to \"x\"",
         "expected `at`, found `75%`",
         "75%",
     );
+    assert_eq!(d.primary.message, "expected `at` here");
     check(
         "metric m { starts opened }",
         "expected `on`, found `opened`",
@@ -120,10 +122,7 @@ fn yearly_holiday_without_every() {
 fn unclosed_block_points_at_its_brace() {
     let text = "policy \"x\" {\n  provider \"a\"\n";
     let d = error(text);
-    assert_eq!(
-        d.message,
-        "expected a policy setting (`provider`, `effective` or `calendar`) or `}`, found end of file"
-    );
+    assert_eq!(d.message, "expected `}`, found end of file");
     assert_eq!(d.primary.span, Span::new(text.len(), text.len()));
     assert_eq!(d.primary.message, "the file ends here");
     assert_eq!(d.secondary.len(), 1);
@@ -226,7 +225,7 @@ fn garbage_after_a_declaration() {
         "expected a declaration such as `policy`, `calendar`, `severity`, `tier`, `metric` or `targets`, found `}`",
         "}",
     );
-    assert_eq!(d.primary.message, "unexpected here");
+    assert_eq!(d.primary.message, "not a declaration");
 }
 
 #[test]
@@ -273,4 +272,97 @@ fn names_are_described_by_what_they_name() {
         "expected a signal name such as `error_rate` or `health_check`, found `}`",
         "}",
     );
+}
+
+#[test]
+fn independent_errors_in_different_declarations_are_all_reported() {
+    let text = "tier gold { contacts 3 , }\nseverity s { clok 24x7 }\nmetric m { starts on opened }\ntarget x";
+    let (file, diags) = parse(&SourceFile::new("t.sla", text));
+    assert!(file.is_none());
+    let found: Vec<&str> = diags.iter().map(|d| at(text, d.primary.span)).collect();
+    assert_eq!(found, [",", "clok", "target"]);
+    assert!(diags.iter().all(|d| d.code == Code::SyntaxError));
+    assert_eq!(diags[1].help.as_deref(), Some("did you mean `clock`?"));
+}
+
+#[test]
+fn a_missing_brace_is_one_error_not_a_cascade() {
+    let text = "calendar c {\n  zone \"UTC\"\n  mon-fri 08:00-17:00\nseverity s \"x\"\ntier gold { x 1 }\n";
+    let d = error(text);
+    assert!(d.message.ends_with("found `severity`"), "{}", d.message);
+    assert_eq!(
+        d.help.as_deref(),
+        Some("is a `}` missing before this `severity`?")
+    );
+    assert_eq!(d.secondary.len(), 1);
+    assert_eq!(d.secondary[0].span, Span::new(11, 12));
+    assert_eq!(d.secondary[0].message, "this `{` is never closed");
+}
+
+#[test]
+fn a_stray_closing_brace() {
+    let d = error("tier gold { x 1 } }");
+    assert_eq!(d.help.as_deref(), Some("this `}` closes no block"));
+}
+
+#[test]
+fn errors_after_a_valid_prefix_keep_file_positions() {
+    let text = "tiers a < b\n\n# comment\ncalendar c {\n  mon 08:00-25\n}\n";
+    let d = error(text);
+    assert_eq!(d.message, "expected a time such as `08:00`, found `25`");
+    assert_eq!(at(text, d.primary.span), "25");
+}
+
+#[test]
+fn the_number_of_reported_errors_is_bounded() {
+    let text = "tierz\n".repeat(1000);
+    let (_, diags) = parse(&SourceFile::new("t.sla", text.clone()));
+    assert_eq!(diags.len(), 1, "no restart point after a non-keyword line");
+    let text = "tier {\n".repeat(1000);
+    let (_, diags) = parse(&SourceFile::new("t.sla", text));
+    assert_eq!(diags.len(), 20);
+}
+
+#[test]
+fn hints_for_common_slips() {
+    let hint = |text: &str| error(text).help.unwrap_or_default();
+    assert_eq!(
+        hint("availability a { objective 99.5 % }"),
+        "write a percentage without a space, such as `99.5%`"
+    );
+    assert_eq!(
+        hint("tier t { price $ 2 }"),
+        "write an amount of money without a space, such as `$2`"
+    );
+    assert_eq!(
+        hint("calendar c { zone UTC }"),
+        "text is written in double quotes: `\"UTC\"`"
+    );
+    assert_eq!(
+        hint("calendar c { closed 2026-12-25 Christmas }"),
+        "text is written in double quotes: `\"Christmas\"`"
+    );
+    assert_eq!(
+        hint("severity s { clock 24/7 }"),
+        "the always-open calendar is written `24x7`"
+    );
+    assert_eq!(
+        hint("calendar c = a + b"),
+        "calendars combine with `|` (union), `&` (intersection) and `-` (difference)"
+    );
+    assert_eq!(
+        hint("quota q { 10 requests a month }"),
+        "write `per`, as in `10 requests per month`"
+    );
+    assert_eq!(
+        hint("tiers a, b, c"),
+        "tiers are ordered with `<`, lowest first: `tiers silver < gold`"
+    );
+    assert_eq!(
+        hint("tier gold : silver"),
+        "a tier inherits with `extends`: `tier gold extends silver`"
+    );
+    // With several kinds of thing allowed, the label does not pick one.
+    let d = error("calendar c { closed 2026-12-25 Christmas }");
+    assert_eq!(d.primary.message, "unexpected here");
 }

@@ -145,3 +145,89 @@ proptest! {
         check(&text)?;
     }
 }
+
+/// One cell as written and as lowered.
+fn cell_strategy() -> impl Strategy<Value = (String, Literal)> {
+    use DurationUnit::*;
+    prop_oneof![
+        Just(("-".to_string(), Literal::NoGuarantee)),
+        Just(("none".to_string(), Literal::NoGuarantee)),
+        (1i64..500).prop_map(|n| (format!("{n}h"), Literal::Duration(vec![(n, Hours)]))),
+        (1i64..50, 1i64..60).prop_map(|(h, m)| (
+            format!("{h}h{m}m"),
+            Literal::Duration(vec![(h, Hours), (m, Minutes)])
+        )),
+        (1i64..9).prop_map(|n| (format!("{n}bd"), Literal::Duration(vec![(n, BusinessDays)]))),
+    ]
+}
+
+fn gap() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(" "),
+        Just("  "),
+        Just("\t"),
+        Just("    "),
+        Just(" \t ")
+    ]
+    .prop_map(str::to_string)
+}
+
+fn line_break() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("\n"),
+        Just("\r\n"),
+        Just("\n\n"),
+        Just("  # note\n"),
+        Just("\n  # a comment line\n"),
+    ]
+    .prop_map(str::to_string)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    /// Whatever the spacing, blank lines and comments, a table lowers to
+    /// exactly the grid it was written from.
+    #[test]
+    fn tables_lower_to_their_grid(
+        cols in 1usize..6,
+        grid in prop::collection::vec(prop::collection::vec(cell_strategy(), 0..6), 0..6),
+        gaps in prop::collection::vec(gap(), 64),
+        breaks in prop::collection::vec(line_break(), 8),
+    ) {
+        let mut g = gaps.iter().cycle();
+        let mut b = breaks.iter().cycle();
+        let mut text = String::from("targets first_response {");
+        text.push_str(b.next().map_or("\n", String::as_str));
+        for c in 0..cols {
+            text.push_str(g.next().map_or(" ", String::as_str));
+            text.push_str(&format!("tier{c}"));
+        }
+        for (r, row) in grid.iter().enumerate() {
+            text.push_str(b.next().map_or("\n", String::as_str));
+            text.push_str(g.next().map_or(" ", String::as_str));
+            text.push_str(&format!("sev{r}"));
+            for (written, _) in row {
+                text.push_str(g.next().map_or(" ", String::as_str));
+                text.push_str(written);
+            }
+        }
+        text.push_str(b.next().map_or("\n", String::as_str));
+        text.push('}');
+
+        let Item::Targets(t) = item(&text) else { panic!("not targets") };
+        let columns: Vec<String> = t.columns.iter().map(|c| c.node.clone()).collect();
+        let want_columns: Vec<String> = (0..cols).map(|c| format!("tier{c}")).collect();
+        prop_assert_eq!(columns, want_columns);
+        prop_assert_eq!(t.rows.len(), grid.len());
+        for (r, (row, want)) in t.rows.iter().zip(&grid).enumerate() {
+            prop_assert_eq!(&row.label.node, &format!("sev{r}"));
+            let cells: Vec<Literal> = row.cells.iter().map(|c| c.node.clone()).collect();
+            let want: Vec<Literal> = want.iter().map(|(_, l)| l.clone()).collect();
+            prop_assert_eq!(cells, want);
+            for (cell, (written, _)) in row.cells.iter().zip(grid[r].iter()) {
+                prop_assert_eq!(at(&text, cell.span), written.as_str());
+            }
+        }
+    }
+}

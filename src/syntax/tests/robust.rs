@@ -122,3 +122,25 @@ fn a_long_unclosed_string_is_shortened_in_the_message() {
     let d = error(&text);
     assert!(d.message.chars().count() < 200, "{}", d.message);
 }
+
+#[test]
+fn error_spans_stay_short_on_huge_lines() {
+    for text in [
+        format!("tier t {{ x {} }}", "9".repeat(1 << 20)),
+        format!("severity s \"{}", "x".repeat(1 << 20)),
+        "y".repeat(1 << 20),
+    ] {
+        let (_, diags) = run(text);
+        assert_eq!(diags.len(), 1);
+        assert!(
+            diags[0].primary.span.len() <= 4 * 60,
+            "{:?}",
+            diags[0].primary.span
+        );
+        assert!(
+            diags[0].message.chars().count() < 200,
+            "{}",
+            diags[0].message
+        );
+    }
+}

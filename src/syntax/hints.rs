@@ -1,0 +1,135 @@
+//! Hints (the `help` line) for common mistakes, from the text around a
+//! syntax error and what the parser expected there.
+
+use super::error::{unclosed_brace, Found};
+use super::pest::{keywords_for, Rule};
+use crate::diagnostics::did_you_mean;
+
+/// A hint for the common mistakes.
+pub(super) fn help(text: &str, pos: usize, found: &Found, positives: &[Rule]) -> Option<String> {
+    let word = found.word.as_str();
+    let expects = |r: Rule| positives.contains(&r);
+    let expects_value = expects(Rule::cell)
+        || expects(Rule::value)
+        || expects(Rule::fraction)
+        || expects(Rule::interval);
+
+    let after_name = text
+        .get(..pos)
+        .and_then(|b| b.chars().next_back())
+        .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+    if after_name && word.starts_with(|c: char| !c.is_ascii() && c.is_alphanumeric()) {
+        return Some(
+            "names use ASCII letters, digits and `_`; other text belongs in a string".to_string(),
+        );
+    }
+    if expects_value && word.contains(' ') {
+        return Some(
+            "durations are written without spaces, such as `4h`, `30m`, `1h30m` or `1bd`"
+                .to_string(),
+        );
+    }
+    if expects_value && word.contains('.') && word.ends_with(['h', 'm', 's', 'd', 'w']) {
+        return Some("durations take whole numbers: write `1h30m` rather than `1.5h`".to_string());
+    }
+    if expects_value && word.starts_with(|c: char| c.is_ascii_digit()) {
+        return Some(
+            "durations are written like `30m`, `4h`, `1h30m`, `2d`, `1w` or `1bd`".to_string(),
+        );
+    }
+    if word.starts_with('%') {
+        return Some("write a percentage without a space, such as `99.5%`".to_string());
+    }
+    if word == "$" {
+        return Some("write an amount of money without a space, such as `$2`".to_string());
+    }
+    let is_bare_word = word.starts_with(|c: char| c.is_ascii_alphabetic())
+        && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if expects(Rule::string) && is_bare_word {
+        return Some(format!("text is written in double quotes: `\"{word}\"`"));
+    }
+    if (expects(Rule::cal_expr) || expects(Rule::cal_term)) && word.starts_with("24") {
+        return Some("the always-open calendar is written `24x7`".to_string());
+    }
+    if expects(Rule::union_op) && matches!(word, "+" | "," | "or" | "and") {
+        return Some(
+            "calendars combine with `|` (union), `&` (intersection) and `-` (difference)"
+                .to_string(),
+        );
+    }
+    if expects(Rule::k_per) && matches!(word, "a" | "an" | "each" | "every" | "/") {
+        return Some("write `per`, as in `10 requests per month`".to_string());
+    }
+    if word == ":" && expects(Rule::k_extends) {
+        return Some("a tier inherits with `extends`: `tier gold extends silver`".to_string());
+    }
+    if word == "," && line_before(text, pos).trim_start().starts_with("tiers ") {
+        return Some("tiers are ordered with `<`, lowest first: `tiers silver < gold`".to_string());
+    }
+    let in_table = enclosing_block(text, pos) == Some("targets");
+    if expects(Rule::cell) || expects(Rule::table_row) || expects(Rule::table_header) || in_table {
+        return Some(
+            "a target table has a header line of tier names (or `*`), then one line per severity: \
+             its name (or `*`) and one value per column"
+                .to_string(),
+        );
+    }
+    if expects(Rule::date) && is_month_day(word) {
+        return Some(format!("for a date every year, write `every {word}`"));
+    }
+    if expects(Rule::calendar_stmt) {
+        let lower = word.to_ascii_lowercase();
+        let days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+        if days.iter().any(|d| lower.starts_with(d)) {
+            return Some("weekdays are written `mon`, `tue`, `wed`, `thu`, `fri`, `sat` and `sun`; a range is `mon-fri`".to_string());
+        }
+    }
+    if expects(Rule::time_range) || expects(Rule::time) {
+        return Some(
+            "a time range is two `hh:mm` times joined by `-`, such as `08:00-17:00`".to_string(),
+        );
+    }
+    if expects(Rule::rbrace) && found.at_end {
+        return Some("add the missing `}`".to_string());
+    }
+    if expects(Rule::rbrace) && keywords_for(Rule::item).contains(&word) {
+        return Some(format!("is a `}}` missing before this `{word}`?"));
+    }
+    if word == "}" && (expects(Rule::item) || expects(Rule::file)) {
+        return Some("this `}` closes no block".to_string());
+    }
+    // A misspelt keyword.
+    if !word.is_empty() {
+        for rule in positives {
+            if let Some(kw) = did_you_mean(word, keywords_for(*rule).iter().copied()) {
+                return Some(format!("did you mean `{kw}`?"));
+            }
+        }
+    }
+    None
+}
+
+/// The text of the line before `pos`.
+fn line_before(text: &str, pos: usize) -> &str {
+    let before = text.get(..pos).unwrap_or("");
+    before.rfind('\n').map_or(before, |i| &before[i + 1..])
+}
+
+/// The first word of the line that opens the innermost block around `pos`
+/// (`targets` inside a target table).
+fn enclosing_block(text: &str, pos: usize) -> Option<&str> {
+    let open = unclosed_brace(text.get(..pos)?)?;
+    let line_start = text[..open].rfind('\n').map_or(0, |i| i + 1);
+    text[line_start..open].split_whitespace().next()
+}
+
+fn is_month_day(word: &str) -> bool {
+    let mut parts = word.split('-');
+    matches!(
+        (parts.next(), parts.next(), parts.next()),
+        (Some(a), Some(b), None)
+            if !a.is_empty() && !b.is_empty()
+                && a.bytes().all(|c| c.is_ascii_digit())
+                && b.bytes().all(|c| c.is_ascii_digit())
+    )
+}

@@ -1,0 +1,141 @@
+//! Clocks: metrics and target tables.
+
+use super::{span_of, text, Lower, P};
+use crate::ast::*;
+use crate::source::Spanned;
+use crate::syntax::pest::Rule;
+
+impl Lower {
+    // -- metrics ------------------------------------------------------------
+
+    pub(super) fn metric(&mut self, decl: P<'_>) -> MetricDecl {
+        let span = span_of(&decl);
+        let mut name = Spanned::new(String::new(), span);
+        let mut clauses = Vec::new();
+        for p in decl.into_inner() {
+            match p.as_rule() {
+                Rule::ident => name = text(&p),
+                Rule::metric_clause => {
+                    if let Some(c) = p.into_inner().next() {
+                        clauses.push(metric_clause(c));
+                    }
+                }
+                _ => {}
+            }
+        }
+        MetricDecl {
+            name,
+            clauses,
+            span,
+        }
+    }
+
+    // -- targets and milestones ---------------------------------------------
+
+    pub(super) fn targets(&mut self, decl: P<'_>) -> TargetsDecl {
+        let span = span_of(&decl);
+        let mut metric = Spanned::new(String::new(), span);
+        let mut issue_type = None;
+        let mut calendar = None;
+        let mut columns = Vec::new();
+        let mut rows = Vec::new();
+        for p in decl.into_inner() {
+            match p.as_rule() {
+                Rule::type_name => issue_type = Some(text(&p)),
+                Rule::metric_name => metric = text(&p),
+                Rule::cal_expr => calendar = Some(self.cal_expr_root(p)),
+                Rule::table => {
+                    for q in p.into_inner() {
+                        match q.as_rule() {
+                            Rule::table_header => {
+                                columns = q.into_inner().map(|c| text(&c)).collect()
+                            }
+                            Rule::table_row => rows.push(self.row(q)),
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        TargetsDecl {
+            metric,
+            issue_type,
+            calendar,
+            columns,
+            rows,
+            span,
+        }
+    }
+
+    fn row(&mut self, row: P<'_>) -> TargetRow {
+        let span = span_of(&row);
+        let mut label = Spanned::new(String::new(), span);
+        let mut cells = Vec::new();
+        for p in row.into_inner() {
+            match p.as_rule() {
+                Rule::row_label => label = text(&p),
+                Rule::cell => cells.push(self.value(&p)),
+                _ => {}
+            }
+        }
+        TargetRow { label, cells, span }
+    }
+
+    pub(super) fn milestone(&mut self, decl: P<'_>) -> MilestoneDecl {
+        let span = span_of(&decl);
+        let mut escalate = false;
+        let mut metric = Spanned::new(String::new(), span);
+        let mut at = Spanned::new(Literal::NoGuarantee, span);
+        let mut to = Spanned::new(String::new(), span);
+        for p in decl.into_inner() {
+            match p.as_rule() {
+                Rule::k_escalate => escalate = true,
+                Rule::metric_name => metric = text(&p),
+                Rule::fraction => at = self.value(&p),
+                Rule::string => to = self.string(&p),
+                _ => {}
+            }
+        }
+        MilestoneDecl {
+            escalate,
+            metric,
+            at,
+            to,
+            span,
+        }
+    }
+}
+
+fn metric_clause(clause: P<'_>) -> Spanned<MetricClause> {
+    let span = span_of(&clause);
+    let rule = clause.as_rule();
+    let mut names = Vec::new();
+    let mut after = None;
+    let mut mode = None;
+    for p in clause.into_inner() {
+        match p.as_rule() {
+            Rule::metric_name => after = Some(text(&p)),
+            Rule::event_name | Rule::status_name => names.push(text(&p)),
+            Rule::periodic_mode | Rule::change_mode | Rule::reopen_mode => mode = Some(text(&p)),
+            _ => {}
+        }
+    }
+    let mode = mode.unwrap_or_else(|| Spanned::new(String::new(), span));
+    let node = match rule {
+        Rule::starts_clause => MetricClause::Starts {
+            events: names,
+            after,
+        },
+        Rule::stops_clause => MetricClause::Stops(names),
+        Rule::pauses_clause => MetricClause::Pauses(names),
+        Rule::periodic_clause => MetricClause::Periodic {
+            events: names,
+            mode,
+        },
+        Rule::on_change_clause => MetricClause::OnChange(mode),
+        Rule::on_reopen_clause => MetricClause::OnReopen(mode),
+        _ => MetricClause::Repeats,
+    };
+    Spanned::new(node, span)
+}
