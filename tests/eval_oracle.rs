@@ -102,7 +102,7 @@ fn oracle(
             .any(|s| here.contains(s) || (*s == "opened" && b == 0));
         let allowed =
             cycles.is_empty() || (repeats && windows == Windows::None && !running(&cycles));
-        if start_here && after.map_or(true, |a| a.is_some_and(|s| s < b)) && allowed {
+        if start_here && after.is_none_or(|a| a.is_some_and(|s| s < b)) && allowed {
             cycles.push(OracleCycle {
                 start: b,
                 stop: None,
