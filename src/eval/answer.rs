@@ -243,7 +243,7 @@ pub fn measure(
         1000
     });
     let reach = crossing(hours, c, target)?;
-    let breach = reach.filter(|d| *d < end);
+    let breach = c.kept_breach.or(reach.filter(|d| *d < end));
     answer.breached_at = breach;
     answer.state = if breach.is_some() {
         State::Breached

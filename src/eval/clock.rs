@@ -151,6 +151,9 @@ pub struct Cycle {
     pub target_since: DateTime<Utc>,
     /// Severity/tier changes that recomputed the target.
     pub recomputes: Vec<Cause>,
+    /// A breach under an earlier target, kept when a recompute later gave
+    /// the cycle more time: a breach that happened stays a breach.
+    pub kept_breach: Option<DateTime<Utc>>,
     open_from: DateTime<Utc>,
     open_paused: Option<String>,
     open_cause: Cause,
@@ -264,6 +267,7 @@ impl Ctx<'_> {
             target_seconds: secs,
             target_since: start,
             recomputes: Vec::new(),
+            kept_breach: None,
             open_from: start,
             open_paused: self.paused(),
             open_cause: cause,
@@ -427,10 +431,21 @@ fn apply_field_change(
     } else {
         let paused = ctx.paused();
         c.split(t, paused, cause.clone());
+        keep_breach(ctx.hours, c, t)?;
         c.target_seconds = target_seconds(ctx.hours, new.calendar, c.start, new.duration)?;
         c.target = new;
         c.target_since = t.max(c.start);
         c.recomputes.push(cause);
+    }
+    Ok(())
+}
+
+/// Records a breach of the target in force that happened before `t`.
+fn keep_breach(hours: &dyn OpenHours, c: &mut Cycle, t: DateTime<Utc>) -> Result<(), HoursError> {
+    if c.kept_breach.is_none() {
+        if let Some(x) = c.target_seconds {
+            c.kept_breach = crossing(hours, c, x)?.filter(|d| *d < t);
+        }
     }
     Ok(())
 }
@@ -477,6 +492,7 @@ fn reopen(ctx: &Ctx<'_>, cycles: &mut Vec<Cycle>, t: DateTime<Utc>) -> Result<()
                 return Ok(());
             };
             if matches!(stop.kind, EventKind::Resolved | EventKind::Closed) {
+                keep_breach(ctx.hours, last, stop.at)?;
                 last.gaps.push(Gap {
                     from: stop.at,
                     to: t,
