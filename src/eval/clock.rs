@@ -303,11 +303,13 @@ pub fn crossing(
     for p in c.pieces.iter().filter(|p| p.paused.is_none()) {
         let secs = hours.between(p.calendar, p.from, p.to)?;
         if cum + secs >= x {
-            let mut at = hours.add_seconds(p.calendar, p.from, x - cum)?;
+            let mut at = hours
+                .add_seconds(p.calendar, p.from, x - cum)?
+                .max(c.target_since);
             while let Some(g) = c.gaps.iter().find(|g| g.from == at && g.to > at) {
                 at = g.to;
             }
-            return Ok(Some(at.max(c.target_since)));
+            return Ok(Some(at));
         }
         cum += secs;
     }
@@ -412,6 +414,9 @@ fn apply_field_change(
             }
             return Ok(());
         }
+        // A "change" to the value already in force changes nothing.
+        Change::Severity(s) if *s == ctx.severity => return Ok(()),
+        Change::Tier(x) if *x == ctx.tier => return Ok(()),
         Change::Severity(s) => ctx.severity = *s,
         Change::Tier(x) => ctx.tier = *x,
         _ => return Ok(()),
@@ -421,7 +426,10 @@ fn apply_field_change(
     let Some(c) = running(cycles) else {
         return Ok(());
     };
-    if restart && !c.scheduled {
+    // Several changes in one second restart the clock once.
+    let restarted_now =
+        c.start == t && matches!(c.started_by, EventKind::Severity | EventKind::Tier);
+    if restart && !c.scheduled && !restarted_now {
         c.close(t);
         c.stop = Some(cause.clone());
         let next = ctx.new_cycle(t, cause, false)?;
