@@ -8,9 +8,14 @@
 use chrono::{DateTime, TimeZone, Utc};
 use proptest::prelude::*;
 use serde_json::{json, Value};
+use slate::calendar::CalendarSet;
 use slate::eval::testing::sample_policy;
 use slate::eval::{evaluate, read_line, AlwaysOpen, ReadOptions, TicketAnswer};
-use slate::ir::{ChangeRule, PeriodicMode, Policy, TargetValue};
+use slate::ir::{
+    Calendar, CalendarDef, CalendarId, ChangeRule, PeriodicMode, Policy, TargetValue, TimeRange,
+    WeeklyCalendar,
+};
+use slate::source::Span;
 use slate::values::Duration;
 
 const KINDS: [&str; 10] = [
@@ -32,6 +37,13 @@ fn base() -> DateTime<Utc> {
         .unwrap_or_default()
 }
 
+/// Minute `[m, m + 1)` after Monday 09:00 UTC is open on the `hourly`
+/// calendar: minutes 0-39 of each hour from 09:00 to 16:59.
+fn business_open(m: i64) -> bool {
+    let of_day = (9 * 60 + m).rem_euclid(1440);
+    (9 * 60..17 * 60).contains(&of_day) && of_day % 60 < 40
+}
+
 fn minute(m: i64) -> DateTime<Utc> {
     base() + chrono::TimeDelta::minutes(m)
 }
@@ -39,8 +51,32 @@ fn minute(m: i64) -> DateTime<Utc> {
 /// Targets divided by 24, so all are whole minutes (gold first response
 /// 10/20/30m, follow-up 20/60/120m, periodic 5/10/20m, resolution
 /// 60/180/300m for sev1/sev2/sev3).
-fn policy(restart: bool, sequential: bool) -> Policy {
+fn policy(restart: bool, sequential: bool, business: bool) -> Policy {
     let mut p = sample_policy();
+    if business {
+        let ranges: Vec<TimeRange> = (9..17)
+            .map(|h| TimeRange {
+                start: h * 3600,
+                end: h * 3600 + 2400,
+            })
+            .collect();
+        p.calendars.push(Calendar {
+            name: "hourly".to_string(),
+            def: CalendarDef::Weekly(WeeklyCalendar {
+                zone: "UTC".to_string(),
+                weekly: std::array::from_fn(|_| ranges.clone()),
+                closed: Vec::new(),
+                overrides: Vec::new(),
+            }),
+            span: Span::default(),
+        });
+        p.default_calendar = CalendarId(1);
+        for t in &mut p.targets {
+            if let TargetValue::Within { calendar, .. } = &mut t.value {
+                *calendar = CalendarId(1);
+            }
+        }
+    }
     for t in &mut p.targets {
         if let TargetValue::Within {
             duration: Duration::Seconds(s),
@@ -89,6 +125,8 @@ struct Spec {
     targets: [i64; 3],
     windows: Windows,
     restart: bool,
+    /// Whether minute `[m, m + 1)` is open on the calendar.
+    open: fn(i64) -> bool,
 }
 
 fn cycle(start: i64) -> OracleCycle {
@@ -181,8 +219,18 @@ fn oracle(events: &[(i64, usize)], end: i64, spec: &Spec) -> Vec<OracleCycle> {
                 let next = match (spec.windows, c.breach) {
                     (Windows::Independent, _) => b,
                     (_, Some(d)) => d,
-                    _ if c.counted >= target => b,
-                    _ => b + (target - c.counted) / 60,
+                    _ => {
+                        // As if running from here: the end of the last open
+                        // minute the remaining target needs.
+                        let (mut m, mut left) = (b, (target - c.counted).max(0) / 60);
+                        while left > 0 {
+                            if (spec.open)(m) {
+                                left -= 1;
+                            }
+                            m += 1;
+                        }
+                        m
+                    }
                 };
                 let mut w = cycle(next);
                 hist.retain(|(m, _)| *m >= next);
@@ -205,10 +253,11 @@ fn oracle(events: &[(i64, usize)], end: i64, spec: &Spec) -> Vec<OracleCycle> {
             if b < end && c.breach.is_none() && c.counted >= target {
                 c.breach = Some(b);
             }
+            let counts = !paused && (spec.open)(b);
             if b < end {
-                hist.push((b, !paused));
+                hist.push((b, counts));
             }
-            if b < end && !paused {
+            if b < end && counts {
                 c.counted += 60;
             }
         }
@@ -244,16 +293,16 @@ fn observed(answer: &TicketAnswer, name: &str) -> Vec<OracleCycle> {
         .unwrap_or_default()
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
-    #[test]
-    fn evaluator_matches_the_minute_oracle(
-        raw in proptest::collection::vec((1i64..300, 0usize..KINDS.len()), 0..14),
-        end in 1i64..360,
-        created_paused in any::<bool>(),
-        restart in any::<bool>(),
-        sequential in any::<bool>(),
-    ) {
+#[allow(clippy::too_many_arguments)]
+fn check(
+    raw: Vec<(i64, usize)>,
+    end: i64,
+    created_paused: bool,
+    restart: bool,
+    sequential: bool,
+    business: bool,
+) -> Result<(), TestCaseError> {
+    {
         // At most one status change per minute (two in one second keep input order).
         let mut seen = std::collections::HashSet::new();
         let mut all: Vec<(i64, usize)> = raw
@@ -266,11 +315,18 @@ proptest! {
         let mut json_events = vec![json!({"at": minute(0).to_rfc3339(), "type": "opened"})];
         json_events.extend(all.iter().map(|(m, k)| ev(*m, *k)));
         let line = json!({"id": "O-1", "tier": "gold", "severity": "sev2", "events": json_events});
-        let p = policy(restart, sequential);
+        let p = policy(restart, sequential, business);
+        let open: fn(i64) -> bool = if business { business_open } else { |_| true };
         let ticket = read_line(&p, &line.to_string(), 1, &ReadOptions::default())
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
-        let answer = evaluate(&p, &AlwaysOpen, &ticket, minute(end))
-            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let answer = if business {
+            let cals =
+                CalendarSet::from_policy(&p).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            evaluate(&p, &cals, &ticket, minute(end))
+        } else {
+            evaluate(&p, &AlwaysOpen, &ticket, minute(end))
+        }
+        .map_err(|e| TestCaseError::fail(e.to_string()))?;
 
         let spec = |starts, stops, repeats, after, targets, windows| Spec {
             starts,
@@ -280,25 +336,111 @@ proptest! {
             targets,
             windows,
             restart: restart && windows == Windows::None,
+            open,
         };
-        let fr = oracle(&all, end, &spec(&["opened"], &["replied", "resolved"], false, None, [10, 20, 30], Windows::None));
+        let fr = oracle(
+            &all,
+            end,
+            &spec(
+                &["opened"],
+                &["replied", "resolved"],
+                false,
+                None,
+                [10, 20, 30],
+                Windows::None,
+            ),
+        );
         let dep = fr
             .iter()
             .find(|c| c.stop.is_some() && c.by.as_deref() != Some("severity"))
             .and_then(|c| c.stop);
         let mut cases = vec![
             ("first_response", fr.clone()),
-            ("follow_up", oracle(&all, end, &spec(&["customer_replied"], &["replied", "resolved"], true, Some(dep), [20, 60, 120], Windows::None))),
-            ("resolution", oracle(&all, end, &spec(&["opened"], &["resolved", "closed"], false, None, [60, 180, 300], Windows::None))),
+            (
+                "follow_up",
+                oracle(
+                    &all,
+                    end,
+                    &spec(
+                        &["customer_replied"],
+                        &["replied", "resolved"],
+                        true,
+                        Some(dep),
+                        [20, 60, 120],
+                        Windows::None,
+                    ),
+                ),
+            ),
+            (
+                "resolution",
+                oracle(
+                    &all,
+                    end,
+                    &spec(
+                        &["opened"],
+                        &["resolved", "closed"],
+                        false,
+                        None,
+                        [60, 180, 300],
+                        Windows::None,
+                    ),
+                ),
+            ),
         ];
         // Periodic windows with severity changes: the next sequential window
         // follows the target in force, which the oracle does not model.
         if !all.iter().any(|(_, k)| *k >= 7) || !sequential {
-            let windows = if sequential { Windows::Sequential } else { Windows::Independent };
-            cases.push(("periodic_update", oracle(&all, end, &spec(&["opened"], &["resolved"], false, None, [5, 10, 20], windows))));
+            let windows = if sequential {
+                Windows::Sequential
+            } else {
+                Windows::Independent
+            };
+            cases.push((
+                "periodic_update",
+                oracle(
+                    &all,
+                    end,
+                    &spec(
+                        &["opened"],
+                        &["resolved"],
+                        false,
+                        None,
+                        [5, 10, 20],
+                        windows,
+                    ),
+                ),
+            ));
         }
         for (name, expected) in cases {
             prop_assert_eq!(&observed(&answer, name), &expected, "metric {}", name);
         }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+    #[test]
+    fn evaluator_matches_the_minute_oracle(
+        raw in proptest::collection::vec((1i64..300, 0usize..KINDS.len()), 0..14),
+        end in 1i64..360,
+        created_paused in any::<bool>(),
+        restart in any::<bool>(),
+        sequential in any::<bool>(),
+    ) {
+        check(raw, end, created_paused, restart, sequential, false)?;
+    }
+
+    /// The same on a calendar of short open periods (40 minutes of every
+    /// hour from 09:00 to 17:00 UTC, every day), through the calendar engine.
+    #[test]
+    fn evaluator_matches_the_minute_oracle_on_business_hours(
+        raw in proptest::collection::vec((1i64..600, 0usize..KINDS.len()), 0..14),
+        end in 1i64..1500,
+        created_paused in any::<bool>(),
+        restart in any::<bool>(),
+        sequential in any::<bool>(),
+    ) {
+        check(raw, end, created_paused, restart, sequential, true)?;
     }
 }
