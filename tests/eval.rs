@@ -668,3 +668,18 @@ fn a_breach_survives_a_later_recompute_that_gives_more_time() {
     );
     assert_eq!(c.remaining_seconds, Some(6 * H));
 }
+
+#[test]
+fn evaluating_before_the_ticket_opened() {
+    let p = sample_policy();
+    let v = ticket_json(
+        "gold",
+        "sev1",
+        &[ev("09:00", "opened"), ev("10:00", "replied")],
+    );
+    let a = answer(&p, &v, "08:00");
+    for m in &a.metrics {
+        assert!(m.cycles.is_empty(), "{}", m.metric);
+        assert_eq!(m.state, State::NotStarted, "{}", m.metric);
+    }
+}
