@@ -18,7 +18,7 @@ use slate::ir::{
 use slate::source::Span;
 use slate::values::Duration;
 
-const KINDS: [&str; 10] = [
+const KINDS: [&str; 13] = [
     "replied",
     "customer_replied",
     "resolved",
@@ -29,7 +29,12 @@ const KINDS: [&str; 10] = [
     "severity:sev1",
     "severity:sev2",
     "severity:sev3",
+    "tier:standard",
+    "tier:gold",
+    "tier:platinum",
 ];
+
+const TIERS: [&str; 3] = ["standard", "gold", "platinum"];
 
 fn base() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
@@ -121,8 +126,9 @@ struct Spec {
     repeats: bool,
     /// `Some(first stop of the metric it waits for)` for `after`.
     after: Option<Option<i64>>,
-    /// Target minutes for sev1, sev2, sev3.
-    targets: [i64; 3],
+    /// Target minutes for [standard, gold, platinum][sev1, sev2, sev3];
+    /// `None`: no target.
+    targets: [[Option<i64>; 3]; 3],
     windows: Windows,
     restart: bool,
     /// Whether minute `[m, m + 1)` is open on the calendar.
@@ -146,6 +152,7 @@ fn oracle(events: &[(i64, usize)], end: i64, spec: &Spec) -> Vec<OracleCycle> {
     let mut restarted_at: Option<i64> = None;
     let mut paused = false;
     let mut sev = 1usize;
+    let mut tier = 1usize;
     // The current cycle's active minutes [m, m + 1) and whether each counted,
     // for a sequential window that starts in the past.
     let mut hist: Vec<(i64, bool)> = Vec::new();
@@ -161,16 +168,26 @@ fn oracle(events: &[(i64, usize)], end: i64, spec: &Spec) -> Vec<OracleCycle> {
             if let Some(status) = k.strip_prefix("status:") {
                 paused = status == "waiting_on_customer";
             }
-            if let Some(level) = k.strip_prefix("severity:sev") {
+            let change = if let Some(level) = k.strip_prefix("severity:sev") {
                 let new = level.parse::<usize>().unwrap_or(2) - 1;
-                if new == sev {
-                    continue;
-                }
-                sev = new;
+                (new != sev).then(|| {
+                    sev = new;
+                    "severity"
+                })
+            } else if let Some(name) = k.strip_prefix("tier:") {
+                let new = TIERS.iter().position(|t| *t == name).unwrap_or(1);
+                (new != tier).then(|| {
+                    tier = new;
+                    "tier"
+                })
+            } else {
+                None
+            };
+            if let Some(by) = change {
                 if spec.restart && running(&cycles) && restarted_at != Some(b) {
                     if let Some(c) = cycles.last_mut() {
                         c.stop = Some(b);
-                        c.by = Some("severity".to_string());
+                        c.by = Some(by.to_string());
                     }
                     cycles.push(cycle(b));
                     restarted_at = Some(b);
@@ -178,7 +195,7 @@ fn oracle(events: &[(i64, usize)], end: i64, spec: &Spec) -> Vec<OracleCycle> {
                 }
             }
         }
-        let target = spec.targets[sev] * 60;
+        let target = spec.targets[tier][sev].map(|m| m * 60);
         let start_here = spec
             .starts
             .iter()
@@ -216,6 +233,7 @@ fn oracle(events: &[(i64, usize)], end: i64, spec: &Spec) -> Vec<OracleCycle> {
             {
                 c.stop = Some(b);
                 c.by = Some("replied".to_string());
+                let target = target.unwrap_or(0);
                 let next = match (spec.windows, c.breach) {
                     (Windows::Independent, _) => b,
                     (_, Some(d)) => d,
@@ -250,7 +268,7 @@ fn oracle(events: &[(i64, usize)], end: i64, spec: &Spec) -> Vec<OracleCycle> {
             .last_mut()
             .filter(|c| c.stop.is_none() && c.start <= b)
         {
-            if b < end && c.breach.is_none() && c.counted >= target {
+            if b < end && c.breach.is_none() && target.is_some_and(|x| c.counted >= x) {
                 c.breach = Some(b);
             }
             let counts = !paused && (spec.open)(b);
@@ -346,13 +364,17 @@ fn check(
                 &["replied", "resolved"],
                 false,
                 None,
-                [10, 20, 30],
+                [
+                    [None; 3],
+                    [Some(10), Some(20), Some(30)],
+                    [Some(5), Some(15), Some(25)],
+                ],
                 Windows::None,
             ),
         );
         let dep = fr
             .iter()
-            .find(|c| c.stop.is_some() && c.by.as_deref() != Some("severity"))
+            .find(|c| c.stop.is_some() && !matches!(c.by.as_deref(), Some("severity" | "tier")))
             .and_then(|c| c.stop);
         let mut cases = vec![
             ("first_response", fr.clone()),
@@ -366,7 +388,7 @@ fn check(
                         &["replied", "resolved"],
                         true,
                         Some(dep),
-                        [20, 60, 120],
+                        [[Some(20), Some(60), Some(120)]; 3],
                         Windows::None,
                     ),
                 ),
@@ -381,7 +403,7 @@ fn check(
                         &["resolved", "closed"],
                         false,
                         None,
-                        [60, 180, 300],
+                        [[Some(60), Some(180), Some(300)]; 3],
                         Windows::None,
                     ),
                 ),
@@ -405,7 +427,7 @@ fn check(
                         &["resolved"],
                         false,
                         None,
-                        [5, 10, 20],
+                        [[Some(5), Some(10), Some(20)]; 3],
                         windows,
                     ),
                 ),

@@ -249,6 +249,11 @@ pub fn measure(
         return Ok(answer);
     }
     let Some(target) = c.target_seconds else {
+        // No promise now; a breach of an earlier promise stays a breach.
+        if let Some(kept) = c.kept_breach {
+            answer.state = State::Breached;
+            answer.breached_at = Some(kept);
+        }
         return Ok(answer);
     };
     let remaining = (target - elapsed).max(0);
