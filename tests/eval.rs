@@ -611,3 +611,43 @@ mod shuffled {
         }
     }
 }
+
+#[test]
+fn fast_timestamps_match_chrono() {
+    use chrono::SecondsFormat;
+    for secs in [
+        0i64,
+        951_782_400,
+        1_772_800_000,
+        4_102_444_799,
+        -2_208_988_800,
+        253_402_300_799,
+    ] {
+        let t = DateTime::from_timestamp(secs, 0).unwrap_or_default();
+        assert_eq!(
+            slate::eval::answer::utc::text(&t),
+            t.to_rfc3339_opts(SecondsFormat::Secs, true)
+        );
+    }
+}
+
+#[test]
+fn resolved_at_the_deadline_then_reopened_breaches_at_the_reopen() {
+    let p = sample_policy();
+    let events = [
+        ev("09:00", "opened"),
+        ev("13:00", "resolved"),
+        ev("14:00", "reopened"),
+    ];
+    let v = ticket_json("gold", "sev1", &events);
+    let a = answer(&p, &v, "14:00");
+    let c = &metric(&a, "first_response").cycles[0];
+    assert_eq!((c.state, c.breached_at), (State::Running, None));
+    let a = answer(&p, &v, "14:01");
+    let c = &metric(&a, "first_response").cycles[0];
+    assert_eq!(
+        (c.state, c.breached_at),
+        (State::Breached, Some(t("14:00")))
+    );
+    assert_eq!(c.milestones[1].fires_at, Some(t("14:00")));
+}

@@ -184,3 +184,16 @@ fn shared_state_is_send_and_sync() {
     shared::<TicketAnswer>();
     shared::<slate::eval::AlwaysOpen>();
 }
+
+#[test]
+fn explanation_of_a_metric_that_has_not_started() {
+    let p = policy();
+    let t = ticket(&p, "sev2", &[(FRIDAY, "opened", None)]);
+    let cals = CalendarSet::from_policy(&p).unwrap_or_else(|e| panic!("{e}"));
+    let text =
+        explain(&p, &cals, &t, time(FRIDAY), Some("follow_up")).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        text.contains("follow_up: not_started\n  starts on `customer_replied` once `first_response` has stopped; target 24h: `follow_up` row `sev2`, column `gold` (the general cell)"),
+        "{text}"
+    );
+}

@@ -99,6 +99,7 @@ fn corpus() -> String {
 fn one_bad_line_among_good_ones() {
     let (out, summary, progress) = run(&corpus(), 4096, OutputFormat::Jsonl);
     assert_eq!((summary.read, summary.evaluated, summary.failed), (7, 5, 2));
+    assert_eq!(summary.breached, 0);
     let errors: Vec<String> = summary.errors.iter().map(|e| e.to_string()).collect();
     assert!(
         errors[0].starts_with("line 3: malformed input"),
@@ -212,4 +213,38 @@ fn csv_header_must_name_the_columns() {
     .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(summary.failed, 1);
     assert_eq!(summary.errors[0].line, 1);
+}
+
+#[test]
+fn fixed_instant_and_breach_count() {
+    let opts = StreamOptions {
+        at: Some("2026-04-01T00:00:00Z".parse().unwrap_or_default()),
+        ..StreamOptions::default()
+    };
+    let mut out = Vec::new();
+    let summary = evaluate_stream(
+        &sample_policy(),
+        &AlwaysOpen,
+        corpus().as_bytes(),
+        &mut out,
+        &opts,
+        &mut |_| {},
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    // Never resolved: every evaluated ticket has breached its resolution target.
+    assert_eq!((summary.evaluated, summary.breached), (5, 5));
+    let first: serde_json::Value = serde_json::from_str(
+        String::from_utf8(out)
+            .unwrap_or_default()
+            .lines()
+            .next()
+            .unwrap_or(""),
+    )
+    .unwrap_or_default();
+    assert_eq!(first["at"], "2026-04-01T00:00:00Z");
+    assert_eq!(first["metrics"][4]["state"], "breached");
+    assert_eq!(
+        first["metrics"][4]["cycles"][0]["breached_at"],
+        "2026-03-09T21:30:00Z"
+    );
 }

@@ -8,6 +8,49 @@ use crate::values::{format_seconds, Percent};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+/// Fast, exact UTC timestamps (`2026-03-06T21:30:00Z`) for the outputs.
+pub mod utc {
+    use chrono::{DateTime, Datelike, SecondsFormat, Timelike, Utc};
+    use serde::Serializer;
+
+    /// Formats an instant as RFC 3339 UTC with whole seconds.
+    pub fn text(t: &DateTime<Utc>) -> String {
+        let (y, mo, d) = (t.year(), t.month(), t.day());
+        let (h, mi, s) = (t.hour(), t.minute(), t.second());
+        if !(0..=9999).contains(&y) || t.nanosecond() != 0 {
+            return t.to_rfc3339_opts(SecondsFormat::AutoSi, true);
+        }
+        let digits = |n: u32, w: usize, out: &mut [u8]| {
+            let mut n = n;
+            for i in (0..w).rev() {
+                out[i] = b'0' + (n % 10) as u8;
+                n /= 10;
+            }
+        };
+        let mut b = *b"0000-00-00T00:00:00Z";
+        digits(y as u32, 4, &mut b[0..4]);
+        digits(mo, 2, &mut b[5..7]);
+        digits(d, 2, &mut b[8..10]);
+        digits(h, 2, &mut b[11..13]);
+        digits(mi, 2, &mut b[14..16]);
+        digits(s, 2, &mut b[17..19]);
+        String::from_utf8_lossy(&b).into_owned()
+    }
+
+    /// Serializes an instant with [`text`].
+    pub fn ser<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&text(t))
+    }
+
+    /// Serializes an optional instant with [`text`].
+    pub fn ser_opt<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+        match t {
+            Some(t) => s.serialize_str(&text(t)),
+            None => s.serialize_none(),
+        }
+    }
+}
+
 /// Version of the answer format (JSON Lines and CSV); bumped on any
 /// incompatible change.
 pub const EVAL_FORMAT_VERSION: u32 = 1;
@@ -53,6 +96,7 @@ pub struct TicketAnswer {
     /// The ticket id.
     pub id: String,
     /// The evaluation instant.
+    #[serde(serialize_with = "utc::ser")]
     pub at: DateTime<Utc>,
     /// Tier at `at`.
     pub tier: String,
@@ -94,13 +138,16 @@ pub struct CycleAnswer {
     /// The calendar time is counted on.
     pub calendar: String,
     /// When it started.
+    #[serde(serialize_with = "utc::ser")]
     pub start: DateTime<Utc>,
     /// The event that started it.
     pub started_by: String,
     /// The deadline: when the target runs out given the pause state at the
     /// stop or at `at`; `null` when paused or without target.
+    #[serde(serialize_with = "utc::ser_opt")]
     pub deadline: Option<DateTime<Utc>>,
     /// When it stopped.
+    #[serde(serialize_with = "utc::ser_opt")]
     pub stop: Option<DateTime<Utc>>,
     /// The event that stopped it.
     pub stopped_by: Option<String>,
@@ -114,6 +161,7 @@ pub struct CycleAnswer {
     /// Elapsed over target in per-mille, rounded down (1000 = all used).
     pub consumed_permille: Option<i64>,
     /// When it breached.
+    #[serde(serialize_with = "utc::ser_opt")]
     pub breached_at: Option<DateTime<Utc>>,
     /// The metric's warn and escalate milestones for this cycle.
     pub milestones: Vec<MilestoneAnswer>,
@@ -130,6 +178,7 @@ pub struct MilestoneAnswer {
     pub to: String,
     /// When it fires (or fired); `null` when it cannot be known (paused) or
     /// never will (stopped first).
+    #[serde(serialize_with = "utc::ser_opt")]
     pub fires_at: Option<DateTime<Utc>>,
     /// Whether it fired before the stop and before `at`.
     pub fired: bool,
@@ -193,7 +242,7 @@ pub fn measure(
     } else {
         1000
     });
-    let reach = crossing(hours, &c.pieces, target, c.target_since)?;
+    let reach = crossing(hours, c, target)?;
     let breach = reach.filter(|d| *d < end);
     answer.breached_at = breach;
     answer.state = if breach.is_some() {
@@ -214,7 +263,7 @@ pub fn measure(
     for m in policy.milestones.iter().filter(|m| m.metric == metric) {
         let x = i128::from(target) * i128::from(m.at.0) / i128::from(Percent::WHOLE);
         let x = i64::try_from(x).unwrap_or(i64::MAX);
-        let hit = crossing(hours, &c.pieces, x, c.target_since)?;
+        let hit = crossing(hours, c, x)?;
         let fired = hit.is_some_and(|h| h < end);
         let fires_at = match hit {
             Some(h) if fired || stop_at.is_none() => Some(h),

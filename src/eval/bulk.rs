@@ -8,11 +8,11 @@
 //! ten-character ids), plus at most `max_errors` stored errors (the counts
 //! always include every failure).
 
-use super::answer::{evaluate, TicketAnswer};
+use super::answer::evaluate;
 use super::csv_input::CsvTickets;
 use super::hours::OpenHours;
 use super::jsonl::parse_line;
-use super::report::{OutputFormat, Reporter};
+use super::report::{render, OutputFormat, Reporter};
 use super::timeline::{validate, InputError, InputErrorKind, RawTicket, ReadOptions};
 use crate::ir::Policy;
 use chrono::{DateTime, Utc};
@@ -67,6 +67,9 @@ pub struct Summary {
     pub evaluated: u64,
     /// Tickets that failed (`read = evaluated + failed`).
     pub failed: u64,
+    /// Evaluated tickets with at least one breached cycle (for
+    /// `--fail-on-breach`).
+    pub breached: u64,
     /// The failures, in input order (at most `max_errors`).
     pub errors: Vec<InputError>,
 }
@@ -85,12 +88,13 @@ struct Driver<'a, W: Write> {
     summary: Summary,
 }
 
+/// Parses, validates, evaluates and renders one ticket (in a worker thread).
 fn run_job(
     policy: &Policy,
     hours: &dyn OpenHours,
     opts: &StreamOptions,
     job: Job,
-) -> Result<TicketAnswer, InputError> {
+) -> Result<(String, Vec<u8>, bool), InputError> {
     let raw = match job {
         Job::Line(line, text) => parse_line(&text?, line)?,
         Job::Raw(raw) => raw?,
@@ -100,7 +104,13 @@ fn run_job(
         Some(at) => at,
         None => return Err(fail(&ticket.id, ticket.line, "no events".to_string())),
     };
-    evaluate(policy, hours, &ticket, at).map_err(|e| fail(&ticket.id, ticket.line, e.to_string()))
+    let answer = evaluate(policy, hours, &ticket, at)
+        .map_err(|e| fail(&ticket.id, ticket.line, e.to_string()))?;
+    let mut bytes = Vec::with_capacity(2048);
+    render(opts.format, &answer, &mut bytes)
+        .map_err(|e| fail(&ticket.id, ticket.line, e.to_string()))?;
+    let breached = answer.metrics.iter().any(|m| m.breaches > 0);
+    Ok((answer.id, bytes, breached))
 }
 
 impl<W: Write> Driver<'_, W> {
@@ -121,7 +131,7 @@ impl<W: Write> Driver<'_, W> {
         for (line, result) in lines.into_iter().zip(results) {
             self.summary.read += 1;
             let id = match &result {
-                Ok(a) => Some(a.id.clone()),
+                Ok((id, _, _)) => Some(id.clone()),
                 Err(e) => e.ticket.clone(),
             };
             let dup = id.as_ref().and_then(|id| match self.seen.get(id.as_str()) {
@@ -140,8 +150,9 @@ impl<W: Write> Driver<'_, W> {
                 None => result,
             };
             match result {
-                Ok(a) => {
-                    self.reporter.write(&a)?;
+                Ok((_, bytes, breached)) => {
+                    self.reporter.write_rendered(&bytes)?;
+                    self.summary.breached += u64::from(breached);
                     self.summary.evaluated += 1;
                 }
                 Err(e) => {
@@ -199,7 +210,7 @@ pub fn evaluate_stream<R: BufRead, W: Write>(
             p.bytes += n as u64;
             p.lines += 1;
             let text = match std::str::from_utf8(&buf) {
-                Ok(t) => Ok(t.trim().to_string()),
+                Ok(t) => Ok(t.trim_start_matches('\u{feff}').trim().to_string()),
                 Err(e) => Err(InputError {
                     ticket: None,
                     line: p.lines,

@@ -285,20 +285,25 @@ fn change_cause(policy: &Policy, change: &Change, at: DateTime<Utc>) -> Cause {
     }
 }
 
-/// The instant at which a cycle's counted time reaches `x` open seconds,
-/// never before `since`; `None` when it does not within the pieces.
+/// The instant at which a cycle's counted time reaches `x` open seconds
+/// while the cycle is not stopped, never before `since`; `None` when it does
+/// not within the pieces. When the count reaches `x` exactly as the cycle
+/// stops (a stop at the deadline), the instant moves to the reopen that
+/// resumed it: that is when the cycle is again running with nothing left.
 pub fn crossing(
     hours: &dyn OpenHours,
-    pieces: &[Piece],
+    c: &Cycle,
     x: i64,
-    since: DateTime<Utc>,
 ) -> Result<Option<DateTime<Utc>>, HoursError> {
     let mut cum = 0i64;
-    for p in pieces.iter().filter(|p| p.paused.is_none()) {
+    for p in c.pieces.iter().filter(|p| p.paused.is_none()) {
         let secs = hours.between(p.calendar, p.from, p.to)?;
         if cum + secs >= x {
-            let at = hours.add_seconds(p.calendar, p.from, x - cum)?;
-            return Ok(Some(at.max(since)));
+            let mut at = hours.add_seconds(p.calendar, p.from, x - cum)?;
+            while let Some(g) = c.gaps.iter().find(|g| g.from == at && g.to > at) {
+                at = g.to;
+            }
+            return Ok(Some(at.max(c.target_since)));
         }
         cum += secs;
     }
@@ -541,8 +546,7 @@ fn update(
     });
     let next_start = match (mode, c.target_seconds) {
         (PeriodicMode::Independent, _) | (_, None) => t,
-        (PeriodicMode::Sequential, Some(x)) => match crossing(hours, &c.pieces, x, c.target_since)?
-        {
+        (PeriodicMode::Sequential, Some(x)) => match crossing(hours, c, x)? {
             Some(d) => d,
             None => {
                 let used = counted(hours, &c.pieces)?;

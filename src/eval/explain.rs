@@ -10,11 +10,11 @@
 
 use super::answer::run_all;
 use super::answer::{evaluate, CycleAnswer, State};
-use super::clock::{AppliedTarget, CalendarSource, Cause, Cycle};
+use super::clock::{applied_target, AppliedTarget, CalendarSource, Cause, Cycle};
 use super::hours::{HoursError, HoursState, OpenHours};
 use super::report::permille_text;
-use super::timeline::Ticket;
-use crate::ir::{EventKind, Policy};
+use super::timeline::{Change, Ticket};
+use crate::ir::{EventKind, MetricId, Policy};
 use crate::values::format_seconds;
 use chrono::{DateTime, SecondsFormat, Utc};
 use std::fmt::{self, Write as _};
@@ -99,6 +99,9 @@ pub struct MetricTrace {
     pub state: State,
     /// Its cycles.
     pub cycles: Vec<CycleTrace>,
+    /// For a metric without cycles: what would start it and what target
+    /// would apply now.
+    pub note: Option<String>,
 }
 
 /// The explanation of a ticket at an instant.
@@ -210,6 +213,27 @@ fn stretches(hours: &dyn OpenHours, c: &Cycle) -> Result<Vec<Stretch>, HoursErro
     Ok(out)
 }
 
+fn not_started_note(policy: &Policy, ticket: &Ticket, at: DateTime<Utc>, id: MetricId) -> String {
+    let Some(m) = policy.metrics.get(id.index()) else {
+        return String::new();
+    };
+    let starts: Vec<String> = m.starts.iter().map(|k| format!("`{}`", k.name())).collect();
+    let mut text = format!("starts on {}", starts.join(" or "));
+    if let Some(dep) = m.after.and_then(|d| policy.metrics.get(d.index())) {
+        text.push_str(&format!(" once `{}` has stopped", dep.name));
+    }
+    let (mut sev, mut tier) = (ticket.severity, ticket.tier);
+    for e in ticket.events.iter().filter(|e| e.at <= at) {
+        match e.change {
+            Change::Severity(s) => sev = s,
+            Change::Tier(t) => tier = t,
+            _ => {}
+        }
+    }
+    let target = applied_target(policy, id, sev, tier, ticket.issue_type);
+    format!("{text}; {}", target_why(policy, &m.name, &target))
+}
+
 /// Builds the explanation of a ticket at `at`, for every metric or one.
 pub fn trace(
     policy: &Policy,
@@ -245,10 +269,14 @@ pub fn trace(
                 answer: a,
             });
         }
+        let note = traces
+            .is_empty()
+            .then(|| not_started_note(policy, &sorted, at, MetricId(i as u32)));
         metrics.push(MetricTrace {
             metric: m.metric,
             state: m.state,
             cycles: traces,
+            note,
         });
     }
     let fields = format!(
@@ -273,7 +301,10 @@ pub fn render(e: &Explanation) -> String {
     for m in &e.metrics {
         let _ = writeln!(out);
         if m.cycles.is_empty() {
-            let _ = writeln!(out, "{}: {} (no cycle)", m.metric, m.state.name());
+            let _ = writeln!(out, "{}: {}", m.metric, m.state.name());
+            if let Some(note) = &m.note {
+                let _ = writeln!(out, "  {note}");
+            }
         }
         for c in &m.cycles {
             render_cycle(&mut out, &m.metric, c);

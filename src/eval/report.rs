@@ -2,7 +2,7 @@
 //! ticket x metric x cycle) and a fixed-width table for people.
 
 use super::answer::{human_seconds, CycleAnswer, MetricAnswer, TicketAnswer};
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use std::io::{self, Write};
 
 /// How answers are written.
@@ -43,7 +43,7 @@ pub const CSV_HEADER: [&str; 21] = [
 ];
 
 fn ts(t: &DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+    super::answer::utc::text(t)
 }
 
 fn opt_ts(t: &Option<DateTime<Utc>>) -> String {
@@ -179,11 +179,45 @@ pub fn table_lines(a: &TicketAnswer) -> Vec<String> {
     out
 }
 
+/// The header line of a format (`None` for JSON Lines), without newline.
+pub fn header(format: OutputFormat) -> Option<String> {
+    match format {
+        OutputFormat::Jsonl => None,
+        OutputFormat::Csv => Some(CSV_HEADER.join(",")),
+        OutputFormat::Table => Some(table_header()),
+    }
+}
+
+/// Appends one ticket's answer in `format` (no header) to `out`.
+pub fn render(format: OutputFormat, a: &TicketAnswer, out: &mut Vec<u8>) -> io::Result<()> {
+    match format {
+        OutputFormat::Jsonl => {
+            serde_json::to_writer(&mut *out, a)?;
+            out.push(b'\n');
+        }
+        OutputFormat::Csv => {
+            let mut w = csv::WriterBuilder::new().from_writer(&mut *out);
+            for row in csv_rows(a) {
+                w.write_record(&row).map_err(io::Error::other)?;
+            }
+            w.flush()?;
+        }
+        OutputFormat::Table => {
+            for l in table_lines(a) {
+                out.extend_from_slice(l.as_bytes());
+                out.push(b'\n');
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Writes answers one at a time in one format (the header first).
 pub struct Reporter<W: Write> {
     format: OutputFormat,
     out: W,
     started: bool,
+    buf: Vec<u8>,
 }
 
 impl<W: Write> Reporter<W> {
@@ -193,53 +227,38 @@ impl<W: Write> Reporter<W> {
             format,
             out,
             started: false,
+            buf: Vec::new(),
         }
+    }
+
+    fn start(&mut self) -> io::Result<()> {
+        if !self.started {
+            self.started = true;
+            if let Some(h) = header(self.format) {
+                writeln!(self.out, "{h}")?;
+            }
+        }
+        Ok(())
     }
 
     /// Writes one ticket's answer.
     pub fn write(&mut self, a: &TicketAnswer) -> io::Result<()> {
-        let first = !self.started;
-        self.started = true;
-        match self.format {
-            OutputFormat::Jsonl => {
-                serde_json::to_writer(&mut self.out, a)?;
-                self.out.write_all(b"\n")
-            }
-            OutputFormat::Csv => {
-                let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-                if first {
-                    w.write_record(CSV_HEADER).map_err(io::Error::other)?;
-                }
-                for row in csv_rows(a) {
-                    w.write_record(&row).map_err(io::Error::other)?;
-                }
-                let bytes = w
-                    .into_inner()
-                    .map_err(|e| io::Error::other(e.to_string()))?;
-                self.out.write_all(&bytes)
-            }
-            OutputFormat::Table => {
-                if first {
-                    writeln!(self.out, "{}", table_header())?;
-                }
-                for l in table_lines(a) {
-                    writeln!(self.out, "{l}")?;
-                }
-                Ok(())
-            }
-        }
+        self.start()?;
+        self.buf.clear();
+        render(self.format, a, &mut self.buf)?;
+        self.out.write_all(&self.buf)
+    }
+
+    /// Writes one answer already rendered with [`render`].
+    pub fn write_rendered(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.start()?;
+        self.out.write_all(bytes)
     }
 
     /// Writes the header if nothing was written yet, flushes and returns
     /// the writer.
     pub fn finish(mut self) -> io::Result<W> {
-        if !self.started {
-            match self.format {
-                OutputFormat::Jsonl => {}
-                OutputFormat::Csv => writeln!(self.out, "{}", CSV_HEADER.join(","))?,
-                OutputFormat::Table => writeln!(self.out, "{}", table_header())?,
-            }
-        }
+        self.start()?;
         self.out.flush()?;
         Ok(self.out)
     }
