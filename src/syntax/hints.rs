@@ -2,7 +2,7 @@
 //! syntax error and what the parser expected there.
 
 use super::error::{unclosed_brace, Found};
-use super::pest::{keywords_for, Rule};
+use super::pest::{describe, keywords_for, Rule};
 use crate::diagnostics::did_you_mean;
 
 /// A hint for the common mistakes.
@@ -45,6 +45,11 @@ pub(super) fn help(text: &str, pos: usize, found: &Found, positives: &[Rule]) ->
     }
     let is_bare_word = word.starts_with(|c: char| c.is_ascii_alphabetic())
         && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if is_bare_word {
+        if let Some(hint) = misspelt_keyword(word, positives) {
+            return Some(hint);
+        }
+    }
     if expects(Rule::string) && is_bare_word {
         return Some(format!("text is written in double quotes: `\"{word}\"`"));
     }
@@ -98,15 +103,30 @@ pub(super) fn help(text: &str, pos: usize, found: &Found, positives: &[Rule]) ->
     if word == "}" && (expects(Rule::item) || expects(Rule::file)) {
         return Some("this `}` closes no block".to_string());
     }
-    // A misspelt keyword.
-    if !word.is_empty() {
-        for rule in positives {
-            if let Some(kw) = did_you_mean(word, keywords_for(*rule).iter().copied()) {
-                return Some(format!("did you mean `{kw}`?"));
-            }
-        }
+    misspelt_keyword(word, positives)
+}
+
+/// A keyword close to `word`: one that starts a statement expected here,
+/// or a single keyword expected here (`starts onn opened`).
+fn misspelt_keyword(word: &str, positives: &[Rule]) -> Option<String> {
+    if word.is_empty() {
+        return None;
     }
-    None
+    let mut candidates: Vec<&str> = Vec::new();
+    for rule in positives {
+        candidates.extend(keywords_for(*rule));
+        candidates.extend(single_keyword(describe(*rule)));
+    }
+    did_you_mean(word, candidates.iter().copied()).map(|kw| format!("did you mean `{kw}`?"))
+}
+
+/// `on` from the description `` `on` ``.
+fn single_keyword(description: &str) -> Option<&str> {
+    let inner = description.strip_prefix('`')?.strip_suffix('`')?;
+    inner
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c == '_')
+        .then_some(inner)
 }
 
 /// The text of the line before `pos`.

@@ -366,3 +366,14 @@ fn hints_for_common_slips() {
     let d = error("calendar c { closed 2026-12-25 Christmas }");
     assert_eq!(d.primary.message, "unexpected here");
 }
+
+#[test]
+fn misspelt_keyword_mid_statement() {
+    let d = error("metric m { starts onn opened }");
+    assert_eq!(d.message, "expected `on`, found `onn`");
+    assert_eq!(d.help.as_deref(), Some("did you mean `on`?"));
+    let d = error("tier gold extnds silver");
+    assert_eq!(d.help.as_deref(), Some("did you mean `extends`?"));
+    let d = error("Tier gold");
+    assert_eq!(d.help.as_deref(), Some("did you mean `tier`?"));
+}
