@@ -104,6 +104,61 @@ pub(super) fn help(text: &str, pos: usize, found: &Found, positives: &[Rule]) ->
         return Some("this `}` closes no block".to_string());
     }
     misspelt_keyword(word, positives)
+        .or_else(|| example(text, pos))
+        .or_else(|| {
+            Some(
+                "each declaration starts with a keyword such as `policy`, `calendar`, `severity`, \
+                 `tier`, `metric` or `targets`"
+                    .to_string(),
+            )
+        })
+}
+
+/// An example of the declaration the error is in, found as the last line
+/// at or before `pos` that starts with a declaration keyword.
+fn example(text: &str, pos: usize) -> Option<String> {
+    let before = text.get(..pos)?;
+    let (line, keyword) = before
+        .rsplit('\n')
+        .chain(text.get(pos..))
+        .find_map(|line| declaration_keyword(line).map(|k| (line, k)))?;
+    let sample = match keyword {
+        "calendar" if line.contains('=') => "calendar desk = central | (eastern - holidays)",
+        "import" => "import \"shared.sla\"",
+        "policy" => "policy \"Acme Support\" { provider \"Acme\"  effective 2026-01-01  calendar business }",
+        "calendar" => {
+            "calendar business { zone \"America/Denver\"  mon-fri 08:00-17:00  closed every 12-25 \"Christmas\" }"
+        }
+        "severity" => "severity sev1 \"Critical\" { alias \"P1\"  clock 24x7 }",
+        "tiers" => "tiers standard < silver < gold",
+        "tier" => "tier gold \"Gold\" extends silver { contacts 3  named_advisor }",
+        "type" => "type bug \"Bug\" { covers silver..gold via \"email\" \"one business day\" }",
+        "metric" => "metric follow_up { starts on customer_replied after first_response  stops on replied  repeats }",
+        "warn" => "warn first_response at 75% to \"Assigned engineer\"",
+        "escalate" => "escalate first_response at 100% to \"Support management\"",
+        "availability" => {
+            "availability product { objective 99.5% per calendar month  sampled every 1m  down when error_rate > 5% }"
+        }
+        "quota" => "quota requests { 10 requests per month  tiers gold  beyond \"billed hourly\" }",
+        "allow" => "allow tier-inversion, L0302",
+        _ => return None,
+    };
+    let article = if keyword.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    Some(format!(
+        "{article} `{keyword}` declaration looks like `{sample}`"
+    ))
+}
+
+/// The declaration keyword a line starts with, in its first column.
+fn declaration_keyword(line: &str) -> Option<&'static str> {
+    keywords_for(Rule::item).iter().copied().find(|k| {
+        line.strip_prefix(k)
+            .is_some_and(|rest| !rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
+    })
 }
 
 /// A keyword close to `word`: one that starts a statement expected here,

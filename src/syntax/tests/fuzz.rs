@@ -120,6 +120,12 @@ fn check(text: &str) -> Result<(), TestCaseError> {
             prop_assert!(text.get(l.span.start..l.span.end).is_some(), "{d:?}");
         }
         // A backquote in the input would confuse the check's quote parsing.
+        prop_assert!(
+            d.help.is_some(),
+            "no help for {:?} in {:?}",
+            d.message,
+            text
+        );
         if d.code == Code::SyntaxError && !text.contains('`') {
             assert_no_rule_names(d);
         }
