@@ -263,6 +263,22 @@ fn names_are_described_by_what_they_name() {
     );
     check("tiers a < ", "expected a tier name, found end of file", "");
     check(
+        "calendar 9to5 { }",
+        "expected a calendar name, found `9to5`",
+        "9to5",
+    );
+    check(
+        "severity \"Critical\"",
+        "expected a severity name, found `\"Critical\"`",
+        "\"Critical\"",
+    );
+    check(
+        "metric { }",
+        "expected a metric name such as `first_response`, found `{`",
+        "{",
+    );
+    check("type 1 { }", "expected an issue type name, found `1`", "1");
+    check(
         "escalate at 100% to \"x\"",
         "expected `at`, found `100%`",
         "100%",
