@@ -237,3 +237,36 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    /// Small edits to a complete policy (a deleted, inserted or replaced
+    /// character, a few times over) give a tree or clean diagnostics.
+    #[test]
+    fn edited_policies_never_panic(
+        edits in prop::collection::vec((any::<prop::sample::Index>(), 0u8..3, prop::sample::select(&[
+            "{", "}", "(", ")", "\"", "-", ",", "\n", " ", "#", "a", "4", "%", "é", "..", ":",
+        ][..])), 1..4)
+    ) {
+        let mut text = include_str!("../../../tests/fixtures/syntax/everything.sla").to_string();
+        for (at, kind, piece) in edits {
+            let boundaries: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+            if boundaries.is_empty() {
+                break;
+            }
+            let i = boundaries[at.index(boundaries.len())];
+            match kind {
+                0 => {
+                    text.remove(i);
+                }
+                1 => text.insert_str(i, piece),
+                _ => {
+                    text.remove(i);
+                    text.insert_str(i, piece);
+                }
+            }
+        }
+        check(&text)?;
+    }
+}
