@@ -651,3 +651,35 @@ fn resolved_at_the_deadline_then_reopened_breaches_at_the_reopen() {
     );
     assert_eq!(c.milestones[1].fires_at, Some(t("14:00")));
 }
+
+#[test]
+fn a_breach_survives_a_later_recompute_that_gives_more_time() {
+    let p = sample_policy();
+    let events = [ev("09:00", "opened"), change("14:00", "severity", "sev3")];
+    let a = answer(&p, &ticket_json("gold", "sev1", &events), "15:00");
+    let c = &metric(&a, "first_response").cycles[0];
+    assert_eq!(
+        (c.state, c.breached_at),
+        (State::Breached, Some(t("13:00")))
+    );
+    assert_eq!(
+        (c.target.as_deref(), c.deadline),
+        (Some("12h"), Some(t("21:00")))
+    );
+    assert_eq!(c.remaining_seconds, Some(6 * H));
+}
+
+#[test]
+fn evaluating_before_the_ticket_opened() {
+    let p = sample_policy();
+    let v = ticket_json(
+        "gold",
+        "sev1",
+        &[ev("09:00", "opened"), ev("10:00", "replied")],
+    );
+    let a = answer(&p, &v, "08:00");
+    for m in &a.metrics {
+        assert!(m.cycles.is_empty(), "{}", m.metric);
+        assert_eq!(m.state, State::NotStarted, "{}", m.metric);
+    }
+}

@@ -248,3 +248,99 @@ fn fixed_instant_and_breach_count() {
         "2026-03-09T21:30:00Z"
     );
 }
+
+mod hostile {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        /// Arbitrary bytes and mangled tickets never panic, and every
+        /// non-blank line is counted once.
+        #[test]
+        fn never_panics_and_counts_every_line(
+            lines in proptest::collection::vec(
+                prop_oneof![
+                    any::<String>(),
+                    (0usize..GOOD.len(), any::<char>()).prop_map(|(i, c)| {
+                        let mut s: Vec<char> = GOOD.chars().collect();
+                        let i = i.min(s.len() - 1);
+                        s[i] = c;
+                        s.into_iter().collect()
+                    }),
+                    Just(GOOD.to_string()),
+                ],
+                0..20,
+            ),
+        ) {
+            let text: String = lines.iter().map(|l| l.replace(['\n', '\r'], " ") + "\n").collect();
+            let non_blank = text.lines().filter(|l| !l.trim_start_matches('\u{feff}').trim().is_empty()).count() as u64;
+            let (_, summary, _) = run(&text, 3, OutputFormat::Jsonl);
+            prop_assert_eq!(summary.read, non_blank);
+            prop_assert_eq!(summary.read, summary.evaluated + summary.failed);
+            let (_, csv_summary, _) = run(&text, 3, OutputFormat::Csv);
+            prop_assert_eq!(csv_summary, summary);
+            // The same bytes as a CSV events table, with and without a header.
+            for input in [text.clone(), format!("ticket_id,at,type,value,tier,severity\n{text}")] {
+                let mut out = Vec::new();
+                let s = evaluate_csv_stream(&sample_policy(), &AlwaysOpen, input.as_bytes(), &mut out, &StreamOptions::default(), &mut |_| {})
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                prop_assert_eq!(s.read, s.evaluated + s.failed);
+            }
+        }
+    }
+}
+
+#[test]
+fn csv_and_jsonl_inputs_agree() {
+    use slate::eval::testing::synthetic_ticket;
+    let mut jsonl = String::new();
+    let mut csv = String::from("ticket_id,at,type,value,tier,severity,issue_type\n");
+    for i in 0..300 {
+        let line = synthetic_ticket(i, 11);
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
+        jsonl.push_str(&line);
+        jsonl.push('\n');
+        let events = v["events"].as_array().cloned().unwrap_or_default();
+        for (n, e) in events.iter().enumerate() {
+            let kind = e["type"].as_str().unwrap_or("");
+            let value = e.get(kind).and_then(|x| x.as_str()).unwrap_or("");
+            let s = |k: &str| {
+                if n == 0 {
+                    v[k].as_str().unwrap_or("").to_string()
+                } else {
+                    String::new()
+                }
+            };
+            csv.push_str(&format!(
+                "{},{},{kind},{value},{},{},{}\n",
+                v["id"].as_str().unwrap_or(""),
+                e["at"].as_str().unwrap_or(""),
+                s("tier"),
+                s("severity"),
+                s("type"),
+            ));
+        }
+    }
+    let (from_jsonl, a, _) = run(&jsonl, 64, OutputFormat::Jsonl);
+    let mut from_csv = Vec::new();
+    let opts = StreamOptions {
+        chunk: 64,
+        ..StreamOptions::default()
+    };
+    let b = evaluate_csv_stream(
+        &sample_policy(),
+        &AlwaysOpen,
+        csv.as_bytes(),
+        &mut from_csv,
+        &opts,
+        &mut |_| {},
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((a.read, a.evaluated, a.failed), (300, 300, 0));
+    assert_eq!(
+        (b.read, b.evaluated, b.failed, b.breached),
+        (a.read, a.evaluated, a.failed, a.breached)
+    );
+    assert_eq!(String::from_utf8(from_csv).unwrap_or_default(), from_jsonl);
+}

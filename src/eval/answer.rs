@@ -13,39 +13,55 @@ pub mod utc {
     use chrono::{DateTime, Datelike, SecondsFormat, Timelike, Utc};
     use serde::Serializer;
 
-    /// Formats an instant as RFC 3339 UTC with whole seconds.
-    pub fn text(t: &DateTime<Utc>) -> String {
-        let (y, mo, d) = (t.year(), t.month(), t.day());
-        let (h, mi, s) = (t.hour(), t.minute(), t.second());
+    /// Writes `t` into `b` when it has whole seconds and a four-digit year.
+    fn fill(t: &DateTime<Utc>, b: &mut [u8; 20]) -> bool {
+        let y = t.year();
         if !(0..=9999).contains(&y) || t.nanosecond() != 0 {
-            return t.to_rfc3339_opts(SecondsFormat::AutoSi, true);
+            return false;
         }
-        let digits = |n: u32, w: usize, out: &mut [u8]| {
+        let digits = |n: u32, out: &mut [u8]| {
             let mut n = n;
-            for i in (0..w).rev() {
-                out[i] = b'0' + (n % 10) as u8;
+            for d in out.iter_mut().rev() {
+                *d = b'0' + (n % 10) as u8;
                 n /= 10;
             }
         };
-        let mut b = *b"0000-00-00T00:00:00Z";
-        digits(y as u32, 4, &mut b[0..4]);
-        digits(mo, 2, &mut b[5..7]);
-        digits(d, 2, &mut b[8..10]);
-        digits(h, 2, &mut b[11..13]);
-        digits(mi, 2, &mut b[14..16]);
-        digits(s, 2, &mut b[17..19]);
-        String::from_utf8_lossy(&b).into_owned()
+        *b = *b"0000-00-00T00:00:00Z";
+        digits(y as u32, &mut b[0..4]);
+        digits(t.month(), &mut b[5..7]);
+        digits(t.day(), &mut b[8..10]);
+        digits(t.hour(), &mut b[11..13]);
+        digits(t.minute(), &mut b[14..16]);
+        digits(t.second(), &mut b[17..19]);
+        true
     }
 
-    /// Serializes an instant with [`text`].
+    /// Formats an instant as RFC 3339 UTC with whole seconds.
+    pub fn text(t: &DateTime<Utc>) -> String {
+        let mut b = [0u8; 20];
+        if fill(t, &mut b) {
+            String::from_utf8_lossy(&b).into_owned()
+        } else {
+            t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+        }
+    }
+
+    /// Serializes an instant with [`text`], without allocating.
     pub fn ser<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&text(t))
+        let mut b = [0u8; 20];
+        match fill(t, &mut b)
+            .then(|| std::str::from_utf8(&b).ok())
+            .flatten()
+        {
+            Some(text) => s.serialize_str(text),
+            None => s.serialize_str(&text(t)),
+        }
     }
 
     /// Serializes an optional instant with [`text`].
     pub fn ser_opt<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
         match t {
-            Some(t) => s.serialize_str(&text(t)),
+            Some(t) => ser(t, s),
             None => s.serialize_none(),
         }
     }
@@ -243,7 +259,7 @@ pub fn measure(
         1000
     });
     let reach = crossing(hours, c, target)?;
-    let breach = reach.filter(|d| *d < end);
+    let breach = c.kept_breach.or(reach.filter(|d| *d < end));
     answer.breached_at = breach;
     answer.state = if breach.is_some() {
         State::Breached

@@ -13,82 +13,13 @@
 //! the new status, whatever the input order.
 
 use super::hours::{HoursError, OpenHours};
+pub use super::target::{applied_target, target_seconds, AppliedTarget, CalendarSource};
 use super::timeline::{Change, Ticket};
 use crate::ir::{
     self, CalendarId, ChangeRule, EventKind, MetricId, PeriodicMode, Policy, ReopenRule,
-    SeverityId, TargetValue, TierId, TypeId,
+    SeverityId, TierId, TypeId,
 };
-use crate::values::Duration;
 use chrono::{DateTime, Utc};
-
-/// Where the calendar of a target came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CalendarSource {
-    /// The severity's own clock (`severity sev1 { clock 24x7 }`).
-    Severity,
-    /// The policy's default calendar.
-    Default,
-    /// Named by the target table.
-    Table,
-}
-
-/// The target that applies to a cycle, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AppliedTarget {
-    /// The promised duration; `None` when there is no target (explicit `-`
-    /// or no cell for this combination).
-    pub duration: Option<Duration>,
-    /// Whether a cell exists at all (`false`: nothing in the table).
-    pub has_cell: bool,
-    /// The calendar time is counted on.
-    pub calendar: CalendarId,
-    /// Why that calendar.
-    pub calendar_source: CalendarSource,
-    /// The severity row used.
-    pub severity: SeverityId,
-    /// The tier column used.
-    pub tier: TierId,
-    /// The issue type of the cell (`None`: the general table).
-    pub cell_type: Option<TypeId>,
-}
-
-/// Looks up the target of `metric` for a severity, tier and issue type.
-pub fn applied_target(
-    policy: &Policy,
-    metric: MetricId,
-    severity: SeverityId,
-    tier: TierId,
-    issue_type: Option<TypeId>,
-) -> AppliedTarget {
-    let sev_cal = policy
-        .severities
-        .get(severity.index())
-        .and_then(|s| s.calendar);
-    let fallback = sev_cal.unwrap_or(policy.default_calendar);
-    let source_of = |cal: CalendarId| {
-        if Some(cal) == sev_cal {
-            CalendarSource::Severity
-        } else if cal == policy.default_calendar {
-            CalendarSource::Default
-        } else {
-            CalendarSource::Table
-        }
-    };
-    let cell = policy.target(metric, severity, tier, issue_type);
-    let (duration, calendar) = match cell.map(|c| &c.value) {
-        Some(TargetValue::Within { duration, calendar }) => (Some(*duration), *calendar),
-        _ => (None, fallback),
-    };
-    AppliedTarget {
-        duration,
-        has_cell: cell.is_some(),
-        calendar,
-        calendar_source: source_of(calendar),
-        severity,
-        tier,
-        cell_type: cell.and_then(|c| c.issue_type),
-    }
-}
 
 /// The event that began a piece or ended a cycle.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,6 +82,9 @@ pub struct Cycle {
     pub target_since: DateTime<Utc>,
     /// Severity/tier changes that recomputed the target.
     pub recomputes: Vec<Cause>,
+    /// A breach under an earlier target, kept when a recompute later gave
+    /// the cycle more time: a breach that happened stays a breach.
+    pub kept_breach: Option<DateTime<Utc>>,
     open_from: DateTime<Utc>,
     open_paused: Option<String>,
     open_cause: Cause,
@@ -192,26 +126,6 @@ impl Cycle {
                 cause: self.open_cause.clone(),
             });
             self.open_from = t;
-        }
-    }
-}
-
-/// Target seconds of a duration for a cycle starting at `start`: open
-/// seconds as they are; `Nbd` becomes the open seconds between `start` and
-/// `start + Nbd`, which are then counted like any other (pauses push the
-/// deadline by the paused open time).
-pub fn target_seconds(
-    hours: &dyn OpenHours,
-    cal: CalendarId,
-    start: DateTime<Utc>,
-    d: Option<Duration>,
-) -> Result<Option<i64>, HoursError> {
-    match d {
-        None => Ok(None),
-        Some(Duration::Seconds(s)) => Ok(Some(s)),
-        Some(bd @ Duration::BusinessDays(_)) => {
-            let end = hours.add(cal, start, bd)?;
-            Ok(Some(hours.between(cal, start, end)?))
         }
     }
 }
@@ -264,6 +178,7 @@ impl Ctx<'_> {
             target_seconds: secs,
             target_since: start,
             recomputes: Vec::new(),
+            kept_breach: None,
             open_from: start,
             open_paused: self.paused(),
             open_cause: cause,
@@ -299,11 +214,13 @@ pub fn crossing(
     for p in c.pieces.iter().filter(|p| p.paused.is_none()) {
         let secs = hours.between(p.calendar, p.from, p.to)?;
         if cum + secs >= x {
-            let mut at = hours.add_seconds(p.calendar, p.from, x - cum)?;
+            let mut at = hours
+                .add_seconds(p.calendar, p.from, x - cum)?
+                .max(c.target_since);
             while let Some(g) = c.gaps.iter().find(|g| g.from == at && g.to > at) {
                 at = g.to;
             }
-            return Ok(Some(at.max(c.target_since)));
+            return Ok(Some(at));
         }
         cum += secs;
     }
@@ -375,11 +292,10 @@ pub fn run_metric(
                 stop(&mut cycles, k, t);
             }
         }
+        // Several updates in the same second are one update.
         if let Some(periodic) = &metric.periodic {
-            for &k in &others {
-                if periodic.on.contains(&k) {
-                    update(&ctx, &mut cycles, k, t, periodic.mode)?;
-                }
+            if let Some(&k) = others.iter().find(|k| periodic.on.contains(k)) {
+                update(&ctx, &mut cycles, k, t, periodic.mode)?;
             }
         }
     }
@@ -409,6 +325,9 @@ fn apply_field_change(
             }
             return Ok(());
         }
+        // A "change" to the value already in force changes nothing.
+        Change::Severity(s) if *s == ctx.severity => return Ok(()),
+        Change::Tier(x) if *x == ctx.tier => return Ok(()),
         Change::Severity(s) => ctx.severity = *s,
         Change::Tier(x) => ctx.tier = *x,
         _ => return Ok(()),
@@ -418,7 +337,10 @@ fn apply_field_change(
     let Some(c) = running(cycles) else {
         return Ok(());
     };
-    if restart && !c.scheduled {
+    // Several changes in one second restart the clock once.
+    let restarted_now =
+        c.start == t && matches!(c.started_by, EventKind::Severity | EventKind::Tier);
+    if restart && !c.scheduled && !restarted_now {
         c.close(t);
         c.stop = Some(cause.clone());
         let next = ctx.new_cycle(t, cause, false)?;
@@ -428,10 +350,21 @@ fn apply_field_change(
     } else {
         let paused = ctx.paused();
         c.split(t, paused, cause.clone());
+        keep_breach(ctx.hours, c, t)?;
         c.target_seconds = target_seconds(ctx.hours, new.calendar, c.start, new.duration)?;
         c.target = new;
         c.target_since = t.max(c.start);
         c.recomputes.push(cause);
+    }
+    Ok(())
+}
+
+/// Records a breach of the target in force that happened before `t`.
+fn keep_breach(hours: &dyn OpenHours, c: &mut Cycle, t: DateTime<Utc>) -> Result<(), HoursError> {
+    if c.kept_breach.is_none() {
+        if let Some(x) = c.target_seconds {
+            c.kept_breach = crossing(hours, c, x)?.filter(|d| *d < t);
+        }
     }
     Ok(())
 }
@@ -478,6 +411,7 @@ fn reopen(ctx: &Ctx<'_>, cycles: &mut Vec<Cycle>, t: DateTime<Utc>) -> Result<()
                 return Ok(());
             };
             if matches!(stop.kind, EventKind::Resolved | EventKind::Closed) {
+                keep_breach(ctx.hours, last, stop.at)?;
                 last.gaps.push(Gap {
                     from: stop.at,
                     to: t,
@@ -559,7 +493,28 @@ fn update(
         value: None,
         at: t,
     };
-    let next = ctx.new_cycle(next_start, cause, next_start > t)?;
+    let mut next = ctx.new_cycle(next_start, cause, next_start > t)?;
+    if next_start < t {
+        // A late update: the next window began at the missed deadline; its
+        // past stretches (and stops undone by reopens) are the previous
+        // window's, with their pause state.
+        next.pieces = c
+            .pieces
+            .iter()
+            .filter(|p| p.to > next_start)
+            .map(|p| Piece {
+                from: p.from.max(next_start),
+                ..p.clone()
+            })
+            .collect();
+        next.gaps = c
+            .gaps
+            .iter()
+            .filter(|g| g.to > next_start)
+            .cloned()
+            .collect();
+        next.open_from = t;
+    }
     cycles.push(next);
     Ok(())
 }

@@ -336,8 +336,7 @@ fn render_cycle(out: &mut String, metric: &str, c: &CycleTrace) {
             StretchKind::Stopped(k) => format!("stopped ({})", k.name()),
         };
         let wall = format_seconds((s.to - s.from).num_seconds());
-        let _ = write!(
-            out,
+        let mut line = format!(
             "    {} .. {}  {:>9}  {:<28}",
             ts(s.from),
             ts(s.to),
@@ -345,12 +344,9 @@ fn render_cycle(out: &mut String, metric: &str, c: &CycleTrace) {
             kind
         );
         if let Some(cause) = &s.cause {
-            let _ = write!(out, " since {cause}");
+            line.push_str(&format!(" since {cause}"));
         }
-        let _ = writeln!(out);
-        let len = out.trim_end_matches([' ', '\n']).len();
-        out.truncate(len);
-        out.push('\n');
+        let _ = writeln!(out, "{}", line.trim_end());
     }
     let mut summary = format!("  elapsed {}", format_seconds(a.elapsed_seconds));
     if let (Some(t), Some(p)) = (a.target_seconds, a.consumed_permille) {

@@ -60,6 +60,7 @@ pub mod explain;
 pub mod hours;
 pub mod jsonl;
 pub mod report;
+pub mod target;
 #[doc(hidden)]
 pub mod testing;
 pub mod timeline;
