@@ -23,7 +23,10 @@ pub(super) fn help(text: &str, pos: usize, found: &Found, positives: &[Rule]) ->
             "names use ASCII letters, digits and `_`; other text belongs in a string".to_string(),
         );
     }
-    if expects_value && word.contains(' ') {
+    let number_then_word = word
+        .split_once([' ', '\t'])
+        .is_some_and(|(n, _)| n.starts_with(|c: char| c.is_ascii_digit()));
+    if number_then_word {
         return Some(
             "durations are written without spaces, such as `4h`, `30m`, `1h30m` or `1bd`"
                 .to_string(),

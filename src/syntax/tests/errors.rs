@@ -393,3 +393,15 @@ fn misspelt_keyword_mid_statement() {
     let d = error("Tier gold");
     assert_eq!(d.help.as_deref(), Some("did you mean `tier`?"));
 }
+
+#[test]
+fn number_and_unit_with_a_space_outside_tables() {
+    let text = "availability a { sampled every 1 m }";
+    let d = error(text);
+    assert!(d.message.ends_with("found `1 m`"), "{}", d.message);
+    assert_eq!(at(text, d.primary.span), "1 m");
+    assert_eq!(
+        d.help.as_deref(),
+        Some("durations are written without spaces, such as `4h`, `30m`, `1h30m` or `1bd`")
+    );
+}
