@@ -50,6 +50,9 @@ pub struct Args {
     /// Never show a progress bar.
     #[arg(long)]
     quiet: bool,
+    /// Exit with 1 when any ticket has a breached cycle.
+    #[arg(long)]
+    fail_on_breach: bool,
 }
 
 /// Parses `--at`: RFC 3339 or `now` (the only place the clock is read).
@@ -178,10 +181,10 @@ pub fn run(args: Args) -> i32 {
         );
     }
     eprintln!(
-        "{} ticket(s) read, {} evaluated, {} failed",
-        summary.read, summary.evaluated, summary.failed
+        "{} ticket(s) read, {} evaluated, {} failed; {} with a breach",
+        summary.read, summary.evaluated, summary.failed, summary.breached
     );
-    if summary.failed > 0 {
+    if summary.failed > 0 || (args.fail_on_breach && summary.breached > 0) {
         EXIT_FINDINGS
     } else {
         EXIT_OK

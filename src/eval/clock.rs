@@ -3,7 +3,7 @@
 //! Running a metric over a ticket's timeline gives its cycles; each cycle is
 //! a list of [`Piece`]s (stretches of constant pause state and calendar)
 //! from which [`super::answer`] measures elapsed time, deadlines, breaches
-//! and milestones, and [`super::explain`] prints the trace.
+//! and milestones, and [`super::explain()`] prints the trace.
 //!
 //! Per instant, a metric applies the events in this order: field changes
 //! (status, severity, tier) in input order; then its starts; then

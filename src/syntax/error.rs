@@ -267,8 +267,10 @@ impl Found {
         // Keep the span short enough to underline on one screen line.
         let len = cap(rest, len);
         let mut start = pos;
-        // In a target table, `4 hours` is one mistake: show the number too.
-        if positives.contains(&Rule::cell) {
+        // `4 hours` is one mistake: show the number too, in a target table
+        // or wherever the word is a time unit (`sampled every 1 m`).
+        let word_here = rest.get(..len).unwrap_or("");
+        if positives.contains(&Rule::cell) || is_time_unit(word_here) {
             if let Some(num_start) = number_before(text, pos) {
                 start = num_start;
             }
@@ -299,6 +301,35 @@ fn cap(rest: &str, len: usize) -> usize {
 
 /// The longest primary span of a syntax error, in characters.
 const MAX_SPAN_CHARS: usize = 60;
+
+/// A unit word someone might write after a number with a space.
+fn is_time_unit(word: &str) -> bool {
+    matches!(
+        word.to_ascii_lowercase().as_str(),
+        "s" | "sec"
+            | "secs"
+            | "second"
+            | "seconds"
+            | "m"
+            | "min"
+            | "mins"
+            | "minute"
+            | "minutes"
+            | "h"
+            | "hr"
+            | "hrs"
+            | "hour"
+            | "hours"
+            | "d"
+            | "day"
+            | "days"
+            | "w"
+            | "week"
+            | "weeks"
+            | "bd"
+            | "business"
+    )
+}
 
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':' | '%' | '$' | '*' | '/')

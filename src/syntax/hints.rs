@@ -2,7 +2,7 @@
 //! syntax error and what the parser expected there.
 
 use super::error::{unclosed_brace, Found};
-use super::pest::{keywords_for, Rule};
+use super::pest::{describe, keywords_for, Rule};
 use crate::diagnostics::did_you_mean;
 
 /// A hint for the common mistakes.
@@ -23,7 +23,10 @@ pub(super) fn help(text: &str, pos: usize, found: &Found, positives: &[Rule]) ->
             "names use ASCII letters, digits and `_`; other text belongs in a string".to_string(),
         );
     }
-    if expects_value && word.contains(' ') {
+    let number_then_word = word
+        .split_once([' ', '\t'])
+        .is_some_and(|(n, _)| n.starts_with(|c: char| c.is_ascii_digit()));
+    if number_then_word {
         return Some(
             "durations are written without spaces, such as `4h`, `30m`, `1h30m` or `1bd`"
                 .to_string(),
@@ -45,6 +48,11 @@ pub(super) fn help(text: &str, pos: usize, found: &Found, positives: &[Rule]) ->
     }
     let is_bare_word = word.starts_with(|c: char| c.is_ascii_alphabetic())
         && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if is_bare_word {
+        if let Some(hint) = misspelt_keyword(word, positives) {
+            return Some(hint);
+        }
+    }
     if expects(Rule::string) && is_bare_word {
         return Some(format!("text is written in double quotes: `\"{word}\"`"));
     }
@@ -98,15 +106,85 @@ pub(super) fn help(text: &str, pos: usize, found: &Found, positives: &[Rule]) ->
     if word == "}" && (expects(Rule::item) || expects(Rule::file)) {
         return Some("this `}` closes no block".to_string());
     }
-    // A misspelt keyword.
-    if !word.is_empty() {
-        for rule in positives {
-            if let Some(kw) = did_you_mean(word, keywords_for(*rule).iter().copied()) {
-                return Some(format!("did you mean `{kw}`?"));
-            }
+    misspelt_keyword(word, positives)
+        .or_else(|| example(text, pos))
+        .or_else(|| {
+            Some(
+                "each declaration starts with a keyword such as `policy`, `calendar`, `severity`, \
+                 `tier`, `metric` or `targets`"
+                    .to_string(),
+            )
+        })
+}
+
+/// An example of the declaration the error is in, found as the last line
+/// at or before `pos` that starts with a declaration keyword.
+fn example(text: &str, pos: usize) -> Option<String> {
+    let before = text.get(..pos)?;
+    let (line, keyword) = before
+        .rsplit('\n')
+        .chain(text.get(pos..))
+        .find_map(|line| declaration_keyword(line).map(|k| (line, k)))?;
+    let sample = match keyword {
+        "calendar" if line.contains('=') => "calendar desk = central | (eastern - holidays)",
+        "import" => "import \"shared.sla\"",
+        "policy" => "policy \"Acme Support\" { provider \"Acme\"  effective 2026-01-01  calendar business }",
+        "calendar" => {
+            "calendar business { zone \"America/Denver\"  mon-fri 08:00-17:00  closed every 12-25 \"Christmas\" }"
         }
+        "severity" => "severity sev1 \"Critical\" { alias \"P1\"  clock 24x7 }",
+        "tiers" => "tiers standard < silver < gold",
+        "tier" => "tier gold \"Gold\" extends silver { contacts 3  named_advisor }",
+        "type" => "type bug \"Bug\" { covers silver..gold via \"email\" \"one business day\" }",
+        "metric" => "metric follow_up { starts on customer_replied after first_response  stops on replied  repeats }",
+        "warn" => "warn first_response at 75% to \"Assigned engineer\"",
+        "escalate" => "escalate first_response at 100% to \"Support management\"",
+        "availability" => {
+            "availability product { objective 99.5% per calendar month  sampled every 1m  down when error_rate > 5% }"
+        }
+        "quota" => "quota requests { 10 requests per month  tiers gold  beyond \"billed hourly\" }",
+        "allow" => "allow tier-inversion, L0302",
+        _ => return None,
+    };
+    let article = if keyword.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    Some(format!(
+        "{article} `{keyword}` declaration looks like `{sample}`"
+    ))
+}
+
+/// The declaration keyword a line starts with, in its first column.
+fn declaration_keyword(line: &str) -> Option<&'static str> {
+    keywords_for(Rule::item).iter().copied().find(|k| {
+        line.strip_prefix(k)
+            .is_some_and(|rest| !rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
+    })
+}
+
+/// A keyword close to `word`: one that starts a statement expected here,
+/// or a single keyword expected here (`starts onn opened`).
+fn misspelt_keyword(word: &str, positives: &[Rule]) -> Option<String> {
+    if word.is_empty() {
+        return None;
     }
-    None
+    let mut candidates: Vec<&str> = Vec::new();
+    for rule in positives {
+        candidates.extend(keywords_for(*rule));
+        candidates.extend(single_keyword(describe(*rule)));
+    }
+    did_you_mean(word, candidates.iter().copied()).map(|kw| format!("did you mean `{kw}`?"))
+}
+
+/// `on` from the description `` `on` ``.
+fn single_keyword(description: &str) -> Option<&str> {
+    let inner = description.strip_prefix('`')?.strip_suffix('`')?;
+    inner
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c == '_')
+        .then_some(inner)
 }
 
 /// The text of the line before `pos`.

@@ -76,6 +76,9 @@ fn duration(text: &str, span: Span) -> Result<Vec<(i64, DurationUnit)>, LiteralE
     while !rest.is_empty() {
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
         let (number, after) = rest.split_at(digits);
+        if digits == 0 {
+            return Err(unknown_value(text, span));
+        }
         let n = number
             .parse::<i64>()
             .map_err(|_| LiteralError::too_large(text, span))?;
@@ -88,16 +91,7 @@ fn duration(text: &str, span: Span) -> Result<Vec<(i64, DurationUnit)>, LiteralE
                 Some(b'h') => DurationUnit::Hours,
                 Some(b'd') => DurationUnit::Days,
                 Some(b'w') => DurationUnit::Weeks,
-                _ => {
-                    return Err(LiteralError {
-                        span,
-                        message: format!("`{}` is not a value slate knows", shorten(text)),
-                        label: "unknown value".to_string(),
-                        help: Some(
-                            "durations are written like `30m`, `4h`, `1h30m` or `1bd`".to_string(),
-                        ),
-                    })
-                }
+                _ => return Err(unknown_value(text, span)),
             };
             (unit, 1)
         };
@@ -107,13 +101,22 @@ fn duration(text: &str, span: Span) -> Result<Vec<(i64, DurationUnit)>, LiteralE
     Ok(parts)
 }
 
+fn unknown_value(text: &str, span: Span) -> LiteralError {
+    LiteralError {
+        span,
+        message: format!("`{}` is not a value slate knows", shorten(text)),
+        label: "unknown value".to_string(),
+        help: Some("durations are written like `30m`, `4h`, `1h30m` or `1bd`".to_string()),
+    }
+}
+
 /// The contents of a string literal (with its quotes) with escapes
 /// resolved: `\"`, `\\`, `\n` and `\t`.
 pub(crate) fn unescape(quoted: &str, start: usize) -> Result<String, LiteralError> {
-    let inner = quoted
-        .strip_prefix('"')
-        .and_then(|s| s.strip_suffix('"'))
-        .unwrap_or(quoted);
+    let opened = quoted.strip_prefix('"').unwrap_or(quoted);
+    let inner = opened.strip_suffix('"').unwrap_or(opened);
+    // Where `inner` starts in the file.
+    let base = start + (quoted.len() - opened.len());
     let mut out = String::with_capacity(inner.len());
     let mut chars = inner.char_indices();
     while let Some((i, c)) = chars.next() {
@@ -127,8 +130,7 @@ pub(crate) fn unescape(quoted: &str, start: usize) -> Result<String, LiteralErro
             Some((_, 'n')) => out.push('\n'),
             Some((_, 't')) => out.push('\t'),
             other => {
-                // `i` is relative to `inner`, which starts one byte in.
-                let at = start + 1 + i;
+                let at = base + i;
                 let len = 1 + other.map_or(0, |(_, c)| c.len_utf8());
                 let shown: String = other
                     .map(|(_, c)| c.escape_debug().collect())
@@ -143,4 +145,60 @@ pub(crate) fn unescape(quoted: &str, start: usize) -> Result<String, LiteralErro
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use DurationUnit::*;
+
+    #[test]
+    fn classifies_by_shape() {
+        let ok = |t: &str| classify(t, 0).ok();
+        assert_eq!(ok("3"), Some(Literal::Int(3)));
+        assert_eq!(ok("0.5"), Some(Literal::Decimal("0.5".into())));
+        assert_eq!(ok("99.5%"), Some(Literal::Percent("99.5".into())));
+        assert_eq!(ok("$2.50"), Some(Literal::Money("2.50".into())));
+        assert_eq!(ok("\"a\\\"b\""), Some(Literal::Str("a\"b".into())));
+        assert_eq!(ok("yes"), Some(Literal::Bool(true)));
+        assert_eq!(ok("no"), Some(Literal::Bool(false)));
+        assert_eq!(ok("none"), Some(Literal::NoGuarantee));
+        assert_eq!(ok("-"), Some(Literal::NoGuarantee));
+        assert_eq!(
+            ok("1w2d3h4m5s"),
+            Some(Literal::Duration(vec![
+                (1, Weeks),
+                (2, Days),
+                (3, Hours),
+                (4, Minutes),
+                (5, Seconds)
+            ]))
+        );
+        assert_eq!(ok("2bd"), Some(Literal::Duration(vec![(2, BusinessDays)])));
+    }
+
+    #[test]
+    fn shapes_the_grammar_never_produces_are_errors_not_panics() {
+        for t in ["", "h", "1x", "1h2", "bd", "9999999999999999999999h"] {
+            assert!(classify(t, 10).is_err(), "{t:?}");
+        }
+        let e = classify("1x", 10).err().map(|e| e.message);
+        assert_eq!(e.as_deref(), Some("`1x` is not a value slate knows"));
+    }
+
+    #[test]
+    fn escapes() {
+        assert_eq!(
+            unescape("\"a\\\\b\\n\\t\"", 0).ok().as_deref(),
+            Some("a\\b\n\t")
+        );
+        let e = unescape("\"ab\\", 5).err().map(|e| (e.span, e.message));
+        assert_eq!(
+            e,
+            Some((
+                Span::new(8, 9),
+                "unknown escape `\\` in a string".to_string()
+            ))
+        );
+    }
 }

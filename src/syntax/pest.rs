@@ -119,6 +119,7 @@ pub(crate) fn describe(rule: Rule) -> &'static str {
         Rule::ident => "a name",
         Rule::calendar_name => "a calendar name",
         Rule::tier_name => "a tier name",
+        Rule::severity_name => "a severity name",
         Rule::metric_name => "a metric name such as `first_response`",
         Rule::type_name => "an issue type name",
         Rule::event_name | Rule::event_list => "an event such as `opened`, `replied` or `resolved`",

@@ -16,7 +16,7 @@ impl Lower {
         let mut expr = None;
         for p in decl.into_inner() {
             match p.as_rule() {
-                Rule::ident => name = text(&p),
+                Rule::calendar_name => name = text(&p),
                 Rule::calendar_stmt => {
                     if let Some(stmt) = p.into_inner().next() {
                         stmts.push(self.calendar_stmt(stmt));

@@ -14,7 +14,7 @@ impl Lower {
         let mut clauses = Vec::new();
         for p in decl.into_inner() {
             match p.as_rule() {
-                Rule::ident => name = text(&p),
+                Rule::metric_name => name = text(&p),
                 Rule::metric_clause => {
                     if let Some(c) = p.into_inner().next() {
                         clauses.push(metric_clause(c));

@@ -268,7 +268,7 @@ impl Lower {
         let mut clock: Option<Spanned<CalendarExpr>> = None;
         for p in decl.into_inner() {
             match p.as_rule() {
-                Rule::ident => name = text(&p),
+                Rule::severity_name => name = text(&p),
                 Rule::string => description = Some(self.string(&p)),
                 Rule::severity_stmt => {
                     let stmt_span = span_of(&p);
@@ -349,7 +349,7 @@ impl Lower {
         let mut covers = Vec::new();
         for p in decl.into_inner() {
             match p.as_rule() {
-                Rule::ident => name = text(&p),
+                Rule::type_name => name = text(&p),
                 Rule::string => description = Some(self.string(&p)),
                 Rule::covers_stmt => covers.push(self.covers(p)),
                 _ => {}

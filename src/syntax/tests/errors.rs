@@ -263,6 +263,22 @@ fn names_are_described_by_what_they_name() {
     );
     check("tiers a < ", "expected a tier name, found end of file", "");
     check(
+        "calendar 9to5 { }",
+        "expected a calendar name, found `9to5`",
+        "9to5",
+    );
+    check(
+        "severity \"Critical\"",
+        "expected a severity name, found `\"Critical\"`",
+        "\"Critical\"",
+    );
+    check(
+        "metric { }",
+        "expected a metric name such as `first_response`, found `{`",
+        "{",
+    );
+    check("type 1 { }", "expected an issue type name, found `1`", "1");
+    check(
         "escalate at 100% to \"x\"",
         "expected `at`, found `100%`",
         "100%",
@@ -365,4 +381,27 @@ fn hints_for_common_slips() {
     // With several kinds of thing allowed, the label does not pick one.
     let d = error("calendar c { closed 2026-12-25 Christmas }");
     assert_eq!(d.primary.message, "unexpected here");
+}
+
+#[test]
+fn misspelt_keyword_mid_statement() {
+    let d = error("metric m { starts onn opened }");
+    assert_eq!(d.message, "expected `on`, found `onn`");
+    assert_eq!(d.help.as_deref(), Some("did you mean `on`?"));
+    let d = error("tier gold extnds silver");
+    assert_eq!(d.help.as_deref(), Some("did you mean `extends`?"));
+    let d = error("Tier gold");
+    assert_eq!(d.help.as_deref(), Some("did you mean `tier`?"));
+}
+
+#[test]
+fn number_and_unit_with_a_space_outside_tables() {
+    let text = "availability a { sampled every 1 m }";
+    let d = error(text);
+    assert!(d.message.ends_with("found `1 m`"), "{}", d.message);
+    assert_eq!(at(text, d.primary.span), "1 m");
+    assert_eq!(
+        d.help.as_deref(),
+        Some("durations are written without spaces, such as `4h`, `30m`, `1h30m` or `1bd`")
+    );
 }

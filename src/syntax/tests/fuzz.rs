@@ -120,6 +120,12 @@ fn check(text: &str) -> Result<(), TestCaseError> {
             prop_assert!(text.get(l.span.start..l.span.end).is_some(), "{d:?}");
         }
         // A backquote in the input would confuse the check's quote parsing.
+        prop_assert!(
+            d.help.is_some(),
+            "no help for {:?} in {:?}",
+            d.message,
+            text
+        );
         if d.code == Code::SyntaxError && !text.contains('`') {
             assert_no_rule_names(d);
         }
@@ -229,5 +235,38 @@ proptest! {
                 prop_assert_eq!(at(&text, cell.span), written.as_str());
             }
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    /// Small edits to a complete policy (a deleted, inserted or replaced
+    /// character, a few times over) give a tree or clean diagnostics.
+    #[test]
+    fn edited_policies_never_panic(
+        edits in prop::collection::vec((any::<prop::sample::Index>(), 0u8..3, prop::sample::select(&[
+            "{", "}", "(", ")", "\"", "-", ",", "\n", " ", "#", "a", "4", "%", "é", "..", ":",
+        ][..])), 1..4)
+    ) {
+        let mut text = include_str!("../../../tests/fixtures/syntax/everything.sla").to_string();
+        for (at, kind, piece) in edits {
+            let boundaries: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+            if boundaries.is_empty() {
+                break;
+            }
+            let i = boundaries[at.index(boundaries.len())];
+            match kind {
+                0 => {
+                    text.remove(i);
+                }
+                1 => text.insert_str(i, piece),
+                _ => {
+                    text.remove(i);
+                    text.insert_str(i, piece);
+                }
+            }
+        }
+        check(&text)?;
     }
 }
