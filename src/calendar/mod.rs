@@ -172,14 +172,7 @@ impl CalendarSet {
         t: DateTime<Utc>,
         secs: i64,
     ) -> Result<DateTime<Utc>, CalendarError> {
-        let id = self.id(cal)?;
-        let t = check(t)?;
-        let u = if secs >= 0 {
-            self.add_raw(id, t, secs.unsigned_abs())?
-        } else {
-            self.sub_raw(id, t, secs.unsigned_abs())?
-        };
-        Ok(to_utc(u))
+        self.shift(cal, t, secs, true)
     }
 
     /// The latest instant `u <= t` with exactly `secs` seconds of open time in
@@ -190,12 +183,24 @@ impl CalendarSet {
         t: DateTime<Utc>,
         secs: i64,
     ) -> Result<DateTime<Utc>, CalendarError> {
+        self.shift(cal, t, secs, false)
+    }
+
+    /// Moves `secs` of open time forward (`forward` and `secs >= 0`, or
+    /// neither) or backward; works on the magnitude so `i64::MIN` is fine.
+    fn shift(
+        &self,
+        cal: CalendarId,
+        t: DateTime<Utc>,
+        secs: i64,
+        forward: bool,
+    ) -> Result<DateTime<Utc>, CalendarError> {
         let id = self.id(cal)?;
         let t = check(t)?;
-        let u = if secs >= 0 {
-            self.sub_raw(id, t, secs.unsigned_abs())?
-        } else {
+        let u = if (secs >= 0) == forward {
             self.add_raw(id, t, secs.unsigned_abs())?
+        } else {
+            self.sub_raw(id, t, secs.unsigned_abs())?
         };
         Ok(to_utc(u))
     }

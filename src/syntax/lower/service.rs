@@ -9,24 +9,35 @@ impl Lower {
     // -- availability and quotas --------------------------------------------
 
     pub(super) fn availability(&mut self, decl: P<'_>) -> AvailabilityDecl {
+        let (name, stmts, span) =
+            self.named_block(decl, Rule::availability_stmt, Self::availability_stmt);
+        AvailabilityDecl { name, stmts, span }
+    }
+
+    /// A declaration `KEYWORD name { stmt* }`: its name, its statements
+    /// (each lowered by `lower` with its own span) and its span.
+    fn named_block<T>(
+        &mut self,
+        decl: P<'_>,
+        stmt_rule: Rule,
+        lower: fn(&mut Self, P<'_>) -> Option<T>,
+    ) -> (Ident, Vec<Spanned<T>>, crate::source::Span) {
         let span = span_of(&decl);
         let mut name = Spanned::new(String::new(), span);
         let mut stmts = Vec::new();
         for p in decl.into_inner() {
-            match p.as_rule() {
-                Rule::ident => name = text(&p),
-                Rule::availability_stmt => {
-                    if let Some(s) = p.into_inner().next() {
-                        let sspan = span_of(&s);
-                        if let Some(stmt) = self.availability_stmt(s) {
-                            stmts.push(Spanned::new(stmt, sspan));
-                        }
+            if p.as_rule() == Rule::ident {
+                name = text(&p);
+            } else if p.as_rule() == stmt_rule {
+                if let Some(s) = p.into_inner().next() {
+                    let sspan = span_of(&s);
+                    if let Some(stmt) = lower(self, s) {
+                        stmts.push(Spanned::new(stmt, sspan));
                     }
                 }
-                _ => {}
             }
         }
-        AvailabilityDecl { name, stmts, span }
+        (name, stmts, span)
     }
 
     fn availability_stmt(&mut self, stmt: P<'_>) -> Option<AvailabilityStmt> {
@@ -75,23 +86,7 @@ impl Lower {
     }
 
     pub(super) fn quota(&mut self, decl: P<'_>) -> QuotaDecl {
-        let span = span_of(&decl);
-        let mut name = Spanned::new(String::new(), span);
-        let mut stmts = Vec::new();
-        for p in decl.into_inner() {
-            match p.as_rule() {
-                Rule::ident => name = text(&p),
-                Rule::quota_stmt => {
-                    if let Some(s) = p.into_inner().next() {
-                        let sspan = span_of(&s);
-                        if let Some(stmt) = self.quota_stmt(s) {
-                            stmts.push(Spanned::new(stmt, sspan));
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
+        let (name, stmts, span) = self.named_block(decl, Rule::quota_stmt, Self::quota_stmt);
         QuotaDecl { name, stmts, span }
     }
 
