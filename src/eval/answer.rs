@@ -14,7 +14,9 @@ pub mod utc {
     use serde::Serializer;
 
     /// Writes `t` into `b` when it has whole seconds and a four-digit year.
-    fn fill(t: &DateTime<Utc>, b: &mut [u8; 20]) -> bool {
+    pub(crate) fn fill(t: &DateTime<Utc>, b: &mut [u8; 20]) -> bool {
+        // One conversion to the naive date-time, not one per field.
+        let t = t.naive_utc();
         let y = t.year();
         if !(0..=9999).contains(&y) || t.nanosecond() != 0 {
             return false;

@@ -106,7 +106,7 @@ fn run_job(
     };
     let answer = evaluate(policy, hours, &ticket, at)
         .map_err(|e| fail(&ticket.id, ticket.line, e.to_string()))?;
-    let mut bytes = Vec::with_capacity(2048);
+    let mut bytes = Vec::with_capacity(4096);
     render(opts.format, &answer, &mut bytes)
         .map_err(|e| fail(&ticket.id, ticket.line, e.to_string()))?;
     let breached = answer.metrics.iter().any(|m| m.breaches > 0);
