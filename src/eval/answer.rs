@@ -1,6 +1,6 @@
 //! Answers: what each metric's cycles say at the evaluation instant.
 
-use super::clock::{self, applied_target, counted, crossing, Cycle};
+use super::clock::{self, applied_target, crossing_with, piece_seconds, Cycle};
 use super::hours::{HoursError, OpenHours};
 use super::timeline::Ticket;
 use crate::ir::{MetricId, MilestoneKind, Policy};
@@ -222,7 +222,9 @@ pub fn measure(
 ) -> Result<CycleAnswer, HoursError> {
     let stop_at = c.stop.as_ref().map(|s| s.at);
     let end = stop_at.unwrap_or(at);
-    let elapsed = counted(hours, &c.pieces)?;
+    // Each piece is measured once; the crossings below reuse the counts.
+    let secs = piece_seconds(hours, &c.pieces)?;
+    let elapsed: i64 = secs.iter().sum();
     let paused = stop_at.is_none() && c.paused_now().is_some();
     let mut answer = CycleAnswer {
         cycle: number,
@@ -265,7 +267,7 @@ pub fn measure(
     } else {
         1000
     });
-    let reach = crossing(hours, c, target)?;
+    let reach = crossing_with(hours, c, target, &secs)?;
     let breach = c.kept_breach.or(reach.filter(|d| *d < end));
     answer.breached_at = breach;
     answer.state = if breach.is_some() {
@@ -286,7 +288,7 @@ pub fn measure(
     for m in policy.milestones.iter().filter(|m| m.metric == metric) {
         let x = i128::from(target) * i128::from(m.at.0) / i128::from(Percent::WHOLE);
         let x = i64::try_from(x).unwrap_or(i64::MAX);
-        let hit = crossing(hours, c, x)?;
+        let hit = crossing_with(hours, c, x, &secs)?;
         let fired = hit.is_some_and(|h| h < end);
         let fires_at = match hit {
             Some(h) if fired || stop_at.is_none() => Some(h),

@@ -9,7 +9,7 @@
 use super::answer::{utc, CycleAnswer, MetricAnswer, MilestoneAnswer, TicketAnswer};
 use crate::ir::MilestoneKind;
 use chrono::{DateTime, Utc};
-use std::io::{self, Write};
+use std::io;
 
 /// Appends `a` as one compact JSON object (no newline) to `out`.
 pub(crate) fn write_answer(a: &TicketAnswer, out: &mut Vec<u8>) -> io::Result<()> {
@@ -144,8 +144,24 @@ fn opt_string(out: &mut Vec<u8>, s: Option<&str>) -> io::Result<()> {
     }
 }
 
+/// Writes an integer in decimal, as `serde_json` (and `Display`) do.
 fn int(out: &mut Vec<u8>, n: impl Into<i64>) {
-    let _ = write!(out, "{}", n.into());
+    let n: i64 = n.into();
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut v = n.unsigned_abs();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        out.push(b'-');
+    }
+    out.extend_from_slice(&digits[i..]);
 }
 
 fn opt_int(out: &mut Vec<u8>, n: Option<i64>) {
@@ -197,6 +213,18 @@ mod tests {
     }
 
     #[test]
+    fn integers_are_written_like_display() {
+        for n in [0, 1, -1, 9, 10, -10, 99, 1000, 86_400, i64::MAX, i64::MIN] {
+            let mut out = Vec::new();
+            int(&mut out, n);
+            assert_eq!(String::from_utf8(out).unwrap(), n.to_string());
+        }
+        let mut out = Vec::new();
+        int(&mut out, u32::MAX);
+        assert_eq!(String::from_utf8(out).unwrap(), u32::MAX.to_string());
+    }
+
+    #[test]
     fn matches_serde_json_on_a_synthetic_corpus() {
         let policy = business_policy();
         let hours = crate::calendar::CalendarSet::from_policy(&policy).unwrap();
@@ -245,6 +273,13 @@ mod tests {
             });
         }
         a.metrics[1].cycles.clear();
+        if let Some(c) = a.metrics[2].cycles.first_mut() {
+            c.elapsed_seconds = i64::MIN;
+            c.wall_seconds = i64::MAX;
+            c.remaining_seconds = Some(0);
+            c.consumed_permille = Some(-1000);
+            c.cycle = u32::MAX;
+        }
         same_as_serde(&a);
     }
 }
