@@ -229,7 +229,11 @@ pub fn measure(
     let mut answer = CycleAnswer {
         cycle: number,
         state: State::NoTarget,
-        target: c.target.duration.map(|d| d.to_string()),
+        target: c.target.duration.map(|d| match d {
+            // What `Display` writes, without formatting it twice.
+            crate::values::Duration::Seconds(s) => format_seconds(s),
+            d => d.to_string(),
+        }),
         target_seconds: c.target_seconds,
         calendar: policy
             .calendars
