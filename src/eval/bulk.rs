@@ -19,6 +19,7 @@ use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::io::{self, BufRead, Read, Write};
+use std::ops::Range;
 
 /// Options for [`evaluate_stream`] and [`evaluate_csv_stream`].
 #[derive(Debug, Clone)]
@@ -88,13 +89,16 @@ struct Driver<'a, W: Write> {
     summary: Summary,
 }
 
-/// Parses, validates, evaluates and renders one ticket (in a worker thread).
+/// Parses, validates, evaluates and renders one ticket (in a worker thread),
+/// appending its answer to `out`; returns the id, the answer's byte range
+/// in `out` and whether it has a breach. On failure `out` is left as it was.
 fn run_job(
     policy: &Policy,
     hours: &dyn OpenHours,
     opts: &StreamOptions,
     job: Job,
-) -> Result<(String, Vec<u8>, bool), InputError> {
+    out: &mut Vec<u8>,
+) -> Result<(String, Range<usize>, bool), InputError> {
     let raw = match job {
         Job::Line(line, text) => parse_line(&text?, line)?,
         Job::Raw(raw) => raw?,
@@ -106,12 +110,24 @@ fn run_job(
     };
     let answer = evaluate(policy, hours, &ticket, at)
         .map_err(|e| fail(&ticket.id, ticket.line, e.to_string()))?;
-    let mut bytes = Vec::with_capacity(4096);
-    render(opts.format, &answer, &mut bytes)
-        .map_err(|e| fail(&ticket.id, ticket.line, e.to_string()))?;
+    let start = out.len();
+    if let Err(e) = render(opts.format, &answer, out) {
+        out.truncate(start);
+        return Err(fail(&ticket.id, ticket.line, e.to_string()));
+    }
     let breached = answer.metrics.iter().any(|m| m.breaches > 0);
-    Ok((answer.id, bytes, breached))
+    Ok((answer.id, start..out.len(), breached))
 }
+
+/// Tickets evaluated together by one worker, rendered into one buffer (one
+/// allocation per batch instead of one per answer).
+const BATCH: usize = 64;
+
+/// A batch's answers, and per ticket its id, byte range and breach, or its error.
+type Batch = (
+    Vec<u8>,
+    Vec<Result<(String, Range<usize>, bool), InputError>>,
+);
 
 impl<W: Write> Driver<'_, W> {
     fn chunk(&mut self, jobs: Vec<Job>) -> io::Result<()> {
@@ -124,46 +140,59 @@ impl<W: Write> Driver<'_, W> {
             })
             .collect();
         let (policy, hours, opts) = (self.policy, self.hours, self.opts);
-        let results: Vec<_> = jobs
+        let batches: Vec<Batch> = jobs
             .into_par_iter()
-            .map(|j| run_job(policy, hours, opts, j))
+            .chunks(BATCH)
+            .map(|batch| {
+                let mut out = Vec::with_capacity(batch.len() * 4096);
+                let results = batch
+                    .into_iter()
+                    .map(|j| run_job(policy, hours, opts, j, &mut out))
+                    .collect();
+                (out, results)
+            })
             .collect();
-        for (line, result) in lines.into_iter().zip(results) {
+        let results = batches
+            .iter()
+            .flat_map(|(out, results)| results.iter().map(move |r| (out, r)));
+        for (line, (out, result)) in lines.into_iter().zip(results) {
             self.summary.read += 1;
-            let id = match &result {
-                Ok((id, _, _)) => Some(id.clone()),
-                Err(e) => e.ticket.clone(),
+            let id = match result {
+                Ok((id, _, _)) => Some(id),
+                Err(e) => e.ticket.as_ref(),
             };
-            let dup = id.as_ref().and_then(|id| match self.seen.get(id.as_str()) {
+            let dup = id.and_then(|id| match self.seen.get(id.as_str()) {
                 Some(first) => Some(*first),
                 None => {
                     self.seen.insert(id.clone().into_boxed_str(), line);
                     None
                 }
             });
-            let result = match dup {
-                Some(first) => Err(InputError {
-                    ticket: id,
+            if let Some(first) = dup {
+                self.failed(InputError {
+                    ticket: id.cloned(),
                     line,
                     kind: InputErrorKind::DuplicateId(first),
-                }),
-                None => result,
-            };
+                });
+                continue;
+            }
             match result {
-                Ok((_, bytes, breached)) => {
-                    self.reporter.write_rendered(&bytes)?;
-                    self.summary.breached += u64::from(breached);
+                Ok((_, range, breached)) => {
+                    self.reporter.write_rendered(&out[range.clone()])?;
+                    self.summary.breached += u64::from(*breached);
                     self.summary.evaluated += 1;
                 }
-                Err(e) => {
-                    self.summary.failed += 1;
-                    if self.summary.errors.len() < self.opts.max_errors {
-                        self.summary.errors.push(e);
-                    }
-                }
+                Err(e) => self.failed(e.clone()),
             }
         }
         Ok(())
+    }
+
+    fn failed(&mut self, e: InputError) {
+        self.summary.failed += 1;
+        if self.summary.errors.len() < self.opts.max_errors {
+            self.summary.errors.push(e);
+        }
     }
 }
 
