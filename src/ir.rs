@@ -687,14 +687,20 @@ impl Policy {
         tier: TierId,
         issue_type: Option<TypeId>,
     ) -> Option<&Target> {
-        let find = |ty: Option<TypeId>| {
-            self.targets.iter().find(|t| {
-                t.metric == metric && t.severity == severity && t.tier == tier && t.issue_type == ty
-            })
-        };
-        issue_type
-            .and_then(|ty| find(Some(ty)))
-            .or_else(|| find(None))
+        // One pass: the first type-specific cell wins; otherwise the first
+        // general one.
+        let mut general = None;
+        for t in &self.targets {
+            if t.metric != metric || t.severity != severity || t.tier != tier {
+                continue;
+            }
+            match t.issue_type {
+                Some(ty) if Some(ty) == issue_type => return Some(t),
+                None if general.is_none() => general = Some(t),
+                _ => {}
+            }
+        }
+        general
     }
 }
 

@@ -1,6 +1,6 @@
 //! Answers: what each metric's cycles say at the evaluation instant.
 
-use super::clock::{self, applied_target, counted, crossing, Cycle};
+use super::clock::{self, applied_target, crossing_with, piece_seconds, Cycle};
 use super::hours::{HoursError, OpenHours};
 use super::timeline::Ticket;
 use crate::ir::{MetricId, MilestoneKind, Policy};
@@ -14,7 +14,9 @@ pub mod utc {
     use serde::Serializer;
 
     /// Writes `t` into `b` when it has whole seconds and a four-digit year.
-    fn fill(t: &DateTime<Utc>, b: &mut [u8; 20]) -> bool {
+    pub(crate) fn fill(t: &DateTime<Utc>, b: &mut [u8; 20]) -> bool {
+        // One conversion to the naive date-time, not one per field.
+        let t = t.naive_utc();
         let y = t.year();
         if !(0..=9999).contains(&y) || t.nanosecond() != 0 {
             return false;
@@ -220,12 +222,18 @@ pub fn measure(
 ) -> Result<CycleAnswer, HoursError> {
     let stop_at = c.stop.as_ref().map(|s| s.at);
     let end = stop_at.unwrap_or(at);
-    let elapsed = counted(hours, &c.pieces)?;
+    // Each piece is measured once; the crossings below reuse the counts.
+    let secs = piece_seconds(hours, &c.pieces)?;
+    let elapsed: i64 = secs.iter().sum();
     let paused = stop_at.is_none() && c.paused_now().is_some();
     let mut answer = CycleAnswer {
         cycle: number,
         state: State::NoTarget,
-        target: c.target.duration.map(|d| d.to_string()),
+        target: c.target.duration.map(|d| match d {
+            // What `Display` writes, without formatting it twice.
+            crate::values::Duration::Seconds(s) => format_seconds(s),
+            d => d.to_string(),
+        }),
         target_seconds: c.target_seconds,
         calendar: policy
             .calendars
@@ -263,7 +271,7 @@ pub fn measure(
     } else {
         1000
     });
-    let reach = crossing(hours, c, target)?;
+    let reach = crossing_with(hours, c, target, &secs)?;
     let breach = c.kept_breach.or(reach.filter(|d| *d < end));
     answer.breached_at = breach;
     answer.state = if breach.is_some() {
@@ -284,7 +292,7 @@ pub fn measure(
     for m in policy.milestones.iter().filter(|m| m.metric == metric) {
         let x = i128::from(target) * i128::from(m.at.0) / i128::from(Percent::WHOLE);
         let x = i64::try_from(x).unwrap_or(i64::MAX);
-        let hit = crossing(hours, c, x)?;
+        let hit = crossing_with(hours, c, x, &secs)?;
         let fired = hit.is_some_and(|h| h < end);
         let fires_at = match hit {
             Some(h) if fired || stop_at.is_none() => Some(h),

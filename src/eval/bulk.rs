@@ -1,8 +1,10 @@
 //! Streaming bulk evaluation: read tickets in chunks, evaluate each chunk in
-//! parallel (rayon), write the answers in input order.
+//! parallel (rayon), write the answers in input order. The calling thread
+//! reads the next chunk and writes the previous one's answers while the
+//! pool evaluates, so at most two chunks are in flight.
 //!
-//! Memory is bounded by the chunk size (lines held at once, default 4096)
-//! plus the duplicate-id index: every ticket id seen is kept with its line
+//! Memory is bounded by twice the chunk size (lines held at once, default
+//! 4096, with their rendered answers) plus the duplicate-id index: every ticket id seen is kept with its line
 //! number to detect duplicates across the whole stream, roughly
 //! `60 + id length` bytes per ticket (about 70 MB for a million tickets with
 //! ten-character ids), plus at most `max_errors` stored errors (the counts
@@ -17,8 +19,10 @@ use super::timeline::{validate, InputError, InputErrorKind, RawTicket, ReadOptio
 use crate::ir::Policy;
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::io::{self, BufRead, Read, Write};
+use std::ops::Range;
+use std::sync::mpsc;
 
 /// Options for [`evaluate_stream`] and [`evaluate_csv_stream`].
 #[derive(Debug, Clone)]
@@ -88,13 +92,25 @@ struct Driver<'a, W: Write> {
     summary: Summary,
 }
 
-/// Parses, validates, evaluates and renders one ticket (in a worker thread).
+/// The input line of a job.
+fn job_line(j: &Job) -> u64 {
+    match j {
+        Job::Line(l, _) => *l,
+        Job::Raw(Ok(r)) => r.line,
+        Job::Raw(Err(e)) => e.line,
+    }
+}
+
+/// Parses, validates, evaluates and renders one ticket (in a worker thread),
+/// appending its answer to `out`; returns the id, the answer's byte range
+/// in `out` and whether it has a breach. On failure `out` is left as it was.
 fn run_job(
     policy: &Policy,
     hours: &dyn OpenHours,
     opts: &StreamOptions,
     job: Job,
-) -> Result<(String, Vec<u8>, bool), InputError> {
+    out: &mut Vec<u8>,
+) -> Result<(String, Range<usize>, bool), InputError> {
     let raw = match job {
         Job::Line(line, text) => parse_line(&text?, line)?,
         Job::Raw(raw) => raw?,
@@ -106,64 +122,131 @@ fn run_job(
     };
     let answer = evaluate(policy, hours, &ticket, at)
         .map_err(|e| fail(&ticket.id, ticket.line, e.to_string()))?;
-    let mut bytes = Vec::with_capacity(2048);
-    render(opts.format, &answer, &mut bytes)
-        .map_err(|e| fail(&ticket.id, ticket.line, e.to_string()))?;
+    let start = out.len();
+    if let Err(e) = render(opts.format, &answer, out) {
+        out.truncate(start);
+        return Err(fail(&ticket.id, ticket.line, e.to_string()));
+    }
     let breached = answer.metrics.iter().any(|m| m.breaches > 0);
-    Ok((answer.id, bytes, breached))
+    Ok((answer.id, start..out.len(), breached))
+}
+
+/// Tickets evaluated together by one worker, rendered into one buffer (one
+/// allocation per batch instead of one per answer).
+const BATCH: usize = 64;
+
+/// A batch's answers, and per ticket its id, byte range and breach, or its error.
+type Batch = (
+    Vec<u8>,
+    Vec<Result<(String, Range<usize>, bool), InputError>>,
+);
+
+/// Evaluates and renders a chunk in the pool, in batches of [`BATCH`].
+fn evaluate_chunk(
+    policy: &Policy,
+    hours: &dyn OpenHours,
+    opts: &StreamOptions,
+    jobs: Vec<Job>,
+) -> Vec<Batch> {
+    jobs.into_par_iter()
+        .chunks(BATCH)
+        .map(|batch| {
+            let mut out = Vec::with_capacity(batch.len() * 4096);
+            let results = batch
+                .into_iter()
+                .map(|j| run_job(policy, hours, opts, j, &mut out))
+                .collect();
+            (out, results)
+        })
+        .collect()
 }
 
 impl<W: Write> Driver<'_, W> {
-    fn chunk(&mut self, jobs: Vec<Job>) -> io::Result<()> {
-        let lines: Vec<u64> = jobs
-            .iter()
-            .map(|j| match j {
-                Job::Line(l, _) => *l,
-                Job::Raw(Ok(r)) => r.line,
-                Job::Raw(Err(e)) => e.line,
-            })
-            .collect();
+    /// Runs the chunks `next` gives: each is evaluated in the pool while
+    /// this thread reads the next one and writes the previous one's answers
+    /// (at most two chunks in flight). `next` returns `None` when there is
+    /// nothing more, or a chunk, the progress after it, and whether it is
+    /// the last one. `progress` is called after each chunk is written.
+    fn run(
+        &mut self,
+        mut next: impl FnMut() -> io::Result<Option<(Vec<Job>, Progress, bool)>>,
+        progress: &mut dyn FnMut(Progress),
+    ) -> io::Result<()> {
         let (policy, hours, opts) = (self.policy, self.hours, self.opts);
-        let results: Vec<_> = jobs
-            .into_par_iter()
-            .map(|j| run_job(policy, hours, opts, j))
-            .collect();
-        for (line, result) in lines.into_iter().zip(results) {
+        rayon::in_place_scope(|s| {
+            let mut pending = VecDeque::new();
+            loop {
+                let chunk = next()?;
+                let last = chunk.as_ref().is_none_or(|c| c.2);
+                if let Some((jobs, p, _)) = chunk {
+                    let lines: Vec<u64> = jobs.iter().map(job_line).collect();
+                    let (tx, rx) = mpsc::sync_channel::<Vec<Batch>>(1);
+                    s.spawn(move |_| {
+                        // The receiver is gone only when writing failed.
+                        let _ = tx.send(evaluate_chunk(policy, hours, opts, jobs));
+                    });
+                    pending.push_back((lines, p, rx));
+                }
+                while pending.len() > usize::from(!last) {
+                    let Some((lines, p, rx)) = pending.pop_front() else {
+                        break;
+                    };
+                    let batches = rx
+                        .recv()
+                        .map_err(|_| io::Error::other("a worker thread failed"))?;
+                    self.write_chunk(lines, &batches)?;
+                    progress(p);
+                }
+                if last {
+                    return Ok(());
+                }
+            }
+        })
+    }
+
+    /// Checks ids and writes the answers of one evaluated chunk, in order.
+    fn write_chunk(&mut self, lines: Vec<u64>, batches: &[Batch]) -> io::Result<()> {
+        let results = batches
+            .iter()
+            .flat_map(|(out, results)| results.iter().map(move |r| (out, r)));
+        for (line, (out, result)) in lines.into_iter().zip(results) {
             self.summary.read += 1;
-            let id = match &result {
-                Ok((id, _, _)) => Some(id.clone()),
-                Err(e) => e.ticket.clone(),
+            let id = match result {
+                Ok((id, _, _)) => Some(id),
+                Err(e) => e.ticket.as_ref(),
             };
-            let dup = id.as_ref().and_then(|id| match self.seen.get(id.as_str()) {
+            let dup = id.and_then(|id| match self.seen.get(id.as_str()) {
                 Some(first) => Some(*first),
                 None => {
                     self.seen.insert(id.clone().into_boxed_str(), line);
                     None
                 }
             });
-            let result = match dup {
-                Some(first) => Err(InputError {
-                    ticket: id,
+            if let Some(first) = dup {
+                self.failed(InputError {
+                    ticket: id.cloned(),
                     line,
                     kind: InputErrorKind::DuplicateId(first),
-                }),
-                None => result,
-            };
+                });
+                continue;
+            }
             match result {
-                Ok((_, bytes, breached)) => {
-                    self.reporter.write_rendered(&bytes)?;
-                    self.summary.breached += u64::from(breached);
+                Ok((_, range, breached)) => {
+                    self.reporter.write_rendered(&out[range.clone()])?;
+                    self.summary.breached += u64::from(*breached);
                     self.summary.evaluated += 1;
                 }
-                Err(e) => {
-                    self.summary.failed += 1;
-                    if self.summary.errors.len() < self.opts.max_errors {
-                        self.summary.errors.push(e);
-                    }
-                }
+                Err(e) => self.failed(e.clone()),
             }
         }
         Ok(())
+    }
+
+    fn failed(&mut self, e: InputError) {
+        self.summary.failed += 1;
+        if self.summary.errors.len() < self.opts.max_errors {
+            self.summary.errors.push(e);
+        }
     }
 }
 
@@ -197,9 +280,12 @@ pub fn evaluate_stream<R: BufRead, W: Write>(
     let mut p = Progress::default();
     let chunk = opts.chunk.max(1);
     let mut buf = Vec::new();
-    loop {
+    let mut eof = false;
+    let next = || -> io::Result<Option<(Vec<Job>, Progress, bool)>> {
+        if eof {
+            return Ok(None);
+        }
         let mut jobs = Vec::with_capacity(chunk);
-        let mut eof = false;
         while jobs.len() < chunk {
             buf.clear();
             let n = input.read_until(b'\n', &mut buf)?;
@@ -223,12 +309,9 @@ pub fn evaluate_stream<R: BufRead, W: Write>(
             jobs.push(Job::Line(p.lines, text));
         }
         p.tickets += jobs.len() as u64;
-        driver.chunk(jobs)?;
-        progress(p);
-        if eof {
-            break;
-        }
-    }
+        Ok(Some((jobs, p, eof)))
+    };
+    driver.run(next, progress)?;
     driver.reporter.finish()?;
     Ok(driver.summary)
 }
@@ -254,18 +337,18 @@ pub fn evaluate_csv_stream<R: Read, W: Write>(
     let mut tickets = CsvTickets::new(input);
     let mut p = Progress::default();
     let chunk = opts.chunk.max(1);
-    loop {
+    let next = || -> io::Result<Option<(Vec<Job>, Progress, bool)>> {
         let jobs: Vec<Job> = tickets.by_ref().take(chunk).map(Job::Raw).collect();
         if jobs.is_empty() {
-            break;
+            return Ok(None);
         }
         p.tickets += jobs.len() as u64;
         let (bytes, lines) = tickets.position();
         p.bytes = bytes;
         p.lines = lines;
-        driver.chunk(jobs)?;
-        progress(p);
-    }
+        Ok(Some((jobs, p, false)))
+    };
+    driver.run(next, progress)?;
     driver.reporter.finish()?;
     Ok(driver.summary)
 }

@@ -210,9 +210,46 @@ pub fn crossing(
     c: &Cycle,
     x: i64,
 ) -> Result<Option<DateTime<Utc>>, HoursError> {
+    crossing_by(hours, c, x, |_, p| hours.between(p.calendar, p.from, p.to))
+}
+
+/// [`crossing`] with the open seconds of every piece already measured
+/// (`secs[i]` for `c.pieces[i]`, as [`piece_seconds`] gives them).
+pub(crate) fn crossing_with(
+    hours: &dyn OpenHours,
+    c: &Cycle,
+    x: i64,
+    secs: &[i64],
+) -> Result<Option<DateTime<Utc>>, HoursError> {
+    crossing_by(hours, c, x, |i, _| Ok(secs[i]))
+}
+
+/// The open seconds of each piece, zero for paused ones.
+pub(crate) fn piece_seconds(
+    hours: &dyn OpenHours,
+    pieces: &[Piece],
+) -> Result<Vec<i64>, HoursError> {
+    pieces
+        .iter()
+        .map(|p| match p.paused {
+            Some(_) => Ok(0),
+            None => hours.between(p.calendar, p.from, p.to),
+        })
+        .collect()
+}
+
+fn crossing_by(
+    hours: &dyn OpenHours,
+    c: &Cycle,
+    x: i64,
+    seconds: impl Fn(usize, &Piece) -> Result<i64, HoursError>,
+) -> Result<Option<DateTime<Utc>>, HoursError> {
     let mut cum = 0i64;
-    for p in c.pieces.iter().filter(|p| p.paused.is_none()) {
-        let secs = hours.between(p.calendar, p.from, p.to)?;
+    for (i, p) in c.pieces.iter().enumerate() {
+        if p.paused.is_some() {
+            continue;
+        }
+        let secs = seconds(i, p)?;
         if cum + secs >= x {
             let mut at = hours
                 .add_seconds(p.calendar, p.from, x - cum)?
@@ -261,24 +298,27 @@ pub fn run_metric(
         issue_type: ticket.issue_type,
     };
     let mut cycles: Vec<Cycle> = Vec::new();
-    let events: Vec<_> = ticket.events.iter().filter(|e| e.at <= at).collect();
-    let mut i = 0;
-    while i < events.len() {
-        let t = events[i].at;
-        let mut j = i;
-        while j < events.len() && events[j].at == t {
-            j += 1;
+    let mut events = ticket.events.iter().filter(|e| e.at <= at).peekable();
+    // Reused for every instant: no allocation per group of events.
+    let mut group: Vec<&super::timeline::Event> = Vec::new();
+    let mut others: Vec<EventKind> = Vec::new();
+    while let Some(first) = events.next() {
+        let t = first.at;
+        group.clear();
+        group.push(first);
+        while let Some(e) = events.next_if(|e| e.at == t) {
+            group.push(e);
         }
-        let group = &events[i..j];
-        i = j;
         for e in group.iter().filter(|e| e.change.phase() == 0) {
             apply_field_change(&mut ctx, &mut cycles, &e.change, t)?;
         }
-        let others: Vec<_> = group
-            .iter()
-            .filter(|e| e.change.phase() != 0)
-            .map(|e| e.change.kind())
-            .collect();
+        others.clear();
+        others.extend(
+            group
+                .iter()
+                .filter(|e| e.change.phase() != 0)
+                .map(|e| e.change.kind()),
+        );
         for &k in &others {
             if metric.starts.contains(&k) {
                 start(&ctx, &mut cycles, k, t, first_stop)?;

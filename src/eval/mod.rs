@@ -58,6 +58,7 @@ pub mod clock;
 pub mod csv_input;
 pub mod explain;
 pub mod hours;
+mod json_out;
 pub mod jsonl;
 pub mod report;
 pub mod target;

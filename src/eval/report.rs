@@ -192,7 +192,7 @@ pub fn header(format: OutputFormat) -> Option<String> {
 pub fn render(format: OutputFormat, a: &TicketAnswer, out: &mut Vec<u8>) -> io::Result<()> {
     match format {
         OutputFormat::Jsonl => {
-            serde_json::to_writer(&mut *out, a)?;
+            super::json_out::write_answer(a, out)?;
             out.push(b'\n');
         }
         OutputFormat::Csv => {

@@ -1,0 +1,285 @@
+//! Direct JSON Lines writing of [`TicketAnswer`]s.
+//!
+//! Produces exactly the bytes `serde_json::to_writer` gives for the derived
+//! `Serialize` (compact, fields in declaration order), without going through
+//! the serializer: keys are written as literals and strings that need no
+//! escaping are copied as they are. Strings that do need escaping go through
+//! `serde_json` itself, so escapes are identical by construction.
+
+use super::answer::{utc, CycleAnswer, MetricAnswer, MilestoneAnswer, TicketAnswer};
+use crate::ir::MilestoneKind;
+use chrono::{DateTime, Utc};
+use std::io;
+
+/// Appends `a` as one compact JSON object (no newline) to `out`.
+pub(crate) fn write_answer(a: &TicketAnswer, out: &mut Vec<u8>) -> io::Result<()> {
+    out.extend_from_slice(b"{\"format_version\":");
+    int(out, a.format_version);
+    out.extend_from_slice(b",\"id\":");
+    string(out, &a.id)?;
+    out.extend_from_slice(b",\"at\":");
+    time(out, &a.at)?;
+    out.extend_from_slice(b",\"tier\":");
+    string(out, &a.tier)?;
+    out.extend_from_slice(b",\"severity\":");
+    string(out, &a.severity)?;
+    out.extend_from_slice(b",\"type\":");
+    opt_string(out, a.issue_type.as_deref())?;
+    out.extend_from_slice(b",\"status\":");
+    opt_string(out, a.status.as_deref())?;
+    out.extend_from_slice(b",\"metrics\":[");
+    for (i, m) in a.metrics.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        metric(out, m)?;
+    }
+    out.extend_from_slice(b"]}");
+    Ok(())
+}
+
+fn metric(out: &mut Vec<u8>, m: &MetricAnswer) -> io::Result<()> {
+    out.extend_from_slice(b"{\"metric\":");
+    string(out, &m.metric)?;
+    out.extend_from_slice(b",\"state\":\"");
+    out.extend_from_slice(m.state.name().as_bytes());
+    out.extend_from_slice(b"\",\"breaches\":");
+    int(out, m.breaches);
+    out.extend_from_slice(b",\"cycles\":[");
+    for (i, c) in m.cycles.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        cycle(out, c)?;
+    }
+    out.extend_from_slice(b"]}");
+    Ok(())
+}
+
+fn cycle(out: &mut Vec<u8>, c: &CycleAnswer) -> io::Result<()> {
+    out.extend_from_slice(b"{\"cycle\":");
+    int(out, c.cycle);
+    out.extend_from_slice(b",\"state\":\"");
+    out.extend_from_slice(c.state.name().as_bytes());
+    out.extend_from_slice(b"\",\"target\":");
+    opt_string(out, c.target.as_deref())?;
+    out.extend_from_slice(b",\"target_seconds\":");
+    opt_int(out, c.target_seconds);
+    out.extend_from_slice(b",\"calendar\":");
+    string(out, &c.calendar)?;
+    out.extend_from_slice(b",\"start\":");
+    time(out, &c.start)?;
+    out.extend_from_slice(b",\"started_by\":");
+    string(out, &c.started_by)?;
+    out.extend_from_slice(b",\"deadline\":");
+    opt_time(out, &c.deadline)?;
+    out.extend_from_slice(b",\"stop\":");
+    opt_time(out, &c.stop)?;
+    out.extend_from_slice(b",\"stopped_by\":");
+    opt_string(out, c.stopped_by.as_deref())?;
+    out.extend_from_slice(b",\"elapsed_seconds\":");
+    int(out, c.elapsed_seconds);
+    out.extend_from_slice(b",\"remaining_seconds\":");
+    opt_int(out, c.remaining_seconds);
+    out.extend_from_slice(b",\"wall_seconds\":");
+    int(out, c.wall_seconds);
+    out.extend_from_slice(b",\"consumed_permille\":");
+    opt_int(out, c.consumed_permille);
+    out.extend_from_slice(b",\"breached_at\":");
+    opt_time(out, &c.breached_at)?;
+    out.extend_from_slice(b",\"milestones\":[");
+    for (i, m) in c.milestones.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        milestone(out, m)?;
+    }
+    out.extend_from_slice(b"]}");
+    Ok(())
+}
+
+fn milestone(out: &mut Vec<u8>, m: &MilestoneAnswer) -> io::Result<()> {
+    out.extend_from_slice(match m.kind {
+        MilestoneKind::Warn => b"{\"kind\":\"warn\"",
+        MilestoneKind::Escalate => b"{\"kind\":\"escalate\"",
+    });
+    out.extend_from_slice(b",\"percent\":");
+    string(out, &m.percent)?;
+    out.extend_from_slice(b",\"to\":");
+    string(out, &m.to)?;
+    out.extend_from_slice(b",\"fires_at\":");
+    opt_time(out, &m.fires_at)?;
+    out.extend_from_slice(if m.fired {
+        b",\"fired\":true}"
+    } else {
+        b",\"fired\":false}"
+    });
+    Ok(())
+}
+
+/// Whether `serde_json` would write `s` between quotes unchanged: it escapes
+/// only `"`, `\` and control characters below 0x20.
+fn plain(s: &str) -> bool {
+    s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\')
+}
+
+fn string(out: &mut Vec<u8>, s: &str) -> io::Result<()> {
+    if plain(s) {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+        Ok(())
+    } else {
+        serde_json::to_writer(&mut *out, s).map_err(io::Error::from)
+    }
+}
+
+fn opt_string(out: &mut Vec<u8>, s: Option<&str>) -> io::Result<()> {
+    match s {
+        Some(s) => string(out, s),
+        None => {
+            out.extend_from_slice(b"null");
+            Ok(())
+        }
+    }
+}
+
+/// Writes an integer in decimal, as `serde_json` (and `Display`) do.
+fn int(out: &mut Vec<u8>, n: impl Into<i64>) {
+    let n: i64 = n.into();
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut v = n.unsigned_abs();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        out.push(b'-');
+    }
+    out.extend_from_slice(&digits[i..]);
+}
+
+fn opt_int(out: &mut Vec<u8>, n: Option<i64>) {
+    match n {
+        Some(n) => int(out, n),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+fn time(out: &mut Vec<u8>, t: &DateTime<Utc>) -> io::Result<()> {
+    let mut b = [0u8; 20];
+    if utc::fill(t, &mut b) {
+        out.push(b'"');
+        out.extend_from_slice(&b);
+        out.push(b'"');
+        Ok(())
+    } else {
+        string(out, &utc::text(t))
+    }
+}
+
+fn opt_time(out: &mut Vec<u8>, t: &Option<DateTime<Utc>>) -> io::Result<()> {
+    match t {
+        Some(t) => time(out, t),
+        None => {
+            out.extend_from_slice(b"null");
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::answer::{evaluate, State};
+    use crate::eval::hours::AlwaysOpen;
+    use crate::eval::jsonl::read_line;
+    use crate::eval::testing::{business_policy, synthetic_ticket};
+    use crate::eval::timeline::ReadOptions;
+
+    fn same_as_serde(a: &TicketAnswer) {
+        let mut fast = Vec::new();
+        write_answer(a, &mut fast).unwrap();
+        let slow = serde_json::to_vec(a).unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&fast),
+            String::from_utf8_lossy(&slow)
+        );
+    }
+
+    #[test]
+    fn integers_are_written_like_display() {
+        for n in [0, 1, -1, 9, 10, -10, 99, 1000, 86_400, i64::MAX, i64::MIN] {
+            let mut out = Vec::new();
+            int(&mut out, n);
+            assert_eq!(String::from_utf8(out).unwrap(), n.to_string());
+        }
+        let mut out = Vec::new();
+        int(&mut out, u32::MAX);
+        assert_eq!(String::from_utf8(out).unwrap(), u32::MAX.to_string());
+    }
+
+    #[test]
+    fn matches_serde_json_on_a_synthetic_corpus() {
+        let policy = business_policy();
+        let hours = crate::calendar::CalendarSet::from_policy(&policy).unwrap();
+        for i in 0..300 {
+            let line = synthetic_ticket(i, 7);
+            let t = read_line(&policy, &line, i + 1, &ReadOptions::default()).unwrap();
+            let at = t.latest_event().unwrap();
+            same_as_serde(&evaluate(&policy, &hours, &t, at).unwrap());
+            let a = evaluate(&policy, &AlwaysOpen, &t, at).unwrap();
+            same_as_serde(&a);
+        }
+    }
+
+    #[test]
+    fn matches_serde_json_on_escapes_nulls_and_odd_instants() {
+        let policy = business_policy();
+        let hours = crate::calendar::CalendarSet::from_policy(&policy).unwrap();
+        let line = synthetic_ticket(3, 1);
+        let t = read_line(&policy, &line, 1, &ReadOptions::default()).unwrap();
+        let mut a = evaluate(&policy, &hours, &t, t.latest_event().unwrap()).unwrap();
+        a.id = "T\"1\\ \u{1} \n é \u{7f} </>".to_string();
+        a.status = Some("waiting \"on\" customer\t".to_string());
+        a.issue_type = None;
+        a.at = "2026-03-06T21:30:00.5Z".parse().unwrap();
+        let m = &mut a.metrics[0];
+        m.state = State::Paused;
+        if let Some(c) = m.cycles.first_mut() {
+            c.target = None;
+            c.target_seconds = Some(-5);
+            c.deadline = Some("+10000-01-01T00:00:00Z".parse().unwrap());
+            c.stop = None;
+            c.stopped_by = Some("x\u{0}y".to_string());
+            c.milestones.push(MilestoneAnswer {
+                kind: MilestoneKind::Escalate,
+                percent: "100%".to_string(),
+                to: "A \"lead\"".to_string(),
+                fires_at: None,
+                fired: true,
+            });
+            c.milestones.push(MilestoneAnswer {
+                kind: MilestoneKind::Warn,
+                percent: "75%".to_string(),
+                to: String::new(),
+                fires_at: Some("-0001-12-31T23:59:59Z".parse().unwrap()),
+                fired: false,
+            });
+        }
+        a.metrics[1].cycles.clear();
+        if let Some(c) = a.metrics[2].cycles.first_mut() {
+            c.elapsed_seconds = i64::MIN;
+            c.wall_seconds = i64::MAX;
+            c.remaining_seconds = Some(0);
+            c.consumed_permille = Some(-1000);
+            c.cycle = u32::MAX;
+        }
+        same_as_serde(&a);
+    }
+}
