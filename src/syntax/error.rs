@@ -14,25 +14,9 @@ pub(crate) const MAX_PAREN_DEPTH: usize = 64;
 /// Reports the first `(` nested deeper than [`MAX_PAREN_DEPTH`], outside
 /// strings and comments. One cheap pass over the text.
 pub(crate) fn check_nesting(text: &str) -> Option<Diagnostic> {
-    let bytes = text.as_bytes();
     let mut depth = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    if bytes[i] == b'\\' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-            }
+    for (i, b) in code_bytes(text) {
+        match b {
             b'(' => {
                 depth += 1;
                 if depth > MAX_PAREN_DEPTH {
@@ -52,9 +36,39 @@ pub(crate) fn check_nesting(text: &str) -> Option<Diagnostic> {
             b')' => depth = depth.saturating_sub(1),
             _ => {}
         }
-        i += 1;
     }
     None
+}
+
+/// The bytes of `text` outside comments and string literals, with their
+/// offsets. A string ends at its closing quote or at the end of its line.
+fn code_bytes(text: &str) -> impl Iterator<Item = (usize, u8)> + '_ {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let at = i;
+            i += 1;
+            match bytes[at] {
+                b'#' => {
+                    while i < bytes.len() && bytes[i] != b'\n' {
+                        i += 1;
+                    }
+                }
+                b'"' => {
+                    while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                        if bytes[i] == b'\\' {
+                            i += 1;
+                        }
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                b => return Some((at, b)),
+            }
+        }
+        None
+    })
 }
 
 /// The byte offset in `text` where pest failed.
@@ -406,32 +420,15 @@ fn unterminated_string(text: &str, pos: usize) -> Option<Diagnostic> {
 
 /// The last `{` without a matching `}`, outside strings and comments.
 pub(super) fn unclosed_brace(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
     let mut stack = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    if bytes[i] == b'\\' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-            }
+    for (i, b) in code_bytes(text) {
+        match b {
             b'{' => stack.push(i),
             b'}' => {
                 stack.pop();
             }
             _ => {}
         }
-        i += 1;
     }
     stack.pop()
 }
