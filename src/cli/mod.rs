@@ -102,25 +102,29 @@ pub fn read_policy(
 }
 
 /// Reads and compiles a policy for a command that needs a clean one,
-/// printing its findings to stderr. `Err` carries the exit code.
+/// printing its findings (errors, and warnings when it compiles) to stderr.
+/// `Err` carries the exit code.
 pub fn load_policy(path: &Path) -> Result<slate::ir::Policy, i32> {
     use slate::diagnostics::render;
-    let source = match read_policy(path) {
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Err(EXIT_IO);
-        }
-        Ok((source, Some(diag))) => {
-            eprint!("{}", render::human(&source, &diag, false, 100));
-            return Err(EXIT_FINDINGS);
-        }
-        Ok((source, None)) => source,
-    };
+    let color = std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal();
+    let (source, encoding) = read_policy(path).map_err(|e| {
+        eprintln!("error: {e}");
+        EXIT_IO
+    })?;
+    if let Some(diag) = encoding {
+        eprint!("{}", render::human(&source, &diag, color, 100));
+        return Err(EXIT_FINDINGS);
+    }
     match slate::compile(&source) {
-        Ok(c) => Ok(c.policy),
+        Ok(c) => {
+            for w in &c.warnings {
+                eprint!("{}", render::human(&source, w, color, 100));
+            }
+            Ok(c.policy)
+        }
         Err(e) => {
             for d in &e.diagnostics {
-                eprint!("{}", render::human(&source, d, false, 100));
+                eprint!("{}", render::human(&source, d, color, 100));
             }
             eprintln!("error: `{}` does not compile", path.display());
             Err(EXIT_FINDINGS)

@@ -161,7 +161,29 @@ fn evaluate_chunk(
         .collect()
 }
 
-impl<W: Write> Driver<'_, W> {
+impl<'a, W: Write> Driver<'a, W> {
+    fn new(
+        policy: &'a Policy,
+        hours: &'a dyn OpenHours,
+        opts: &'a StreamOptions,
+        output: W,
+    ) -> Self {
+        Driver {
+            policy,
+            hours,
+            opts,
+            reporter: Reporter::new(opts.format, output),
+            seen: HashMap::new(),
+            summary: Summary::default(),
+        }
+    }
+
+    /// Flushes the output and hands back the counts.
+    fn finish(self) -> io::Result<Summary> {
+        self.reporter.finish()?;
+        Ok(self.summary)
+    }
+
     /// Runs the chunks `next` gives: each is evaluated in the pool while
     /// this thread reads the next one and writes the previous one's answers
     /// (at most two chunks in flight). `next` returns `None` when there is
@@ -269,14 +291,7 @@ pub fn evaluate_stream<R: BufRead, W: Write>(
     opts: &StreamOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> io::Result<Summary> {
-    let mut driver = Driver {
-        policy,
-        hours,
-        opts,
-        reporter: Reporter::new(opts.format, output),
-        seen: HashMap::new(),
-        summary: Summary::default(),
-    };
+    let mut driver = Driver::new(policy, hours, opts, output);
     let mut p = Progress::default();
     let chunk = opts.chunk.max(1);
     let mut buf = Vec::new();
@@ -312,8 +327,7 @@ pub fn evaluate_stream<R: BufRead, W: Write>(
         Ok(Some((jobs, p, eof)))
     };
     driver.run(next, progress)?;
-    driver.reporter.finish()?;
-    Ok(driver.summary)
+    driver.finish()
 }
 
 /// Evaluates a CSV events table (see [`super::csv_input`]) like
@@ -326,14 +340,7 @@ pub fn evaluate_csv_stream<R: Read, W: Write>(
     opts: &StreamOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> io::Result<Summary> {
-    let mut driver = Driver {
-        policy,
-        hours,
-        opts,
-        reporter: Reporter::new(opts.format, output),
-        seen: HashMap::new(),
-        summary: Summary::default(),
-    };
+    let mut driver = Driver::new(policy, hours, opts, output);
     let mut tickets = CsvTickets::new(input);
     let mut p = Progress::default();
     let chunk = opts.chunk.max(1);
@@ -349,6 +356,5 @@ pub fn evaluate_csv_stream<R: Read, W: Write>(
         Ok(Some((jobs, p, false)))
     };
     driver.run(next, progress)?;
-    driver.reporter.finish()?;
-    Ok(driver.summary)
+    driver.finish()
 }
