@@ -41,13 +41,15 @@ fn ticket_json(tier: &str, sev: &str, events: &[Value]) -> Value {
     json!({"id": "T-1", "tier": tier, "severity": sev, "events": events})
 }
 
-fn answer(policy: &Policy, v: &Value, at: &str) -> TicketAnswer {
+fn answer(policy: &Policy, v: &Value, at: &str) -> TicketAnswer<'static> {
     let ticket = read_line(policy, &v.to_string(), 1, &ReadOptions::default())
         .unwrap_or_else(|e| panic!("valid ticket: {e}"));
-    evaluate(policy, &AlwaysOpen, &ticket, t(at)).unwrap_or_else(|e| panic!("{e}"))
+    evaluate(policy, &AlwaysOpen, &ticket, t(at))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_owned()
 }
 
-fn metric<'a>(a: &'a TicketAnswer, name: &str) -> &'a MetricAnswer {
+fn metric<'a>(a: &'a TicketAnswer<'_>, name: &str) -> &'a MetricAnswer<'a> {
     a.metrics
         .iter()
         .find(|m| m.metric == name)
@@ -104,7 +106,7 @@ fn breach_instant_and_milestones() {
     let ms: Vec<_> = c
         .milestones
         .iter()
-        .map(|m| (m.percent.as_str(), m.fires_at, m.fired))
+        .map(|m| (&*m.percent, m.fires_at, m.fired))
         .collect();
     assert_eq!(
         ms,
@@ -377,10 +379,7 @@ fn severity_change_restarts_when_declared() {
         (cs[0].stop, cs[0].stopped_by.as_deref()),
         (Some(t("10:00")), Some("severity"))
     );
-    assert_eq!(
-        (cs[1].start, cs[1].started_by.as_str()),
-        (t("10:00"), "severity")
-    );
+    assert_eq!((cs[1].start, &*cs[1].started_by), (t("10:00"), "severity"));
     assert_eq!(
         (cs[1].target.as_deref(), cs[1].deadline),
         (Some("4h"), Some(t("14:00")))
@@ -456,10 +455,7 @@ fn reopen_new_cycle_and_first_close_only() {
     let cs = &metric(&a, "resolution").cycles;
     assert_eq!(cs.len(), 2);
     assert_eq!((cs[0].state, cs[0].stop), (State::Met, Some(t("10:00"))));
-    assert_eq!(
-        (cs[1].start, cs[1].started_by.as_str()),
-        (t("12:00"), "reopened")
-    );
+    assert_eq!((cs[1].start, &*cs[1].started_by), (t("12:00"), "reopened"));
     assert_eq!(cs[1].elapsed_seconds, H);
 
     let p = with_metric(|m| m.on_reopen = ReopenRule::FirstCloseOnly, "resolution");

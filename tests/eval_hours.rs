@@ -34,7 +34,7 @@ fn ticket(p: &Policy, sev: &str, events: &[(&str, &str, Option<&str>)]) -> Ticke
     read_line(p, &v.to_string(), 1, &ReadOptions::default()).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn run(p: &Policy, t: &Ticket, at: &str) -> TicketAnswer {
+fn run<'a>(p: &'a Policy, t: &'a Ticket, at: &str) -> TicketAnswer<'a> {
     let cals = CalendarSet::from_policy(p).unwrap_or_else(|e| panic!("{e}"));
     evaluate(p, &cals, t, time(at)).unwrap_or_else(|e| panic!("{e}"))
 }
@@ -64,7 +64,7 @@ fn severity_clock_overrides_the_default_calendar() {
     let t = ticket(&p, "sev1", &[(FRIDAY, "opened", None)]);
     let a = run(&p, &t, "2026-03-06T17:00:00-06:00");
     let c = &a.metrics[1].cycles[0];
-    assert_eq!((c.calendar.as_str(), c.elapsed_seconds), ("24x7", 5400));
+    assert_eq!((&*c.calendar, c.elapsed_seconds), ("24x7", 5400));
     assert_eq!(c.deadline, Some(time("2026-03-06T19:30:00-06:00")));
     let text = explain(
         &p,
@@ -94,7 +94,7 @@ fn recompute_keeps_the_calendar_of_earlier_segments() {
     let a = run(&p, &t, "2026-03-06T16:45:00-06:00");
     let c = &a.metrics[1].cycles[0];
     // 15 minutes of business time, then an hour on 24x7.
-    assert_eq!((c.calendar.as_str(), c.elapsed_seconds), ("24x7", 4500));
+    assert_eq!((&*c.calendar, c.elapsed_seconds), ("24x7", 4500));
     assert_eq!(c.deadline, Some(time("2026-03-06T19:30:00-06:00")));
 }
 
@@ -181,7 +181,7 @@ fn shared_state_is_send_and_sync() {
     shared::<Policy>();
     shared::<CalendarSet>();
     shared::<Ticket>();
-    shared::<TicketAnswer>();
+    shared::<TicketAnswer<'static>>();
     shared::<slate::eval::AlwaysOpen>();
 }
 

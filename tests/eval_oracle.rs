@@ -291,7 +291,7 @@ fn ev(m: i64, k: usize) -> Value {
     }
 }
 
-fn observed(answer: &TicketAnswer, name: &str) -> Vec<OracleCycle> {
+fn observed(answer: &TicketAnswer<'_>, name: &str) -> Vec<OracleCycle> {
     answer
         .metrics
         .iter()
@@ -302,7 +302,7 @@ fn observed(answer: &TicketAnswer, name: &str) -> Vec<OracleCycle> {
                 .map(|c| OracleCycle {
                     start: (c.start - base()).num_minutes(),
                     stop: c.stop.map(|s| (s - base()).num_minutes()),
-                    by: c.stopped_by.clone(),
+                    by: c.stopped_by.as_deref().map(str::to_string),
                     counted: c.elapsed_seconds,
                     breach: c.breached_at.map(|s| (s - base()).num_minutes()),
                 })

@@ -34,7 +34,7 @@ fn run(
     sev: &str,
     events: &[(&str, &str, Option<&str>)],
     at: &str,
-) -> TicketAnswer {
+) -> TicketAnswer<'static> {
     let events: Vec<Value> = events
         .iter()
         .map(|(at, kind, value)| {
@@ -48,10 +48,12 @@ fn run(
     let line = json!({"id": "D-1", "tier": tier, "severity": sev, "events": events}).to_string();
     let ticket = read_line(p, &line, 1, &ReadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
     let cals = CalendarSet::from_policy(p).unwrap_or_else(|e| panic!("{e}"));
-    evaluate(p, &cals, &ticket, time(at)).unwrap_or_else(|e| panic!("{e}"))
+    evaluate(p, &cals, &ticket, time(at))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_owned()
 }
 
-fn cycles<'a>(a: &'a TicketAnswer, metric: &str) -> &'a [slate::eval::CycleAnswer] {
+fn cycles<'a>(a: &'a TicketAnswer<'_>, metric: &str) -> &'a [slate::eval::CycleAnswer<'a>] {
     a.metrics
         .iter()
         .find(|m| m.metric == metric)
@@ -72,7 +74,7 @@ fn domo_first_response_on_mountain_business_hours() {
     );
     let c = &cycles(&a, "first_response")[0];
     assert_eq!(
-        (c.state, c.calendar.as_str(), c.target.as_deref()),
+        (c.state, &*c.calendar, c.target.as_deref()),
         (State::Running, "business", Some("8h"))
     );
     assert_eq!(c.elapsed_seconds, 5400 + 3600);
@@ -89,7 +91,7 @@ fn domo_first_response_on_mountain_business_hours() {
     );
     let c = &cycles(&a, "first_response")[0];
     assert_eq!(
-        (c.calendar.as_str(), c.deadline),
+        (&*c.calendar, c.deadline),
         ("24x7", Some(time("2026-03-06T19:30:00-07:00")))
     );
     // Standard promises nothing; metrics without a table have no target.
@@ -227,7 +229,7 @@ fn clock_options_from_policy_text() {
         (Some("2h"), 3600, State::Met)
     );
     assert_eq!(
-        (t[2].started_by.as_str(), t[2].state),
+        (&*t[2].started_by, t[2].state),
         ("reopened", State::Running)
     );
     // Sequential updates: the early update at 12:00 schedules the next window

@@ -7,6 +7,7 @@ use crate::ir::{MetricId, MilestoneKind, Policy};
 use crate::values::{format_seconds, Percent};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// Fast, exact UTC timestamps (`2026-03-06T21:30:00Z`) for the outputs.
 pub mod utc {
@@ -107,59 +108,63 @@ impl State {
 }
 
 /// Everything the evaluator says about one ticket.
+///
+/// Names (tier, metric, calendar, ...) are borrowed from the policy and
+/// the ticket it was computed from; [`TicketAnswer::into_owned`] gives an
+/// answer that outlives them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TicketAnswer {
+pub struct TicketAnswer<'a> {
     /// Always [`EVAL_FORMAT_VERSION`].
     pub format_version: u32,
     /// The ticket id.
-    pub id: String,
+    pub id: Cow<'a, str>,
     /// The evaluation instant.
     #[serde(serialize_with = "utc::ser")]
     pub at: DateTime<Utc>,
     /// Tier at `at`.
-    pub tier: String,
+    pub tier: Cow<'a, str>,
     /// Severity at `at`.
-    pub severity: String,
+    pub severity: Cow<'a, str>,
     /// Issue type, when given.
     #[serde(rename = "type")]
-    pub issue_type: Option<String>,
+    pub issue_type: Option<Cow<'a, str>>,
     /// Status at `at`, when known.
-    pub status: Option<String>,
+    pub status: Option<Cow<'a, str>>,
     /// One entry per metric of the policy, in policy order.
-    pub metrics: Vec<MetricAnswer>,
+    pub metrics: Vec<MetricAnswer<'a>>,
 }
 
 /// One metric of one ticket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MetricAnswer {
+pub struct MetricAnswer<'a> {
     /// The metric's name.
-    pub metric: String,
+    pub metric: Cow<'a, str>,
     /// The state of the latest cycle (`not_started` when there is none).
     pub state: State,
     /// How many cycles breached.
     pub breaches: u32,
     /// Cycles in order.
-    pub cycles: Vec<CycleAnswer>,
+    pub cycles: Vec<CycleAnswer<'a>>,
 }
 
 /// One cycle of a metric.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CycleAnswer {
+pub struct CycleAnswer<'a> {
     /// 1-based cycle number.
     pub cycle: u32,
     /// Its state.
     pub state: State,
     /// The target as written (`8h`, `1bd`), `null` when there is none.
-    pub target: Option<String>,
+    pub target: Option<Cow<'a, str>>,
     /// The target in open seconds (business days converted from the start).
     pub target_seconds: Option<i64>,
     /// The calendar time is counted on.
-    pub calendar: String,
+    pub calendar: Cow<'a, str>,
     /// When it started.
     #[serde(serialize_with = "utc::ser")]
     pub start: DateTime<Utc>,
     /// The event that started it.
-    pub started_by: String,
+    pub started_by: Cow<'a, str>,
     /// The deadline: when the target runs out given the pause state at the
     /// stop or at `at`; `null` when paused or without target.
     #[serde(serialize_with = "utc::ser_opt")]
@@ -168,7 +173,7 @@ pub struct CycleAnswer {
     #[serde(serialize_with = "utc::ser_opt")]
     pub stop: Option<DateTime<Utc>>,
     /// The event that stopped it.
-    pub stopped_by: Option<String>,
+    pub stopped_by: Option<Cow<'a, str>>,
     /// Open seconds counted (not paused, inside the calendar).
     pub elapsed_seconds: i64,
     /// Open seconds left before the deadline (never negative); `null`
@@ -182,18 +187,18 @@ pub struct CycleAnswer {
     #[serde(serialize_with = "utc::ser_opt")]
     pub breached_at: Option<DateTime<Utc>>,
     /// The metric's warn and escalate milestones for this cycle.
-    pub milestones: Vec<MilestoneAnswer>,
+    pub milestones: Vec<MilestoneAnswer<'a>>,
 }
 
 /// A warn or escalate milestone of a cycle.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MilestoneAnswer {
+pub struct MilestoneAnswer<'a> {
     /// `warn` or `escalate`.
     pub kind: MilestoneKind,
     /// The fraction of the target, as written (`75%`).
-    pub percent: String,
+    pub percent: Cow<'a, str>,
     /// Who is told.
-    pub to: String,
+    pub to: Cow<'a, str>,
     /// When it fires (or fired); `null` when it cannot be known (paused) or
     /// never will (stopped first).
     #[serde(serialize_with = "utc::ser_opt")]
@@ -212,14 +217,14 @@ fn at_offset(
 }
 
 /// Measures one cycle at `at`.
-pub fn measure(
-    policy: &Policy,
+pub fn measure<'a>(
+    policy: &'a Policy,
     hours: &dyn OpenHours,
     metric: MetricId,
-    c: &Cycle,
+    c: &Cycle<'_>,
     number: u32,
     at: DateTime<Utc>,
-) -> Result<CycleAnswer, HoursError> {
+) -> Result<CycleAnswer<'a>, HoursError> {
     let stop_at = c.stop.as_ref().map(|s| s.at);
     let end = stop_at.unwrap_or(at);
     // Each piece is measured once; the crossings below reuse the counts.
@@ -231,19 +236,19 @@ pub fn measure(
         state: State::NoTarget,
         target: c.target.duration.map(|d| match d {
             // What `Display` writes, without formatting it twice.
-            crate::values::Duration::Seconds(s) => format_seconds(s),
-            d => d.to_string(),
+            crate::values::Duration::Seconds(s) => Cow::Owned(format_seconds(s)),
+            d => Cow::Owned(d.to_string()),
         }),
         target_seconds: c.target_seconds,
         calendar: policy
             .calendars
             .get(c.calendar_now().index())
-            .map_or_else(String::new, |k| k.name.clone()),
+            .map_or(Cow::Borrowed(""), |k| Cow::Borrowed(k.name.as_str())),
         start: c.start,
-        started_by: c.started_by.name().to_string(),
+        started_by: Cow::Borrowed(c.started_by.name()),
         deadline: None,
         stop: stop_at,
-        stopped_by: c.stop.as_ref().map(|s| s.kind.name().to_string()),
+        stopped_by: c.stop.as_ref().map(|s| Cow::Borrowed(s.kind.name())),
         elapsed_seconds: elapsed,
         remaining_seconds: None,
         wall_seconds: (end - c.start).num_seconds().max(0),
@@ -302,8 +307,8 @@ pub fn measure(
         };
         answer.milestones.push(MilestoneAnswer {
             kind: m.kind,
-            percent: m.at.to_string(),
-            to: m.to.clone(),
+            percent: Cow::Owned(m.at.to_string()),
+            to: Cow::Borrowed(m.to.as_str()),
             fires_at,
             fired,
         });
@@ -313,27 +318,27 @@ pub fn measure(
 
 /// The cycles of every metric of the policy for a ticket at `at`, in
 /// policy order. Metrics that start `after` another are run after it.
-pub fn run_all(
-    policy: &Policy,
+pub fn run_all<'a>(
+    policy: &'a Policy,
     hours: &dyn OpenHours,
-    ticket: &Ticket,
+    ticket: &'a Ticket,
     at: DateTime<Utc>,
-) -> Result<Vec<Vec<Cycle>>, HoursError> {
+) -> Result<Vec<Vec<Cycle<'a>>>, HoursError> {
     let n = policy.metrics.len();
-    let mut done: Vec<Option<Vec<Cycle>>> = vec![None; n];
+    let mut done: Vec<Option<Vec<Cycle<'a>>>> = vec![None; n];
     for i in 0..n {
         ensure(policy, hours, ticket, at, i, &mut done, 0)?;
     }
     Ok(done.into_iter().map(Option::unwrap_or_default).collect())
 }
 
-fn ensure(
-    policy: &Policy,
+fn ensure<'a>(
+    policy: &'a Policy,
     hours: &dyn OpenHours,
-    ticket: &Ticket,
+    ticket: &'a Ticket,
     at: DateTime<Utc>,
     i: usize,
-    done: &mut Vec<Option<Vec<Cycle>>>,
+    done: &mut Vec<Option<Vec<Cycle<'a>>>>,
     depth: usize,
 ) -> Result<(), HoursError> {
     if done[i].is_some() {
@@ -369,31 +374,41 @@ fn ensure(
 
 /// Evaluates a validated ticket at `at`: every metric of the policy, every
 /// cycle. Events after `at` are ignored.
-pub fn evaluate(
-    policy: &Policy,
+///
+/// The answer borrows names from `policy` and `ticket`; call
+/// [`TicketAnswer::into_owned`] to keep it longer.
+pub fn evaluate<'a>(
+    policy: &'a Policy,
     hours: &dyn OpenHours,
-    ticket: &Ticket,
+    ticket: &'a Ticket,
     at: DateTime<Utc>,
-) -> Result<TicketAnswer, HoursError> {
-    let sorted;
-    let ticket = if ticket
+) -> Result<TicketAnswer<'a>, HoursError> {
+    if ticket
         .events
         .windows(2)
         .all(|w| w[0].order_key() <= w[1].order_key())
     {
-        ticket
+        evaluate_sorted(policy, hours, ticket, at)
     } else {
         let mut copy = ticket.clone();
         copy.sort_events();
-        sorted = copy;
-        &sorted
-    };
+        Ok(evaluate_sorted(policy, hours, &copy, at)?.into_owned())
+    }
+}
+
+/// [`evaluate`] for a ticket whose events are in evaluation order.
+fn evaluate_sorted<'a>(
+    policy: &'a Policy,
+    hours: &dyn OpenHours,
+    ticket: &'a Ticket,
+    at: DateTime<Utc>,
+) -> Result<TicketAnswer<'a>, HoursError> {
     let all = run_all(policy, hours, ticket, at)?;
     let (mut tier, mut severity, mut status) =
-        (ticket.tier, ticket.severity, ticket.status.clone());
+        (ticket.tier, ticket.severity, ticket.status.as_deref());
     for e in ticket.events.iter().filter(|e| e.at <= at) {
         match &e.change {
-            super::timeline::Change::Status(s) => status = Some(s.clone()),
+            super::timeline::Change::Status(s) => status = Some(s.as_str()),
             super::timeline::Change::Severity(s) => severity = *s,
             super::timeline::Change::Tier(t) => tier = *t,
             _ => {}
@@ -407,7 +422,7 @@ pub fn evaluate(
             answers.push(measure(policy, hours, id, c, n as u32 + 1, at)?);
         }
         metrics.push(MetricAnswer {
-            metric: policy.metrics[i].name.clone(),
+            metric: Cow::Borrowed(policy.metrics[i].name.as_str()),
             state: match answers.last() {
                 Some(a) => a.state,
                 None if applied_target(policy, id, severity, tier, ticket.issue_type)
@@ -424,21 +439,97 @@ pub fn evaluate(
     }
     Ok(TicketAnswer {
         format_version: EVAL_FORMAT_VERSION,
-        id: ticket.id.clone(),
+        id: Cow::Borrowed(ticket.id.as_str()),
         at,
         tier: name_of(policy.tiers.get(tier.index()).map(|t| &t.name)),
         severity: name_of(policy.severities.get(severity.index()).map(|t| &t.name)),
         issue_type: ticket
             .issue_type
             .and_then(|t| policy.types.get(t.index()))
-            .map(|t| t.name.clone()),
-        status,
+            .map(|t| Cow::Borrowed(t.name.as_str())),
+        status: status.map(Cow::Borrowed),
         metrics,
     })
 }
 
-fn name_of(n: Option<&String>) -> String {
-    n.cloned().unwrap_or_default()
+/// Owned copies of every borrowed name: for answers that outlive the
+/// policy or the ticket they were computed from.
+fn owned(c: Cow<'_, str>) -> Cow<'static, str> {
+    Cow::Owned(c.into_owned())
+}
+
+impl TicketAnswer<'_> {
+    /// The same answer, owning all its text.
+    pub fn into_owned(self) -> TicketAnswer<'static> {
+        TicketAnswer {
+            format_version: self.format_version,
+            id: owned(self.id),
+            at: self.at,
+            tier: owned(self.tier),
+            severity: owned(self.severity),
+            issue_type: self.issue_type.map(owned),
+            status: self.status.map(owned),
+            metrics: self
+                .metrics
+                .into_iter()
+                .map(MetricAnswer::into_owned)
+                .collect(),
+        }
+    }
+}
+
+impl MetricAnswer<'_> {
+    /// The same answer, owning all its text.
+    pub fn into_owned(self) -> MetricAnswer<'static> {
+        MetricAnswer {
+            metric: owned(self.metric),
+            state: self.state,
+            breaches: self.breaches,
+            cycles: self
+                .cycles
+                .into_iter()
+                .map(CycleAnswer::into_owned)
+                .collect(),
+        }
+    }
+}
+
+impl CycleAnswer<'_> {
+    /// The same answer, owning all its text.
+    pub fn into_owned(self) -> CycleAnswer<'static> {
+        CycleAnswer {
+            cycle: self.cycle,
+            state: self.state,
+            target: self.target.map(owned),
+            target_seconds: self.target_seconds,
+            calendar: owned(self.calendar),
+            start: self.start,
+            started_by: owned(self.started_by),
+            deadline: self.deadline,
+            stop: self.stop,
+            stopped_by: self.stopped_by.map(owned),
+            elapsed_seconds: self.elapsed_seconds,
+            remaining_seconds: self.remaining_seconds,
+            wall_seconds: self.wall_seconds,
+            consumed_permille: self.consumed_permille,
+            breached_at: self.breached_at,
+            milestones: self
+                .milestones
+                .into_iter()
+                .map(|m| MilestoneAnswer {
+                    kind: m.kind,
+                    percent: owned(m.percent),
+                    to: owned(m.to),
+                    fires_at: m.fires_at,
+                    fired: m.fired,
+                })
+                .collect(),
+        }
+    }
+}
+
+fn name_of(n: Option<&String>) -> Cow<'_, str> {
+    Cow::Borrowed(n.map_or("", String::as_str))
 }
 
 /// Formats seconds for people (`1h30m`).

@@ -128,7 +128,7 @@ fn run_job(
         return Err(fail(&ticket.id, ticket.line, e.to_string()));
     }
     let breached = answer.metrics.iter().any(|m| m.breaches > 0);
-    Ok((answer.id, start..out.len(), breached))
+    Ok((answer.id.into_owned(), start..out.len(), breached))
 }
 
 /// Tickets evaluated together by one worker, rendered into one buffer (one

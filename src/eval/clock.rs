@@ -22,19 +22,20 @@ use crate::ir::{
 use chrono::{DateTime, Utc};
 
 /// The event that began a piece or ended a cycle.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cause {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cause<'a> {
     /// Its kind.
     pub kind: EventKind,
-    /// The new status, severity or tier name for change events.
-    pub value: Option<String>,
+    /// The new status, severity or tier name for change events (borrowed
+    /// from the ticket or the policy).
+    pub value: Option<&'a str>,
     /// When it happened.
     pub at: DateTime<Utc>,
 }
 
 /// A stretch `[from, to)` of a cycle with one pause state and one calendar.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Piece {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Piece<'a> {
     /// First instant.
     pub from: DateTime<Utc>,
     /// First instant after.
@@ -42,9 +43,9 @@ pub struct Piece {
     /// The calendar that applied.
     pub calendar: CalendarId,
     /// `Some(status)` when the clock was paused by that status.
-    pub paused: Option<String>,
+    pub paused: Option<&'a str>,
     /// The event that began this stretch.
-    pub cause: Cause,
+    pub cause: Cause<'a>,
 }
 
 /// A stretch between a stop and the reopen that resumed the cycle.
@@ -60,7 +61,7 @@ pub struct Gap {
 
 /// One cycle of a metric, as run up to the evaluation instant.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cycle {
+pub struct Cycle<'a> {
     /// When it started (may be after the evaluation instant for a scheduled
     /// periodic window).
     pub start: DateTime<Utc>,
@@ -69,11 +70,11 @@ pub struct Cycle {
     /// A periodic window opened ahead of time (sequential mode).
     pub scheduled: bool,
     /// The stretches so far, in order, up to the stop or the evaluation instant.
-    pub pieces: Vec<Piece>,
+    pub pieces: Vec<Piece<'a>>,
     /// Stops undone by a reopen.
     pub gaps: Vec<Gap>,
     /// The stop, when it stopped.
-    pub stop: Option<Cause>,
+    pub stop: Option<Cause<'a>>,
     /// The target now in force.
     pub target: AppliedTarget,
     /// The target in open seconds (business days converted from the start).
@@ -81,19 +82,19 @@ pub struct Cycle {
     /// When the target in force took effect (start or last recompute).
     pub target_since: DateTime<Utc>,
     /// Severity/tier changes that recomputed the target.
-    pub recomputes: Vec<Cause>,
+    pub recomputes: Vec<Cause<'a>>,
     /// A breach under an earlier target, kept when a recompute later gave
     /// the cycle more time: a breach that happened stays a breach.
     pub kept_breach: Option<DateTime<Utc>>,
     open_from: DateTime<Utc>,
-    open_paused: Option<String>,
-    open_cause: Cause,
+    open_paused: Option<&'a str>,
+    open_cause: Cause<'a>,
 }
 
-impl Cycle {
+impl<'a> Cycle<'a> {
     /// Whether the clock was paused at the end of the run.
-    pub fn paused_now(&self) -> Option<&str> {
-        self.open_paused.as_deref()
+    pub fn paused_now(&self) -> Option<&'a str> {
+        self.open_paused
     }
 
     /// The calendar in force at the end of the run.
@@ -101,14 +102,14 @@ impl Cycle {
         self.target.calendar
     }
 
-    fn split(&mut self, t: DateTime<Utc>, paused: Option<String>, cause: Cause) {
+    fn split(&mut self, t: DateTime<Utc>, paused: Option<&'a str>, cause: Cause<'a>) {
         if t > self.open_from {
             self.pieces.push(Piece {
                 from: self.open_from,
                 to: t,
                 calendar: self.target.calendar,
-                paused: self.open_paused.take(),
-                cause: self.open_cause.clone(),
+                paused: self.open_paused,
+                cause: self.open_cause,
             });
             self.open_from = t;
         }
@@ -122,31 +123,29 @@ impl Cycle {
                 from: self.open_from,
                 to: t,
                 calendar: self.target.calendar,
-                paused: self.open_paused.clone(),
-                cause: self.open_cause.clone(),
+                paused: self.open_paused,
+                cause: self.open_cause,
             });
             self.open_from = t;
         }
     }
 }
 
-struct Ctx<'a> {
+struct Ctx<'a, 'h> {
     policy: &'a Policy,
-    hours: &'a dyn OpenHours,
+    hours: &'h dyn OpenHours,
     metric_id: MetricId,
     metric: &'a ir::Metric,
-    status: Option<String>,
+    status: Option<&'a str>,
     severity: SeverityId,
     tier: TierId,
     issue_type: Option<TypeId>,
 }
 
-impl Ctx<'_> {
-    fn paused(&self) -> Option<String> {
+impl<'a> Ctx<'a, '_> {
+    fn paused(&self) -> Option<&'a str> {
         self.status
-            .as_ref()
-            .filter(|s| self.metric.pauses.iter().any(|p| p == *s))
-            .cloned()
+            .filter(|s| self.metric.pauses.iter().any(|p| p == s))
     }
 
     fn target(&self) -> AppliedTarget {
@@ -162,16 +161,17 @@ impl Ctx<'_> {
     fn new_cycle(
         &self,
         start: DateTime<Utc>,
-        cause: Cause,
+        cause: Cause<'a>,
         scheduled: bool,
-    ) -> Result<Cycle, HoursError> {
+    ) -> Result<Cycle<'a>, HoursError> {
         let target = self.target();
         let secs = target_seconds(self.hours, target.calendar, start, target.duration)?;
         Ok(Cycle {
+            // Most cycles have a few pieces: one allocation, not three.
             start,
             started_by: cause.kind,
             scheduled,
-            pieces: Vec::new(),
+            pieces: Vec::with_capacity(4),
             gaps: Vec::new(),
             stop: None,
             target,
@@ -186,11 +186,11 @@ impl Ctx<'_> {
     }
 }
 
-fn change_cause(policy: &Policy, change: &Change, at: DateTime<Utc>) -> Cause {
+fn change_cause<'a>(policy: &'a Policy, change: &'a Change, at: DateTime<Utc>) -> Cause<'a> {
     let value = match change {
-        Change::Status(s) => Some(s.clone()),
-        Change::Severity(s) => policy.severities.get(s.index()).map(|x| x.name.clone()),
-        Change::Tier(t) => policy.tiers.get(t.index()).map(|x| x.name.clone()),
+        Change::Status(s) => Some(s.as_str()),
+        Change::Severity(s) => policy.severities.get(s.index()).map(|x| x.name.as_str()),
+        Change::Tier(t) => policy.tiers.get(t.index()).map(|x| x.name.as_str()),
         _ => None,
     };
     Cause {
@@ -276,14 +276,14 @@ pub fn counted(hours: &dyn OpenHours, pieces: &[Piece]) -> Result<i64, HoursErro
 /// Runs one metric over a ticket's events up to `at` (inclusive).
 /// `first_stop` gives, for the metric named by `after`, the instant it first
 /// stopped (by one of its own stop events).
-pub fn run_metric(
-    policy: &Policy,
+pub fn run_metric<'a>(
+    policy: &'a Policy,
     hours: &dyn OpenHours,
-    ticket: &Ticket,
+    ticket: &'a Ticket,
     metric_id: MetricId,
     at: DateTime<Utc>,
     first_stop: Option<DateTime<Utc>>,
-) -> Result<Vec<Cycle>, HoursError> {
+) -> Result<Vec<Cycle<'a>>, HoursError> {
     let Some(metric) = policy.metrics.get(metric_id.index()) else {
         return Ok(Vec::new());
     };
@@ -292,7 +292,7 @@ pub fn run_metric(
         hours,
         metric_id,
         metric,
-        status: ticket.status.clone(),
+        status: ticket.status.as_deref(),
         severity: ticket.severity,
         tier: ticket.tier,
         issue_type: ticket.issue_type,
@@ -345,20 +345,20 @@ pub fn run_metric(
     Ok(cycles)
 }
 
-fn running(cycles: &mut [Cycle]) -> Option<&mut Cycle> {
+fn running<'c, 'a>(cycles: &'c mut [Cycle<'a>]) -> Option<&'c mut Cycle<'a>> {
     cycles.last_mut().filter(|c| c.stop.is_none())
 }
 
-fn apply_field_change(
-    ctx: &mut Ctx<'_>,
-    cycles: &mut Vec<Cycle>,
-    change: &Change,
+fn apply_field_change<'a>(
+    ctx: &mut Ctx<'a, '_>,
+    cycles: &mut Vec<Cycle<'a>>,
+    change: &'a Change,
     t: DateTime<Utc>,
 ) -> Result<(), HoursError> {
     let cause = change_cause(ctx.policy, change, t);
     match change {
         Change::Status(s) => {
-            ctx.status = Some(s.clone());
+            ctx.status = Some(s.as_str());
             let paused = ctx.paused();
             if let Some(c) = running(cycles) {
                 c.split(t, paused, cause);
@@ -382,14 +382,14 @@ fn apply_field_change(
         c.start == t && matches!(c.started_by, EventKind::Severity | EventKind::Tier);
     if restart && !c.scheduled && !restarted_now {
         c.close(t);
-        c.stop = Some(cause.clone());
+        c.stop = Some(cause);
         let next = ctx.new_cycle(t, cause, false)?;
         cycles.push(next);
     } else if new.duration == c.target.duration && new.calendar == c.target.calendar {
         c.target = new;
     } else {
         let paused = ctx.paused();
-        c.split(t, paused, cause.clone());
+        c.split(t, paused, cause);
         keep_breach(ctx.hours, c, t)?;
         c.target_seconds = target_seconds(ctx.hours, new.calendar, c.start, new.duration)?;
         c.target = new;
@@ -400,7 +400,11 @@ fn apply_field_change(
 }
 
 /// Records a breach of the target in force that happened before `t`.
-fn keep_breach(hours: &dyn OpenHours, c: &mut Cycle, t: DateTime<Utc>) -> Result<(), HoursError> {
+fn keep_breach(
+    hours: &dyn OpenHours,
+    c: &mut Cycle<'_>,
+    t: DateTime<Utc>,
+) -> Result<(), HoursError> {
     if c.kept_breach.is_none() {
         if let Some(x) = c.target_seconds {
             c.kept_breach = crossing(hours, c, x)?.filter(|d| *d < t);
@@ -409,9 +413,9 @@ fn keep_breach(hours: &dyn OpenHours, c: &mut Cycle, t: DateTime<Utc>) -> Result
     Ok(())
 }
 
-fn start(
-    ctx: &Ctx<'_>,
-    cycles: &mut Vec<Cycle>,
+fn start<'a>(
+    ctx: &Ctx<'a, '_>,
+    cycles: &mut Vec<Cycle<'a>>,
     kind: EventKind,
     t: DateTime<Utc>,
     first_stop: Option<DateTime<Utc>>,
@@ -435,7 +439,11 @@ fn start(
     Ok(())
 }
 
-fn reopen(ctx: &Ctx<'_>, cycles: &mut Vec<Cycle>, t: DateTime<Utc>) -> Result<(), HoursError> {
+fn reopen<'a>(
+    ctx: &Ctx<'a, '_>,
+    cycles: &mut Vec<Cycle<'a>>,
+    t: DateTime<Utc>,
+) -> Result<(), HoursError> {
     let cause = Cause {
         kind: EventKind::Reopened,
         value: None,
@@ -447,7 +455,7 @@ fn reopen(ctx: &Ctx<'_>, cycles: &mut Vec<Cycle>, t: DateTime<Utc>) -> Result<()
             let Some(last) = cycles.last_mut() else {
                 return Ok(());
             };
-            let Some(stop) = last.stop.clone() else {
+            let Some(stop) = last.stop else {
                 return Ok(());
             };
             if matches!(stop.kind, EventKind::Resolved | EventKind::Closed) {
@@ -482,7 +490,7 @@ fn reopen(ctx: &Ctx<'_>, cycles: &mut Vec<Cycle>, t: DateTime<Utc>) -> Result<()
     Ok(())
 }
 
-fn stop(cycles: &mut Vec<Cycle>, kind: EventKind, t: DateTime<Utc>) {
+fn stop(cycles: &mut Vec<Cycle<'_>>, kind: EventKind, t: DateTime<Utc>) {
     let Some(c) = running(cycles) else {
         return;
     };
@@ -498,9 +506,9 @@ fn stop(cycles: &mut Vec<Cycle>, kind: EventKind, t: DateTime<Utc>) {
     });
 }
 
-fn update(
-    ctx: &Ctx<'_>,
-    cycles: &mut Vec<Cycle>,
+fn update<'a>(
+    ctx: &Ctx<'a, '_>,
+    cycles: &mut Vec<Cycle<'a>>,
     kind: EventKind,
     t: DateTime<Utc>,
     mode: PeriodicMode,
@@ -544,7 +552,7 @@ fn update(
             .filter(|p| p.to > next_start)
             .map(|p| Piece {
                 from: p.from.max(next_start),
-                ..p.clone()
+                ..*p
             })
             .collect();
         next.gaps = c

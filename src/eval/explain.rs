@@ -79,7 +79,7 @@ pub struct Stretch {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CycleTrace {
     /// The measured answer.
-    pub answer: CycleAnswer,
+    pub answer: CycleAnswer<'static>,
     /// Which target cell applied and why.
     pub target_why: String,
     /// Which calendar and why.
@@ -171,7 +171,7 @@ fn calendar_why(policy: &Policy, t: &AppliedTarget) -> String {
     format!("calendar `{name}`: {why}")
 }
 
-fn stretches(hours: &dyn OpenHours, c: &Cycle) -> Result<Vec<Stretch>, HoursError> {
+fn stretches(hours: &dyn OpenHours, c: &Cycle<'_>) -> Result<Vec<Stretch>, HoursError> {
     let mut out = Vec::new();
     for p in &c.pieces {
         let mut cause = Some(cause_text(&p.cause));
@@ -179,7 +179,7 @@ fn stretches(hours: &dyn OpenHours, c: &Cycle) -> Result<Vec<Stretch>, HoursErro
             out.push(Stretch {
                 from: p.from,
                 to: p.to,
-                kind: StretchKind::Paused(status.clone()),
+                kind: StretchKind::Paused(status.to_string()),
                 counted_seconds: 0,
                 cause: cause.take(),
             });
@@ -252,7 +252,7 @@ pub fn trace(
     };
     let mut sorted = ticket.clone();
     sorted.sort_events();
-    let answer = evaluate(policy, hours, &sorted, at)?;
+    let answer = evaluate(policy, hours, &sorted, at)?.into_owned();
     let cycles = run_all(policy, hours, &sorted, at)?;
     let mut metrics = Vec::new();
     for (i, (m, cs)) in answer.metrics.into_iter().zip(cycles).enumerate() {
@@ -273,7 +273,7 @@ pub fn trace(
             .is_empty()
             .then(|| not_started_note(policy, &sorted, at, MetricId(i as u32)));
         metrics.push(MetricTrace {
-            metric: m.metric,
+            metric: m.metric.into_owned(),
             state: m.state,
             cycles: traces,
             note,
@@ -287,7 +287,7 @@ pub fn trace(
         answer.status.as_deref().unwrap_or("-"),
     );
     Ok(Explanation {
-        ticket: answer.id,
+        ticket: answer.id.into_owned(),
         at,
         fields,
         metrics,

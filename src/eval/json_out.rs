@@ -245,8 +245,8 @@ mod tests {
         let line = synthetic_ticket(3, 1);
         let t = read_line(&policy, &line, 1, &ReadOptions::default()).unwrap();
         let mut a = evaluate(&policy, &hours, &t, t.latest_event().unwrap()).unwrap();
-        a.id = "T\"1\\ \u{1} \n é \u{7f} </>".to_string();
-        a.status = Some("waiting \"on\" customer\t".to_string());
+        a.id = "T\"1\\ \u{1} \n é \u{7f} </>".into();
+        a.status = Some("waiting \"on\" customer\t".into());
         a.issue_type = None;
         a.at = "2026-03-06T21:30:00.5Z".parse().unwrap();
         let m = &mut a.metrics[0];
@@ -256,18 +256,18 @@ mod tests {
             c.target_seconds = Some(-5);
             c.deadline = Some("+10000-01-01T00:00:00Z".parse().unwrap());
             c.stop = None;
-            c.stopped_by = Some("x\u{0}y".to_string());
+            c.stopped_by = Some("x\u{0}y".into());
             c.milestones.push(MilestoneAnswer {
                 kind: MilestoneKind::Escalate,
-                percent: "100%".to_string(),
-                to: "A \"lead\"".to_string(),
+                percent: "100%".into(),
+                to: "A \"lead\"".into(),
                 fires_at: None,
                 fired: true,
             });
             c.milestones.push(MilestoneAnswer {
                 kind: MilestoneKind::Warn,
-                percent: "75%".to_string(),
-                to: String::new(),
+                percent: "75%".into(),
+                to: "".into(),
                 fires_at: Some("-0001-12-31T23:59:59Z".parse().unwrap()),
                 fired: false,
             });

@@ -81,12 +81,12 @@ pub fn csv_rows(a: &TicketAnswer) -> Vec<Vec<String>> {
     for m in &a.metrics {
         let base = |cycle: String, state: &str| {
             vec![
-                a.id.clone(),
-                a.tier.clone(),
-                a.severity.clone(),
-                a.issue_type.clone().unwrap_or_default(),
+                a.id.to_string(),
+                a.tier.to_string(),
+                a.severity.to_string(),
+                a.issue_type.as_deref().unwrap_or_default().to_string(),
                 ts(&a.at),
-                m.metric.clone(),
+                m.metric.to_string(),
                 cycle,
                 state.to_string(),
             ]
@@ -99,13 +99,13 @@ pub fn csv_rows(a: &TicketAnswer) -> Vec<Vec<String>> {
         for c in &m.cycles {
             let mut row = base(c.cycle.to_string(), c.state.name());
             row.extend([
-                c.target.clone().unwrap_or_default(),
+                c.target.as_deref().unwrap_or_default().to_string(),
                 opt_num(c.target_seconds),
-                c.calendar.clone(),
+                c.calendar.to_string(),
                 ts(&c.start),
                 opt_ts(&c.deadline),
                 opt_ts(&c.stop),
-                c.stopped_by.clone().unwrap_or_default(),
+                c.stopped_by.as_deref().unwrap_or_default().to_string(),
                 c.elapsed_seconds.to_string(),
                 opt_num(c.remaining_seconds),
                 c.wall_seconds.to_string(),
@@ -142,7 +142,7 @@ fn table_line(a: &TicketAnswer, m: &MetricAnswer, c: Option<&CycleAnswer>) -> St
         Some(c) => (
             c.cycle.to_string(),
             c.state.name(),
-            c.target.clone().unwrap_or_else(|| "-".to_string()),
+            c.target.as_deref().unwrap_or("-").to_string(),
             human_seconds(c.elapsed_seconds),
             c.remaining_seconds.map(human_seconds).unwrap_or_default(),
             c.consumed_permille.map(permille_text).unwrap_or_default(),
