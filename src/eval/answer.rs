@@ -225,10 +225,25 @@ pub fn measure<'a>(
     number: u32,
     at: DateTime<Utc>,
 ) -> Result<CycleAnswer<'a>, HoursError> {
+    measure_into(policy, hours, metric, c, number, at, &mut Vec::new())
+}
+
+/// [`measure`] with a buffer for the pieces' open seconds, reused across
+/// cycles.
+fn measure_into<'a>(
+    policy: &'a Policy,
+    hours: &dyn OpenHours,
+    metric: MetricId,
+    c: &Cycle<'_>,
+    number: u32,
+    at: DateTime<Utc>,
+    secs: &mut Vec<i64>,
+) -> Result<CycleAnswer<'a>, HoursError> {
     let stop_at = c.stop.as_ref().map(|s| s.at);
     let end = stop_at.unwrap_or(at);
     // Each piece is measured once; the crossings below reuse the counts.
-    let secs = piece_seconds(hours, &c.pieces)?;
+    piece_seconds(hours, &c.pieces, secs)?;
+    let secs = secs.as_slice();
     let elapsed: i64 = secs.iter().sum();
     let paused = stop_at.is_none() && c.paused_now().is_some();
     let mut answer = CycleAnswer {
@@ -276,7 +291,7 @@ pub fn measure<'a>(
     } else {
         1000
     });
-    let reach = crossing_with(hours, c, target, &secs)?;
+    let reach = crossing_with(hours, c, target, secs)?;
     let breach = c.kept_breach.or(reach.filter(|d| *d < end));
     answer.breached_at = breach;
     answer.state = if breach.is_some() {
@@ -297,7 +312,7 @@ pub fn measure<'a>(
     for m in policy.milestones.iter().filter(|m| m.metric == metric) {
         let x = i128::from(target) * i128::from(m.at.0) / i128::from(Percent::WHOLE);
         let x = i64::try_from(x).unwrap_or(i64::MAX);
-        let hit = crossing_with(hours, c, x, &secs)?;
+        let hit = crossing_with(hours, c, x, secs)?;
         let fired = hit.is_some_and(|h| h < end);
         let fires_at = match hit {
             Some(h) if fired || stop_at.is_none() => Some(h),
@@ -415,11 +430,13 @@ fn evaluate_sorted<'a>(
         }
     }
     let mut metrics = Vec::with_capacity(all.len());
+    let mut secs = Vec::new();
     for (i, cycles) in all.iter().enumerate() {
         let id = MetricId(i as u32);
         let mut answers = Vec::with_capacity(cycles.len());
         for (n, c) in cycles.iter().enumerate() {
-            answers.push(measure(policy, hours, id, c, n as u32 + 1, at)?);
+            let number = n as u32 + 1;
+            answers.push(measure_into(policy, hours, id, c, number, at, &mut secs)?);
         }
         metrics.push(MetricAnswer {
             metric: Cow::Borrowed(policy.metrics[i].name.as_str()),

@@ -128,7 +128,8 @@ fn run_job(
         return Err(fail(&ticket.id, ticket.line, e.to_string()));
     }
     let breached = answer.metrics.iter().any(|m| m.breaches > 0);
-    Ok((answer.id.into_owned(), start..out.len(), breached))
+    drop(answer);
+    Ok((ticket.id, start..out.len(), breached))
 }
 
 /// Tickets evaluated together by one worker, rendered into one buffer (one

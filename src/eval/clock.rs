@@ -224,18 +224,21 @@ pub(crate) fn crossing_with(
     crossing_by(hours, c, x, |i, _| Ok(secs[i]))
 }
 
-/// The open seconds of each piece, zero for paused ones.
+/// The open seconds of each piece, zero for paused ones, into `out`
+/// (cleared first).
 pub(crate) fn piece_seconds(
     hours: &dyn OpenHours,
-    pieces: &[Piece],
-) -> Result<Vec<i64>, HoursError> {
-    pieces
-        .iter()
-        .map(|p| match p.paused {
-            Some(_) => Ok(0),
-            None => hours.between(p.calendar, p.from, p.to),
-        })
-        .collect()
+    pieces: &[Piece<'_>],
+    out: &mut Vec<i64>,
+) -> Result<(), HoursError> {
+    out.clear();
+    for p in pieces {
+        out.push(match p.paused {
+            Some(_) => 0,
+            None => hours.between(p.calendar, p.from, p.to)?,
+        });
+    }
+    Ok(())
 }
 
 fn crossing_by(
@@ -275,7 +278,9 @@ pub fn counted(hours: &dyn OpenHours, pieces: &[Piece]) -> Result<i64, HoursErro
 
 /// Runs one metric over a ticket's events up to `at` (inclusive).
 /// `first_stop` gives, for the metric named by `after`, the instant it first
-/// stopped (by one of its own stop events).
+/// stopped (by one of its own stop events). The ticket's events must be in
+/// evaluation order, as [`super::validate`] leaves them (see
+/// [`Ticket::sort_events`]).
 pub fn run_metric<'a>(
     policy: &'a Policy,
     hours: &dyn OpenHours,
@@ -298,43 +303,42 @@ pub fn run_metric<'a>(
         issue_type: ticket.issue_type,
     };
     let mut cycles: Vec<Cycle> = Vec::new();
-    let mut events = ticket.events.iter().filter(|e| e.at <= at).peekable();
-    // Reused for every instant: no allocation per group of events.
-    let mut group: Vec<&super::timeline::Event> = Vec::new();
-    let mut others: Vec<EventKind> = Vec::new();
-    while let Some(first) = events.next() {
+    // Events are in evaluation order (validation sorts them), so the events
+    // of one instant are a contiguous run: no allocation per instant.
+    let mut rest = ticket.events.as_slice();
+    while let Some(first) = rest.first() {
         let t = first.at;
-        group.clear();
-        group.push(first);
-        while let Some(e) = events.next_if(|e| e.at == t) {
-            group.push(e);
+        let n = rest.iter().take_while(|e| e.at == t).count();
+        let (group, tail) = rest.split_at(n);
+        rest = tail;
+        if t > at {
+            break;
         }
         for e in group.iter().filter(|e| e.change.phase() == 0) {
             apply_field_change(&mut ctx, &mut cycles, &e.change, t)?;
         }
-        others.clear();
-        others.extend(
+        let others = || {
             group
                 .iter()
                 .filter(|e| e.change.phase() != 0)
-                .map(|e| e.change.kind()),
-        );
-        for &k in &others {
+                .map(|e| e.change.kind())
+        };
+        for k in others() {
             if metric.starts.contains(&k) {
                 start(&ctx, &mut cycles, k, t, first_stop)?;
             }
         }
-        if others.contains(&EventKind::Reopened) {
+        if others().any(|k| k == EventKind::Reopened) {
             reopen(&ctx, &mut cycles, t)?;
         }
-        for &k in &others {
+        for k in others() {
             if metric.stops.contains(&k) {
                 stop(&mut cycles, k, t);
             }
         }
         // Several updates in the same second are one update.
         if let Some(periodic) = &metric.periodic {
-            if let Some(&k) = others.iter().find(|k| periodic.on.contains(k)) {
+            if let Some(k) = others().find(|k| periodic.on.contains(k)) {
                 update(&ctx, &mut cycles, k, t, periodic.mode)?;
             }
         }
