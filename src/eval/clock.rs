@@ -20,6 +20,7 @@ use crate::ir::{
     SeverityId, TierId, TypeId,
 };
 use chrono::{DateTime, Utc};
+use std::cell::Cell;
 
 /// The event that began a piece or ended a cycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,6 +141,7 @@ struct Ctx<'a, 'h> {
     severity: SeverityId,
     tier: TierId,
     issue_type: Option<TypeId>,
+    last_target: Cell<Option<(SeverityId, TierId, AppliedTarget)>>,
 }
 
 impl<'a> Ctx<'a, '_> {
@@ -148,14 +150,23 @@ impl<'a> Ctx<'a, '_> {
             .filter(|s| self.metric.pauses.iter().any(|p| p == s))
     }
 
+    /// The target for the current severity and tier, looked up in the
+    /// policy's table only when they changed since the last lookup.
     fn target(&self) -> AppliedTarget {
-        applied_target(
+        if let Some((sev, tier, t)) = self.last_target.get() {
+            if sev == self.severity && tier == self.tier {
+                return t;
+            }
+        }
+        let t = applied_target(
             self.policy,
             self.metric_id,
             self.severity,
             self.tier,
             self.issue_type,
-        )
+        );
+        self.last_target.set(Some((self.severity, self.tier, t)));
+        t
     }
 
     fn new_cycle(
@@ -301,6 +312,7 @@ pub fn run_metric<'a>(
         severity: ticket.severity,
         tier: ticket.tier,
         issue_type: ticket.issue_type,
+        last_target: Cell::new(None),
     };
     let mut cycles: Vec<Cycle> = Vec::new();
     // Events are in evaluation order (validation sorts them), so the events

@@ -18,7 +18,7 @@ pub enum CalendarSource {
 }
 
 /// The target that applies to a cycle, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AppliedTarget {
     /// The promised duration; `None` when there is no target (explicit `-`
     /// or no cell for this combination).

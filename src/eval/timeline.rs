@@ -129,7 +129,10 @@ impl Ticket {
     /// does): by instant, then phase, then (except for field changes, which
     /// keep their input order) by event kind.
     pub fn sort_events(&mut self) {
-        self.events.sort_by_key(Event::order_key);
+        // Most timelines arrive in order: checking is cheaper than sorting.
+        if !self.events.is_sorted_by_key(Event::order_key) {
+            self.events.sort_by_key(Event::order_key);
+        }
     }
 }
 
