@@ -68,6 +68,62 @@ pub mod utc {
             None => s.serialize_none(),
         }
     }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// What chrono writes, for comparison.
+        fn chrono_text(t: &DateTime<Utc>) -> String {
+            t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+        }
+
+        #[test]
+        fn era_and_month_boundaries_match_chrono() {
+            for written in [
+                "0000-01-01T00:00:00Z",
+                "0000-02-29T23:59:59Z",
+                "1600-02-29T12:00:00Z",
+                "1900-02-28T23:59:59Z",
+                "1900-03-01T00:00:00Z",
+                "1969-12-31T23:59:59Z",
+                "1970-01-01T00:00:00Z",
+                "2000-02-29T00:00:00Z",
+                "2026-03-08T08:00:00Z",
+                "2100-12-31T23:59:59Z",
+                "9999-12-31T23:59:59Z",
+            ] {
+                let t: DateTime<Utc> = written.parse().unwrap();
+                assert_eq!(text(&t), written);
+                assert_eq!(text(&t), chrono_text(&t));
+            }
+        }
+
+        #[test]
+        fn out_of_range_years_and_fractions_fall_back_to_chrono() {
+            for written in [
+                "-0001-12-31T23:59:59Z",
+                "+10000-01-01T00:00:00Z",
+                "2026-03-06T21:30:00.5Z",
+            ] {
+                let t: DateTime<Utc> = written.parse().unwrap();
+                let mut b = [0u8; 20];
+                assert!(!fill(&t, &mut b), "{written}");
+                assert_eq!(text(&t), chrono_text(&t));
+            }
+        }
+
+        proptest! {
+            #[test]
+            fn fill_matches_chrono(secs in -62_167_219_200i64..253_402_300_800i64) {
+                let t = DateTime::from_timestamp(secs, 0).unwrap();
+                let mut b = [0u8; 20];
+                prop_assert!(fill(&t, &mut b));
+                prop_assert_eq!(std::str::from_utf8(&b).unwrap(), chrono_text(&t));
+            }
+        }
+    }
 }
 
 /// Version of the answer format (JSON Lines and CSV); bumped on any
