@@ -14,6 +14,21 @@ pub mod utc {
     use chrono::{DateTime, Datelike, SecondsFormat, Timelike, Utc};
     use serde::Serializer;
 
+    /// `00` to `99`, two bytes each.
+    const PAIRS: &[u8; 200] = b"\
+        0001020304050607080910111213141516171819\
+        2021222324252627282930313233343536373839\
+        4041424344454647484950515253545556575859\
+        6061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899";
+
+    /// Writes `n % 100` as two digits at `b[at..at + 2]`.
+    fn two(b: &mut [u8; 20], at: usize, n: u32) {
+        let i = (n % 100) as usize * 2;
+        b[at] = PAIRS[i];
+        b[at + 1] = PAIRS[i + 1];
+    }
+
     /// Writes `t` into `b` when it has whole seconds and a four-digit year.
     pub(crate) fn fill(t: &DateTime<Utc>, b: &mut [u8; 20]) -> bool {
         // One conversion to the naive date-time, not one per field.
@@ -22,20 +37,16 @@ pub mod utc {
         if !(0..=9999).contains(&y) || t.nanosecond() != 0 {
             return false;
         }
-        let digits = |n: u32, out: &mut [u8]| {
-            let mut n = n;
-            for d in out.iter_mut().rev() {
-                *d = b'0' + (n % 10) as u8;
-                n /= 10;
-            }
-        };
+        let y = y as u32;
         *b = *b"0000-00-00T00:00:00Z";
-        digits(y as u32, &mut b[0..4]);
-        digits(t.month(), &mut b[5..7]);
-        digits(t.day(), &mut b[8..10]);
-        digits(t.hour(), &mut b[11..13]);
-        digits(t.minute(), &mut b[14..16]);
-        digits(t.second(), &mut b[17..19]);
+        two(b, 0, y / 100);
+        two(b, 2, y);
+        two(b, 5, t.month());
+        two(b, 8, t.day());
+        let secs = t.num_seconds_from_midnight();
+        two(b, 11, secs / 3600);
+        two(b, 14, secs / 60 % 60);
+        two(b, 17, secs % 60);
         true
     }
 

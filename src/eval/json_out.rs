@@ -117,10 +117,23 @@ fn milestone(out: &mut Vec<u8>, m: &MilestoneAnswer) -> io::Result<()> {
     Ok(())
 }
 
-/// Whether `serde_json` would write `s` between quotes unchanged: it escapes
-/// only `"`, `\` and control characters below 0x20.
+/// Bytes `serde_json` escapes inside a string: `"`, `\\` and control
+/// characters below 0x20.
+const ESCAPED: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
+/// Whether `serde_json` would write `s` between quotes unchanged.
 fn plain(s: &str) -> bool {
-    s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\')
+    !s.bytes().any(|b| ESCAPED[usize::from(b)])
 }
 
 fn string(out: &mut Vec<u8>, s: &str) -> io::Result<()> {
@@ -144,24 +157,10 @@ fn opt_string(out: &mut Vec<u8>, s: Option<&str>) -> io::Result<()> {
     }
 }
 
-/// Writes an integer in decimal, as `serde_json` (and `Display`) do.
+/// Writes an integer in decimal, as `serde_json` (which uses `itoa` too)
+/// and `Display` do.
 fn int(out: &mut Vec<u8>, n: impl Into<i64>) {
-    let n: i64 = n.into();
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    let mut v = n.unsigned_abs();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    if n < 0 {
-        out.push(b'-');
-    }
-    out.extend_from_slice(&digits[i..]);
+    out.extend_from_slice(itoa::Buffer::new().format(n.into()).as_bytes());
 }
 
 fn opt_int(out: &mut Vec<u8>, n: Option<i64>) {
