@@ -138,10 +138,22 @@ impl CalendarSet {
 
     /// The year holding `t` (the last year for the range's end itself).
     pub(super) fn year_of(&self, t: i64) -> usize {
-        self.bounds
-            .partition_point(|&b| b <= t)
-            .saturating_sub(1)
-            .min(YEARS - 1)
+        // Bucket `y` is UTC year 1900 + y. Guess from the mean Gregorian
+        // year (365.2425 days), then step to the exact bucket: the guess is
+        // never more than one year off.
+        const MEAN_YEAR: i64 = 31_556_952;
+        let last = YEARS - 1;
+        let guess = usize::try_from(t.saturating_sub(self.bounds[0]).div_euclid(MEAN_YEAR))
+            .unwrap_or(0)
+            .min(last);
+        let mut y = guess;
+        while y > 0 && self.bounds[y] > t {
+            y -= 1;
+        }
+        while y < last && self.bounds[y + 1] <= t {
+            y += 1;
+        }
+        y
     }
 
     fn total(&self, id: usize, y: usize) -> i64 {
@@ -511,5 +523,38 @@ impl CalendarSet {
                 state,
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The definition `year_of` computes faster: the last bucket starting
+    /// at or before `t`, clamped to the table.
+    fn slow_year_of(set: &CalendarSet, t: i64) -> usize {
+        set.bounds
+            .partition_point(|&b| b <= t)
+            .saturating_sub(1)
+            .min(YEARS - 1)
+    }
+
+    #[test]
+    fn year_of_matches_the_bucket_bounds() {
+        let set = CalendarSet::new(&[]).unwrap();
+        let mut probes = vec![i64::MIN / 2, MIN_SECONDS - 1, MAX_SECONDS + 1, i64::MAX / 2];
+        for &b in &set.bounds {
+            probes.extend([b - 86_400, b - 1, b, b + 1, b + 86_400 * 183]);
+        }
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..100_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            probes.push(MIN_SECONDS + (x % (MAX_SECONDS - MIN_SECONDS) as u64) as i64);
+        }
+        for t in probes {
+            assert_eq!(set.year_of(t), slow_year_of(&set, t), "t = {t}");
+        }
     }
 }
