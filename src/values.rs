@@ -89,7 +89,6 @@ pub fn parse_duration(text: &str) -> Result<(Duration, bool), String> {
 
 /// Formats a number of seconds the way policies write them: `1h30m`, `45s`, `0s`.
 pub fn format_seconds(total: i64) -> String {
-    use std::fmt::Write as _;
     if total == 0 {
         return "0s".to_string();
     }
@@ -100,15 +99,12 @@ pub fn format_seconds(total: i64) -> String {
     }
     let t = total.unsigned_abs();
     let (h, m, s) = (t / 3600, (t % 3600) / 60, t % 60);
-    // Writing to a `String` cannot fail.
-    if h > 0 {
-        let _ = write!(out, "{h}h");
-    }
-    if m > 0 {
-        let _ = write!(out, "{m}m");
-    }
-    if s > 0 {
-        let _ = write!(out, "{s}s");
+    let mut digits = itoa::Buffer::new();
+    for (n, unit) in [(h, 'h'), (m, 'm'), (s, 's')] {
+        if n > 0 {
+            out.push_str(digits.format(n));
+            out.push(unit);
+        }
     }
     out
 }
@@ -234,5 +230,18 @@ mod tests {
         assert_eq!(format_seconds(0), "0s");
         assert_eq!(format_seconds(-61), "-1m1s");
         assert_eq!(Duration::BusinessDays(1).to_string(), "1bd");
+        assert_eq!(format_seconds(3600), "1h");
+        assert_eq!(format_seconds(7), "7s");
+        assert_eq!(format_seconds(i64::MIN), "-2562047788015215h30m8s");
+        assert_eq!(format_seconds(i64::MAX), "2562047788015215h30m7s");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn formatted_seconds_read_back(n in 1i64..1_000_000_000_000) {
+            let text = format_seconds(n);
+            proptest::prop_assert_eq!(parse_duration(&text), Ok((Duration::Seconds(n), false)));
+            proptest::prop_assert_eq!(format_seconds(-n), format!("-{text}"));
+        }
     }
 }
