@@ -344,3 +344,30 @@ fn csv_and_jsonl_inputs_agree() {
     );
     assert_eq!(String::from_utf8(from_csv).unwrap_or_default(), from_jsonl);
 }
+
+#[test]
+fn parsed_lines_borrow_unless_escaped() {
+    use slate::eval::jsonl::parse_line;
+    use std::borrow::Cow;
+    let text = r#"{"id":"T-\"1\"","tier":"g\u006fld","severity":"sev2","status":"open","events":[{"at":"2026-03-06T15:30:00Z","type":"opened"},{"at":"2026-03-06T15:40:00Z","type":"st\u0061tus","status":"wait\\ing"}]}"#;
+    let raw = parse_line(text, 3).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(raw.id.as_deref(), Some(r#"T-"1""#));
+    assert!(matches!(raw.id, Some(Cow::Owned(_))));
+    assert_eq!(raw.tier.as_deref(), Some("gold"));
+    assert!(matches!(raw.severity, Some(Cow::Borrowed("sev2"))));
+    assert!(matches!(raw.status, Some(Cow::Borrowed("open"))));
+    assert!(matches!(raw.events[0].at, Some(Cow::Borrowed(_))));
+    assert_eq!(raw.events[1].kind.as_deref(), Some("status"));
+    assert_eq!(raw.events[1].value.as_deref(), Some("wait\\ing"));
+    assert!(raw.events.iter().all(|e| e.line == 3));
+    let numeric = GOOD.replace(r#""T-1""#, "42");
+    let numeric = parse_line(&numeric, 1).map(|r| r.id);
+    assert_eq!(numeric, Ok(Some(Cow::Owned("42".to_string()))));
+    let ticket = read_line(&sample_policy(), text, 3, &ReadOptions::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ticket.id, r#"T-"1""#);
+    assert_eq!(
+        ticket.events[1].change,
+        slate::eval::Change::Status("wait\\ing".to_string())
+    );
+}

@@ -80,7 +80,7 @@ pub struct Summary {
 
 enum Job {
     Line(u64, Result<String, InputError>),
-    Raw(Result<RawTicket, InputError>),
+    Raw(Result<RawTicket<'static>, InputError>),
 }
 
 struct Driver<'a, W: Write> {
@@ -111,8 +111,12 @@ fn run_job(
     job: Job,
     out: &mut Vec<u8>,
 ) -> Result<(String, Range<usize>, bool), InputError> {
+    let text;
     let raw = match job {
-        Job::Line(line, text) => parse_line(&text?, line)?,
+        Job::Line(line, line_text) => {
+            text = line_text?;
+            parse_line(&text, line)?
+        }
         Job::Raw(raw) => raw?,
     };
     let ticket = validate(policy, raw, &opts.read)?;
