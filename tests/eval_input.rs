@@ -371,3 +371,50 @@ fn parsed_lines_borrow_unless_escaped() {
         slate::eval::Change::Status("wait\\ing".to_string())
     );
 }
+
+#[test]
+fn duplicates_and_failures_inside_a_batch() {
+    let t = |id: &str| GOOD.replace("T-1", id);
+    let lines = [
+        t("T-1"),
+        t("T-2"),
+        t("T-1"),
+        "{not json".to_string(),
+        t("T-3").replace("\"gold\"", "\"golden\""),
+        t("T-3"),
+        t("T-4"),
+        String::new(),
+        format!("\u{feff}{}", t("T-5")),
+        format!("  {} \r", t("T-6")),
+        t("T-2"),
+    ];
+    let input = lines.join("\n");
+    let kept = ["T-1", "T-2", "T-4", "T-5", "T-6"].map(t).join("\n");
+    for format in [OutputFormat::Jsonl, OutputFormat::Csv, OutputFormat::Table] {
+        let (expected, _, _) = run(&kept, 4096, format);
+        for chunk in [1, 3, 4096] {
+            let (out, summary, progress) = run(&input, chunk, format);
+            assert_eq!(out, expected, "{format:?}, chunk {chunk}");
+            let errors: Vec<String> = summary.errors.iter().map(|e| e.to_string()).collect();
+            assert_eq!(
+                errors,
+                [
+                    "ticket `T-1` (line 3): duplicate ticket id (first used on line 1)",
+                    "line 4: malformed input: key must be a string at line 1 column 2",
+                    "ticket `T-3` (line 5): unknown tier `golden` (did you mean `gold`?)",
+                    "ticket `T-3` (line 6): duplicate ticket id (first used on line 5)",
+                    "ticket `T-2` (line 11): duplicate ticket id (first used on line 2)",
+                ]
+            );
+            assert_eq!(
+                (summary.read, summary.evaluated, summary.failed),
+                (10, 5, 5)
+            );
+            let last = progress.last().copied().unwrap_or_default();
+            assert_eq!(
+                (last.lines, last.tickets, last.bytes),
+                (11, 10, input.len() as u64)
+            );
+        }
+    }
+}
