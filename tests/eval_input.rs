@@ -344,3 +344,77 @@ fn csv_and_jsonl_inputs_agree() {
     );
     assert_eq!(String::from_utf8(from_csv).unwrap_or_default(), from_jsonl);
 }
+
+#[test]
+fn parsed_lines_borrow_unless_escaped() {
+    use slate::eval::jsonl::parse_line;
+    use std::borrow::Cow;
+    let text = r#"{"id":"T-\"1\"","tier":"g\u006fld","severity":"sev2","status":"open","events":[{"at":"2026-03-06T15:30:00Z","type":"opened"},{"at":"2026-03-06T15:40:00Z","type":"st\u0061tus","status":"wait\\ing"}]}"#;
+    let raw = parse_line(text, 3).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(raw.id.as_deref(), Some(r#"T-"1""#));
+    assert!(matches!(raw.id, Some(Cow::Owned(_))));
+    assert_eq!(raw.tier.as_deref(), Some("gold"));
+    assert!(matches!(raw.severity, Some(Cow::Borrowed("sev2"))));
+    assert!(matches!(raw.status, Some(Cow::Borrowed("open"))));
+    assert!(matches!(raw.events[0].at, Some(Cow::Borrowed(_))));
+    assert_eq!(raw.events[1].kind.as_deref(), Some("status"));
+    assert_eq!(raw.events[1].value.as_deref(), Some("wait\\ing"));
+    assert!(raw.events.iter().all(|e| e.line == 3));
+    let numeric = GOOD.replace(r#""T-1""#, "42");
+    let numeric = parse_line(&numeric, 1).map(|r| r.id);
+    assert_eq!(numeric, Ok(Some(Cow::Owned("42".to_string()))));
+    let ticket = read_line(&sample_policy(), text, 3, &ReadOptions::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ticket.id, r#"T-"1""#);
+    assert_eq!(
+        ticket.events[1].change,
+        slate::eval::Change::Status("wait\\ing".to_string())
+    );
+}
+
+#[test]
+fn duplicates_and_failures_inside_a_batch() {
+    let t = |id: &str| GOOD.replace("T-1", id);
+    let lines = [
+        t("T-1"),
+        t("T-2"),
+        t("T-1"),
+        "{not json".to_string(),
+        t("T-3").replace("\"gold\"", "\"golden\""),
+        t("T-3"),
+        t("T-4"),
+        String::new(),
+        format!("\u{feff}{}", t("T-5")),
+        format!("  {} \r", t("T-6")),
+        t("T-2"),
+    ];
+    let input = lines.join("\n");
+    let kept = ["T-1", "T-2", "T-4", "T-5", "T-6"].map(t).join("\n");
+    for format in [OutputFormat::Jsonl, OutputFormat::Csv, OutputFormat::Table] {
+        let (expected, _, _) = run(&kept, 4096, format);
+        for chunk in [1, 3, 4096] {
+            let (out, summary, progress) = run(&input, chunk, format);
+            assert_eq!(out, expected, "{format:?}, chunk {chunk}");
+            let errors: Vec<String> = summary.errors.iter().map(|e| e.to_string()).collect();
+            assert_eq!(
+                errors,
+                [
+                    "ticket `T-1` (line 3): duplicate ticket id (first used on line 1)",
+                    "line 4: malformed input: key must be a string at line 1 column 2",
+                    "ticket `T-3` (line 5): unknown tier `golden` (did you mean `gold`?)",
+                    "ticket `T-3` (line 6): duplicate ticket id (first used on line 5)",
+                    "ticket `T-2` (line 11): duplicate ticket id (first used on line 2)",
+                ]
+            );
+            assert_eq!(
+                (summary.read, summary.evaluated, summary.failed),
+                (10, 5, 5)
+            );
+            let last = progress.last().copied().unwrap_or_default();
+            assert_eq!(
+                (last.lines, last.tickets, last.bytes),
+                (11, 10, input.len() as u64)
+            );
+        }
+    }
+}

@@ -4,7 +4,8 @@
 //! pool evaluates, so at most two chunks are in flight.
 //!
 //! Memory is bounded by twice the chunk size (lines held at once, default
-//! 4096, with their rendered answers) plus the duplicate-id index: every ticket id seen is kept with its line
+//! 4096, with their rendered answers; a chunk's lines share one buffer, and
+//! the buffers are reused for later chunks) plus the duplicate-id index: every ticket id seen is kept with its line
 //! number to detect duplicates across the whole stream, roughly
 //! `60 + id length` bytes per ticket (about 70 MB for a million tickets with
 //! ten-character ids), plus at most `max_errors` stored errors (the counts
@@ -22,7 +23,7 @@ use rayon::prelude::*;
 use std::collections::{HashMap, VecDeque};
 use std::io::{self, BufRead, Read, Write};
 use std::ops::Range;
-use std::sync::mpsc;
+use std::sync::{mpsc, Mutex};
 
 /// Options for [`evaluate_stream`] and [`evaluate_csv_stream`].
 #[derive(Debug, Clone)]
@@ -78,9 +79,20 @@ pub struct Summary {
     pub errors: Vec<InputError>,
 }
 
+/// One ticket to evaluate.
 enum Job {
-    Line(u64, Result<String, InputError>),
-    Raw(Result<RawTicket, InputError>),
+    /// A JSON line: its number and its bytes in the chunk's text (newline
+    /// included, not yet checked for UTF-8).
+    Line(u64, Range<usize>),
+    /// A ticket a reader already grouped (CSV).
+    Raw(Result<RawTicket<'static>, InputError>),
+}
+
+/// The jobs of one chunk and the text its [`Job::Line`]s are in (empty for
+/// other jobs): one buffer per chunk instead of one string per line.
+struct Chunk {
+    text: Vec<u8>,
+    jobs: Vec<Job>,
 }
 
 struct Driver<'a, W: Write> {
@@ -101,18 +113,49 @@ fn job_line(j: &Job) -> u64 {
     }
 }
 
+/// The text of one JSON line, without a byte order mark and surrounding
+/// whitespace.
+fn line_text(bytes: &[u8], line: u64) -> Result<&str, InputError> {
+    match std::str::from_utf8(bytes) {
+        Ok(t) => Ok(t.trim_start_matches('\u{feff}').trim()),
+        Err(e) => Err(InputError {
+            ticket: None,
+            line,
+            kind: InputErrorKind::Malformed(format!("not UTF-8: {e}")),
+        }),
+    }
+}
+
+/// Whether a line is skipped: UTF-8 whose [`line_text`] is empty. Decided
+/// from the first bytes for usual lines, without checking the whole line.
+fn is_blank(bytes: &[u8]) -> bool {
+    let mut rest = bytes;
+    while let Some(r) = rest.strip_prefix("\u{feff}".as_bytes()) {
+        rest = r;
+    }
+    // The ASCII characters `str::trim` removes.
+    let space = |b: &u8| matches!(b, b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' | b' ');
+    match rest.iter().find(|b| !space(b)) {
+        None => true,
+        Some(b) if b.is_ascii() => false,
+        Some(_) => line_text(bytes, 0).is_ok_and(str::is_empty),
+    }
+}
+
 /// Parses, validates, evaluates and renders one ticket (in a worker thread),
 /// appending its answer to `out`; returns the id, the answer's byte range
 /// in `out` and whether it has a breach. On failure `out` is left as it was.
+/// `text` is the chunk's text, which [`Job::Line`] points into.
 fn run_job(
     policy: &Policy,
     hours: &dyn OpenHours,
     opts: &StreamOptions,
+    text: &[u8],
     job: Job,
     out: &mut Vec<u8>,
 ) -> Result<(String, Range<usize>, bool), InputError> {
     let raw = match job {
-        Job::Line(line, text) => parse_line(&text?, line)?,
+        Job::Line(line, range) => parse_line(line_text(&text[range], line)?, line)?,
         Job::Raw(raw) => raw?,
     };
     let ticket = validate(policy, raw, &opts.read)?;
@@ -142,24 +185,62 @@ type Batch = (
     Vec<Result<(String, Range<usize>, bool), InputError>>,
 );
 
-/// Evaluates and renders a chunk in the pool, in batches of [`BATCH`].
+/// Room made for a batch's answers, per ticket.
+const ANSWER_GUESS: usize = 4096;
+
+/// Answer buffers already written out, for later batches: the workers
+/// would otherwise allocate, and the writer free, megabytes per chunk.
+/// Holds at most as many buffers as were in flight at once.
+#[derive(Default)]
+struct Spare(Mutex<Vec<Vec<u8>>>);
+
+impl Spare {
+    /// An empty buffer with room for `answers` answers.
+    fn take(&self, answers: usize) -> Vec<u8> {
+        let mut buf = self
+            .0
+            .lock()
+            .ok()
+            .and_then(|mut s| s.pop())
+            .unwrap_or_default();
+        buf.reserve(answers * ANSWER_GUESS);
+        buf
+    }
+
+    /// Keeps `buf` for later, unless it grew unusually large.
+    fn put(&self, mut buf: Vec<u8>) {
+        if buf.capacity() <= 4 * BATCH * ANSWER_GUESS {
+            buf.clear();
+            if let Ok(mut s) = self.0.lock() {
+                s.push(buf);
+            }
+        }
+    }
+}
+
+/// Evaluates and renders a chunk in the pool, in batches of [`BATCH`];
+/// hands back its text (for the reader to reuse).
 fn evaluate_chunk(
     policy: &Policy,
     hours: &dyn OpenHours,
     opts: &StreamOptions,
-    jobs: Vec<Job>,
-) -> Vec<Batch> {
-    jobs.into_par_iter()
+    spare: &Spare,
+    chunk: Chunk,
+) -> (Vec<Batch>, Vec<u8>) {
+    let Chunk { text, jobs } = chunk;
+    let batches = jobs
+        .into_par_iter()
         .chunks(BATCH)
         .map(|batch| {
-            let mut out = Vec::with_capacity(batch.len() * 4096);
+            let mut out = spare.take(batch.len());
             let results = batch
                 .into_iter()
-                .map(|j| run_job(policy, hours, opts, j, &mut out))
+                .map(|j| run_job(policy, hours, opts, &text, j, &mut out))
                 .collect();
             (out, results)
         })
-        .collect()
+        .collect();
+    (batches, text)
 }
 
 impl<'a, W: Write> Driver<'a, W> {
@@ -187,26 +268,30 @@ impl<'a, W: Write> Driver<'a, W> {
 
     /// Runs the chunks `next` gives: each is evaluated in the pool while
     /// this thread reads the next one and writes the previous one's answers
-    /// (at most two chunks in flight). `next` returns `None` when there is
-    /// nothing more, or a chunk, the progress after it, and whether it is
-    /// the last one. `progress` is called after each chunk is written.
+    /// (at most two chunks in flight). `next` is given an empty buffer for
+    /// the chunk's text (a written chunk's, so that its memory is reused) and
+    /// returns `None` when there is nothing more, or a chunk, the progress
+    /// after it, and whether it is the last one. `progress` is called after
+    /// each chunk is written.
     fn run(
         &mut self,
-        mut next: impl FnMut() -> io::Result<Option<(Vec<Job>, Progress, bool)>>,
+        mut next: impl FnMut(Vec<u8>) -> io::Result<Option<(Chunk, Progress, bool)>>,
         progress: &mut dyn FnMut(Progress),
     ) -> io::Result<()> {
         let (policy, hours, opts) = (self.policy, self.hours, self.opts);
+        let spare_out = &Spare::default();
         rayon::in_place_scope(|s| {
             let mut pending = VecDeque::new();
+            let mut spare = Vec::new();
             loop {
-                let chunk = next()?;
+                let chunk = next(std::mem::take(&mut spare))?;
                 let last = chunk.as_ref().is_none_or(|c| c.2);
-                if let Some((jobs, p, _)) = chunk {
-                    let lines: Vec<u64> = jobs.iter().map(job_line).collect();
-                    let (tx, rx) = mpsc::sync_channel::<Vec<Batch>>(1);
+                if let Some((chunk, p, _)) = chunk {
+                    let lines: Vec<u64> = chunk.jobs.iter().map(job_line).collect();
+                    let (tx, rx) = mpsc::sync_channel::<(Vec<Batch>, Vec<u8>)>(1);
                     s.spawn(move |_| {
                         // The receiver is gone only when writing failed.
-                        let _ = tx.send(evaluate_chunk(policy, hours, opts, jobs));
+                        let _ = tx.send(evaluate_chunk(policy, hours, opts, spare_out, chunk));
                     });
                     pending.push_back((lines, p, rx));
                 }
@@ -214,10 +299,12 @@ impl<'a, W: Write> Driver<'a, W> {
                     let Some((lines, p, rx)) = pending.pop_front() else {
                         break;
                     };
-                    let batches = rx
+                    let (batches, mut text) = rx
                         .recv()
                         .map_err(|_| io::Error::other("a worker thread failed"))?;
-                    self.write_chunk(lines, &batches)?;
+                    self.write_chunk(lines, batches, spare_out)?;
+                    text.clear();
+                    spare = text;
                     progress(p);
                 }
                 if last {
@@ -228,41 +315,62 @@ impl<'a, W: Write> Driver<'a, W> {
     }
 
     /// Checks ids and writes the answers of one evaluated chunk, in order.
-    fn write_chunk(&mut self, lines: Vec<u64>, batches: &[Batch]) -> io::Result<()> {
-        let results = batches
-            .iter()
-            .flat_map(|(out, results)| results.iter().map(move |r| (out, r)));
-        for (line, (out, result)) in lines.into_iter().zip(results) {
-            self.summary.read += 1;
-            let id = match result {
-                Ok((id, _, _)) => Some(id),
-                Err(e) => e.ticket.as_ref(),
-            };
-            let dup = id.and_then(|id| match self.seen.get(id.as_str()) {
-                Some(first) => Some(*first),
-                None => {
-                    self.seen.insert(id.clone().into_boxed_str(), line);
-                    None
+    /// The answers of a batch that are written one after the other are
+    /// contiguous in its buffer (failures render nothing), so each such run
+    /// is written at once; a duplicate's answer is left out and ends a run.
+    /// The batch buffers go to `spare` once written.
+    fn write_chunk(
+        &mut self,
+        lines: Vec<u64>,
+        batches: Vec<Batch>,
+        spare: &Spare,
+    ) -> io::Result<()> {
+        let mut lines = lines.into_iter();
+        for (out, results) in batches {
+            let mut run = 0..0;
+            // `results` first: `zip` stops at its end without taking a line.
+            for (result, line) in results.into_iter().zip(lines.by_ref()) {
+                self.summary.read += 1;
+                let (id, result) = match result {
+                    Ok((id, range, breached)) => (Some(id), Ok((range, breached))),
+                    Err(e) => (e.ticket.clone(), Err(e)),
+                };
+                if let Some(id) = id {
+                    if let Some(&first) = self.seen.get(id.as_str()) {
+                        self.failed(InputError {
+                            ticket: Some(id),
+                            line,
+                            kind: InputErrorKind::DuplicateId(first),
+                        });
+                        continue;
+                    }
+                    self.seen.insert(id.into_boxed_str(), line);
                 }
-            });
-            if let Some(first) = dup {
-                self.failed(InputError {
-                    ticket: id.cloned(),
-                    line,
-                    kind: InputErrorKind::DuplicateId(first),
-                });
-                continue;
-            }
-            match result {
-                Ok((_, range, breached)) => {
-                    self.reporter.write_rendered(&out[range.clone()])?;
-                    self.summary.breached += u64::from(*breached);
-                    self.summary.evaluated += 1;
+                match result {
+                    Ok((range, breached)) => {
+                        if run.end != range.start {
+                            self.write_run(&out[run])?;
+                            run = range.start..range.start;
+                        }
+                        run.end = range.end;
+                        self.summary.breached += u64::from(breached);
+                        self.summary.evaluated += 1;
+                    }
+                    Err(e) => self.failed(e),
                 }
-                Err(e) => self.failed(e.clone()),
             }
+            self.write_run(&out[run])?;
+            spare.put(out);
         }
         Ok(())
+    }
+
+    /// Writes rendered answers (nothing when there are none).
+    fn write_run(&mut self, bytes: &[u8]) -> io::Result<()> {
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        self.reporter.write_rendered(bytes)
     }
 
     fn failed(&mut self, e: InputError) {
@@ -295,37 +403,29 @@ pub fn evaluate_stream<R: BufRead, W: Write>(
     let mut driver = Driver::new(policy, hours, opts, output);
     let mut p = Progress::default();
     let chunk = opts.chunk.max(1);
-    let mut buf = Vec::new();
     let mut eof = false;
-    let next = || -> io::Result<Option<(Vec<Job>, Progress, bool)>> {
+    let next = |mut text: Vec<u8>| -> io::Result<Option<(Chunk, Progress, bool)>> {
         if eof {
             return Ok(None);
         }
         let mut jobs = Vec::with_capacity(chunk);
         while jobs.len() < chunk {
-            buf.clear();
-            let n = input.read_until(b'\n', &mut buf)?;
+            let start = text.len();
+            let n = input.read_until(b'\n', &mut text)?;
             if n == 0 {
                 eof = true;
                 break;
             }
             p.bytes += n as u64;
             p.lines += 1;
-            let text = match std::str::from_utf8(&buf) {
-                Ok(t) => Ok(t.trim_start_matches('\u{feff}').trim().to_string()),
-                Err(e) => Err(InputError {
-                    ticket: None,
-                    line: p.lines,
-                    kind: InputErrorKind::Malformed(format!("not UTF-8: {e}")),
-                }),
-            };
-            if matches!(&text, Ok(t) if t.is_empty()) {
+            if is_blank(&text[start..]) {
+                text.truncate(start);
                 continue;
             }
-            jobs.push(Job::Line(p.lines, text));
+            jobs.push(Job::Line(p.lines, start..text.len()));
         }
         p.tickets += jobs.len() as u64;
-        Ok(Some((jobs, p, eof)))
+        Ok(Some((Chunk { text, jobs }, p, eof)))
     };
     driver.run(next, progress)?;
     driver.finish()
@@ -345,7 +445,7 @@ pub fn evaluate_csv_stream<R: Read, W: Write>(
     let mut tickets = CsvTickets::new(input);
     let mut p = Progress::default();
     let chunk = opts.chunk.max(1);
-    let next = || -> io::Result<Option<(Vec<Job>, Progress, bool)>> {
+    let next = |text: Vec<u8>| -> io::Result<Option<(Chunk, Progress, bool)>> {
         let jobs: Vec<Job> = tickets.by_ref().take(chunk).map(Job::Raw).collect();
         if jobs.is_empty() {
             return Ok(None);
@@ -354,8 +454,59 @@ pub fn evaluate_csv_stream<R: Read, W: Write>(
         let (bytes, lines) = tickets.position();
         p.bytes = bytes;
         p.lines = lines;
-        Ok(Some((jobs, p, false)))
+        Ok(Some((Chunk { text, jobs }, p, false)))
     };
     driver.run(next, progress)?;
     driver.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What a line's blankness is by definition.
+    fn blank_by_definition(bytes: &[u8]) -> bool {
+        std::str::from_utf8(bytes).is_ok_and(|t| t.trim_start_matches('\u{feff}').trim().is_empty())
+    }
+
+    #[test]
+    fn blank_lines() {
+        for text in [
+            "\n",
+            "",
+            " \t\r\n",
+            "\u{feff}\n",
+            "\u{feff}\u{feff} \x0b\x0c\r\n",
+            "\u{a0}\u{2028}\n",
+        ] {
+            assert!(is_blank(text.as_bytes()), "{text:?}");
+        }
+        let not_blank: [&[u8]; 7] = [
+            b"{}\n",
+            b" \xff\n",
+            b"\xef\xbb\n",
+            b"\x1c\n",
+            b"\0",
+            "  \u{feff}\n".as_bytes(),
+            "\u{e9}".as_bytes(),
+        ];
+        for bytes in not_blank {
+            assert!(!is_blank(bytes), "{bytes:?}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn blank_as_defined(pieces in prop::collection::vec(prop::sample::select(vec![
+            "\u{feff}".as_bytes(), b" ", b"\t", b"\n", b"\r", b"\x0b", b"\x0c", b"\x1c", b"\0",
+            "\u{a0}".as_bytes(), "\u{2028}".as_bytes(), "\u{3000}".as_bytes(), "\u{e9}".as_bytes(),
+            b"{", b"x", b"\xff", b"\xef\xbb", b"\xe2\x80",
+        ]), 0..8)) {
+            let bytes = pieces.concat();
+            prop_assert_eq!(is_blank(&bytes), blank_by_definition(&bytes), "{:?}", bytes);
+        }
+    }
 }

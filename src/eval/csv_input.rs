@@ -9,6 +9,7 @@
 
 use super::timeline::{InputError, InputErrorKind, RawEvent, RawTicket};
 use csv::StringRecord;
+use std::borrow::Cow;
 use std::io::Read;
 
 #[derive(Clone, Copy)]
@@ -120,14 +121,18 @@ fn header_missing() -> InputError {
     }
 }
 
-fn cell(rec: &StringRecord, i: Option<usize>) -> Option<String> {
-    i.and_then(|i| rec.get(i))
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
+/// The non-empty cell of column `i`.
+fn cell(rec: &StringRecord, i: Option<usize>) -> Option<&str> {
+    i.and_then(|i| rec.get(i)).filter(|s| !s.is_empty())
+}
+
+/// The non-empty cell of column `i`, copied out of the record.
+fn owned(rec: &StringRecord, i: Option<usize>) -> Option<Cow<'static, str>> {
+    cell(rec, i).map(|s| Cow::Owned(s.to_string()))
 }
 
 impl<R: Read> Iterator for CsvTickets<R> {
-    type Item = Result<RawTicket, InputError>;
+    type Item = Result<RawTicket<'static>, InputError>;
 
     fn next(&mut self) -> Option<Self::Item> {
         if self.done {
@@ -143,9 +148,9 @@ impl<R: Read> Iterator for CsvTickets<R> {
             Err(e) => return Some(Err(e)),
         };
         let cols = self.columns?;
-        let id = cell(&first, Some(cols.id));
+        let id = cell(&first, Some(cols.id)).map(str::to_string);
         let mut ticket = RawTicket {
-            id: id.clone(),
+            id: id.clone().map(Cow::Owned),
             line,
             ..RawTicket::default()
         };
@@ -162,19 +167,19 @@ impl<R: Read> Iterator for CsvTickets<R> {
                     )),
                 });
             }
-            ticket.tier = ticket.tier.or_else(|| cell(&r, cols.tier));
-            ticket.severity = ticket.severity.or_else(|| cell(&r, cols.severity));
-            ticket.issue_type = ticket.issue_type.or_else(|| cell(&r, cols.issue_type));
-            ticket.status = ticket.status.or_else(|| cell(&r, cols.status));
+            ticket.tier = ticket.tier.or_else(|| owned(&r, cols.tier));
+            ticket.severity = ticket.severity.or_else(|| owned(&r, cols.severity));
+            ticket.issue_type = ticket.issue_type.or_else(|| owned(&r, cols.issue_type));
+            ticket.status = ticket.status.or_else(|| owned(&r, cols.status));
             ticket.events.push(RawEvent {
                 line: l,
-                at: cell(&r, Some(cols.at)),
-                kind: cell(&r, Some(cols.kind)),
-                value: cell(&r, cols.value),
+                at: owned(&r, Some(cols.at)),
+                kind: owned(&r, Some(cols.kind)),
+                value: owned(&r, cols.value),
             });
             match self.next_record() {
                 Some(Ok((next, nl))) => {
-                    if cell(&next, Some(cols.id)) == id {
+                    if cell(&next, Some(cols.id)) == id.as_deref() {
                         rec = Some((next, nl));
                     } else {
                         self.pending = Some((next, nl));

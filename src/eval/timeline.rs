@@ -17,6 +17,7 @@
 use crate::ir::{EventKind, Policy, SeverityId, TierId, TypeId};
 use chrono::{DateTime, FixedOffset, NaiveDateTime, Offset, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
+use std::borrow::Cow;
 use std::fmt;
 
 /// A ticket whose names are resolved and whose events are in evaluation order.
@@ -136,36 +137,38 @@ impl Ticket {
     }
 }
 
-/// A ticket as read, before validation.
+/// A ticket as read, before validation. Its text borrows from the input
+/// where the reader can (`'a` is the input line for JSON Lines) and owns it
+/// otherwise (escaped JSON strings, CSV cells).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RawTicket {
+pub struct RawTicket<'a> {
     /// The id, when present.
-    pub id: Option<String>,
+    pub id: Option<Cow<'a, str>>,
     /// The line the ticket starts on.
     pub line: u64,
     /// Tier name.
-    pub tier: Option<String>,
+    pub tier: Option<Cow<'a, str>>,
     /// Severity name or alias.
-    pub severity: Option<String>,
+    pub severity: Option<Cow<'a, str>>,
     /// Issue type name.
-    pub issue_type: Option<String>,
+    pub issue_type: Option<Cow<'a, str>>,
     /// Status at creation.
-    pub status: Option<String>,
+    pub status: Option<Cow<'a, str>>,
     /// Events in input order.
-    pub events: Vec<RawEvent>,
+    pub events: Vec<RawEvent<'a>>,
 }
 
 /// An event as read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RawEvent {
+pub struct RawEvent<'a> {
     /// The line it was read from.
     pub line: u64,
     /// The time as written.
-    pub at: Option<String>,
+    pub at: Option<Cow<'a, str>>,
     /// The event type as written.
-    pub kind: Option<String>,
+    pub kind: Option<Cow<'a, str>>,
     /// The new status, severity or tier for change events.
-    pub value: Option<String>,
+    pub value: Option<Cow<'a, str>>,
 }
 
 /// Options for reading tickets.
@@ -318,18 +321,38 @@ pub fn parse_time(text: &str, opts: &ReadOptions) -> Result<DateTime<Utc>, Input
     Ok(whole(local.with_timezone(&Utc)))
 }
 
-/// Resolves and checks a raw ticket against the policy.
-pub fn validate(policy: &Policy, raw: RawTicket, opts: &ReadOptions) -> Result<Ticket, InputError> {
-    let line = raw.line;
-    let id = raw.id.clone();
+/// Resolves and checks a raw ticket against the policy. Only what the
+/// [`Ticket`] keeps is taken out of `raw` (its id, its status and the values
+/// of `status` events: copied when borrowed, moved when owned).
+pub fn validate(
+    policy: &Policy,
+    raw: RawTicket<'_>,
+    opts: &ReadOptions,
+) -> Result<Ticket, InputError> {
+    let RawTicket {
+        id,
+        line,
+        tier,
+        severity,
+        issue_type,
+        status,
+        events: mut raw_events,
+    } = raw;
+    let Some(id) = id else {
+        return Err(InputError {
+            ticket: None,
+            line,
+            kind: InputErrorKind::MissingField("id"),
+        });
+    };
     let err = |line: u64, kind: InputErrorKind| InputError {
-        ticket: id.clone(),
+        ticket: Some(String::from(&*id)),
         line,
         kind,
     };
-    let Some(ticket_id) = raw.id.filter(|s| !s.is_empty()) else {
+    if id.is_empty() {
         return Err(err(line, InputErrorKind::MissingField("id")));
-    };
+    }
     let tier_of = |name: &str| {
         policy.tier_named(name).ok_or_else(|| {
             let s = suggest(name, policy.tiers.iter().map(|t| t.name.as_str()));
@@ -342,38 +365,42 @@ pub fn validate(policy: &Policy, raw: RawTicket, opts: &ReadOptions) -> Result<T
             InputErrorKind::UnknownSeverity(name.to_string(), s)
         })
     };
-    let tier = match raw.tier.as_deref() {
+    let tier = match tier.as_deref() {
         Some(n) => tier_of(n).map_err(|k| err(line, k))?,
         None => return Err(err(line, InputErrorKind::MissingField("tier"))),
     };
-    let severity = match raw.severity.as_deref() {
+    let severity = match severity.as_deref() {
         Some(n) => severity_of(n).map_err(|k| err(line, k))?,
         None => return Err(err(line, InputErrorKind::MissingField("severity"))),
     };
-    let issue_type = match raw.issue_type.as_deref() {
+    let issue_type = match issue_type.as_deref() {
         Some(n) => Some(policy.type_named(n).ok_or_else(|| {
             let s = suggest(n, policy.types.iter().map(|t| t.name.as_str()));
             err(line, InputErrorKind::UnknownType(n.to_string(), s))
         })?),
         None => None,
     };
-    let mut events = Vec::with_capacity(raw.events.len());
-    for ev in raw.events {
+    // `events[i]` comes from `raw_events[i]` (whose line the checks after
+    // the loop report).
+    let mut events = Vec::with_capacity(raw_events.len());
+    for ev in &mut raw_events {
         let l = ev.line;
         let kind = ev
             .kind
+            .as_deref()
             .ok_or_else(|| err(l, InputErrorKind::MissingField("type")))?;
         let at = ev
             .at
+            .as_deref()
             .ok_or_else(|| err(l, InputErrorKind::MissingField("at")))?;
-        let at = parse_time(&at, opts).map_err(|k| err(l, k))?;
-        let value = |field: &'static str| {
+        let at = parse_time(at, opts).map_err(|k| err(l, k))?;
+        let mut value = |field: &'static str| {
             ev.value
-                .clone()
+                .take()
                 .filter(|v| !v.is_empty())
                 .ok_or_else(|| err(l, InputErrorKind::MissingField(field)))
         };
-        let change = match EventKind::from_name(&kind) {
+        let change = match EventKind::from_name(kind) {
             Some(EventKind::Opened) => Change::Opened,
             Some(EventKind::Replied) => Change::Replied,
             Some(EventKind::CustomerReplied) => Change::CustomerReplied,
@@ -381,35 +408,39 @@ pub fn validate(policy: &Policy, raw: RawTicket, opts: &ReadOptions) -> Result<T
             Some(EventKind::Resolved) => Change::Resolved,
             Some(EventKind::Closed) => Change::Closed,
             Some(EventKind::Reopened) => Change::Reopened,
-            Some(EventKind::Status) => Change::Status(value("status")?),
+            Some(EventKind::Status) => Change::Status(value("status")?.into_owned()),
             Some(EventKind::Severity) => {
                 Change::Severity(severity_of(&value("severity")?).map_err(|k| err(l, k))?)
             }
             Some(EventKind::Tier) => Change::Tier(tier_of(&value("tier")?).map_err(|k| err(l, k))?),
-            None => return Err(err(l, InputErrorKind::UnknownEvent(kind))),
+            None => return Err(err(l, InputErrorKind::UnknownEvent(kind.to_string()))),
         };
-        events.push((l, Event { at, change }));
+        events.push(Event { at, change });
     }
-    let mut opened = events.iter().filter(|(_, e)| e.change == Change::Opened);
+    let line_of = |i: usize| raw_events.get(i).map_or(line, |e| e.line);
+    let mut opened = events
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.change == Change::Opened);
     let Some((_, first_open)) = opened.next() else {
         return Err(err(line, InputErrorKind::NoOpened));
     };
     let opened_at = first_open.at;
-    if let Some((l, _)) = opened.next() {
-        return Err(err(*l, InputErrorKind::SecondOpened));
+    if let Some((i, _)) = opened.next() {
+        return Err(err(line_of(i), InputErrorKind::SecondOpened));
     }
-    if let Some((l, e)) = events.iter().find(|(_, e)| e.at < opened_at) {
+    if let Some((i, e)) = events.iter().enumerate().find(|(_, e)| e.at < opened_at) {
         let k = InputErrorKind::BeforeOpened(e.change.kind().name().to_string());
-        return Err(err(*l, k));
+        return Err(err(line_of(i), k));
     }
     let mut ticket = Ticket {
-        id: ticket_id,
+        id: id.into_owned(),
         line,
         tier,
         severity,
         issue_type,
-        status: raw.status.filter(|s| !s.is_empty()),
-        events: events.into_iter().map(|(_, e)| e).collect(),
+        status: status.filter(|s| !s.is_empty()).map(Cow::into_owned),
+        events,
     };
     ticket.sort_events();
     Ok(ticket)
