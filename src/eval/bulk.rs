@@ -79,20 +79,36 @@ pub struct Summary {
     pub errors: Vec<InputError>,
 }
 
-/// One ticket to evaluate.
-enum Job {
-    /// A JSON line: its number and its bytes in the chunk's text (newline
-    /// included, not yet checked for UTF-8).
-    Line(u64, Range<usize>),
-    /// A ticket a reader already grouped (CSV).
-    Raw(Result<RawTicket<'static>, InputError>),
+/// The tickets of one chunk.
+enum Jobs {
+    /// JSON lines: their numbers and their bytes in the chunk's text
+    /// (newline included, not yet checked for UTF-8).
+    Lines(Vec<(u64, Range<usize>)>),
+    /// Tickets a reader already grouped (CSV).
+    Raw(Vec<Result<RawTicket<'static>, InputError>>),
 }
 
-/// The jobs of one chunk and the text its [`Job::Line`]s are in (empty for
+impl Jobs {
+    /// The input line of each ticket.
+    fn lines(&self) -> Vec<u64> {
+        match self {
+            Jobs::Lines(lines) => lines.iter().map(|(l, _)| *l).collect(),
+            Jobs::Raw(raws) => raws
+                .iter()
+                .map(|r| match r {
+                    Ok(r) => r.line,
+                    Err(e) => e.line,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A chunk's tickets and the text its [`Jobs::Lines`] are in (empty for
 /// other jobs): one buffer per chunk instead of one string per line.
 struct Chunk {
     text: Vec<u8>,
-    jobs: Vec<Job>,
+    jobs: Jobs,
 }
 
 struct Driver<'a, W: Write> {
@@ -102,15 +118,6 @@ struct Driver<'a, W: Write> {
     reporter: Reporter<W>,
     seen: HashMap<Box<str>, u64>,
     summary: Summary,
-}
-
-/// The input line of a job.
-fn job_line(j: &Job) -> u64 {
-    match j {
-        Job::Line(l, _) => *l,
-        Job::Raw(Ok(r)) => r.line,
-        Job::Raw(Err(e)) => e.line,
-    }
 }
 
 /// The text of one JSON line, without a byte order mark and surrounding
@@ -142,23 +149,17 @@ fn is_blank(bytes: &[u8]) -> bool {
     }
 }
 
-/// Parses, validates, evaluates and renders one ticket (in a worker thread),
+/// Validates, evaluates and renders one ticket (in a worker thread),
 /// appending its answer to `out`; returns the id, the answer's byte range
 /// in `out` and whether it has a breach. On failure `out` is left as it was.
-/// `text` is the chunk's text, which [`Job::Line`] points into.
 fn run_job(
     policy: &Policy,
     hours: &dyn OpenHours,
     opts: &StreamOptions,
-    text: &[u8],
-    job: Job,
+    raw: Result<RawTicket<'_>, InputError>,
     out: &mut Vec<u8>,
 ) -> Result<(String, Range<usize>, bool), InputError> {
-    let raw = match job {
-        Job::Line(line, range) => parse_line(line_text(&text[range], line)?, line)?,
-        Job::Raw(raw) => raw?,
-    };
-    let ticket = validate(policy, raw, &opts.read)?;
+    let ticket = validate(policy, raw?, &opts.read)?;
     let at = match opts.at.or_else(|| ticket.latest_event()) {
         Some(at) => at,
         None => return Err(fail(&ticket.id, ticket.line, "no events".to_string())),
@@ -228,19 +229,33 @@ fn evaluate_chunk(
     chunk: Chunk,
 ) -> (Vec<Batch>, Vec<u8>) {
     let Chunk { text, jobs } = chunk;
-    let batches = jobs
-        .into_par_iter()
+    let batches = match jobs {
+        Jobs::Lines(lines) => in_batches(lines, spare, |(line, range), out| {
+            let raw = line_text(&text[range], line).and_then(|t| parse_line(t, line));
+            run_job(policy, hours, opts, raw, out)
+        }),
+        Jobs::Raw(raws) => in_batches(raws, spare, |raw, out| {
+            run_job(policy, hours, opts, raw, out)
+        }),
+    };
+    (batches, text)
+}
+
+/// Runs `job` on each of `jobs` in the pool, in batches of [`BATCH`] that
+/// render into one buffer each.
+fn in_batches<T: Send>(
+    jobs: Vec<T>,
+    spare: &Spare,
+    job: impl Fn(T, &mut Vec<u8>) -> Result<(String, Range<usize>, bool), InputError> + Sync,
+) -> Vec<Batch> {
+    jobs.into_par_iter()
         .chunks(BATCH)
         .map(|batch| {
             let mut out = spare.take(batch.len());
-            let results = batch
-                .into_iter()
-                .map(|j| run_job(policy, hours, opts, &text, j, &mut out))
-                .collect();
+            let results = batch.into_iter().map(|j| job(j, &mut out)).collect();
             (out, results)
         })
-        .collect();
-    (batches, text)
+        .collect()
 }
 
 impl<'a, W: Write> Driver<'a, W> {
@@ -287,7 +302,7 @@ impl<'a, W: Write> Driver<'a, W> {
                 let chunk = next(std::mem::take(&mut spare))?;
                 let last = chunk.as_ref().is_none_or(|c| c.2);
                 if let Some((chunk, p, _)) = chunk {
-                    let lines: Vec<u64> = chunk.jobs.iter().map(job_line).collect();
+                    let lines = chunk.jobs.lines();
                     let (tx, rx) = mpsc::sync_channel::<(Vec<Batch>, Vec<u8>)>(1);
                     s.spawn(move |_| {
                         // The receiver is gone only when writing failed.
@@ -422,9 +437,10 @@ pub fn evaluate_stream<R: BufRead, W: Write>(
                 text.truncate(start);
                 continue;
             }
-            jobs.push(Job::Line(p.lines, start..text.len()));
+            jobs.push((p.lines, start..text.len()));
         }
         p.tickets += jobs.len() as u64;
+        let jobs = Jobs::Lines(jobs);
         Ok(Some((Chunk { text, jobs }, p, eof)))
     };
     driver.run(next, progress)?;
@@ -446,11 +462,12 @@ pub fn evaluate_csv_stream<R: Read, W: Write>(
     let mut p = Progress::default();
     let chunk = opts.chunk.max(1);
     let next = |text: Vec<u8>| -> io::Result<Option<(Chunk, Progress, bool)>> {
-        let jobs: Vec<Job> = tickets.by_ref().take(chunk).map(Job::Raw).collect();
-        if jobs.is_empty() {
+        let raws: Vec<_> = tickets.by_ref().take(chunk).collect();
+        if raws.is_empty() {
             return Ok(None);
         }
-        p.tickets += jobs.len() as u64;
+        p.tickets += raws.len() as u64;
+        let jobs = Jobs::Raw(raws);
         let (bytes, lines) = tickets.position();
         p.bytes = bytes;
         p.lines = lines;

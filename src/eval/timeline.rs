@@ -15,7 +15,9 @@
 //! line wins).
 
 use crate::ir::{EventKind, Policy, SeverityId, TierId, TypeId};
-use chrono::{DateTime, FixedOffset, NaiveDateTime, Offset, TimeZone, Timelike, Utc};
+use chrono::{
+    DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike, Utc,
+};
 use chrono_tz::Tz;
 use std::borrow::Cow;
 use std::fmt;
@@ -285,6 +287,69 @@ fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<
 /// earlier instant (the calendar rule).
 pub fn parse_time(text: &str, opts: &ReadOptions) -> Result<DateTime<Utc>, InputErrorKind> {
     let text = text.trim();
+    match usual_rfc3339(text) {
+        Some(t) => Ok(t),
+        None => parse_time_with_chrono(text, opts),
+    }
+}
+
+/// The usual RFC 3339 forms, `2026-03-06T15:30:00Z` and
+/// `2026-03-06T15:30:00.250-06:00` (`T`, `t` or a space between date and
+/// time; `Z` or `z`), read without chrono's general parser; `None` for
+/// anything else (out-of-range fields and leap seconds too), which
+/// [`parse_time_with_chrono`] reads or rejects. Where this gives an instant,
+/// chrono gives the same one (the tests compare them).
+fn usual_rfc3339(text: &str) -> Option<DateTime<Utc>> {
+    let b = text.as_bytes();
+    let num = |at: usize, len: usize| -> Option<u32> {
+        b.get(at..at + len)?.iter().try_fold(0, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let seps = [(4, b'-'), (7, b'-'), (13, b':'), (16, b':')];
+    if !seps.iter().all(|&(i, c)| b.get(i) == Some(&c))
+        || !matches!(b.get(10), Some(b'T' | b't' | b' '))
+    {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(num(0, 4)? as i32, num(5, 2)?, num(8, 2)?)?;
+    let (hour, minute, second) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
+    // `None` for a leap second (60) too: chrono reads it.
+    let time = NaiveTime::from_hms_opt(hour, minute, second)?;
+    // Fractional seconds are dropped (at least one digit, as chrono wants).
+    let mut rest = b.get(19..)?;
+    if let Some(fraction) = rest.strip_prefix(b".") {
+        let digits = fraction.iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits == 0 {
+            return None;
+        }
+        rest = &fraction[digits..];
+    }
+    let offset = match rest {
+        [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+            let digit = |c: &u8| c.is_ascii_digit().then(|| i32::from(c - b'0'));
+            let (h, m) = (digit(h1)? * 10 + digit(h2)?, digit(m1)? * 10 + digit(m2)?);
+            if h > 23 || m > 59 {
+                return None;
+            }
+            let seconds = h * 3600 + m * 60;
+            if *sign == b'-' {
+                -seconds
+            } else {
+                seconds
+            }
+        }
+        _ => return None,
+    };
+    let utc = date
+        .and_time(time)
+        .checked_sub_offset(FixedOffset::east_opt(offset)?)?;
+    Some(Utc.from_utc_datetime(&utc))
+}
+
+/// [`parse_time`] of a trimmed text, all with chrono.
+fn parse_time_with_chrono(text: &str, opts: &ReadOptions) -> Result<DateTime<Utc>, InputErrorKind> {
     let whole = |t: DateTime<Utc>| t.with_nanosecond(0).unwrap_or(t);
     if let Ok(t) = DateTime::<FixedOffset>::parse_from_rfc3339(text) {
         return Ok(whole(t.with_timezone(&Utc)));
@@ -442,6 +507,144 @@ pub fn validate(
         status: status.filter(|s| !s.is_empty()).map(Cow::into_owned),
         events,
     };
-    ticket.sort_events();
+    // Events are usually written in time order, and then already sorted.
+    if !ticket.events.windows(2).all(|w| w[0].at < w[1].at) {
+        ticket.sort_events();
+    }
     Ok(ticket)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// `parse_time` (with its fast path) and chrono alone agree on `text`,
+    /// with and without an assumed zone.
+    fn agree(text: &str) -> Result<(), TestCaseError> {
+        let zones = [None, Some(chrono_tz::America::Chicago)];
+        for assume_zone in zones {
+            let opts = ReadOptions { assume_zone };
+            prop_assert_eq!(
+                parse_time(text, &opts),
+                parse_time_with_chrono(text.trim(), &opts),
+                "{:?}",
+                text
+            );
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn usual_forms_take_the_fast_path() {
+        let cases = [
+            ("2026-03-06T15:30:00Z", "2026-03-06T15:30:00Z"),
+            ("2026-03-06t15:30:00z", "2026-03-06T15:30:00Z"),
+            ("2026-03-06 15:30:00Z", "2026-03-06T15:30:00Z"),
+            ("2026-03-06T15:30:00.999Z", "2026-03-06T15:30:00Z"),
+            ("2026-03-06T15:30:00-06:00", "2026-03-06T21:30:00Z"),
+            ("2026-03-06T15:30:00-00:00", "2026-03-06T15:30:00Z"),
+            ("2026-03-06T00:30:00+05:45", "2026-03-05T18:45:00Z"),
+            ("2024-02-29T23:59:59-23:59", "2024-03-01T23:58:59Z"),
+            ("0000-01-01T00:00:00+01:00", "-0001-12-31T23:00:00Z"),
+        ];
+        for (text, utc) in cases {
+            let expected: DateTime<Utc> = utc.parse().unwrap_or_else(|e| panic!("{utc}: {e}"));
+            assert_eq!(usual_rfc3339(text), Some(expected), "{text}");
+            if let Err(e) = agree(text) {
+                panic!("{e}");
+            }
+        }
+    }
+
+    #[test]
+    fn odd_forms_are_left_to_chrono() {
+        let cases = [
+            "2026-03-06T15:30:60Z",
+            "2026-03-06T24:00:00Z",
+            "2026-03-06T15:60:00Z",
+            "2026-02-29T15:30:00Z",
+            "2026-13-06T15:30:00Z",
+            "2026-03-00T15:30:00Z",
+            "2026-03-06T15:30:00.Z",
+            "2026-03-06T15:30:00+24:00",
+            "2026-03-06T15:30:00+05:60",
+            "2026-03-06T15:30:00+0530",
+            "2026-03-06T15:30:00+05",
+            "2026-03-06T15:30:00",
+            "2026-03-06T15:30:00ZZ",
+            "2026-03-06T15:30:00 Z",
+            "2026-03-06T15:30:00UTC",
+            "2026-03-06T15:30:00\u{2212}05:00",
+            "2026-03-06X15:30:00Z",
+            "+2026-03-06T15:30:00Z",
+            "2026-3-6T15:30:00Z",
+            "",
+        ];
+        for text in cases {
+            assert_eq!(usual_rfc3339(text), None, "{text}");
+            if let Err(e) = agree(text) {
+                panic!("{e}");
+            }
+        }
+    }
+
+    /// Mostly in `lo..=hi`, sometimes one of `edges` (zero-padded to
+    /// `width`), now and then not a number.
+    fn field(
+        width: usize,
+        lo: u32,
+        hi: u32,
+        edges: &'static [u32],
+    ) -> impl Strategy<Value = String> {
+        prop_oneof![
+            12 => (lo..=hi).prop_map(move |n| format!("{n:0width$}")),
+            3 => prop::sample::select(edges).prop_map(move |n| format!("{n:0width$}")),
+            1 => "[0-9a ]{0,5}",
+        ]
+    }
+
+    /// One of `options`, the first ones more often.
+    fn piece(options: &'static [&'static str]) -> impl Strategy<Value = String> {
+        prop_oneof![
+            3 => Just(options[0].to_string()),
+            1 => prop::sample::select(options).prop_map(str::to_string),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(5000))]
+
+        /// Near-RFC 3339 times: out-of-range fields, leap seconds,
+        /// fractions, odd separators and offsets, whitespace.
+        #[test]
+        fn fast_path_agrees_with_chrono(
+            year in field(4, 1900, 2100, &[0, 1, 9999, 10_000]),
+            month in field(2, 1, 12, &[0, 13, 99]),
+            day in field(2, 1, 28, &[0, 29, 30, 31, 32, 99]),
+            hour in field(2, 0, 23, &[24, 99]),
+            minute in field(2, 0, 59, &[60, 99]),
+            second in field(2, 0, 59, &[59, 60, 61, 99]),
+            t in piece(&["T", "t", " ", "x", "TT", ""]),
+            fraction in piece(&["", ".5", ".123456789", ".1234567891234", ".", ".x", ","]),
+            offset in prop_oneof![
+                piece(&["Z", "z", "", "Zx", " Z", "UTC", "+05:30:00", "+0530", "+05", "-", "\u{2212}05:00"]),
+                (
+                    piece(&["+", "-", "\u{2212}", ""]),
+                    field(2, 0, 23, &[24, 99]),
+                    piece(&[":", "", ".", " "]),
+                    field(2, 0, 59, &[60, 99]),
+                )
+                    .prop_map(|(s, h, c, m)| format!("{s}{h}{c}{m}")),
+            ],
+            pad in piece(&["", " ", "\t", "\u{a0}"]),
+        ) {
+            agree(&format!("{pad}{year}-{month}-{day}{t}{hour}:{minute}:{second}{fraction}{offset}{pad}"))?;
+        }
+
+        #[test]
+        fn arbitrary_text_agrees_with_chrono(text in "[0-9:+TZtz. -]{0,30}") {
+            agree(&text)?;
+        }
+    }
 }
