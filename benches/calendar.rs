@@ -47,5 +47,29 @@ fn cold(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, warm, cold);
+/// Business days (`1bd`, `5bd`, `20bd`), warm: a day is counted when the
+/// calendar opens on it, so this walks days rather than seconds.
+fn business_days(c: &mut Criterion) {
+    let set = common::set();
+    let starts = common::starts();
+    for (cal_name, cal) in common::cases() {
+        let mut group = c.benchmark_group(format!("warm/{cal_name}"));
+        for n in [1i64, 5, 20] {
+            for &t in &starts {
+                black_box(set.add_business_days(cal, t, n).ok());
+            }
+            let mut i = 0;
+            group.bench_function(format!("add_{n}bd"), |b| {
+                b.iter(|| {
+                    i = (i + 1) % starts.len();
+                    set.add_business_days(cal, black_box(starts[i]), n)
+                        .map_or(0, |u| u.timestamp())
+                })
+            });
+        }
+        group.finish();
+    }
+}
+
+criterion_group!(benches, warm, cold, business_days);
 criterion_main!(benches);
