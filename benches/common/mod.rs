@@ -9,9 +9,8 @@
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use slate::calendar::CalendarSet;
-use slate::ir::{
-    Calendar, CalendarDef, CalendarExpr, CalendarId, Closure, DateRule, TimeRange, WeeklyCalendar,
-};
+use slate::eval::testing::office_hours;
+use slate::ir::{Calendar, CalendarDef, CalendarExpr, CalendarId, Closure, DateRule};
 use slate::source::Span;
 
 /// Plain Mon-Fri 08:00-16:00 America/Chicago.
@@ -48,27 +47,6 @@ pub fn dated_closures() -> Vec<NaiveDate> {
     out
 }
 
-fn office(zone: &str) -> WeeklyCalendar {
-    let day = vec![TimeRange {
-        start: 8 * 3600,
-        end: 16 * 3600,
-    }];
-    WeeklyCalendar {
-        zone: zone.to_string(),
-        weekly: [
-            day.clone(),
-            day.clone(),
-            day.clone(),
-            day.clone(),
-            day,
-            Vec::new(),
-            Vec::new(),
-        ],
-        closed: Vec::new(),
-        overrides: Vec::new(),
-    }
-}
-
 /// The benchmark calendars (see the constants for which is which).
 pub fn calendars() -> Vec<Calendar> {
     let cal = |name: &str, def| Calendar {
@@ -76,7 +54,7 @@ pub fn calendars() -> Vec<Calendar> {
         def,
         span: Span::default(),
     };
-    let mut heavy = office("America/Chicago");
+    let mut heavy = office_hours("America/Chicago");
     let closure = |date| Closure {
         date,
         range: None,
@@ -99,9 +77,15 @@ pub fn calendars() -> Vec<Calendar> {
         })
     };
     vec![
-        cal("plain", CalendarDef::Weekly(office("America/Chicago"))),
+        cal(
+            "plain",
+            CalendarDef::Weekly(office_hours("America/Chicago")),
+        ),
         cal("holidays", CalendarDef::Weekly(heavy)),
-        cal("helsinki", CalendarDef::Weekly(office("Europe/Helsinki"))),
+        cal(
+            "helsinki",
+            CalendarDef::Weekly(office_hours("Europe/Helsinki")),
+        ),
         cal(
             "union",
             CalendarDef::Expr {

@@ -283,21 +283,9 @@ fn at_offset(
     hours.add_seconds(c.calendar_now(), from, left.max(0))
 }
 
-/// Measures one cycle at `at`.
-pub fn measure<'a>(
-    policy: &'a Policy,
-    hours: &dyn OpenHours,
-    metric: MetricId,
-    c: &Cycle<'_>,
-    number: u32,
-    at: DateTime<Utc>,
-) -> Result<CycleAnswer<'a>, HoursError> {
-    measure_into(policy, hours, metric, c, number, at, &mut Vec::new())
-}
-
-/// [`measure`] with a buffer for the pieces' open seconds, reused across
-/// cycles.
-fn measure_into<'a>(
+/// Measures one cycle at `at`; `secs` is a buffer for the pieces' open
+/// seconds, reused across cycles.
+fn measure<'a>(
     policy: &'a Policy,
     hours: &dyn OpenHours,
     metric: MetricId,
@@ -465,11 +453,7 @@ pub fn evaluate<'a>(
     ticket: &'a Ticket,
     at: DateTime<Utc>,
 ) -> Result<TicketAnswer<'a>, HoursError> {
-    if ticket
-        .events
-        .windows(2)
-        .all(|w| w[0].order_key() <= w[1].order_key())
-    {
+    if ticket.in_order() {
         evaluate_sorted(policy, hours, ticket, at)
     } else {
         let mut copy = ticket.clone();
@@ -503,7 +487,7 @@ fn evaluate_sorted<'a>(
         let mut answers = Vec::with_capacity(cycles.len());
         for (n, c) in cycles.iter().enumerate() {
             let number = n as u32 + 1;
-            answers.push(measure_into(policy, hours, id, c, number, at, &mut secs)?);
+            answers.push(measure(policy, hours, id, c, number, at, &mut secs)?);
         }
         metrics.push(MetricAnswer {
             metric: Cow::Borrowed(policy.metrics[i].name.as_str()),

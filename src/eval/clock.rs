@@ -103,21 +103,15 @@ impl<'a> Cycle<'a> {
         self.target.calendar
     }
 
+    /// Closes the open stretch at `t` and opens the next one with a new
+    /// pause state and cause.
     fn split(&mut self, t: DateTime<Utc>, paused: Option<&'a str>, cause: Cause<'a>) {
-        if t > self.open_from {
-            self.pieces.push(Piece {
-                from: self.open_from,
-                to: t,
-                calendar: self.target.calendar,
-                paused: self.open_paused,
-                cause: self.open_cause,
-            });
-            self.open_from = t;
-        }
+        self.close(t);
         self.open_paused = paused;
         self.open_cause = cause;
     }
 
+    /// Ends the open stretch at `t` (nothing when it would be empty).
     fn close(&mut self, t: DateTime<Utc>) {
         if t > self.open_from {
             self.pieces.push(Piece {

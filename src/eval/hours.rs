@@ -25,30 +25,9 @@ impl fmt::Display for HoursError {
 
 impl std::error::Error for HoursError {}
 
-/// What a stretch of a calendar is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HoursState {
-    /// Open: the clock counts.
-    Open,
-    /// Outside the weekly hours.
-    OutsideHours,
-    /// Closed by a holiday or closure, with its label when it has one.
-    Closed {
-        /// The closure's label (`"Christmas Day"`).
-        label: Option<String>,
-    },
-}
-
-/// A half-open stretch `[start, end)` of one calendar in one state.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HoursSegment {
-    /// First instant.
-    pub start: DateTime<Utc>,
-    /// First instant after the stretch.
-    pub end: DateTime<Utc>,
-    /// Open, outside hours, or closed.
-    pub state: HoursState,
-}
+/// What a stretch of a calendar is, and a stretch in one state: the
+/// calendar engine's own types, under the names the evaluator uses.
+pub use crate::calendar::{Segment as HoursSegment, SegmentState as HoursState};
 
 /// Business-time arithmetic on the calendars of a policy.
 ///
@@ -187,19 +166,6 @@ impl OpenHours for crate::calendar::CalendarSet {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<HoursSegment>, HoursError> {
-        use crate::calendar::SegmentState;
-        let segs = crate::calendar::CalendarSet::segments(self, cal, from, to).map_err(from_cal)?;
-        Ok(segs
-            .into_iter()
-            .map(|s| HoursSegment {
-                start: s.start,
-                end: s.end,
-                state: match s.state {
-                    SegmentState::Open => HoursState::Open,
-                    SegmentState::OutsideHours => HoursState::OutsideHours,
-                    SegmentState::Closed { label } => HoursState::Closed { label },
-                },
-            })
-            .collect())
+        crate::calendar::CalendarSet::segments(self, cal, from, to).map_err(from_cal)
     }
 }

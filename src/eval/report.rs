@@ -75,20 +75,9 @@ fn milestones_cell(c: &CycleAnswer) -> String {
         .join("; ")
 }
 
-/// The CSV rows of one ticket: one per cycle, and one with an empty cycle
-/// number for a metric without cycles.
-pub fn csv_rows(a: &TicketAnswer) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
-    // Collecting rows cannot fail.
-    let _ = each_csv_row(a, |row| {
-        rows.push(row.iter().map(|c| c.to_string()).collect());
-        Ok(())
-    });
-    rows
-}
-
-/// Calls `f` with each CSV row of one ticket (see [`csv_rows`]): cells that
-/// are names are borrowed, and one row buffer serves every row.
+/// Calls `f` with each CSV row of one ticket: one per cycle, and one with
+/// an empty cycle number for a metric without cycles. Cells that are names
+/// are borrowed, and one row buffer serves every row.
 fn each_csv_row<'a>(
     a: &'a TicketAnswer,
     mut f: impl FnMut(&[Cow<'a, str>]) -> io::Result<()>,

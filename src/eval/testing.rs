@@ -161,37 +161,43 @@ pub fn sample_policy() -> Policy {
     }
 }
 
+/// Mon-Fri 08:00-16:00 in `zone`, no closures.
+pub fn office_hours(zone: &str) -> WeeklyCalendar {
+    let day = vec![TimeRange {
+        start: 8 * 3600,
+        end: 16 * 3600,
+    }];
+    WeeklyCalendar {
+        zone: zone.to_string(),
+        weekly: [
+            day.clone(),
+            day.clone(),
+            day.clone(),
+            day.clone(),
+            day,
+            Vec::new(),
+            Vec::new(),
+        ],
+        closed: Vec::new(),
+        overrides: Vec::new(),
+    }
+}
+
 /// [`sample_policy`] on a `business` calendar (America/Chicago, Mon-Fri
 /// 08:00-16:00, closed on Christmas Day) as the default, with `sev1` on its
 /// own `24x7` clock and resolution for `sev3` promised in `1bd`.
 pub fn business_policy() -> Policy {
     let mut p = sample_policy();
-    let day = vec![TimeRange {
-        start: 8 * 3600,
-        end: 16 * 3600,
-    }];
-    let weekly = [
-        day.clone(),
-        day.clone(),
-        day.clone(),
-        day.clone(),
-        day,
-        Vec::new(),
-        Vec::new(),
-    ];
+    let mut business = office_hours("America/Chicago");
+    business.closed.push(Closure {
+        date: DateRule::Yearly { month: 12, day: 25 },
+        range: None,
+        label: Some("Christmas Day".to_string()),
+        span: Span::default(),
+    });
     p.calendars.push(Calendar {
         name: "business".to_string(),
-        def: CalendarDef::Weekly(WeeklyCalendar {
-            zone: "America/Chicago".to_string(),
-            weekly,
-            closed: vec![Closure {
-                date: DateRule::Yearly { month: 12, day: 25 },
-                range: None,
-                label: Some("Christmas Day".to_string()),
-                span: Span::default(),
-            }],
-            overrides: Vec::new(),
-        }),
+        def: CalendarDef::Weekly(business),
         span: Span::default(),
     });
     p.default_calendar = CalendarId(1);

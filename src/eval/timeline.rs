@@ -133,9 +133,17 @@ impl Ticket {
     /// keep their input order) by event kind.
     pub fn sort_events(&mut self) {
         // Most timelines arrive in order: checking is cheaper than sorting.
-        if !self.events.is_sorted_by_key(Event::order_key) {
+        if !self.in_order() {
             self.events.sort_by_key(Event::order_key);
         }
+    }
+
+    /// Whether the events are already in evaluation order. Strictly
+    /// increasing times (the usual input) are checked first, without
+    /// computing the order key.
+    pub fn in_order(&self) -> bool {
+        self.events.windows(2).all(|w| w[0].at < w[1].at)
+            || self.events.is_sorted_by_key(Event::order_key)
     }
 }
 
@@ -507,10 +515,7 @@ pub fn validate(
         status: status.filter(|s| !s.is_empty()).map(Cow::into_owned),
         events,
     };
-    // Events are usually written in time order, and then already sorted.
-    if !ticket.events.windows(2).all(|w| w[0].at < w[1].at) {
-        ticket.sort_events();
-    }
+    ticket.sort_events();
     Ok(ticket)
 }
 
