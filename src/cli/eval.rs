@@ -3,7 +3,6 @@
 use super::{EXIT_FINDINGS, EXIT_IO, EXIT_OK, EXIT_USAGE};
 use chrono::{DateTime, Utc};
 use clap::ValueEnum;
-use slate::calendar::CalendarSet;
 use slate::eval::{bulk, OutputFormat, Progress, ReadOptions, StreamOptions};
 use std::io::{BufRead, IsTerminal, Read};
 use std::path::{Path, PathBuf};
@@ -101,16 +100,9 @@ pub fn run(args: Args) -> i32 {
             return EXIT_USAGE;
         }
     };
-    let policy = match super::load_policy(&args.policy) {
-        Ok(p) => p,
+    let (policy, hours) = match super::load_policy_with_calendars(&args.policy) {
+        Ok(loaded) => loaded,
         Err(code) => return code,
-    };
-    let hours = match CalendarSet::from_policy(&policy) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_IO;
-        }
     };
     let (input, len) = match open_input(&args.tickets) {
         Ok(x) => x,

@@ -86,16 +86,9 @@ fn explain_ticket(args: &Args, policy_path: &str, tickets: &str) -> i32 {
             return EXIT_USAGE;
         }
     };
-    let policy = match super::load_policy(&PathBuf::from(policy_path)) {
-        Ok(p) => p,
+    let (policy, hours) = match super::load_policy_with_calendars(&PathBuf::from(policy_path)) {
+        Ok(loaded) => loaded,
         Err(code) => return code,
-    };
-    let hours = match slate::calendar::CalendarSet::from_policy(&policy) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_IO;
-        }
     };
     let (input, _) = match super::eval::open_input(&PathBuf::from(tickets)) {
         Ok(x) => x,

@@ -101,6 +101,21 @@ pub fn read_policy(
     Ok(slate::source_from_bytes(&path.display().to_string(), bytes))
 }
 
+/// [`load_policy`], then the policy's calendars (for the commands that
+/// answer time questions).
+pub fn load_policy_with_calendars(
+    path: &Path,
+) -> Result<(slate::ir::Policy, slate::calendar::CalendarSet), i32> {
+    let policy = load_policy(path)?;
+    match slate::calendar::CalendarSet::from_policy(&policy) {
+        Ok(c) => Ok((policy, c)),
+        Err(e) => {
+            eprintln!("error: {e}");
+            Err(EXIT_IO)
+        }
+    }
+}
+
 /// Reads and compiles a policy for a command that needs a clean one,
 /// printing its findings (errors, and warnings when it compiles) to stderr.
 /// `Err` carries the exit code.

@@ -39,16 +39,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> i32 {
-    let policy = match super::load_policy(&args.policy) {
-        Ok(p) => p,
+    let (policy, cals) = match super::load_policy_with_calendars(&args.policy) {
+        Ok(loaded) => loaded,
         Err(code) => return code,
-    };
-    let cals = match CalendarSet::from_policy(&policy) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_IO;
-        }
     };
     if let Some(batch) = &args.batch {
         return run_batch(&policy, &cals, batch);
