@@ -265,22 +265,7 @@ pub enum Literal {
     NoGuarantee,
 }
 
-/// Units of a duration literal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DurationUnit {
-    /// `s`.
-    Seconds,
-    /// `m`.
-    Minutes,
-    /// `h`.
-    Hours,
-    /// `d`: refused on a calendar that is not 24x7.
-    Days,
-    /// `w`: seven 24-hour days.
-    Weeks,
-    /// `bd`: business days.
-    BusinessDays,
-}
+pub(crate) use crate::values::DurationUnit;
 
 /// `type name "description" { covers ... }`.
 #[derive(Debug, Clone, PartialEq, Eq)]

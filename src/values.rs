@@ -27,64 +27,189 @@ impl Duration {
     }
 }
 
-/// Parses a duration as written on the command line or in ticket files:
-/// `30m`, `4h`, `1h30m`, `90s`, `2d` (24 h), `1w` (168 h) or `1bd`.
-/// Returns the duration and whether it used `d`/`w` (only meaningful on a
-/// 24x7 clock). Errors are one readable line.
-pub fn parse_duration(text: &str) -> Result<(Duration, bool), String> {
-    let t = text.trim();
-    if let Some(n) = t.strip_suffix("bd") {
-        if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) {
-            let n: i64 = n.parse().map_err(|_| format!("`{t}` is too large"))?;
-            return Ok((Duration::BusinessDays(n), false));
+/// The unit of one part of a written duration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum DurationUnit {
+    /// `s`.
+    Seconds,
+    /// `m`.
+    Minutes,
+    /// `h`.
+    Hours,
+    /// `d`: refused on a calendar that is not 24x7.
+    Days,
+    /// `w`: seven 24-hour days.
+    Weeks,
+    /// `bd`: business days.
+    BusinessDays,
+}
+
+/// Seconds in one 24-hour day.
+pub(crate) const DAY: i64 = 86_400;
+
+/// The longest duration slate accepts, in a policy or on the command line:
+/// a century. The calendar engine answers for instants from 1900 to 2200,
+/// so anything longer could only run off its range.
+pub(crate) const MAX_DURATION_SECONDS: i64 = 100 * 365 * DAY;
+
+/// The most business days slate accepts (a century of working days).
+pub(crate) const MAX_BUSINESS_DAYS: i64 = 100 * 365;
+
+/// Why a written duration is not one. The same messages serve policies
+/// (inside `E0001` and `E0305` findings) and the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DurationError {
+    /// Not of the form number + unit (`4h`, `1h30m`, `1bd`).
+    NotADuration(String),
+    /// A number in it does not fit 64 bits.
+    NumberTooLarge(String),
+    /// Business days written together with another unit (`1bd2h`).
+    MixedBusinessDays,
+    /// Longer than a century.
+    TooLong,
+    /// `d` or `w` (24-hour days) on a calendar that is not 24x7.
+    DaysOnBusinessCalendar(String),
+}
+
+impl fmt::Display for DurationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DurationError::NotADuration(t) => write!(
+                f,
+                "`{t}` is not a duration; write e.g. `4h`, `1h30m`, `90s` or `1bd`"
+            ),
+            DurationError::NumberTooLarge(t) => write!(f, "number in `{t}` is too large"),
+            DurationError::MixedBusinessDays => {
+                f.write_str("business days (`bd`) cannot be combined with other units")
+            }
+            DurationError::TooLong => f.write_str("it is longer than a century"),
+            DurationError::DaysOnBusinessCalendar(t) => write!(
+                f,
+                "`{t}` counts days on a calendar that is not 24x7; write `1bd` for business days or `24h` for 24 open hours"
+            ),
         }
+    }
+}
+
+impl std::error::Error for DurationError {}
+
+/// A duration as written, added up: its value and whether it used `d` or
+/// `w` (24-hour days, only meaningful on a 24x7 clock).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct CheckedDuration {
+    pub value: Duration,
+    /// Whether it was written with `d` or `w` (24-hour days).
+    pub uses_days: bool,
+}
+
+/// Splits `1h30m` into `[(1, Hours), (30, Minutes)]`: the lexical half of
+/// reading a duration (the parser uses it alone, the checker adds up).
+pub(crate) fn split_duration(text: &str) -> Result<Vec<(i64, DurationUnit)>, DurationError> {
+    let mut parts = Vec::new();
+    let mut rest = text;
+    if rest.is_empty() {
+        return Err(DurationError::NotADuration(text.to_string()));
+    }
+    while !rest.is_empty() {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let (number, after) = rest.split_at(digits);
+        if digits == 0 {
+            return Err(DurationError::NotADuration(text.to_string()));
+        }
+        let n = number
+            .parse::<i64>()
+            .map_err(|_| DurationError::NumberTooLarge(text.to_string()))?;
+        let (unit, len) = if after.starts_with("bd") {
+            (DurationUnit::BusinessDays, 2)
+        } else {
+            let unit = match after.as_bytes().first() {
+                Some(b's') => DurationUnit::Seconds,
+                Some(b'm') => DurationUnit::Minutes,
+                Some(b'h') => DurationUnit::Hours,
+                Some(b'd') => DurationUnit::Days,
+                Some(b'w') => DurationUnit::Weeks,
+                _ => return Err(DurationError::NotADuration(text.to_string())),
+            };
+            (unit, 1)
+        };
+        parts.push((n, unit));
+        rest = &after[len..];
+    }
+    Ok(parts)
+}
+
+/// Adds up the parts of a duration exactly: business days stand alone, and
+/// nothing may be longer than a century.
+pub(crate) fn sum_duration(parts: &[(i64, DurationUnit)]) -> Result<CheckedDuration, DurationError> {
+    let has_bd = parts.iter().any(|(_, u)| *u == DurationUnit::BusinessDays);
+    if has_bd && parts.len() > 1 {
+        return Err(DurationError::MixedBusinessDays);
+    }
+    if let [(n, DurationUnit::BusinessDays)] = parts {
+        if !(0..=MAX_BUSINESS_DAYS).contains(n) {
+            return Err(DurationError::TooLong);
+        }
+        return Ok(CheckedDuration {
+            value: Duration::BusinessDays(*n),
+            uses_days: false,
+        });
     }
     let mut total: i64 = 0;
     let mut uses_days = false;
-    let mut rest = t;
-    if rest.is_empty() {
-        return Err("expected a duration such as `4h`, `1h30m` or `1bd`".into());
-    }
-    while !rest.is_empty() {
-        let digits = rest.bytes().take_while(|b| b.is_ascii_digit()).count();
-        if digits == 0 {
-            return Err(format!(
-                "`{t}` is not a duration; write e.g. `4h`, `1h30m`, `90s` or `1bd`"
-            ));
-        }
-        let n: i64 = rest[..digits]
-            .parse()
-            .map_err(|_| format!("`{t}` is too large"))?;
-        rest = &rest[digits..];
-        let unit = rest
-            .chars()
-            .next()
-            .ok_or_else(|| format!("`{t}` needs a unit (s, m, h, d, w or bd)"))?;
-        let factor = match unit {
-            's' => 1,
-            'm' => 60,
-            'h' => 3600,
-            'd' => {
-                uses_days = true;
-                86_400
-            }
-            'w' => {
-                uses_days = true;
-                604_800
-            }
-            _ => {
-                return Err(format!(
-                    "`{unit}` is not a duration unit; use s, m, h, d, w or bd"
-                ))
-            }
+    for (n, unit) in parts {
+        let per = match unit {
+            DurationUnit::Seconds => 1,
+            DurationUnit::Minutes => 60,
+            DurationUnit::Hours => 3_600,
+            DurationUnit::Days => DAY,
+            DurationUnit::Weeks => 7 * DAY,
+            DurationUnit::BusinessDays => 0,
         };
-        rest = &rest[unit.len_utf8()..];
+        uses_days |= matches!(unit, DurationUnit::Days | DurationUnit::Weeks);
         total = n
-            .checked_mul(factor)
-            .and_then(|v| total.checked_add(v))
-            .ok_or_else(|| format!("`{t}` is too large"))?;
+            .checked_mul(per)
+            .and_then(|s| total.checked_add(s))
+            .filter(|t| (0..=MAX_DURATION_SECONDS).contains(t))
+            .ok_or(DurationError::TooLong)?;
     }
-    Ok((Duration::Seconds(total), uses_days))
+    Ok(CheckedDuration {
+        value: Duration::Seconds(total),
+        uses_days,
+    })
+}
+
+impl Duration {
+    /// Reads a duration the way policies write it: `30m`, `4h`, `1h30m`,
+    /// `90s`, `2d` (24 h), `1w` (168 h) or `1bd` (business days, alone), at
+    /// most a century. Whether `d`/`w` suit a calendar is the calendar's
+    /// question: see [`crate::Calendar::duration`].
+    ///
+    /// ```
+    /// use slate::Duration;
+    /// assert_eq!("1h30m".parse::<Duration>(), Ok(Duration::Seconds(5400)));
+    /// assert_eq!("1bd".parse::<Duration>(), Ok(Duration::BusinessDays(1)));
+    /// assert_eq!(
+    ///     "1bd2h".parse::<Duration>().unwrap_err().to_string(),
+    ///     "business days (`bd`) cannot be combined with other units"
+    /// );
+    /// ```
+    pub fn parse(text: &str) -> Result<Duration, DurationError> {
+        parse_duration(text).map(|d| d.value)
+    }
+}
+
+impl std::str::FromStr for Duration {
+    type Err = DurationError;
+
+    fn from_str(text: &str) -> Result<Duration, DurationError> {
+        Duration::parse(text)
+    }
+}
+
+/// [`split_duration`] then [`sum_duration`] of a trimmed text.
+pub(crate) fn parse_duration(text: &str) -> Result<CheckedDuration, DurationError> {
+    sum_duration(&split_duration(text.trim())?)
 }
 
 /// Formats a number of seconds the way policies write them: `1h30m`, `45s`, `0s`.

@@ -82,15 +82,16 @@ fn range_secs(r: &ir::TimeRange) -> (i64, i64) {
     (i64::from(r.start), i64::from(r.end))
 }
 
-pub(crate) fn parse_zone(zone: &str) -> Result<Tz, CalendarError> {
-    zone.parse::<Tz>().map_err(|_| CalendarError::UnknownZone {
-        zone: zone.to_string(),
-    })
+/// The zone of a checked calendar. The checker refuses unknown zones
+/// (`E0201`), so this cannot fail for a compiled policy; a hand-built IR
+/// (tests only) with an unknown name counts as UTC.
+pub(crate) fn parse_zone(zone: &str) -> Tz {
+    zone.parse::<Tz>().unwrap_or(Tz::UTC)
 }
 
 impl Weekly {
-    fn new(w: &ir::WeeklyCalendar) -> Result<Weekly, CalendarError> {
-        let tz = parse_zone(&w.zone)?;
+    fn new(w: &ir::WeeklyCalendar) -> Weekly {
+        let tz = parse_zone(&w.zone);
         let weekly = std::array::from_fn(|i| w.weekly[i].iter().map(range_secs).collect());
         let mut overrides: BTreeMap<NaiveDate, Vec<(i64, i64)>> = BTreeMap::new();
         for o in &w.overrides {
@@ -114,23 +115,14 @@ impl Weekly {
                 }
             }
         }
-        Ok(Weekly {
+        Weekly {
             tz,
             weekly,
             overrides,
             closures,
             by_date,
             by_month_day,
-        })
-    }
-
-    /// Whether the weekly hours and overrides are all empty.
-    fn has_no_hours(&self) -> bool {
-        self.weekly.iter().all(|d| d.iter().all(|r| r.1 <= r.0))
-            && self
-                .overrides
-                .values()
-                .all(|d| d.iter().all(|r| r.1 <= r.0))
+        }
     }
 
     /// The open intervals of the ranges that start on `date`, before closures.
@@ -220,24 +212,24 @@ impl Weekly {
 }
 
 impl Node {
-    pub(crate) fn new(cal: &ir::Calendar, all: &[ir::Calendar]) -> Result<Node, CalendarError> {
+    /// Prepares one calendar of a checked policy. Nothing is decided here
+    /// that the checker has not already decided: a calendar with no open
+    /// time is refused by the checker (`E0204`) where it can be seen from
+    /// the declaration, and otherwise reported by the first search that
+    /// runs off the supported range ([`CalendarError::NeverOpen`]).
+    pub(crate) fn new(cal: &ir::Calendar, all: &[ir::Calendar]) -> Node {
         let (kind, day_zone) = match &cal.def {
             CalendarDef::Weekly(w) => {
-                let w = Weekly::new(w)?;
-                if w.has_no_hours() {
-                    return Err(CalendarError::NeverOpen {
-                        calendar: cal.name.clone(),
-                    });
-                }
+                let w = Weekly::new(w);
                 let tz = w.tz;
                 (Kind::Weekly(Box::new(w)), tz)
             }
             CalendarDef::Expr { expr } => {
-                let zone = first_zone(expr, all, 0)?.unwrap_or(Tz::UTC);
+                let zone = first_zone(expr, all, 0).unwrap_or(Tz::UTC);
                 (Kind::Expr(expr.clone()), zone)
             }
         };
-        Ok(Node {
+        Node {
             name: cal.name.clone(),
             kind,
             day_zone,
@@ -245,37 +237,32 @@ impl Node {
             days: (0..YEARS).map(|_| OnceLock::new()).collect(),
             open_cum: OnceLock::new(),
             day_cum: OnceLock::new(),
-        })
+        }
     }
 }
 
 /// The zone of the leftmost weekly calendar an expression reaches.
-fn first_zone(
-    expr: &CalendarExpr,
-    all: &[ir::Calendar],
-    depth: usize,
-) -> Result<Option<Tz>, CalendarError> {
-    Ok(match expr {
+/// (`None` for `24x7` alone; references are resolved and acyclic in a
+/// checked policy, and a bad one in a hand-built IR gives `None`.)
+fn first_zone(expr: &CalendarExpr, all: &[ir::Calendar], depth: usize) -> Option<Tz> {
+    match expr {
         CalendarExpr::Always => None,
         CalendarExpr::Ref { calendar } => {
-            let cal = all
-                .get(calendar.index())
-                .ok_or(CalendarError::NoSuchCalendar(*calendar))?;
+            let cal = all.get(calendar.index())?;
             if depth > all.len() {
-                return Err(CalendarError::NoSuchCalendar(*calendar));
+                return None;
             }
             match &cal.def {
-                CalendarDef::Weekly(w) => Some(parse_zone(&w.zone)?),
-                CalendarDef::Expr { expr } => first_zone(expr, all, depth + 1)?,
+                CalendarDef::Weekly(w) => Some(parse_zone(&w.zone)),
+                CalendarDef::Expr { expr } => first_zone(expr, all, depth + 1),
             }
         }
         CalendarExpr::Union { left, right }
         | CalendarExpr::Intersection { left, right }
-        | CalendarExpr::Difference { left, right } => match first_zone(left, all, depth)? {
-            Some(z) => Some(z),
-            None => first_zone(right, all, depth)?,
-        },
-    })
+        | CalendarExpr::Difference { left, right } => {
+            first_zone(left, all, depth).or_else(|| first_zone(right, all, depth))
+        }
+    }
 }
 
 /// Checks that references exist and do not form cycles.
@@ -318,26 +305,6 @@ fn collect_refs(expr: &CalendarExpr, out: &mut Vec<CalendarId>) {
             collect_refs(left, out);
             collect_refs(right, out);
         }
-    }
-}
-
-/// Whether an expression is certainly never open (cheap, incomplete check:
-/// a `false` answer proves nothing).
-pub(crate) fn surely_empty(expr: &CalendarExpr, nodes: &[Node]) -> bool {
-    match expr {
-        CalendarExpr::Always => false,
-        CalendarExpr::Ref { calendar } => match nodes.get(calendar.index()).map(|n| &n.kind) {
-            Some(Kind::Weekly(w)) => w.has_no_hours(),
-            Some(Kind::Expr(e)) => surely_empty(e, nodes),
-            None => true,
-        },
-        CalendarExpr::Union { left, right } => {
-            surely_empty(left, nodes) && surely_empty(right, nodes)
-        }
-        CalendarExpr::Intersection { left, right } => {
-            surely_empty(left, nodes) || surely_empty(right, nodes)
-        }
-        CalendarExpr::Difference { left, .. } => surely_empty(left, nodes),
     }
 }
 

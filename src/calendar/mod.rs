@@ -18,12 +18,13 @@ mod zone;
 
 use crate::ir::{self, CalendarId};
 use crate::values::Duration;
-use build::{check_refs, surely_empty, Kind, Node};
+use build::{check_refs, Kind, Node};
 use chrono::{DateTime, Utc};
 use std::fmt;
 
 /// Why a calendar computation failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CalendarError {
     /// An instant (given or computed) outside 1900-01-01 ..= 2200-01-01 UTC.
     OutOfRange {
@@ -34,11 +35,6 @@ pub enum CalendarError {
     NeverOpen {
         /// Its name.
         calendar: String,
-    },
-    /// A zone name chrono-tz does not know.
-    UnknownZone {
-        /// The name.
-        zone: String,
     },
     /// A calendar id that is not in the set (or a reference cycle through it).
     NoSuchCalendar(CalendarId),
@@ -55,7 +51,6 @@ impl fmt::Display for CalendarError {
             CalendarError::NeverOpen { calendar } => {
                 write!(f, "calendar `{calendar}` is never open")
             }
-            CalendarError::UnknownZone { zone } => write!(f, "unknown time zone `{zone}`"),
             CalendarError::NoSuchCalendar(id) => {
                 write!(f, "no calendar number {} (or it refers to itself)", id.0)
             }
@@ -115,38 +110,29 @@ pub const MIN_SECONDS: i64 = -2_208_988_800;
 pub const MAX_SECONDS: i64 = 7_258_118_400;
 
 impl CalendarSet {
-    /// Prepares `calendars` (indexed by [`CalendarId`]).
-    ///
-    /// Fails on an unknown zone, a reference to a missing calendar or a
-    /// reference cycle, and on a calendar that is plainly never open (no
-    /// hours at all); emptiness that only shows up in the tables (`a & b` of
-    /// disjoint hours) is reported when a search runs off the range.
-    pub fn new(calendars: &[ir::Calendar]) -> Result<CalendarSet, CalendarError> {
-        check_refs(calendars)?;
-        let mut nodes = Vec::with_capacity(calendars.len());
-        for c in calendars {
-            nodes.push(Node::new(c, calendars)?);
-        }
-        for n in &nodes {
-            if let Kind::Expr(e) = &n.kind {
-                if surely_empty(e, &nodes) {
-                    return Err(CalendarError::NeverOpen {
-                        calendar: n.name.clone(),
-                    });
-                }
-            }
-        }
+    /// Prepares `calendars` (indexed by [`CalendarId`]) of a checked
+    /// policy. This cannot fail: whether a calendar is valid (zones,
+    /// references, cycles, plainly empty hours) is decided once, by the
+    /// checker. A calendar whose emptiness only shows in its tables
+    /// (`a & b` of disjoint hours) is reported by the first search that runs
+    /// off the supported range ([`CalendarError::NeverOpen`]).
+    pub(crate) fn new(calendars: &[ir::Calendar]) -> CalendarSet {
+        debug_assert!(
+            check_refs(calendars).is_ok(),
+            "calendar references are checked before calendars are built"
+        );
+        let nodes = calendars.iter().map(|c| Node::new(c, calendars)).collect();
         let bounds = (0..=build::YEARS)
             .map(|i| {
                 let year = build::FIRST_YEAR + i as i32;
                 chrono::NaiveDate::from_ymd_opt(year, 1, 1).map_or(0, zone::date_seconds)
             })
             .collect();
-        Ok(CalendarSet { bounds, nodes })
+        CalendarSet { bounds, nodes }
     }
 
     /// Prepares the calendars of a checked policy.
-    pub fn from_policy(policy: &ir::Policy) -> Result<CalendarSet, CalendarError> {
+    pub(crate) fn from_policy(policy: &ir::Policy) -> CalendarSet {
         CalendarSet::new(&policy.calendars)
     }
 
@@ -252,6 +238,19 @@ impl CalendarSet {
         let id = self.id(cal)?;
         let t = check(t)?;
         Ok(self.next_close_raw(id, t).map(to_utc))
+    }
+
+    /// The latest instant `<= t` at which an open period ended (`t` itself
+    /// when one ends exactly at `t`); `None` when none ended since
+    /// 1900-01-01 (always, for `24x7`).
+    pub fn previous_close(
+        &self,
+        cal: CalendarId,
+        t: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, CalendarError> {
+        let id = self.id(cal)?;
+        let t = check(t)?;
+        Ok(self.previous_close_raw(id, t).map(to_utc))
     }
 
     /// `t` plus `n` business days, keeping the position within the business

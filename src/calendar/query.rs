@@ -334,6 +334,31 @@ impl CalendarSet {
         Some(end)
     }
 
+    /// The latest end of an open period at or before `t` (a real close:
+    /// not a year boundary that the next year's first period continues).
+    pub(super) fn previous_close_raw(&self, id: usize, t: i64) -> Option<i64> {
+        if let Kind::Expr(CalendarExpr::Always) = self.nodes[id].kind {
+            return None;
+        }
+        let mut y = self.year_of(t);
+        loop {
+            let b = &self.bucket(id, y).open;
+            let n = b.ends.partition_point(|&e| e <= t);
+            for &e in b.ends[..n].iter().rev() {
+                let continued = e == self.bounds[y + 1]
+                    && y + 1 < YEARS
+                    && self.bucket(id, y + 1).open.starts.first() == Some(&e);
+                if !continued {
+                    return Some(e);
+                }
+            }
+            if y == 0 {
+                return None;
+            }
+            y -= 1;
+        }
+    }
+
     // ---- business days -------------------------------------------------
 
     fn day(&self, id: usize, r: DayRef) -> (NaiveDate, i64, i64) {

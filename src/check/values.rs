@@ -7,24 +7,7 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{Span, Spanned};
 use crate::values::{Duration, Money, Percent};
 
-/// Seconds in one 24-hour day.
-pub(crate) const DAY: i64 = 86_400;
-
-/// The longest duration a policy may write: a century. The calendar engine
-/// answers for instants from 1900 to 2200, so anything longer could only
-/// run off its range.
-pub(crate) const MAX_DURATION_SECONDS: i64 = 100 * 365 * DAY;
-
-/// The most business days a policy may write (a century of working days).
-pub(crate) const MAX_BUSINESS_DAYS: i64 = 100 * 365;
-
-/// A checked duration literal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct CheckedDuration {
-    pub value: Duration,
-    /// Whether it was written with `d` or `w` (24-hour days).
-    pub uses_days: bool,
-}
+pub(crate) use crate::values::{CheckedDuration, DAY};
 
 /// The literal as the user wrote it (near enough), for messages.
 pub(crate) fn literal_text(lit: &Literal) -> String {
@@ -70,49 +53,10 @@ pub(crate) fn describe(lit: &Literal) -> String {
     }
 }
 
-/// Adds up the parts of a duration literal exactly.
+/// Adds up the parts of a duration literal exactly (the one rule,
+/// [`crate::values::sum_duration`]), with its message.
 pub(crate) fn duration(parts: &[(i64, DurationUnit)]) -> Result<CheckedDuration, String> {
-    let has_bd = parts.iter().any(|(_, u)| *u == DurationUnit::BusinessDays);
-    if has_bd && parts.len() > 1 {
-        return Err("business days (`bd`) cannot be combined with other units".into());
-    }
-    if parts.iter().any(|(n, _)| *n < 0) {
-        return Err("a duration cannot be negative".into());
-    }
-    if parts.is_empty() {
-        return Err("a duration needs at least one number and unit".into());
-    }
-    if has_bd {
-        if parts[0].0 > MAX_BUSINESS_DAYS {
-            return Err("it is longer than a century".into());
-        }
-        return Ok(CheckedDuration {
-            value: Duration::BusinessDays(parts[0].0),
-            uses_days: false,
-        });
-    }
-    let mut total: i64 = 0;
-    let mut uses_days = false;
-    for (n, unit) in parts {
-        let per = match unit {
-            DurationUnit::Seconds => 1,
-            DurationUnit::Minutes => 60,
-            DurationUnit::Hours => 3_600,
-            DurationUnit::Days => DAY,
-            DurationUnit::Weeks => 7 * DAY,
-            DurationUnit::BusinessDays => 0,
-        };
-        uses_days |= matches!(unit, DurationUnit::Days | DurationUnit::Weeks);
-        total = n
-            .checked_mul(per)
-            .and_then(|s| total.checked_add(s))
-            .filter(|t| *t <= MAX_DURATION_SECONDS)
-            .ok_or_else(|| "it is longer than a century".to_string())?;
-    }
-    Ok(CheckedDuration {
-        value: Duration::Seconds(total),
-        uses_days,
-    })
+    crate::values::sum_duration(parts).map_err(|e| e.to_string())
 }
 
 /// `$2` -> 200 cents of USD; at most two decimal places.

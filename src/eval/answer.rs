@@ -1,18 +1,16 @@
 //! Answers: what each metric's cycles say at the evaluation instant.
 
 use super::clock::{self, applied_target, crossing_with, piece_seconds, Cycle};
-use super::hours::{HoursError, OpenHours};
+use crate::calendar::{CalendarError, CalendarSet};
 use super::timeline::Ticket;
 use crate::ir::{MetricId, MilestoneKind, Policy};
 use crate::values::{format_seconds, Percent};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
 /// Fast, exact UTC timestamps (`2026-03-06T21:30:00Z`) for the outputs.
 pub mod utc {
     use chrono::{DateTime, Datelike, SecondsFormat, Timelike, Utc};
-    use serde::Serializer;
 
     /// `00` to `99`, two bytes each.
     const PAIRS: &[u8; 200] = b"\
@@ -57,26 +55,6 @@ pub mod utc {
             String::from_utf8_lossy(&b).into_owned()
         } else {
             t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
-        }
-    }
-
-    /// Serializes an instant with [`text`], without allocating.
-    pub fn ser<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
-        let mut b = [0u8; 20];
-        match fill(t, &mut b)
-            .then(|| std::str::from_utf8(&b).ok())
-            .flatten()
-        {
-            Some(text) => s.serialize_str(text),
-            None => s.serialize_str(&text(t)),
-        }
-    }
-
-    /// Serializes an optional instant with [`text`].
-    pub fn ser_opt<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
-        match t {
-            Some(t) => ser(t, s),
-            None => s.serialize_none(),
         }
     }
 
@@ -137,14 +115,23 @@ pub mod utc {
     }
 }
 
+/// `87.5%` from per-mille, exactly.
+pub(crate) fn permille_text(p: i64) -> String {
+    if p % 10 == 0 {
+        format!("{}%", p / 10)
+    } else {
+        format!("{}.{}%", p / 10, (p % 10).abs())
+    }
+}
+
 /// Version of the answer format (JSON Lines and CSV); bumped on any
 /// incompatible change.
 pub const EVAL_FORMAT_VERSION: u32 = 1;
 
 /// The state of a cycle (or of a metric: its latest cycle) at the
 /// evaluation instant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum State {
     /// Stopped before the deadline.
     Met,
@@ -179,21 +166,20 @@ impl State {
 /// Names (tier, metric, calendar, ...) are borrowed from the policy and
 /// the ticket it was computed from; [`TicketAnswer::into_owned`] gives an
 /// answer that outlives them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TicketAnswer<'a> {
     /// Always [`EVAL_FORMAT_VERSION`].
     pub format_version: u32,
     /// The ticket id.
     pub id: Cow<'a, str>,
     /// The evaluation instant.
-    #[serde(serialize_with = "utc::ser")]
     pub at: DateTime<Utc>,
     /// Tier at `at`.
     pub tier: Cow<'a, str>,
     /// Severity at `at`.
     pub severity: Cow<'a, str>,
     /// Issue type, when given.
-    #[serde(rename = "type")]
     pub issue_type: Option<Cow<'a, str>>,
     /// Status at `at`, when known.
     pub status: Option<Cow<'a, str>>,
@@ -202,7 +188,8 @@ pub struct TicketAnswer<'a> {
 }
 
 /// One metric of one ticket.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct MetricAnswer<'a> {
     /// The metric's name.
     pub metric: Cow<'a, str>,
@@ -215,7 +202,8 @@ pub struct MetricAnswer<'a> {
 }
 
 /// One cycle of a metric.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CycleAnswer<'a> {
     /// 1-based cycle number.
     pub cycle: u32,
@@ -228,16 +216,13 @@ pub struct CycleAnswer<'a> {
     /// The calendar time is counted on.
     pub calendar: Cow<'a, str>,
     /// When it started.
-    #[serde(serialize_with = "utc::ser")]
     pub start: DateTime<Utc>,
     /// The event that started it.
     pub started_by: Cow<'a, str>,
     /// The deadline: when the target runs out given the pause state at the
     /// stop or at `at`; `null` when paused or without target.
-    #[serde(serialize_with = "utc::ser_opt")]
     pub deadline: Option<DateTime<Utc>>,
     /// When it stopped.
-    #[serde(serialize_with = "utc::ser_opt")]
     pub stop: Option<DateTime<Utc>>,
     /// The event that stopped it.
     pub stopped_by: Option<Cow<'a, str>>,
@@ -251,14 +236,14 @@ pub struct CycleAnswer<'a> {
     /// Elapsed over target in per-mille, rounded down (1000 = all used).
     pub consumed_permille: Option<i64>,
     /// When it breached.
-    #[serde(serialize_with = "utc::ser_opt")]
     pub breached_at: Option<DateTime<Utc>>,
     /// The metric's warn and escalate milestones for this cycle.
     pub milestones: Vec<MilestoneAnswer<'a>>,
 }
 
 /// A warn or escalate milestone of a cycle.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct MilestoneAnswer<'a> {
     /// `warn` or `escalate`.
     pub kind: MilestoneKind,
@@ -268,18 +253,17 @@ pub struct MilestoneAnswer<'a> {
     pub to: Cow<'a, str>,
     /// When it fires (or fired); `null` when it cannot be known (paused) or
     /// never will (stopped first).
-    #[serde(serialize_with = "utc::ser_opt")]
     pub fires_at: Option<DateTime<Utc>>,
     /// Whether it fired before the stop and before `at`.
     pub fired: bool,
 }
 
 fn at_offset(
-    hours: &dyn OpenHours,
+    hours: &CalendarSet,
     c: &Cycle,
     from: DateTime<Utc>,
     left: i64,
-) -> Result<DateTime<Utc>, HoursError> {
+) -> Result<DateTime<Utc>, CalendarError> {
     hours.add_seconds(c.calendar_now(), from, left.max(0))
 }
 
@@ -287,13 +271,13 @@ fn at_offset(
 /// seconds, reused across cycles.
 fn measure<'a>(
     policy: &'a Policy,
-    hours: &dyn OpenHours,
+    hours: &CalendarSet,
     metric: MetricId,
     c: &Cycle<'_>,
     number: u32,
     at: DateTime<Utc>,
     secs: &mut Vec<i64>,
-) -> Result<CycleAnswer<'a>, HoursError> {
+) -> Result<CycleAnswer<'a>, CalendarError> {
     let stop_at = c.stop.as_ref().map(|s| s.at);
     let end = stop_at.unwrap_or(at);
     // Each piece is measured once; the crossings below reuse the counts.
@@ -388,12 +372,12 @@ fn measure<'a>(
 
 /// The cycles of every metric of the policy for a ticket at `at`, in
 /// policy order. Metrics that start `after` another are run after it.
-pub fn run_all<'a>(
+pub(crate) fn run_all<'a>(
     policy: &'a Policy,
-    hours: &dyn OpenHours,
+    hours: &CalendarSet,
     ticket: &'a Ticket,
     at: DateTime<Utc>,
-) -> Result<Vec<Vec<Cycle<'a>>>, HoursError> {
+) -> Result<Vec<Vec<Cycle<'a>>>, CalendarError> {
     let n = policy.metrics.len();
     let mut done: Vec<Option<Vec<Cycle<'a>>>> = vec![None; n];
     for i in 0..n {
@@ -404,13 +388,13 @@ pub fn run_all<'a>(
 
 fn ensure<'a>(
     policy: &'a Policy,
-    hours: &dyn OpenHours,
+    hours: &CalendarSet,
     ticket: &'a Ticket,
     at: DateTime<Utc>,
     i: usize,
     done: &mut Vec<Option<Vec<Cycle<'a>>>>,
     depth: usize,
-) -> Result<(), HoursError> {
+) -> Result<(), CalendarError> {
     if done[i].is_some() {
         return Ok(());
     }
@@ -447,12 +431,12 @@ fn ensure<'a>(
 ///
 /// The answer borrows names from `policy` and `ticket`; call
 /// [`TicketAnswer::into_owned`] to keep it longer.
-pub fn evaluate<'a>(
+pub(crate) fn evaluate<'a>(
     policy: &'a Policy,
-    hours: &dyn OpenHours,
+    hours: &CalendarSet,
     ticket: &'a Ticket,
     at: DateTime<Utc>,
-) -> Result<TicketAnswer<'a>, HoursError> {
+) -> Result<TicketAnswer<'a>, CalendarError> {
     if ticket.in_order() {
         evaluate_sorted(policy, hours, ticket, at)
     } else {
@@ -465,10 +449,10 @@ pub fn evaluate<'a>(
 /// [`evaluate`] for a ticket whose events are in evaluation order.
 fn evaluate_sorted<'a>(
     policy: &'a Policy,
-    hours: &dyn OpenHours,
+    hours: &CalendarSet,
     ticket: &'a Ticket,
     at: DateTime<Utc>,
-) -> Result<TicketAnswer<'a>, HoursError> {
+) -> Result<TicketAnswer<'a>, CalendarError> {
     let all = run_all(policy, hours, ticket, at)?;
     let (mut tier, mut severity, mut status) =
         (ticket.tier, ticket.severity, ticket.status.as_deref());
@@ -527,6 +511,21 @@ fn owned(c: Cow<'_, str>) -> Cow<'static, str> {
 }
 
 impl TicketAnswer<'_> {
+    /// The answer for one metric, by name.
+    pub fn metric(&self, name: &str) -> Option<&MetricAnswer<'_>> {
+        self.metrics.iter().find(|m| m.metric == name)
+    }
+
+    /// The answer as one line of JSON, exactly as `slate eval` writes it
+    /// (`docs/eval.md` describes the fields; `format_version` versions
+    /// them). This is the one JSON encoder of answers.
+    pub fn to_json(&self) -> String {
+        let mut out = Vec::with_capacity(2048);
+        // Writing to a Vec cannot fail, and the encoder writes UTF-8.
+        let _ = crate::stream::json_out::write_answer(self, &mut out);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
     /// The same answer, owning all its text.
     pub fn into_owned(self) -> TicketAnswer<'static> {
         TicketAnswer {

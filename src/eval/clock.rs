@@ -12,7 +12,7 @@
 //! the same instant give a cycle that starts paused or running according to
 //! the new status, whatever the input order.
 
-use super::hours::{HoursError, OpenHours};
+use crate::calendar::{CalendarError, CalendarSet};
 pub use super::target::{applied_target, target_seconds, AppliedTarget, CalendarSource};
 use super::timeline::{Change, Ticket};
 use crate::ir::{
@@ -128,7 +128,7 @@ impl<'a> Cycle<'a> {
 
 struct Ctx<'a, 'h> {
     policy: &'a Policy,
-    hours: &'h dyn OpenHours,
+    hours: &'h CalendarSet,
     metric_id: MetricId,
     metric: &'a ir::Metric,
     status: Option<&'a str>,
@@ -168,7 +168,7 @@ impl<'a> Ctx<'a, '_> {
         start: DateTime<Utc>,
         cause: Cause<'a>,
         scheduled: bool,
-    ) -> Result<Cycle<'a>, HoursError> {
+    ) -> Result<Cycle<'a>, CalendarError> {
         let target = self.target();
         let secs = target_seconds(self.hours, target.calendar, start, target.duration)?;
         Ok(Cycle {
@@ -211,31 +211,31 @@ fn change_cause<'a>(policy: &'a Policy, change: &'a Change, at: DateTime<Utc>) -
 /// stops (a stop at the deadline), the instant moves to the reopen that
 /// resumed it: that is when the cycle is again running with nothing left.
 pub fn crossing(
-    hours: &dyn OpenHours,
+    hours: &CalendarSet,
     c: &Cycle,
     x: i64,
-) -> Result<Option<DateTime<Utc>>, HoursError> {
+) -> Result<Option<DateTime<Utc>>, CalendarError> {
     crossing_by(hours, c, x, |_, p| hours.between(p.calendar, p.from, p.to))
 }
 
 /// [`crossing`] with the open seconds of every piece already measured
 /// (`secs[i]` for `c.pieces[i]`, as [`piece_seconds`] gives them).
 pub(crate) fn crossing_with(
-    hours: &dyn OpenHours,
+    hours: &CalendarSet,
     c: &Cycle,
     x: i64,
     secs: &[i64],
-) -> Result<Option<DateTime<Utc>>, HoursError> {
+) -> Result<Option<DateTime<Utc>>, CalendarError> {
     crossing_by(hours, c, x, |i, _| Ok(secs[i]))
 }
 
 /// The open seconds of each piece, zero for paused ones, into `out`
 /// (cleared first).
 pub(crate) fn piece_seconds(
-    hours: &dyn OpenHours,
+    hours: &CalendarSet,
     pieces: &[Piece<'_>],
     out: &mut Vec<i64>,
-) -> Result<(), HoursError> {
+) -> Result<(), CalendarError> {
     out.clear();
     for p in pieces {
         out.push(match p.paused {
@@ -247,11 +247,11 @@ pub(crate) fn piece_seconds(
 }
 
 fn crossing_by(
-    hours: &dyn OpenHours,
+    hours: &CalendarSet,
     c: &Cycle,
     x: i64,
-    seconds: impl Fn(usize, &Piece) -> Result<i64, HoursError>,
-) -> Result<Option<DateTime<Utc>>, HoursError> {
+    seconds: impl Fn(usize, &Piece) -> Result<i64, CalendarError>,
+) -> Result<Option<DateTime<Utc>>, CalendarError> {
     let mut cum = 0i64;
     for (i, p) in c.pieces.iter().enumerate() {
         if p.paused.is_some() {
@@ -273,7 +273,7 @@ fn crossing_by(
 }
 
 /// Open seconds counted in the unpaused pieces.
-pub fn counted(hours: &dyn OpenHours, pieces: &[Piece]) -> Result<i64, HoursError> {
+pub fn counted(hours: &CalendarSet, pieces: &[Piece]) -> Result<i64, CalendarError> {
     let mut sum = 0;
     for p in pieces.iter().filter(|p| p.paused.is_none()) {
         sum += hours.between(p.calendar, p.from, p.to)?;
@@ -288,12 +288,12 @@ pub fn counted(hours: &dyn OpenHours, pieces: &[Piece]) -> Result<i64, HoursErro
 /// [`Ticket::sort_events`]).
 pub fn run_metric<'a>(
     policy: &'a Policy,
-    hours: &dyn OpenHours,
+    hours: &CalendarSet,
     ticket: &'a Ticket,
     metric_id: MetricId,
     at: DateTime<Utc>,
     first_stop: Option<DateTime<Utc>>,
-) -> Result<Vec<Cycle<'a>>, HoursError> {
+) -> Result<Vec<Cycle<'a>>, CalendarError> {
     let Some(metric) = policy.metrics.get(metric_id.index()) else {
         return Ok(Vec::new());
     };
@@ -364,7 +364,7 @@ fn apply_field_change<'a>(
     cycles: &mut Vec<Cycle<'a>>,
     change: &'a Change,
     t: DateTime<Utc>,
-) -> Result<(), HoursError> {
+) -> Result<(), CalendarError> {
     let cause = change_cause(ctx.policy, change, t);
     match change {
         Change::Status(s) => {
@@ -411,10 +411,10 @@ fn apply_field_change<'a>(
 
 /// Records a breach of the target in force that happened before `t`.
 fn keep_breach(
-    hours: &dyn OpenHours,
+    hours: &CalendarSet,
     c: &mut Cycle<'_>,
     t: DateTime<Utc>,
-) -> Result<(), HoursError> {
+) -> Result<(), CalendarError> {
     if c.kept_breach.is_none() {
         if let Some(x) = c.target_seconds {
             c.kept_breach = crossing(hours, c, x)?.filter(|d| *d < t);
@@ -429,7 +429,7 @@ fn start<'a>(
     kind: EventKind,
     t: DateTime<Utc>,
     first_stop: Option<DateTime<Utc>>,
-) -> Result<(), HoursError> {
+) -> Result<(), CalendarError> {
     if ctx.metric.after.is_some() && first_stop.is_none_or(|s| s >= t) {
         return Ok(());
     }
@@ -453,7 +453,7 @@ fn reopen<'a>(
     ctx: &Ctx<'a, '_>,
     cycles: &mut Vec<Cycle<'a>>,
     t: DateTime<Utc>,
-) -> Result<(), HoursError> {
+) -> Result<(), CalendarError> {
     let cause = Cause {
         kind: EventKind::Reopened,
         value: None,
@@ -522,7 +522,7 @@ fn update<'a>(
     kind: EventKind,
     t: DateTime<Utc>,
     mode: PeriodicMode,
-) -> Result<(), HoursError> {
+) -> Result<(), CalendarError> {
     let hours = ctx.hours;
     let Some(c) = running(cycles) else {
         return Ok(());

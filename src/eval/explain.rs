@@ -11,8 +11,8 @@
 use super::answer::run_all;
 use super::answer::{evaluate, CycleAnswer, State};
 use super::clock::{applied_target, AppliedTarget, CalendarSource, Cause, Cycle};
-use super::hours::{HoursError, HoursState, OpenHours};
-use super::report::permille_text;
+use crate::calendar::{CalendarError, CalendarSet, SegmentState};
+use super::answer::permille_text;
 use super::timeline::{Change, Ticket};
 use crate::ir::{EventKind, MetricId, Policy};
 use crate::values::format_seconds;
@@ -21,11 +21,11 @@ use std::fmt::{self, Write as _};
 
 /// Why an explanation could not be made.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ExplainError {
+pub(crate) enum ExplainError {
     /// The metric name is not one of the policy's metrics.
     UnknownMetric(String),
     /// Calendar arithmetic failed.
-    Hours(HoursError),
+    Hours(CalendarError),
 }
 
 impl fmt::Display for ExplainError {
@@ -39,8 +39,8 @@ impl fmt::Display for ExplainError {
 
 impl std::error::Error for ExplainError {}
 
-impl From<HoursError> for ExplainError {
-    fn from(e: HoursError) -> Self {
+impl From<CalendarError> for ExplainError {
+    fn from(e: CalendarError) -> Self {
         ExplainError::Hours(e)
     }
 }
@@ -171,7 +171,7 @@ fn calendar_why(policy: &Policy, t: &AppliedTarget) -> String {
     format!("calendar `{name}`: {why}")
 }
 
-fn stretches(hours: &dyn OpenHours, c: &Cycle<'_>) -> Result<Vec<Stretch>, HoursError> {
+fn stretches(hours: &CalendarSet, c: &Cycle<'_>) -> Result<Vec<Stretch>, CalendarError> {
     let mut out = Vec::new();
     for p in &c.pieces {
         let mut cause = Some(cause_text(&p.cause));
@@ -187,9 +187,9 @@ fn stretches(hours: &dyn OpenHours, c: &Cycle<'_>) -> Result<Vec<Stretch>, Hours
         }
         for s in hours.segments(p.calendar, p.from, p.to)? {
             let (kind, counted_seconds) = match s.state {
-                HoursState::Open => (StretchKind::Counted, (s.end - s.start).num_seconds()),
-                HoursState::OutsideHours => (StretchKind::OutsideHours, 0),
-                HoursState::Closed { label } => (StretchKind::Closed(label), 0),
+                SegmentState::Open => (StretchKind::Counted, (s.end - s.start).num_seconds()),
+                SegmentState::OutsideHours => (StretchKind::OutsideHours, 0),
+                SegmentState::Closed { label } => (StretchKind::Closed(label), 0),
             };
             out.push(Stretch {
                 from: s.start,
@@ -235,9 +235,9 @@ fn not_started_note(policy: &Policy, ticket: &Ticket, at: DateTime<Utc>, id: Met
 }
 
 /// Builds the explanation of a ticket at `at`, for every metric or one.
-pub fn trace(
+pub(crate) fn trace(
     policy: &Policy,
-    hours: &dyn OpenHours,
+    hours: &CalendarSet,
     ticket: &Ticket,
     at: DateTime<Utc>,
     metric: Option<&str>,
@@ -294,8 +294,15 @@ pub fn trace(
     })
 }
 
+impl fmt::Display for Explanation {
+    /// The text `slate explain` prints.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&render(self))
+    }
+}
+
 /// Renders an explanation as text.
-pub fn render(e: &Explanation) -> String {
+fn render(e: &Explanation) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "ticket {} at {}: {}", e.ticket, ts(e.at), e.fields);
     for m in &e.metrics {
@@ -374,9 +381,10 @@ fn render_cycle(out: &mut String, metric: &str, c: &CycleTrace) {
 }
 
 /// Explains a ticket at `at` as text: for every metric, or only `metric`.
-pub fn explain(
+#[cfg(test)]
+pub(crate) fn explain(
     policy: &Policy,
-    hours: &dyn OpenHours,
+    hours: &CalendarSet,
     ticket: &Ticket,
     at: DateTime<Utc>,
     metric: Option<&str>,

@@ -1,7 +1,7 @@
 //! Which target applies to a metric for a ticket's severity, tier and type,
 //! on which calendar and why, and its length in open seconds.
 
-use super::hours::{HoursError, OpenHours};
+use crate::calendar::{CalendarError, CalendarSet};
 use crate::ir::{CalendarId, MetricId, Policy, SeverityId, TargetValue, TierId, TypeId};
 use crate::values::Duration;
 use chrono::{DateTime, Utc};
@@ -80,11 +80,11 @@ pub fn applied_target(
 /// `start + Nbd`, which are then counted like any other (pauses push the
 /// deadline by the paused open time).
 pub fn target_seconds(
-    hours: &dyn OpenHours,
+    hours: &CalendarSet,
     cal: CalendarId,
     start: DateTime<Utc>,
     d: Option<Duration>,
-) -> Result<Option<i64>, HoursError> {
+) -> Result<Option<i64>, CalendarError> {
     match d {
         None => Ok(None),
         Some(Duration::Seconds(s)) => Ok(Some(s)),

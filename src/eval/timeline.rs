@@ -22,28 +22,35 @@ use chrono_tz::Tz;
 use std::borrow::Cow;
 use std::fmt;
 
-/// A ticket whose names are resolved and whose events are in evaluation order.
+/// A ticket whose names are resolved against one compiled policy and whose
+/// events are in evaluation order.
+///
+/// Built only by validation: [`crate::Compiled::ticket_from_json`],
+/// [`crate::Ticket::builder`] or the bulk readers. It can be evaluated only
+/// against the [`crate::Compiled`] policy it was built from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ticket {
     /// The ticket's id.
-    pub id: String,
+    pub(crate) id: String,
     /// The input line it starts on (1-based).
-    pub line: u64,
+    pub(crate) line: u64,
     /// Tier at opening.
-    pub tier: TierId,
+    pub(crate) tier: TierId,
     /// Severity at opening.
-    pub severity: SeverityId,
+    pub(crate) severity: SeverityId,
     /// Issue type, when given.
-    pub issue_type: Option<TypeId>,
+    pub(crate) issue_type: Option<TypeId>,
     /// Status at creation (a ticket created in a paused status starts paused).
-    pub status: Option<String>,
+    pub(crate) status: Option<String>,
     /// Events sorted stably by `(at, phase)`.
-    pub events: Vec<Event>,
+    pub(crate) events: Vec<Event>,
+    /// The compilation the names were resolved against (0: none, tests).
+    pub(crate) policy: u64,
 }
 
 /// One event of a ticket's timeline.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Event {
+pub(crate) struct Event {
     /// When it happened (whole seconds).
     pub at: DateTime<Utc>,
     /// What happened.
@@ -62,7 +69,7 @@ impl Event {
 
 /// What an event does.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Change {
+pub(crate) enum Change {
     /// `opened`.
     Opened,
     /// `replied` (the support team wrote).
@@ -115,13 +122,34 @@ impl Change {
 }
 
 impl Ticket {
+    /// The ticket's id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The input line the ticket starts on (1 for tickets built in code).
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
+    /// How many events the ticket has.
+    pub fn event_count(&self) -> usize {
+        self.events.len()
+    }
+
+    /// The instant of the `opened` event.
+    pub fn opened(&self) -> DateTime<Utc> {
+        // Validation guarantees exactly one `opened` event.
+        self.opened_at().unwrap_or(DateTime::<Utc>::MIN_UTC)
+    }
+
     /// The instant of the latest event (the CLI's default "now").
     pub fn latest_event(&self) -> Option<DateTime<Utc>> {
         self.events.iter().map(|e| e.at).max()
     }
 
     /// The instant of the `opened` event.
-    pub fn opened_at(&self) -> Option<DateTime<Utc>> {
+    pub(crate) fn opened_at(&self) -> Option<DateTime<Utc>> {
         self.events
             .iter()
             .find(|e| e.change == Change::Opened)
@@ -131,7 +159,7 @@ impl Ticket {
     /// Sorts the events stably into evaluation order (validation already
     /// does): by instant, then phase, then (except for field changes, which
     /// keep their input order) by event kind.
-    pub fn sort_events(&mut self) {
+    pub(crate) fn sort_events(&mut self) {
         // Most timelines arrive in order: checking is cheaper than sorting.
         if !self.in_order() {
             self.events.sort_by_key(Event::order_key);
@@ -141,7 +169,7 @@ impl Ticket {
     /// Whether the events are already in evaluation order. Strictly
     /// increasing times (the usual input) are checked first, without
     /// computing the order key.
-    pub fn in_order(&self) -> bool {
+    pub(crate) fn in_order(&self) -> bool {
         self.events.windows(2).all(|w| w[0].at < w[1].at)
             || self.events.is_sorted_by_key(Event::order_key)
     }
@@ -151,7 +179,7 @@ impl Ticket {
 /// where the reader can (`'a` is the input line for JSON Lines) and owns it
 /// otherwise (escaped JSON strings, CSV cells).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RawTicket<'a> {
+pub(crate) struct RawTicket<'a> {
     /// The id, when present.
     pub id: Option<Cow<'a, str>>,
     /// The line the ticket starts on.
@@ -170,7 +198,7 @@ pub struct RawTicket<'a> {
 
 /// An event as read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RawEvent<'a> {
+pub(crate) struct RawEvent<'a> {
     /// The line it was read from.
     pub line: u64,
     /// The time as written.
@@ -183,13 +211,15 @@ pub struct RawEvent<'a> {
 
 /// Options for reading tickets.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ReadOptions {
     /// Zone for timestamps written without an offset; `None` refuses them.
     pub assume_zone: Option<Tz>,
 }
 
-/// Why a ticket could not be evaluated.
+/// Why a ticket could not be read: which ticket, which line, what.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct InputError {
     /// The ticket id, when it could be read.
     pub ticket: Option<String>,
@@ -201,6 +231,7 @@ pub struct InputError {
 
 /// The kinds of input errors.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum InputErrorKind {
     /// The line is not a JSON object / a well-formed CSV row.
     Malformed(String),
@@ -281,19 +312,17 @@ impl fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
+/// The did-you-mean of every name slate suggests
+/// ([`crate::diagnostics::did_you_mean`]).
 fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
-    candidates
-        .map(|c| (strsim::levenshtein(name, c), c))
-        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
-        .min()
-        .map(|(_, c)| c.to_string())
+    crate::diagnostics::did_you_mean(name, candidates).map(str::to_string)
 }
 
 /// Parses a ticket time: RFC 3339 with an offset, or (with `assume_zone`) a
 /// local `YYYY-MM-DDTHH:MM:SS`. Fractional seconds are dropped. A local time
 /// skipped by a DST gap moves forward by the gap; an ambiguous one takes the
 /// earlier instant (the calendar rule).
-pub fn parse_time(text: &str, opts: &ReadOptions) -> Result<DateTime<Utc>, InputErrorKind> {
+pub(crate) fn parse_time(text: &str, opts: &ReadOptions) -> Result<DateTime<Utc>, InputErrorKind> {
     let text = text.trim();
     match usual_rfc3339(text) {
         Some(t) => Ok(t),
@@ -397,7 +426,7 @@ fn parse_time_with_chrono(text: &str, opts: &ReadOptions) -> Result<DateTime<Utc
 /// Resolves and checks a raw ticket against the policy. Only what the
 /// [`Ticket`] keeps is taken out of `raw` (its id, its status and the values
 /// of `status` events: copied when borrowed, moved when owned).
-pub fn validate(
+pub(crate) fn validate(
     policy: &Policy,
     raw: RawTicket<'_>,
     opts: &ReadOptions,
@@ -514,6 +543,7 @@ pub fn validate(
         issue_type,
         status: status.filter(|s| !s.is_empty()).map(Cow::into_owned),
         events,
+        policy: 0,
     };
     ticket.sort_events();
     Ok(ticket)

@@ -69,36 +69,13 @@ pub(crate) fn classify(text: &str, start: usize) -> Result<Literal, LiteralError
     duration(text, span).map(Literal::Duration)
 }
 
-/// Splits `1h30m` into `[(1, Hours), (30, Minutes)]`.
+/// Splits `1h30m` into `[(1, Hours), (30, Minutes)]` (the one duration
+/// reader, [`crate::values::split_duration`]).
 fn duration(text: &str, span: Span) -> Result<Vec<(i64, DurationUnit)>, LiteralError> {
-    let mut parts = Vec::new();
-    let mut rest = text;
-    while !rest.is_empty() {
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        let (number, after) = rest.split_at(digits);
-        if digits == 0 {
-            return Err(unknown_value(text, span));
-        }
-        let n = number
-            .parse::<i64>()
-            .map_err(|_| LiteralError::too_large(text, span))?;
-        let (unit, len) = if after.starts_with("bd") {
-            (DurationUnit::BusinessDays, 2)
-        } else {
-            let unit = match after.as_bytes().first() {
-                Some(b's') => DurationUnit::Seconds,
-                Some(b'm') => DurationUnit::Minutes,
-                Some(b'h') => DurationUnit::Hours,
-                Some(b'd') => DurationUnit::Days,
-                Some(b'w') => DurationUnit::Weeks,
-                _ => return Err(unknown_value(text, span)),
-            };
-            (unit, 1)
-        };
-        parts.push((n, unit));
-        rest = &after[len..];
-    }
-    Ok(parts)
+    crate::values::split_duration(text).map_err(|e| match e {
+        crate::values::DurationError::NumberTooLarge(_) => LiteralError::too_large(text, span),
+        _ => unknown_value(text, span),
+    })
 }
 
 fn unknown_value(text: &str, span: Span) -> LiteralError {

@@ -11,13 +11,14 @@
 //! ten-character ids), plus at most `max_errors` stored errors (the counts
 //! always include every failure).
 
-use super::answer::evaluate;
-use super::csv_input::CsvTickets;
-use super::hours::OpenHours;
+use super::csv_in::CsvTickets;
 use super::jsonl::parse_line;
 use super::report::{render, OutputFormat, Reporter};
-use super::timeline::{validate, InputError, InputErrorKind, RawTicket, ReadOptions};
+use crate::calendar::CalendarSet;
+use crate::eval::answer::evaluate;
+use crate::eval::timeline::{validate, InputError, InputErrorKind, RawTicket, ReadOptions};
 use crate::ir::Policy;
+use crate::Compiled;
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 use std::collections::{HashMap, VecDeque};
@@ -113,7 +114,7 @@ struct Chunk {
 
 struct Driver<'a, W: Write> {
     policy: &'a Policy,
-    hours: &'a dyn OpenHours,
+    hours: &'a CalendarSet,
     opts: &'a StreamOptions,
     reporter: Reporter<W>,
     seen: HashMap<Box<str>, u64>,
@@ -154,7 +155,7 @@ fn is_blank(bytes: &[u8]) -> bool {
 /// in `out` and whether it has a breach. On failure `out` is left as it was.
 fn run_job(
     policy: &Policy,
-    hours: &dyn OpenHours,
+    hours: &CalendarSet,
     opts: &StreamOptions,
     raw: Result<RawTicket<'_>, InputError>,
     out: &mut Vec<u8>,
@@ -223,7 +224,7 @@ impl Spare {
 /// hands back its text (for the reader to reuse).
 fn evaluate_chunk(
     policy: &Policy,
-    hours: &dyn OpenHours,
+    hours: &CalendarSet,
     opts: &StreamOptions,
     spare: &Spare,
     chunk: Chunk,
@@ -261,7 +262,7 @@ fn in_batches<T: Send>(
 impl<'a, W: Write> Driver<'a, W> {
     fn new(
         policy: &'a Policy,
-        hours: &'a dyn OpenHours,
+        hours: &'a CalendarSet,
         opts: &'a StreamOptions,
         output: W,
     ) -> Self {
@@ -408,14 +409,13 @@ fn fail(id: &str, line: u64, msg: String) -> InputError {
 /// Blank lines are skipped. `progress` is called after every chunk. Returns
 /// the counts and errors; fails only when reading or writing fails.
 pub fn evaluate_stream<R: BufRead, W: Write>(
-    policy: &Policy,
-    hours: &dyn OpenHours,
+    compiled: &Compiled,
     mut input: R,
     output: W,
     opts: &StreamOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> io::Result<Summary> {
-    let mut driver = Driver::new(policy, hours, opts, output);
+    let mut driver = Driver::new(&compiled.policy, &compiled.calendars, opts, output);
     let mut p = Progress::default();
     let chunk = opts.chunk.max(1);
     let mut eof = false;
@@ -447,17 +447,16 @@ pub fn evaluate_stream<R: BufRead, W: Write>(
     driver.finish()
 }
 
-/// Evaluates a CSV events table (see [`super::csv_input`]) like
+/// Evaluates a CSV events table (see `docs/eval.md`, "CSV input") like
 /// [`evaluate_stream`].
 pub fn evaluate_csv_stream<R: Read, W: Write>(
-    policy: &Policy,
-    hours: &dyn OpenHours,
+    compiled: &Compiled,
     input: R,
     output: W,
     opts: &StreamOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> io::Result<Summary> {
-    let mut driver = Driver::new(policy, hours, opts, output);
+    let mut driver = Driver::new(&compiled.policy, &compiled.calendars, opts, output);
     let mut tickets = CsvTickets::new(input);
     let mut p = Progress::default();
     let chunk = opts.chunk.max(1);

@@ -1,9 +1,6 @@
 //! JSON Lines input: one ticket object per line.
 
-use super::timeline::{
-    validate, InputError, InputErrorKind, RawEvent, RawTicket, ReadOptions, Ticket,
-};
-use crate::ir::Policy;
+use crate::eval::timeline::{InputError, InputErrorKind, RawEvent, RawTicket};
 use serde::de::{Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -112,7 +109,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Events<'a> {
 
 /// Reads one JSON line into a raw ticket (events carry the same line). The
 /// ticket's strings borrow from `text` unless they are written with escapes.
-pub fn parse_line(text: &str, line: u64) -> Result<RawTicket<'_>, InputError> {
+pub(crate) fn parse_line(text: &str, line: u64) -> Result<RawTicket<'_>, InputError> {
     let t: JsonTicket = serde_json::from_str(text).map_err(|e| InputError {
         ticket: find_id(text),
         line,
@@ -154,11 +151,12 @@ fn find_id(text: &str) -> Option<String> {
 }
 
 /// Reads and validates one JSON line.
-pub fn read_line(
-    policy: &Policy,
+#[cfg(test)]
+pub(crate) fn read_line(
+    policy: &crate::ir::Policy,
     text: &str,
     line: u64,
-    opts: &ReadOptions,
-) -> Result<Ticket, InputError> {
-    validate(policy, parse_line(text, line)?, opts)
+    opts: &crate::ReadOptions,
+) -> Result<crate::Ticket, InputError> {
+    crate::eval::timeline::validate(policy, parse_line(text, line)?, opts)
 }

@@ -7,7 +7,7 @@
 //! The rows of one ticket must be consecutive; an id that comes back after
 //! another ticket is a duplicate.
 
-use super::timeline::{InputError, InputErrorKind, RawEvent, RawTicket};
+use crate::eval::timeline::{InputError, InputErrorKind, RawEvent, RawTicket};
 use csv::StringRecord;
 use std::borrow::Cow;
 use std::io::Read;
@@ -25,7 +25,7 @@ struct Columns {
 }
 
 /// Reads grouped tickets from a CSV events table.
-pub struct CsvTickets<R: Read> {
+pub(crate) struct CsvTickets<R: Read> {
     reader: csv::Reader<R>,
     columns: Option<Columns>,
     header_error: Option<InputError>,

@@ -6,7 +6,7 @@
 //! escaping are copied as they are. Strings that do need escaping go through
 //! `serde_json` itself, so escapes are identical by construction.
 
-use super::answer::{utc, CycleAnswer, MetricAnswer, MilestoneAnswer, TicketAnswer};
+use crate::eval::answer::{utc, CycleAnswer, MetricAnswer, MilestoneAnswer, TicketAnswer};
 use crate::ir::MilestoneKind;
 use chrono::{DateTime, Utc};
 use std::io;

@@ -1,7 +1,7 @@
 //! Writing answers: JSON Lines (one ticket per line), CSV (one row per
 //! ticket x metric x cycle) and a fixed-width table for people.
 
-use super::answer::{human_seconds, CycleAnswer, MetricAnswer, TicketAnswer};
+use crate::eval::answer::{human_seconds, CycleAnswer, MetricAnswer, TicketAnswer};
 use chrono::{DateTime, Utc};
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -44,7 +44,7 @@ pub const CSV_HEADER: [&str; 21] = [
 ];
 
 fn ts(t: &DateTime<Utc>) -> String {
-    super::answer::utc::text(t)
+    crate::eval::answer::utc::text(t)
 }
 
 fn opt_ts(t: &Option<DateTime<Utc>>) -> String {
@@ -125,14 +125,7 @@ fn each_csv_row<'a>(
     Ok(())
 }
 
-/// `87.5%` from per-mille, exactly.
-pub fn permille_text(p: i64) -> String {
-    if p % 10 == 0 {
-        format!("{}%", p / 10)
-    } else {
-        format!("{}.{}%", p / 10, (p % 10).abs())
-    }
-}
+pub(crate) use crate::eval::answer::permille_text;
 
 fn table_line(a: &TicketAnswer, m: &MetricAnswer, c: Option<&CycleAnswer>) -> String {
     let (cycle, state, target, elapsed, remaining, used, deadline) = match c {
