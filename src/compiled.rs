@@ -205,17 +205,19 @@ impl Compiled {
     /// input format, `docs/eval.md`), resolving its names against this
     /// policy. Times must carry a UTC offset.
     pub fn ticket_from_json(&self, line: &str) -> Result<Ticket, InputError> {
-        self.ticket_from_json_with(line, &ReadOptions::default())
+        self.ticket_from_json_with(line, 1, &ReadOptions::default())
     }
 
-    /// [`Compiled::ticket_from_json`] with options (a zone for times
-    /// written without an offset).
+    /// [`Compiled::ticket_from_json`] for line `line_number` of a file
+    /// (errors name it), with options (a zone for times written without an
+    /// offset).
     pub fn ticket_from_json_with(
         &self,
         line: &str,
+        line_number: u64,
         opts: &ReadOptions,
     ) -> Result<Ticket, InputError> {
-        let raw = crate::stream::jsonl::parse_line(line, 1)?;
+        let raw = crate::stream::jsonl::parse_line(line, line_number)?;
         self.validate(raw, opts)
     }
 
@@ -289,7 +291,7 @@ impl Compiled {
         }
     }
 
-    /// A calendar of the policy by name (`24x7` is always there), for
+    /// A calendar of the policy by name (`24x7` too, when the policy uses it), for
     /// business-time questions.
     ///
     /// ```

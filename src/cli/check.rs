@@ -51,16 +51,23 @@ pub fn run(args: Args) -> i32 {
                 continue;
             }
             Ok((source, Some(diag))) => (source, vec![diag], None),
-            Ok((source, None)) => {
-                let (policy, diags) = slate::check_source(&source);
-                (source, diags, policy)
-            }
+            Ok((source, None)) => match slate::compile(&source) {
+                Ok(compiled) => {
+                    let warnings = compiled.warnings().to_vec();
+                    (source, warnings, Some(compiled))
+                }
+                Err(e) => (source, e.diagnostics, None),
+            },
         };
         let diagnostics: Vec<_> = diagnostics
             .into_iter()
             .filter(|d| !allowed.contains(&d.code))
             .collect();
-        summaries.push(summary_line(&source.name, &diagnostics, policy.as_ref()));
+        summaries.push(summary_line(
+            &source.name,
+            &diagnostics,
+            policy.as_ref().map(slate::Compiled::policy),
+        ));
         reports.push(FileReport {
             source,
             diagnostics,

@@ -1,6 +1,6 @@
 //! `slate compile`.
 
-use super::{EXIT_IO, EXIT_OK};
+use super::EXIT_OK;
 use std::path::PathBuf;
 
 /// Arguments of `slate compile`.
@@ -14,23 +14,10 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> i32 {
-    let policy = match super::load_policy(&args.file) {
-        Ok(p) => p,
+    let compiled = match super::load_policy(&args.file) {
+        Ok(c) => c,
         Err(code) => return code,
     };
-    let json = if args.compact {
-        serde_json::to_string(&policy)
-    } else {
-        serde_json::to_string_pretty(&policy)
-    };
-    match json {
-        Ok(j) => {
-            println!("{j}");
-            EXIT_OK
-        }
-        Err(e) => {
-            eprintln!("error: cannot serialize the policy: {e}");
-            EXIT_IO
-        }
-    }
+    println!("{}", compiled.ir_json(args.compact));
+    EXIT_OK
 }

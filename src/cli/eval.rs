@@ -3,7 +3,8 @@
 use super::{EXIT_FINDINGS, EXIT_IO, EXIT_OK, EXIT_USAGE};
 use chrono::{DateTime, Utc};
 use clap::ValueEnum;
-use slate::eval::{bulk, OutputFormat, Progress, ReadOptions, StreamOptions};
+use slate::stream::{self, OutputFormat, Progress, StreamOptions};
+use slate::ReadOptions;
 use std::io::{BufRead, IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
@@ -75,7 +76,9 @@ pub fn parse_zone(text: Option<&str>) -> Result<ReadOptions, String> {
             format!("--assume-zone `{z}` is not an IANA time zone such as `America/Chicago`")
         })?),
     };
-    Ok(ReadOptions { assume_zone })
+    let mut read = ReadOptions::default();
+    read.assume_zone = assume_zone;
+    Ok(read)
 }
 
 /// Opens a file or standard input.
@@ -100,8 +103,8 @@ pub fn run(args: Args) -> i32 {
             return EXIT_USAGE;
         }
     };
-    let (policy, hours) = match super::load_policy_with_calendars(&args.policy) {
-        Ok(loaded) => loaded,
+    let compiled = match super::load_policy(&args.policy) {
+        Ok(c) => c,
         Err(code) => return code,
     };
     let (input, len) = match open_input(&args.tickets) {
@@ -127,12 +130,10 @@ pub fn run(args: Args) -> i32 {
             InputFormat::Jsonl
         }
     });
-    let opts = StreamOptions {
-        at,
-        read,
-        format,
-        ..StreamOptions::default()
-    };
+    let mut opts = StreamOptions::default();
+    opts.at = at;
+    opts.read = read;
+    opts.format = format;
     let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| progress_bar(len));
     let mut on_progress = |p: Progress| {
         if let Some(b) = &bar {
@@ -146,11 +147,11 @@ pub fn run(args: Args) -> i32 {
     let out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let result = match input_format {
         InputFormat::Jsonl => {
-            bulk::evaluate_stream(&policy, &hours, input, out, &opts, &mut on_progress)
+            stream::evaluate_stream(&compiled, input, out, &opts, &mut on_progress)
         }
         InputFormat::Csv => {
             let reader: Box<dyn Read> = Box::new(input);
-            bulk::evaluate_csv_stream(&policy, &hours, reader, out, &opts, &mut on_progress)
+            stream::evaluate_csv_stream(&compiled, reader, out, &opts, &mut on_progress)
         }
     };
     if let Some(b) = bar {

@@ -86,8 +86,8 @@ fn explain_ticket(args: &Args, policy_path: &str, tickets: &str) -> i32 {
             return EXIT_USAGE;
         }
     };
-    let (policy, hours) = match super::load_policy_with_calendars(&PathBuf::from(policy_path)) {
-        Ok(loaded) => loaded,
+    let compiled = match super::load_policy(&PathBuf::from(policy_path)) {
+        Ok(c) => c,
         Err(code) => return code,
     };
     let (input, _) = match super::eval::open_input(&PathBuf::from(tickets)) {
@@ -110,9 +110,9 @@ fn explain_ticket(args: &Args, policy_path: &str, tickets: &str) -> i32 {
             continue;
         }
         let line_no = i as u64 + 1;
-        match slate::eval::read_line(&policy, line.trim(), line_no, &read) {
+        match compiled.ticket_from_json_with(line.trim(), line_no, &read) {
             Ok(t) => {
-                if args.id.as_deref().is_none_or(|id| t.id == id) {
+                if args.id.as_deref().is_none_or(|id| t.id() == id) {
                     found.push(t);
                 }
             }
@@ -143,13 +143,13 @@ fn explain_ticket(args: &Args, policy_path: &str, tickets: &str) -> i32 {
     let at = match at.or_else(|| ticket.latest_event()) {
         Some(t) => t,
         None => {
-            eprintln!("error: ticket `{}` has no events; give --at", ticket.id);
+            eprintln!("error: ticket `{}` has no events; give --at", ticket.id());
             return EXIT_FINDINGS;
         }
     };
-    match slate::eval::explain(&policy, &hours, &ticket, at, args.metric.as_deref()) {
-        Ok(text) => {
-            print!("{text}");
+    match compiled.explain(&ticket, at, args.metric.as_deref()) {
+        Ok(explanation) => {
+            print!("{explanation}");
             EXIT_OK
         }
         Err(e) => {

@@ -91,7 +91,7 @@ pub fn read_policy(
     path: &Path,
 ) -> Result<
     (
-        slate::source::SourceFile,
+        slate::SourceFile,
         Option<slate::diagnostics::Diagnostic>,
     ),
     String,
@@ -101,25 +101,10 @@ pub fn read_policy(
     Ok(slate::source_from_bytes(&path.display().to_string(), bytes))
 }
 
-/// [`load_policy`], then the policy's calendars (for the commands that
-/// answer time questions).
-pub fn load_policy_with_calendars(
-    path: &Path,
-) -> Result<(slate::ir::Policy, slate::calendar::CalendarSet), i32> {
-    let policy = load_policy(path)?;
-    match slate::calendar::CalendarSet::from_policy(&policy) {
-        Ok(c) => Ok((policy, c)),
-        Err(e) => {
-            eprintln!("error: {e}");
-            Err(EXIT_IO)
-        }
-    }
-}
-
 /// Reads and compiles a policy for a command that needs a clean one,
 /// printing its findings (errors, and warnings when it compiles) to stderr.
 /// `Err` carries the exit code.
-pub fn load_policy(path: &Path) -> Result<slate::ir::Policy, i32> {
+pub fn load_policy(path: &Path) -> Result<slate::Compiled, i32> {
     use slate::diagnostics::render;
     let color = std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal();
     let (source, encoding) = read_policy(path).map_err(|e| {
@@ -132,10 +117,10 @@ pub fn load_policy(path: &Path) -> Result<slate::ir::Policy, i32> {
     }
     match slate::compile(&source) {
         Ok(c) => {
-            for w in &c.warnings {
+            for w in c.warnings() {
                 eprint!("{}", render::human(&source, w, color, 100));
             }
-            Ok(c.policy)
+            Ok(c)
         }
         Err(e) => {
             for d in &e.diagnostics {

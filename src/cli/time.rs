@@ -2,11 +2,9 @@
 //! command line or a JSON Lines batch.
 
 use super::{EXIT_FINDINGS, EXIT_IO, EXIT_OK, EXIT_USAGE};
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
-use slate::calendar::CalendarSet;
-use slate::ir::{CalendarDef, CalendarExpr, CalendarId, Policy};
-use slate::values::{format_seconds, parse_duration, Duration};
+use slate::{Calendar, CalendarError, Compiled, Duration};
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
@@ -18,7 +16,9 @@ use std::path::PathBuf;
     between FROM TO         the open time in [FROM, TO)\n  \
     open AT                 `open` or `closed`\n  \
     next-open AT            the first open instant at or after AT\n  \
-    next-close AT           the first closing instant after AT\n\n\
+    next-close AT           the first closing instant after AT\n  \
+    previous-close AT       the last closing instant at or before AT\n  \
+    open-periods FROM TO    the open periods in [FROM, TO), one per line\n\n\
     Instants are RFC 3339 with an offset (2026-03-06T15:30:00-06:00).\n\
     Durations: 30m, 4h, 1h30m, 1bd (business days); d and w only on 24x7.")]
 pub struct Args {
@@ -26,7 +26,8 @@ pub struct Args {
     policy: PathBuf,
     /// The calendar's name (or `24x7`).
     calendar: Option<String>,
-    /// The operation: add, sub, between, open, next-open, next-close.
+    /// The operation: add, sub, between, open, next-open, next-close,
+    /// previous-close, open-periods.
     op: Option<String>,
     /// The operation's operands.
     operands: Vec<String>,
@@ -39,12 +40,12 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> i32 {
-    let (policy, cals) = match super::load_policy_with_calendars(&args.policy) {
-        Ok(loaded) => loaded,
+    let compiled = match super::load_policy(&args.policy) {
+        Ok(c) => c,
         Err(code) => return code,
     };
     if let Some(batch) = &args.batch {
-        return run_batch(&policy, &cals, batch);
+        return run_batch(&compiled, batch);
     }
     let (Some(cal_name), Some(op)) = (&args.calendar, &args.op) else {
         eprintln!(
@@ -52,7 +53,7 @@ pub fn run(args: Args) -> i32 {
         );
         return EXIT_USAGE;
     };
-    let cal = match find_calendar(&policy, cal_name) {
+    let cal = match compiled.calendar(cal_name) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
@@ -72,53 +73,62 @@ pub fn run(args: Args) -> i32 {
     };
     let result: Result<String, (i32, String)> = (|| {
         let usage = |e: String| (EXIT_USAGE, e);
-        let engine = |e: slate::calendar::CalendarError| (EXIT_FINDINGS, e.to_string());
+        let engine = |e: CalendarError| (EXIT_FINDINGS, e.to_string());
         match op.as_str() {
             "add" | "sub" => {
                 want(2).map_err(usage)?;
                 let at = parse_instant(&args.operands[0]).map_err(usage)?;
-                let d = duration_for(&policy, cal, &args.operands[1]).map_err(usage)?;
+                let d = cal
+                    .duration(&args.operands[1])
+                    .map_err(|e| usage(e.to_string()))?;
                 let u = if op == "add" {
-                    cals.add(cal, at, d).map_err(engine)?
+                    cal.add(at, d).map_err(engine)?
                 } else {
-                    match d {
-                        Duration::Seconds(s) => cals.sub_seconds(cal, at, s).map_err(engine)?,
-                        Duration::BusinessDays(n) => {
-                            cals.add_business_days(cal, at, -n).map_err(engine)?
-                        }
-                    }
+                    cal.sub(at, d).map_err(engine)?
                 };
-                Ok(format_instant(&cals, cal, u))
+                Ok(cal.local_text(u))
             }
             "between" => {
                 want(2).map_err(usage)?;
                 let from = parse_instant(&args.operands[0]).map_err(usage)?;
                 let to = parse_instant(&args.operands[1]).map_err(usage)?;
-                let s = cals.between(cal, from, to).map_err(engine)?;
+                let s = cal.between(from, to).map_err(engine)?;
                 Ok(if args.seconds {
                     s.to_string()
                 } else {
-                    format_seconds(s)
+                    Duration::Seconds(s).to_string()
                 })
             }
             "open" => {
                 want(1).map_err(usage)?;
                 let at = parse_instant(&args.operands[0]).map_err(usage)?;
-                let open = cals.is_open(cal, at).map_err(engine)?;
+                let open = cal.is_open(at).map_err(engine)?;
                 Ok(if open { "open" } else { "closed" }.to_string())
             }
-            "next-open" | "next-close" => {
+            "next-open" | "next-close" | "previous-close" => {
                 want(1).map_err(usage)?;
                 let at = parse_instant(&args.operands[0]).map_err(usage)?;
-                let next = if op == "next-open" {
-                    cals.next_open(cal, at).map_err(engine)?
-                } else {
-                    cals.next_close(cal, at).map_err(engine)?
-                };
-                Ok(next.map_or_else(|| "never".to_string(), |u| format_instant(&cals, cal, u)))
+                let next = match op.as_str() {
+                    "next-open" => cal.next_open(at),
+                    "next-close" => cal.next_close(at),
+                    _ => cal.previous_close(at),
+                }
+                .map_err(engine)?;
+                Ok(next.map_or_else(|| "never".to_string(), |u| cal.local_text(u)))
+            }
+            "open-periods" => {
+                want(2).map_err(usage)?;
+                let from = parse_instant(&args.operands[0]).map_err(usage)?;
+                let to = parse_instant(&args.operands[1]).map_err(usage)?;
+                let periods = cal.open_periods(from, to).map_err(engine)?;
+                Ok(periods
+                    .iter()
+                    .map(|p| format!("{} {}", cal.local_text(p.start), cal.local_text(p.end)))
+                    .collect::<Vec<_>>()
+                    .join("\n"))
             }
             other => Err(usage(format!(
-                "unknown operation `{other}`; use add, sub, between, open, next-open or next-close"
+                "unknown operation `{other}`; use add, sub, between, open, next-open, next-close, previous-close or open-periods"
             ))),
         }
     })();
@@ -134,43 +144,6 @@ pub fn run(args: Args) -> i32 {
     }
 }
 
-fn find_calendar(policy: &Policy, name: &str) -> Result<CalendarId, String> {
-    policy.calendar_named(name).ok_or_else(|| {
-        let names = policy.calendars.iter().map(|c| c.name.as_str());
-        match slate::diagnostics::did_you_mean(name, names) {
-            Some(s) => format!("no calendar `{name}` in the policy; did you mean `{s}`?"),
-            None => format!(
-                "no calendar `{name}` in the policy; it has: {}",
-                policy
-                    .calendars
-                    .iter()
-                    .map(|c| format!("`{}`", c.name))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        }
-    })
-}
-
-fn is_always(policy: &Policy, cal: CalendarId) -> bool {
-    matches!(
-        policy.calendars.get(cal.index()).map(|c| &c.def),
-        Some(CalendarDef::Expr {
-            expr: CalendarExpr::Always
-        })
-    )
-}
-
-fn duration_for(policy: &Policy, cal: CalendarId, text: &str) -> Result<Duration, String> {
-    let (d, uses_days) = parse_duration(text)?;
-    if uses_days && !is_always(policy, cal) {
-        return Err(format!(
-            "`{text}` counts days on a calendar that is not 24x7; write `1bd` for business days or `24h` for 24 open hours"
-        ));
-    }
-    Ok(d)
-}
-
 fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(text.trim())
         .map(|t| t.with_timezone(&Utc))
@@ -179,19 +152,7 @@ fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
         })
 }
 
-/// RFC 3339 in the calendar's own zone offset; UTC for combinations.
-fn format_instant(cals: &CalendarSet, cal: CalendarId, t: DateTime<Utc>) -> String {
-    match cals.zone_of(cal) {
-        Some(tz) => {
-            let local = t.with_timezone(&tz);
-            let fixed: DateTime<FixedOffset> = local.fixed_offset();
-            fixed.to_rfc3339()
-        }
-        None => t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-    }
-}
-
-fn run_batch(policy: &Policy, cals: &CalendarSet, path: &PathBuf) -> i32 {
+fn run_batch(compiled: &Compiled, path: &PathBuf) -> i32 {
     let reader: Box<dyn BufRead> = if path.as_os_str() == "-" {
         Box::new(std::io::stdin().lock())
     } else {
@@ -215,7 +176,7 @@ fn run_batch(policy: &Policy, cals: &CalendarSet, path: &PathBuf) -> i32 {
             }
         };
         lines += 1;
-        let answer = match answer_line(policy, cals, &line) {
+        let answer = match answer_line(compiled, &line) {
             Ok(v) => v,
             Err(e) => {
                 failed += 1;
@@ -240,7 +201,7 @@ fn run_batch(policy: &Policy, cals: &CalendarSet, path: &PathBuf) -> i32 {
     }
 }
 
-fn answer_line(policy: &Policy, cals: &CalendarSet, line: &str) -> Result<Value, String> {
+fn answer_line(compiled: &Compiled, line: &str) -> Result<Value, String> {
     let v: Value = serde_json::from_str(line).map_err(|e| format!("not a JSON object: {e}"))?;
     let obj = v.as_object().ok_or("not a JSON object")?;
     let field = |k: &str| -> Result<&str, String> {
@@ -249,10 +210,12 @@ fn answer_line(policy: &Policy, cals: &CalendarSet, line: &str) -> Result<Value,
             .ok_or_else(|| format!("missing string field `{k}`"))
     };
     let op = field("op")?;
-    let cal = find_calendar(policy, field("calendar")?)?;
-    let engine = |e: slate::calendar::CalendarError| e.to_string();
+    let cal: Calendar = compiled
+        .calendar(field("calendar")?)
+        .map_err(|e| e.to_string())?;
+    let engine = |e: CalendarError| e.to_string();
     let instant = |k: &str| -> Result<DateTime<Utc>, String> { parse_instant(field(k)?) };
-    let fmt = |t: DateTime<Utc>| format_instant(cals, cal, t);
+    let fmt = |t: DateTime<Utc>| cal.local_text(t);
     match op {
         "add" | "sub" => {
             let at = instant("at")?;
@@ -261,32 +224,42 @@ fn answer_line(policy: &Policy, cals: &CalendarSet, line: &str) -> Result<Value,
                 .and_then(Value::as_i64)
                 .ok_or("missing integer field `seconds`")?;
             let u = if op == "add" {
-                cals.add_seconds(cal, at, secs)
+                cal.add(at, Duration::Seconds(secs))
             } else {
-                cals.sub_seconds(cal, at, secs)
+                cal.sub(at, Duration::Seconds(secs))
             }
             .map_err(engine)?;
             Ok(json!({ "at": fmt(u) }))
         }
         "between" => {
-            let s = cals
-                .between(cal, instant("from")?, instant("to")?)
+            let s = cal
+                .between(instant("from")?, instant("to")?)
                 .map_err(engine)?;
             Ok(json!({ "seconds": s }))
         }
-        "is_open" => Ok(json!({ "open": cals.is_open(cal, instant("at")?).map_err(engine)? })),
-        "next_open" | "next_close" => {
+        "is_open" => Ok(json!({ "open": cal.is_open(instant("at")?).map_err(engine)? })),
+        "next_open" | "next_close" | "previous_close" => {
             let at = instant("at")?;
-            let next = if op == "next_open" {
-                cals.next_open(cal, at)
-            } else {
-                cals.next_close(cal, at)
+            let next = match op {
+                "next_open" => cal.next_open(at),
+                "next_close" => cal.next_close(at),
+                _ => cal.previous_close(at),
             }
             .map_err(engine)?;
             Ok(json!({ "at": next.map(fmt) }))
         }
+        "open_periods" => {
+            let periods = cal
+                .open_periods(instant("from")?, instant("to")?)
+                .map_err(engine)?;
+            let list: Vec<Value> = periods
+                .iter()
+                .map(|p| json!({ "start": fmt(p.start), "end": fmt(p.end) }))
+                .collect();
+            Ok(json!({ "periods": list }))
+        }
         other => Err(format!(
-            "unknown op `{other}`; use add, sub, between, is_open, next_open or next_close"
+            "unknown op `{other}`; use add, sub, between, is_open, next_open, next_close, previous_close or open_periods"
         )),
     }
 }

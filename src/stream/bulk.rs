@@ -26,8 +26,10 @@ use std::io::{self, BufRead, Read, Write};
 use std::ops::Range;
 use std::sync::{mpsc, Mutex};
 
-/// Options for [`evaluate_stream`] and [`evaluate_csv_stream`].
+/// Options for [`evaluate_stream`] and [`evaluate_csv_stream`]: start from
+/// `StreamOptions::default()` and set the fields you need.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct StreamOptions {
     /// The evaluation instant; `None` evaluates each ticket at its latest event.
     pub at: Option<DateTime<Utc>>,
@@ -55,6 +57,7 @@ impl Default for StreamOptions {
 
 /// Progress so far, reported after each chunk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct Progress {
     /// Bytes of input consumed.
     pub bytes: u64,
