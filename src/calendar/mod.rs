@@ -328,3 +328,6 @@ fn check(t: DateTime<Utc>) -> Result<i64, CalendarError> {
 fn to_utc(s: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(s, 0).unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
+
+#[cfg(test)]
+mod tests;

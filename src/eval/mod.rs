@@ -19,3 +19,16 @@ pub(crate) mod timeline;
 pub use answer::{CycleAnswer, MetricAnswer, MilestoneAnswer, State, TicketAnswer};
 pub use explain::{CycleTrace, Explanation, MetricTrace, Stretch, StretchKind};
 pub use timeline::{InputError, InputErrorKind};
+
+#[cfg(test)]
+mod tests;
+
+// The crate's own tests reach the engine directly.
+#[cfg(test)]
+pub(crate) use crate::stream::jsonl::read_line;
+#[cfg(test)]
+pub(crate) use answer::evaluate;
+#[cfg(test)]
+pub(crate) use explain::explain;
+#[cfg(test)]
+pub(crate) use timeline::{Change, ReadOptions, Ticket};

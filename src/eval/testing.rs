@@ -6,7 +6,7 @@ use crate::source::SourceFile;
 
 #[path = "../../benches/common/synth.rs"]
 mod synth;
-pub use synth::{synthetic_ticket, Lcg};
+pub use synth::synthetic_ticket;
 
 /// Seconds in an hour.
 pub const H: i64 = 3600;
@@ -71,7 +71,7 @@ pub fn policy_from(name: &str, text: &str) -> Policy {
     }
 }
 
-/// A policy on a `24x7` default calendar, severities `sev1 sev2 sev3`
+/// A policy whose targets all run on `24x7`, severities `sev1 sev2 sev3`
 /// (`sev1` alias `Critical`), tiers `standard gold platinum`, types `bug
 /// question`, the prelude metrics and these targets (hours,
 /// sev1/sev2/sev3): acknowledge 1/2/4, first_response gold 4/8/12 and
@@ -79,13 +79,26 @@ pub fn policy_from(name: &str, text: &str) -> Policy {
 /// 2/4/8, resolution 24/72/120; plus `warn first_response at 75%` and
 /// `escalate first_response at 100%`.
 pub fn sample_policy() -> Policy {
-    policy_from("sample.sla", &format!("calendar always = 24x7\n{SAMPLE}"))
+    static SAMPLE_POLICY: std::sync::OnceLock<Policy> = std::sync::OnceLock::new();
+    SAMPLE_POLICY
+        .get_or_init(|| {
+            // Every table on the built-in `24x7` (answers name it so); the
+            // policy's default calendar is also always open.
+            let text = SAMPLE.replace(" {\n        standard", " on 24x7 {\n        standard");
+            policy_from("sample.sla", &format!("calendar always = 24x7\n{text}"))
+        })
+        .clone()
 }
 
 /// [`sample_policy`] on a `business` calendar (America/Chicago, Mon-Fri
 /// 08:00-16:00, closed on Christmas Day) as the default, with `sev1` on its
 /// own `24x7` clock and resolution for `sev3` promised in `1bd`.
 pub fn business_policy() -> Policy {
+    static BUSINESS_POLICY: std::sync::OnceLock<Policy> = std::sync::OnceLock::new();
+    BUSINESS_POLICY.get_or_init(business_text).clone()
+}
+
+fn business_text() -> Policy {
     let text = SAMPLE
         .replace(
             r#"policy "Sample" { calendar always }"#,
@@ -102,4 +115,63 @@ calendar business {
         )
         .replace("  sev3  120h     120h 120h", "  sev3  1bd      1bd  1bd");
     policy_from("business.sla", &text)
+}
+
+/// A JSON text laid out the way `serde_json::to_string_pretty` lays out a
+/// value (two-space indent, `"key": value`), keeping the text's own key
+/// order: snapshots of the exact bytes the CLI prints, readable.
+pub fn pretty_json(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut depth = 0usize;
+    let mut chars = text.chars().peekable();
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        for _ in 0..depth {
+            out.push_str("  ");
+        }
+    };
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                out.push('"');
+                while let Some(c) = chars.next() {
+                    out.push(c);
+                    match c {
+                        '\\' => {
+                            if let Some(e) = chars.next() {
+                                out.push(e);
+                            }
+                        }
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+            }
+            '{' | '[' => {
+                let close = if c == '{' { '}' } else { ']' };
+                if chars.peek() == Some(&close) {
+                    chars.next();
+                    out.push(c);
+                    out.push(close);
+                } else {
+                    out.push(c);
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(',');
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            c if c.is_whitespace() => {}
+            c => out.push(c),
+        }
+    }
+    out
 }

@@ -11,3 +11,6 @@ pub(crate) mod report;
 
 pub use bulk::{evaluate_csv_stream, evaluate_stream, Progress, StreamOptions, Summary};
 pub use report::{OutputFormat, Reporter};
+
+#[cfg(test)]
+mod tests;

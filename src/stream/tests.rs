@@ -1,11 +1,16 @@
 //! Input validation, the JSONL and CSV readers, and streaming bulk evaluation.
 
-use slate::eval::bulk::evaluate_csv_stream;
-use slate::eval::testing::sample_policy;
-use slate::eval::{
-    evaluate_stream, read_line, AlwaysOpen, InputError, InputErrorKind, OutputFormat, Progress,
-    ReadOptions, StreamOptions, Summary,
+use crate::eval::testing::sample_policy;
+use crate::eval::{read_line, InputError, InputErrorKind, ReadOptions};
+use crate::stream::{
+    evaluate_csv_stream, evaluate_stream, OutputFormat, Progress, StreamOptions, Summary,
 };
+use crate::Compiled;
+
+/// The sample policy, compiled with its calendars.
+fn sample() -> Compiled {
+    Compiled::new(sample_policy(), Vec::new())
+}
 
 const GOOD: &str = r#"{"id":"T-1","tier":"gold","severity":"sev2","type":"bug","events":[{"at":"2026-03-06T15:30:00-06:00","type":"opened"},{"at":"2026-03-06T16:00:00-06:00","type":"replied"}]}"#;
 
@@ -73,8 +78,7 @@ fn run(input: &str, chunk: usize, format: OutputFormat) -> (String, Summary, Vec
     let mut out = Vec::new();
     let mut seen = Vec::new();
     let summary = evaluate_stream(
-        &sample_policy(),
-        &AlwaysOpen,
+        &sample(),
         input.as_bytes(),
         &mut out,
         &opts,
@@ -166,8 +170,7 @@ A-4,2026-03-02T09:00:00Z,opened,,gold
     let opts = StreamOptions::default();
     let mut out = Vec::new();
     let summary = evaluate_csv_stream(
-        &sample_policy(),
-        &AlwaysOpen,
+        &sample(),
         input.as_bytes(),
         &mut out,
         &opts,
@@ -203,8 +206,7 @@ A-4,2026-03-02T09:00:00Z,opened,,gold
 fn csv_header_must_name_the_columns() {
     let mut out = Vec::new();
     let summary = evaluate_csv_stream(
-        &sample_policy(),
-        &AlwaysOpen,
+        &sample(),
         "id,when,what\nA,b,c\n".as_bytes(),
         &mut out,
         &StreamOptions::default(),
@@ -223,8 +225,7 @@ fn fixed_instant_and_breach_count() {
     };
     let mut out = Vec::new();
     let summary = evaluate_stream(
-        &sample_policy(),
-        &AlwaysOpen,
+        &sample(),
         corpus().as_bytes(),
         &mut out,
         &opts,
@@ -283,7 +284,7 @@ mod hostile {
             // The same bytes as a CSV events table, with and without a header.
             for input in [text.clone(), format!("ticket_id,at,type,value,tier,severity\n{text}")] {
                 let mut out = Vec::new();
-                let s = evaluate_csv_stream(&sample_policy(), &AlwaysOpen, input.as_bytes(), &mut out, &StreamOptions::default(), &mut |_| {})
+                let s = evaluate_csv_stream(&sample(), input.as_bytes(), &mut out, &StreamOptions::default(), &mut |_| {})
                     .map_err(|e| TestCaseError::fail(e.to_string()))?;
                 prop_assert_eq!(s.read, s.evaluated + s.failed);
             }
@@ -293,7 +294,7 @@ mod hostile {
 
 #[test]
 fn csv_and_jsonl_inputs_agree() {
-    use slate::eval::testing::synthetic_ticket;
+    use crate::eval::testing::synthetic_ticket;
     let mut jsonl = String::new();
     let mut csv = String::from("ticket_id,at,type,value,tier,severity,issue_type\n");
     for i in 0..300 {
@@ -329,8 +330,7 @@ fn csv_and_jsonl_inputs_agree() {
         ..StreamOptions::default()
     };
     let b = evaluate_csv_stream(
-        &sample_policy(),
-        &AlwaysOpen,
+        &sample(),
         csv.as_bytes(),
         &mut from_csv,
         &opts,
@@ -347,7 +347,7 @@ fn csv_and_jsonl_inputs_agree() {
 
 #[test]
 fn parsed_lines_borrow_unless_escaped() {
-    use slate::eval::jsonl::parse_line;
+    use crate::stream::jsonl::parse_line;
     use std::borrow::Cow;
     let text = r#"{"id":"T-\"1\"","tier":"g\u006fld","severity":"sev2","status":"open","events":[{"at":"2026-03-06T15:30:00Z","type":"opened"},{"at":"2026-03-06T15:40:00Z","type":"st\u0061tus","status":"wait\\ing"}]}"#;
     let raw = parse_line(text, 3).unwrap_or_else(|e| panic!("{e}"));
@@ -368,7 +368,7 @@ fn parsed_lines_borrow_unless_escaped() {
     assert_eq!(ticket.id, r#"T-"1""#);
     assert_eq!(
         ticket.events[1].change,
-        slate::eval::Change::Status("wait\\ing".to_string())
+        crate::eval::Change::Status("wait\\ing".to_string())
     );
 }
 

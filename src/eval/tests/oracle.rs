@@ -8,15 +8,15 @@
 use chrono::{DateTime, TimeZone, Utc};
 use proptest::prelude::*;
 use serde_json::{json, Value};
-use slate::calendar::CalendarSet;
-use slate::eval::testing::sample_policy;
-use slate::eval::{evaluate, read_line, AlwaysOpen, ReadOptions, TicketAnswer};
-use slate::ir::{
+use crate::calendar::CalendarSet;
+use crate::eval::testing::sample_policy;
+use crate::eval::{evaluate, read_line, ReadOptions, TicketAnswer};
+use crate::ir::{
     Calendar, CalendarDef, CalendarId, ChangeRule, PeriodicMode, Policy, TargetValue, TimeRange,
     WeeklyCalendar,
 };
-use slate::source::Span;
-use slate::values::Duration;
+use crate::source::Span;
+use crate::values::Duration;
 
 const KINDS: [&str; 13] = [
     "replied",
@@ -65,6 +65,7 @@ fn policy(restart: bool, sequential: bool, business: bool) -> Policy {
                 end: h * 3600 + 2400,
             })
             .collect();
+        let hourly = CalendarId(p.calendars.len() as u32);
         p.calendars.push(Calendar {
             name: "hourly".to_string(),
             def: CalendarDef::Weekly(WeeklyCalendar {
@@ -75,10 +76,10 @@ fn policy(restart: bool, sequential: bool, business: bool) -> Policy {
             }),
             span: Span::default(),
         });
-        p.default_calendar = CalendarId(1);
+        p.default_calendar = hourly;
         for t in &mut p.targets {
             if let TargetValue::Within { calendar, .. } = &mut t.value {
-                *calendar = CalendarId(1);
+                *calendar = hourly;
             }
         }
     }
@@ -337,14 +338,9 @@ fn check(
         let open: fn(i64) -> bool = if business { business_open } else { |_| true };
         let ticket = read_line(&p, &line.to_string(), 1, &ReadOptions::default())
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
-        let answer = if business {
-            let cals =
-                CalendarSet::from_policy(&p).map_err(|e| TestCaseError::fail(e.to_string()))?;
-            evaluate(&p, &cals, &ticket, minute(end))
-        } else {
-            evaluate(&p, &AlwaysOpen, &ticket, minute(end))
-        }
-        .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let cals = CalendarSet::from_policy(&p);
+        let answer = evaluate(&p, &cals, &ticket, minute(end))
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
 
         let spec = |starts, stops, repeats, after, targets, windows| Spec {
             starts,

@@ -2,11 +2,12 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{json, Value};
-use slate::eval::testing::{sample_policy, H};
-use slate::eval::{
-    evaluate, read_line, AlwaysOpen, MetricAnswer, ReadOptions, State, TicketAnswer,
+use crate::calendar::CalendarSet;
+use crate::eval::testing::{sample_policy, H};
+use crate::eval::{
+    evaluate, read_line, MetricAnswer, ReadOptions, State, TicketAnswer,
 };
-use slate::ir::{ChangeRule, PeriodicMode, Policy, ReopenRule, TargetValue};
+use crate::ir::{ChangeRule, PeriodicMode, Policy, ReopenRule, TargetValue};
 
 /// `"09:30"` or `"+1 09:30"` (days after Monday 2026-03-02) as an instant.
 fn t(s: &str) -> DateTime<Utc> {
@@ -44,7 +45,7 @@ fn ticket_json(tier: &str, sev: &str, events: &[Value]) -> Value {
 fn answer(policy: &Policy, v: &Value, at: &str) -> TicketAnswer<'static> {
     let ticket = read_line(policy, &v.to_string(), 1, &ReadOptions::default())
         .unwrap_or_else(|e| panic!("valid ticket: {e}"));
-    evaluate(policy, &AlwaysOpen, &ticket, t(at))
+    evaluate(policy, &CalendarSet::from_policy(policy), &ticket, t(at))
         .unwrap_or_else(|e| panic!("{e}"))
         .into_owned()
 }
@@ -56,7 +57,7 @@ fn metric<'a>(a: &'a TicketAnswer<'_>, name: &str) -> &'a MetricAnswer<'a> {
         .unwrap_or_else(|| panic!("metric {name}"))
 }
 
-fn with_metric(f: impl Fn(&mut slate::ir::Metric), name: &str) -> Policy {
+fn with_metric(f: impl Fn(&mut crate::ir::Metric), name: &str) -> Policy {
     let mut p = sample_policy();
     for m in p.metrics.iter_mut().filter(|m| m.name == name) {
         f(m);
@@ -538,7 +539,7 @@ fn answer_json_field_order_is_stable() {
         &[ev("09:00", "opened"), ev("10:00", "replied")],
     );
     let a = answer(&p, &v, "10:00");
-    let text = serde_json::to_string(&a).unwrap_or_default();
+    let text = a.to_json();
     assert!(
         text.starts_with(
             r#"{"format_version":1,"id":"T-1","at":"2026-03-02T10:00:00Z","tier":"gold""#
@@ -621,7 +622,7 @@ fn fast_timestamps_match_chrono() {
     ] {
         let t = DateTime::from_timestamp(secs, 0).unwrap_or_default();
         assert_eq!(
-            slate::eval::answer::utc::text(&t),
+            crate::eval::answer::utc::text(&t),
             t.to_rfc3339_opts(SecondsFormat::Secs, true)
         );
     }

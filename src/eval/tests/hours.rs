@@ -3,11 +3,11 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
-use slate::calendar::CalendarSet;
-use slate::eval::explain::{explain, trace, StretchKind};
-use slate::eval::testing::{business_policy, H};
-use slate::eval::{evaluate, read_line, ReadOptions, State, Ticket, TicketAnswer};
-use slate::ir::Policy;
+use crate::calendar::CalendarSet;
+use crate::eval::explain::{explain, trace, StretchKind};
+use crate::eval::testing::{business_policy, H};
+use crate::eval::{evaluate, read_line, ReadOptions, State, Ticket, TicketAnswer};
+use crate::ir::Policy;
 
 fn policy() -> Policy {
     business_policy()
@@ -35,7 +35,7 @@ fn ticket(p: &Policy, sev: &str, events: &[(&str, &str, Option<&str>)]) -> Ticke
 }
 
 fn run<'a>(p: &'a Policy, t: &'a Ticket, at: &str) -> TicketAnswer<'a> {
-    let cals = CalendarSet::from_policy(p).unwrap_or_else(|e| panic!("{e}"));
+    let cals = CalendarSet::from_policy(p);
     evaluate(p, &cals, t, time(at)).unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -68,7 +68,7 @@ fn severity_clock_overrides_the_default_calendar() {
     assert_eq!(c.deadline, Some(time("2026-03-06T19:30:00-06:00")));
     let text = explain(
         &p,
-        &CalendarSet::from_policy(&p).unwrap_or_else(|e| panic!("{e}")),
+        &CalendarSet::from_policy(&p),
         &t,
         time("2026-03-06T17:00:00-06:00"),
         Some("first_response"),
@@ -143,7 +143,7 @@ fn explanation_labels_every_stretch() {
             ("2026-12-28T09:30:00-06:00", "status", Some("open")),
         ],
     );
-    let cals = CalendarSet::from_policy(&p).unwrap_or_else(|e| panic!("{e}"));
+    let cals = CalendarSet::from_policy(&p);
     let at = time("2026-12-28T10:00:00-06:00");
     let tr = trace(&p, &cals, &t, at, Some("first_response")).unwrap_or_else(|e| panic!("{e}"));
     let kinds: Vec<&StretchKind> = tr.metrics[0].cycles[0]
@@ -171,7 +171,7 @@ fn explanation_labels_every_stretch() {
     assert!(text.contains("paused (status waiting_on_customer) since status -> waiting_on_customer at 2026-12-28T15:00:00Z"), "{text}");
     assert!(matches!(
         explain(&p, &cals, &t, at, Some("nope")),
-        Err(slate::eval::explain::ExplainError::UnknownMetric(_))
+        Err(crate::eval::explain::ExplainError::UnknownMetric(_))
     ));
 }
 
@@ -182,14 +182,14 @@ fn shared_state_is_send_and_sync() {
     shared::<CalendarSet>();
     shared::<Ticket>();
     shared::<TicketAnswer<'static>>();
-    shared::<slate::eval::AlwaysOpen>();
+    shared::<crate::Compiled>();
 }
 
 #[test]
 fn explanation_of_a_metric_that_has_not_started() {
     let p = policy();
     let t = ticket(&p, "sev2", &[(FRIDAY, "opened", None)]);
-    let cals = CalendarSet::from_policy(&p).unwrap_or_else(|e| panic!("{e}"));
+    let cals = CalendarSet::from_policy(&p);
     let text =
         explain(&p, &cals, &t, time(FRIDAY), Some("follow_up")).unwrap_or_else(|e| panic!("{e}"));
     assert!(

@@ -3,13 +3,13 @@
 //! resolve and a reopen.
 
 use serde_json::json;
-use slate::calendar::CalendarSet;
-use slate::eval::testing::business_policy;
-use slate::eval::{evaluate, explain, read_line, ReadOptions};
+use crate::calendar::CalendarSet;
+use crate::eval::testing::business_policy;
+use crate::eval::{evaluate, explain, read_line, ReadOptions};
 
-fn eventful() -> (slate::ir::Policy, CalendarSet, slate::eval::Ticket) {
+fn eventful() -> (crate::ir::Policy, CalendarSet, crate::eval::Ticket) {
     let p = business_policy();
-    let cals = CalendarSet::from_policy(&p).unwrap_or_else(|e| panic!("{e}"));
+    let cals = CalendarSet::from_policy(&p);
     let line = json!({"id": "S-1", "tier": "gold", "severity": "sev3", "type": "bug", "events": [
         {"at": "2026-12-23T14:00:00-06:00", "type": "opened"},
         {"at": "2026-12-23T15:00:00-06:00", "type": "replied"},
@@ -34,7 +34,8 @@ fn at() -> chrono::DateTime<chrono::Utc> {
 fn eventful_ticket_answer() {
     let (p, cals, t) = eventful();
     let a = evaluate(&p, &cals, &t, at()).unwrap_or_else(|e| panic!("{e}"));
-    insta::assert_snapshot!(serde_json::to_string_pretty(&a).unwrap_or_default());
+    // The bytes `slate eval` writes, laid out for reading.
+    insta::assert_snapshot!(crate::eval::testing::pretty_json(&a.to_json()));
 }
 
 #[test]

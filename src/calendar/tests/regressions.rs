@@ -3,13 +3,13 @@
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
-use slate::calendar::{CalendarError, CalendarSet, Segment, SegmentState};
-use slate::ir::{
+use crate::calendar::{CalendarError, CalendarSet, Segment, SegmentState};
+use crate::ir::{
     Calendar, CalendarDef, CalendarExpr, CalendarId, Closure, DateRule, OpenOverride, TimeRange,
     WeeklyCalendar,
 };
-use slate::source::Span;
-use slate::values::Duration;
+use crate::source::Span;
+use crate::values::Duration;
 
 const H: i64 = 3600;
 
@@ -79,7 +79,7 @@ fn r(i: u32) -> Box<CalendarExpr> {
 }
 
 fn set(cals: Vec<Calendar>) -> CalendarSet {
-    CalendarSet::new(&cals).expect("calendars build")
+    CalendarSet::new(&cals)
 }
 
 fn one(w: WeeklyCalendar) -> CalendarSet {
@@ -732,31 +732,19 @@ fn supported_range_and_errors() {
     );
     assert_eq!(s.zone_of(CalendarId(7)), None);
 
-    let never = CalendarSet::new(&[wk("never", weekly(CHI, [&[]; 7]))]).unwrap_err();
+    // Building never fails: a calendar without hours is the checker's to
+    // refuse (E0204, and so are unknown zones E0201 and reference cycles
+    // E0121; see `calendar_validity_is_decided_by_the_checker`). Built by
+    // hand, it answers NeverOpen at the first search.
+    let never = CalendarSet::new(&[wk("never", weekly(CHI, [&[]; 7]))]);
+    let err = never.add_seconds(C0, edge, H).unwrap_err();
     assert_eq!(
-        never,
+        err,
         CalendarError::NeverOpen {
             calendar: "never".into()
         }
     );
-    assert_eq!(never.to_string(), "calendar `never` is never open");
-    let bad = CalendarSet::new(&[wk("x", mon_fri("America/Chicgo", "08:00-16:00"))]).unwrap_err();
-    assert_eq!(bad.to_string(), "unknown time zone `America/Chicgo`");
-    let cycle = CalendarSet::new(&[cal(
-        "a",
-        CalendarDef::Expr {
-            expr: CalendarExpr::Union {
-                left: r(0),
-                right: r(0),
-            },
-        },
-    )]);
-    assert_eq!(cycle.unwrap_err(), CalendarError::NoSuchCalendar(C0));
-    let dangling = CalendarSet::new(&[cal("a", CalendarDef::Expr { expr: *r(3) })]);
-    assert_eq!(
-        dangling.unwrap_err(),
-        CalendarError::NoSuchCalendar(CalendarId(3))
-    );
+    assert_eq!(err.to_string(), "calendar `never` is never open");
     assert_eq!(
         CalendarError::OutOfRange { at: early }.to_string(),
         "instant `1899-12-31T23:59:59+00:00` is outside the supported range 1900-01-01 to 2200-01-01 UTC"
@@ -785,4 +773,23 @@ fn calendar_set_is_send_and_sync_and_shared_across_threads() {
     for h in handles {
         assert_eq!(h.join().expect("thread"), 500 * H);
     }
+}
+
+/// What `CalendarSet::new` used to refuse is refused once, by the checker,
+/// with a finding that names the place.
+#[test]
+fn calendar_validity_is_decided_by_the_checker() {
+    let findings = |text: &str| -> Vec<String> {
+        let (_, diags) = crate::check_source(&crate::SourceFile::new("c.sla", text));
+        diags.iter().map(|d| d.code.as_str().to_string()).collect()
+    };
+    let base = "severity high \"High\"\ntiers basic\ntargets first_response {\n        basic\n  high  8h\n}\n";
+    let zone = format!(
+        "policy \"P\" {{ calendar x }}\ncalendar x {{ zone \"America/Chicgo\"  mon-fri 08:00-16:00 }}\n{base}"
+    );
+    assert!(findings(&zone).contains(&"E0201".to_string()), "{zone}");
+    let never = format!("policy \"P\" {{ calendar x }}\ncalendar x {{ zone \"UTC\" }}\n{base}");
+    assert!(findings(&never).contains(&"E0204".to_string()), "{never}");
+    let cycle = format!("policy \"P\" {{ calendar a }}\ncalendar a = a | a\n{base}");
+    assert!(findings(&cycle).contains(&"E0121".to_string()), "{cycle}");
 }

@@ -1,0 +1,10 @@
+//! Integration tests: the `slate` binary and the public library API, as a
+//! user sees them. One test binary (compiling each test file as its own
+//! binary cost minutes on a fresh clone); the engine's internal tests are
+//! unit tests inside `src/`.
+
+mod cli;
+mod docs;
+mod eval_policies;
+mod eval_scenarios;
+mod fixtures;
