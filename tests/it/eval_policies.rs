@@ -4,19 +4,16 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
-use slate::calendar::CalendarSet;
-use slate::eval::{evaluate, explain, read_line, ReadOptions, State, TicketAnswer};
-use slate::ir::Policy;
-use slate::source::SourceFile;
+use slate::{Compiled, CycleAnswer, SourceFile, State, TicketAnswer};
 
-fn compile(name: &str, text: &str) -> Policy {
+fn compile(name: &str, text: &str) -> Compiled {
     match slate::compile(&SourceFile::new(name, text)) {
-        Ok(c) => c.policy,
+        Ok(c) => c,
         Err(e) => panic!("{e}: {:?}", e.diagnostics),
     }
 }
 
-fn domo() -> Policy {
+fn domo() -> Compiled {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/domo.sla"))
         .unwrap_or_else(|e| panic!("{e}"));
     compile("domo.sla", &text)
@@ -29,7 +26,7 @@ fn time(s: &str) -> DateTime<Utc> {
 }
 
 fn run(
-    p: &Policy,
+    p: &Compiled,
     tier: &str,
     sev: &str,
     events: &[(&str, &str, Option<&str>)],
@@ -46,14 +43,13 @@ fn run(
         })
         .collect();
     let line = json!({"id": "D-1", "tier": tier, "severity": sev, "events": events}).to_string();
-    let ticket = read_line(p, &line, 1, &ReadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
-    let cals = CalendarSet::from_policy(p).unwrap_or_else(|e| panic!("{e}"));
-    evaluate(p, &cals, &ticket, time(at))
+    let ticket = p.ticket_from_json(&line).unwrap_or_else(|e| panic!("{e}"));
+    p.evaluate(&ticket, time(at))
         .unwrap_or_else(|e| panic!("{e}"))
         .into_owned()
 }
 
-fn cycles<'a>(a: &'a TicketAnswer<'_>, metric: &str) -> &'a [slate::eval::CycleAnswer<'a>] {
+fn cycles<'a>(a: &'a TicketAnswer<'_>, metric: &str) -> &'a [CycleAnswer<'a>] {
     a.metrics
         .iter()
         .find(|m| m.metric == metric)
@@ -255,18 +251,14 @@ fn clock_options_from_policy_text() {
         (Some("1bd"), Some(8 * 3600))
     );
     assert_eq!(r.deadline, Some(time("2026-12-25T16:00:00+02:00")));
-    let cals = CalendarSet::from_policy(&p).unwrap_or_else(|e| panic!("{e}"));
     let line = json!({"id": "X", "tier": "premium", "severity": "urgent", "events": [{"at": "2026-12-23T16:00:00+02:00", "type": "opened"}]});
-    let ticket = read_line(&p, &line.to_string(), 1, &ReadOptions::default())
+    let ticket = p
+        .ticket_from_value(&line)
         .unwrap_or_else(|e| panic!("{e}"));
-    let text = explain(
-        &p,
-        &cals,
-        &ticket,
-        time("2026-12-28T10:00:00+02:00"),
-        Some("resolution"),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    let text = p
+        .explain(&ticket, time("2026-12-28T10:00:00+02:00"), Some("resolution"))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .to_string();
     assert!(text.contains("closed (Christmas Eve)"), "{text}");
     assert!(
         text.contains("target 1bd: `resolution` row `urgent`, column `premium`"),

@@ -7,19 +7,17 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
-use slate::calendar::CalendarSet;
-use slate::eval::{evaluate, explain, read_line, ReadOptions};
-use slate::source::SourceFile;
+use slate::{Compiled, SourceFile};
 use std::path::Path;
 
-fn compile_policy(name: &str) -> slate::ir::Policy {
+fn compile_policy(name: &str) -> Compiled {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("policies")
         .join(name);
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     match slate::compile(&SourceFile::new(name, text)) {
-        Ok(c) => c.policy,
+        Ok(c) => c,
         Err(e) => panic!("{name} does not compile: {e}"),
     }
 }
@@ -71,22 +69,23 @@ fn check_metric(
 
 #[test]
 fn scenarios() {
-    insta::glob!("fixtures/eval/**/*.json", |path| {
+    insta::glob!("../fixtures", "eval/**/*.json", |path| {
         let text = std::fs::read_to_string(path).expect("readable fixture");
         let fixture: Value = serde_json::from_str(&text)
             .unwrap_or_else(|e| panic!("{}: not JSON: {e}", path.display()));
         let policy = compile_policy(field(&fixture, "policy").as_str().expect("policy name"));
-        let calendars = CalendarSet::from_policy(&policy).expect("calendars build");
         let at: DateTime<Utc> = field(&fixture, "at")
             .as_str()
             .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
             .map(|t| t.with_timezone(&Utc))
             .expect("`at` is an RFC 3339 instant");
         let line = field(&fixture, "ticket").to_string();
-        let ticket = read_line(&policy, &line, 1, &ReadOptions::default())
+        let ticket = policy
+            .ticket_from_json(&line)
             .unwrap_or_else(|e| panic!("{}: ticket rejected: {e}", path.display()));
-        let answer = evaluate(&policy, &calendars, &ticket, at).expect("evaluates");
-        let json = serde_json::to_value(&answer).expect("answer serializes");
+        let answer = policy.evaluate(&ticket, at).expect("evaluates");
+        // The bytes `slate eval` writes.
+        let json: Value = serde_json::from_str(&answer.to_json()).expect("answers are JSON");
 
         let mut problems = Vec::new();
         let expect = field(&fixture, "expect")
@@ -110,7 +109,10 @@ fn scenarios() {
         );
 
         let metric = field(&fixture, "explain").as_str().expect("metric name");
-        let trace = explain(&policy, &calendars, &ticket, at, Some(metric)).expect("explains");
+        let trace = policy
+            .explain(&ticket, at, Some(metric))
+            .expect("explains")
+            .to_string();
         let hand = fixture["hand"]
             .as_array()
             .map(|lines| {

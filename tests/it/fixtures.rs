@@ -3,7 +3,7 @@
 //! and its rendered output or IR snapshotted.
 
 use slate::diagnostics::{render, Code, Diagnostic};
-use slate::source::SourceFile;
+use slate::SourceFile;
 use std::path::Path;
 
 /// Loads a fixture; a file that is not UTF-8 comes back with its E0002.
@@ -20,8 +20,19 @@ fn load(path: &Path) -> SourceFile {
     load_with_encoding(path).0
 }
 
+/// Every finding, errors and warnings, as `slate check` reports them.
+fn check(source: &SourceFile) -> (Option<slate::Compiled>, Vec<Diagnostic>) {
+    match slate::compile(source) {
+        Ok(c) => {
+            let warnings = c.warnings().to_vec();
+            (Some(c), warnings)
+        }
+        Err(e) => (None, e.diagnostics),
+    }
+}
+
 fn findings(source: &SourceFile) -> Vec<Diagnostic> {
-    slate::check_source(source).1
+    check(source).1
 }
 
 fn rendered(source: &SourceFile, diags: &[Diagnostic]) -> String {
@@ -44,7 +55,7 @@ fn expected_code(path: &Path) -> Code {
 
 #[test]
 fn error_fixtures() {
-    insta::glob!("fixtures/err/*.sla", |path| {
+    insta::glob!("../fixtures", "err/*.sla", |path| {
         let (source, encoding) = load_with_encoding(path);
         let code = expected_code(path);
         let diags = match encoding {
@@ -71,10 +82,10 @@ fn error_fixtures() {
 
 #[test]
 fn lint_fixtures() {
-    insta::glob!("fixtures/lint/*.sla", |path| {
+    insta::glob!("../fixtures", "lint/*.sla", |path| {
         let source = load(path);
         let code = expected_code(path);
-        let (policy, diags) = slate::check_source(&source);
+        let (policy, diags) = check(&source);
         assert!(policy.is_some(), "{}: lint fixtures compile", source.name);
         assert!(
             diags.iter().any(|d| d.code == code),
@@ -101,24 +112,24 @@ fn assert_clean_ir(path: &Path) -> slate::ir::Policy {
         ),
     };
     assert!(
-        compiled.warnings.is_empty(),
+        compiled.warnings().is_empty(),
         "{} must have no warnings:\n{}",
         source.name,
-        rendered(&source, &compiled.warnings)
+        rendered(&source, compiled.warnings())
     );
-    compiled.policy
+    compiled.policy().clone()
 }
 
 #[test]
 fn ok_fixtures() {
-    insta::glob!("fixtures/ok/*.sla", |path| {
+    insta::glob!("../fixtures", "ok/*.sla", |path| {
         insta::assert_json_snapshot!(assert_clean_ir(path));
     });
 }
 
 #[test]
 fn shipped_policies() {
-    insta::glob!("../policies", "*.sla", |path| {
+    insta::glob!("../../policies", "*.sla", |path| {
         insta::assert_json_snapshot!(assert_clean_ir(path));
     });
 }
@@ -147,7 +158,7 @@ fn every_code_has_a_fixture_and_an_explanation() {
 #[test]
 fn no_orphan_fixture_snapshots() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for entry in std::fs::read_dir(root.join("tests/snapshots")).expect("snapshot dir") {
+    for entry in std::fs::read_dir(root.join("tests/it/snapshots")).expect("snapshot dir") {
         let path = entry.expect("entry").path();
         let text = std::fs::read_to_string(&path).unwrap_or_default();
         if let Some(line) = text.lines().find(|l| l.starts_with("input_file: ")) {
