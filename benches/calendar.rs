@@ -1,5 +1,5 @@
 //! Business-time engine benchmarks: warm caches (the steady state of an
-//! evaluator run) and cold caches (a fresh `CalendarSet` per operation).
+//! evaluator run) and cold caches (a freshly compiled policy per operation).
 //!
 //! `cargo bench --bench calendar -- --measurement-time 2 --warm-up-time 1`
 
@@ -10,18 +10,19 @@ mod common;
 fn warm(c: &mut Criterion) {
     let set = common::set();
     let starts = common::starts();
-    for (cal_name, cal) in common::cases() {
+    for (cal_name, name) in common::cases() {
+        let cal = &set.calendar(name).expect("benchmark calendar");
         let mut group = c.benchmark_group(format!("warm/{cal_name}"));
         for (op_name, op) in common::ops() {
             // Fill the caches this operation touches.
             for &t in &starts {
-                black_box(op(&set, cal, t));
+                black_box(op(cal, t));
             }
             let mut i = 0;
             group.bench_function(op_name, |b| {
                 b.iter(|| {
                     i = (i + 1) % starts.len();
-                    op(&set, cal, black_box(starts[i]))
+                    op(cal, black_box(starts[i]))
                 })
             });
         }
@@ -31,14 +32,14 @@ fn warm(c: &mut Criterion) {
 
 fn cold(c: &mut Criterion) {
     let starts = common::starts();
-    for (cal_name, cal) in common::cases() {
+    for (cal_name, name) in common::cases() {
         let mut group = c.benchmark_group(format!("cold/{cal_name}"));
         group.sample_size(10);
         for (op_name, op) in common::ops() {
             group.bench_function(op_name, |b| {
                 b.iter_batched(
                     common::set,
-                    |set| op(&set, cal, black_box(starts[7])),
+                    |set| op(&set.calendar(name).expect("calendar"), black_box(starts[7])),
                     BatchSize::PerIteration,
                 )
             });
@@ -52,17 +53,19 @@ fn cold(c: &mut Criterion) {
 fn business_days(c: &mut Criterion) {
     let set = common::set();
     let starts = common::starts();
-    for (cal_name, cal) in common::cases() {
+    for (cal_name, name) in common::cases() {
+        let cal = set.calendar(name).expect("benchmark calendar");
         let mut group = c.benchmark_group(format!("warm/{cal_name}"));
         for n in [1i64, 5, 20] {
+            let days = slate::Duration::BusinessDays(n);
             for &t in &starts {
-                black_box(set.add_business_days(cal, t, n).ok());
+                black_box(cal.add(t, days).ok());
             }
             let mut i = 0;
             group.bench_function(format!("add_{n}bd"), |b| {
                 b.iter(|| {
                     i = (i + 1) % starts.len();
-                    set.add_business_days(cal, black_box(starts[i]), n)
+                    cal.add(black_box(starts[i]), days)
                         .map_or(0, |u| u.timestamp())
                 })
             });

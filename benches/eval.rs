@@ -6,23 +6,23 @@
 //! The million-ticket run: `cargo run --release --example gen_tickets -- 1000000 --eval`.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use slate::calendar::CalendarSet;
-use slate::eval::testing::{business_policy, synthetic_ticket};
-use slate::eval::{evaluate, evaluate_stream, read_line, ReadOptions, StreamOptions};
+use slate::stream::{evaluate_stream, StreamOptions};
+use slate::Compiled;
+
+mod common;
+use common::synth::synthetic_ticket;
+
+/// The corpus policy the synthetic tickets are written for.
+fn corpus_policy() -> Compiled {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/data/corpus.sla");
+    let text = std::fs::read_to_string(path).expect("benches/data/corpus.sla");
+    slate::compile(&slate::SourceFile::new(path, text)).expect("the corpus policy compiles")
+}
 
 fn single(c: &mut Criterion) {
-    let policy = business_policy();
-    let calendars = CalendarSet::from_policy(&policy).expect("calendars");
+    let compiled = corpus_policy();
     let tickets: Vec<_> = (0..1000)
-        .filter_map(|i| {
-            read_line(
-                &policy,
-                &synthetic_ticket(i, 7),
-                i + 1,
-                &ReadOptions::default(),
-            )
-            .ok()
-        })
+        .filter_map(|i| compiled.ticket_from_json(&synthetic_ticket(i, 7)).ok())
         .collect();
     let mut i = 0;
     c.bench_function("evaluate/one_ticket", |b| {
@@ -30,14 +30,13 @@ fn single(c: &mut Criterion) {
             i = (i + 1) % tickets.len();
             let t = &tickets[i];
             let at = t.latest_event().unwrap_or_default();
-            evaluate(&policy, &calendars, black_box(t), at)
+            compiled.evaluate(black_box(t), at).map(|a| a.metrics.len())
         })
     });
 }
 
 fn stream(c: &mut Criterion) {
-    let policy = business_policy();
-    let calendars = CalendarSet::from_policy(&policy).expect("calendars");
+    let compiled = corpus_policy();
     let n = 20_000u64;
     let input: String = (0..n).map(|i| synthetic_ticket(i, 7) + "\n").collect();
     let mut group = c.benchmark_group("stream");
@@ -47,8 +46,7 @@ fn stream(c: &mut Criterion) {
         b.iter(|| {
             let mut out = Vec::with_capacity(input.len() * 4);
             evaluate_stream(
-                &policy,
-                &calendars,
+                &compiled,
                 input.as_bytes(),
                 &mut out,
                 &StreamOptions::default(),

@@ -1,11 +1,20 @@
-//! Parser benchmarks: the shipped policies, and a large synthetic file
-//! (many calendars, tiers and target tables) for throughput.
+//! Front-end benchmarks (`slate::compile`: parse and check, what every
+//! command pays before it answers): the shipped policies, and a large
+//! synthetic file (many calendars, tiers and target tables) for throughput.
+//! The parser alone is private; these figures include the checker.
 //!
 //! `cargo bench --bench parse -- --measurement-time 2 --warm-up-time 1`.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use slate::source::SourceFile;
-use slate::syntax::parse;
+use slate::SourceFile;
+
+/// Parses and checks; the findings (if any) are part of the work measured.
+fn parse(source: &SourceFile) -> usize {
+    match slate::compile(source) {
+        Ok(c) => c.warnings().len(),
+        Err(e) => e.diagnostics.len(),
+    }
+}
 
 /// A policy of about `n` declarations of every common kind.
 fn synthetic(n: usize) -> String {
@@ -53,8 +62,14 @@ fn shipped(c: &mut Criterion) {
 fn large(c: &mut Criterion) {
     let text = synthetic(2000);
     let source = SourceFile::new("synthetic.sla", text.clone());
-    let (file, diags) = parse(&source);
-    assert!(diags.is_empty() && file.is_some(), "{diags:?}");
+    if let Err(e) = slate::compile(&source) {
+        let syntax = e
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == slate::diagnostics::Code::SyntaxError)
+            .count();
+        assert_eq!(syntax, 0, "the synthetic policy parses");
+    }
     let mut group = c.benchmark_group("parse/synthetic");
     group.sample_size(10);
     group.throughput(Throughput::Bytes(text.len() as u64));

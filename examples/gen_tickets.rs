@@ -5,15 +5,16 @@
 //! cargo run --release --example gen_tickets -- 1000000 --eval   # generate + evaluate, timings on stderr
 //! ```
 //!
-//! Tickets fit `slate::eval::testing::business_policy()` (Chicago business
-//! hours, sev1 on 24x7). The corpus is deterministic for a given count and
-//! `--seed`.
+//! Tickets fit `benches/data/corpus.sla` (Chicago business hours, sev1 on
+//! 24x7). The corpus is deterministic for a given count and `--seed`.
 
-use slate::calendar::CalendarSet;
-use slate::eval::testing::{business_policy, synthetic_ticket};
-use slate::eval::{evaluate_stream, StreamOptions};
+#[path = "../benches/common/synth.rs"]
+mod synth;
+
+use slate::stream::{evaluate_stream, StreamOptions};
 use std::io::{self, BufRead, Read, Write};
 use std::time::Instant;
+use synth::synthetic_ticket;
 
 /// Generates the corpus lazily as a `BufRead`, so a million tickets never
 /// sit in memory.
@@ -87,13 +88,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         out.flush()?;
         return Ok(());
     }
-    let policy = business_policy();
-    let calendars = CalendarSet::from_policy(&policy)?;
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/data/corpus.sla");
+    let compiled = slate::compile(&slate::SourceFile::new(
+        path,
+        std::fs::read_to_string(path)?,
+    ))?;
     let start = Instant::now();
     let mut sink = io::BufWriter::new(io::sink());
     let summary = evaluate_stream(
-        &policy,
-        &calendars,
+        &compiled,
         corpus,
         &mut sink,
         &StreamOptions::default(),

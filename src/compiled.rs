@@ -247,11 +247,12 @@ impl Compiled {
         at: DateTime<Utc>,
     ) -> Result<TicketAnswer<'a>, EvalError> {
         self.same_policy(ticket)?;
-        crate::eval::answer::evaluate(&self.policy, &self.calendars, ticket, at)
-            .map_err(|error| EvalError::Calendar {
+        crate::eval::answer::evaluate(&self.policy, &self.calendars, ticket, at).map_err(|error| {
+            EvalError::Calendar {
                 ticket: ticket.id.clone(),
                 error,
-            })
+            }
+        })
     }
 
     /// Explains a ticket at `at` (every metric, or only `metric`): which
@@ -336,11 +337,9 @@ impl Compiled {
             Some(id) => Ok(Calendar { compiled: self, id }),
             None => {
                 let known: Vec<String> = self.calendar_names().map(str::to_string).collect();
-                let suggestion = crate::diagnostics::did_you_mean(
-                    name,
-                    known.iter().map(String::as_str),
-                )
-                .map(str::to_string);
+                let suggestion =
+                    crate::diagnostics::did_you_mean(name, known.iter().map(String::as_str))
+                        .map(str::to_string);
                 Err(UnknownCalendar {
                     name: name.to_string(),
                     suggestion,
@@ -377,7 +376,9 @@ pub struct Calendar<'a> {
 
 impl fmt::Debug for Calendar<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Calendar").field("name", &self.name()).finish()
+        f.debug_struct("Calendar")
+            .field("name", &self.name())
+            .finish()
     }
 }
 
@@ -414,7 +415,11 @@ impl<'a> Calendar<'a> {
     /// Whether the calendar is `24x7` (always open).
     pub fn is_always_open(&self) -> bool {
         matches!(
-            self.compiled.policy.calendars.get(self.id.index()).map(|c| &c.def),
+            self.compiled
+                .policy
+                .calendars
+                .get(self.id.index())
+                .map(|c| &c.def),
             Some(CalendarDef::Expr {
                 expr: CalendarExpr::Always
             })
@@ -427,7 +432,9 @@ impl<'a> Calendar<'a> {
     pub fn duration(&self, text: &str) -> Result<Duration, DurationError> {
         let d = parse_duration(text)?;
         if d.uses_days && !self.is_always_open() {
-            return Err(DurationError::DaysOnBusinessCalendar(text.trim().to_string()));
+            return Err(DurationError::DaysOnBusinessCalendar(
+                text.trim().to_string(),
+            ));
         }
         Ok(d.value)
     }
@@ -473,10 +480,7 @@ impl<'a> Calendar<'a> {
     /// The latest instant at or before `t` at which an open period ended
     /// (`t` itself when an open period ends exactly at `t`); `None` when no
     /// open period ended since 1900.
-    pub fn previous_close(
-        &self,
-        t: DateTime<Utc>,
-    ) -> Result<Option<DateTime<Utc>>, CalendarError> {
+    pub fn previous_close(&self, t: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, CalendarError> {
         self.set().previous_close(self.id, t)
     }
 

@@ -141,7 +141,9 @@ pub(crate) fn split_duration(text: &str) -> Result<Vec<(i64, DurationUnit)>, Dur
 
 /// Adds up the parts of a duration exactly: business days stand alone, and
 /// nothing may be longer than a century.
-pub(crate) fn sum_duration(parts: &[(i64, DurationUnit)]) -> Result<CheckedDuration, DurationError> {
+pub(crate) fn sum_duration(
+    parts: &[(i64, DurationUnit)],
+) -> Result<CheckedDuration, DurationError> {
     let has_bd = parts.iter().any(|(_, u)| *u == DurationUnit::BusinessDays);
     if has_bd && parts.len() > 1 {
         return Err(DurationError::MixedBusinessDays);

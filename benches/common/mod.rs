@@ -8,17 +8,16 @@
 #![allow(dead_code)]
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use slate::calendar::CalendarSet;
-use slate::eval::testing::office_hours;
-use slate::ir::{Calendar, CalendarDef, CalendarExpr, CalendarId, Closure, DateRule};
-use slate::source::Span;
+use slate::{Calendar, Compiled};
+
+pub mod synth;
 
 /// Plain Mon-Fri 08:00-16:00 America/Chicago.
-pub const PLAIN: CalendarId = CalendarId(0);
+pub const PLAIN: &str = "plain";
 /// The same hours with many closed dates and yearly closures.
-pub const HOLIDAYS: CalendarId = CalendarId(1);
+pub const HOLIDAYS: &str = "holidays";
 /// Mon-Fri 08:00-16:00 Chicago | Mon-Fri 08:00-16:00 Helsinki.
-pub const UNION: CalendarId = CalendarId(3);
+pub const UNION: &str = "union";
 
 /// Yearly closures (month, day) of the holiday-heavy calendar.
 pub const YEARLY: [(u32, u32); 8] = [
@@ -47,60 +46,47 @@ pub fn dated_closures() -> Vec<NaiveDate> {
     out
 }
 
-/// The benchmark calendars (see the constants for which is which).
-pub fn calendars() -> Vec<Calendar> {
-    let cal = |name: &str, def| Calendar {
-        name: name.to_string(),
-        def,
-        span: Span::default(),
-    };
-    let mut heavy = office_hours("America/Chicago");
-    let closure = |date| Closure {
-        date,
-        range: None,
-        label: Some("holiday".into()),
-        span: Span::default(),
-    };
-    heavy.closed.extend(
-        YEARLY
-            .iter()
-            .map(|&(month, day)| closure(DateRule::Yearly { month, day })),
-    );
-    heavy.closed.extend(
-        dated_closures()
-            .into_iter()
-            .map(|date| closure(DateRule::Date { date })),
-    );
-    let r = |i| {
-        Box::new(CalendarExpr::Ref {
-            calendar: CalendarId(i),
-        })
-    };
-    vec![
-        cal(
-            "plain",
-            CalendarDef::Weekly(office_hours("America/Chicago")),
-        ),
-        cal("holidays", CalendarDef::Weekly(heavy)),
-        cal(
-            "helsinki",
-            CalendarDef::Weekly(office_hours("Europe/Helsinki")),
-        ),
-        cal(
-            "union",
-            CalendarDef::Expr {
-                expr: CalendarExpr::Union {
-                    left: r(0),
-                    right: r(2),
-                },
-            },
-        ),
-    ]
+/// The benchmark calendars as a policy (see the constants for which is
+/// which).
+pub fn policy_text() -> String {
+    let mut heavy = String::new();
+    for (month, day) in YEARLY {
+        heavy.push_str(&format!("  closed every {month:02}-{day:02} \"holiday\"\n"));
+    }
+    for date in dated_closures() {
+        heavy.push_str(&format!("  closed {date} \"holiday\"\n"));
+    }
+    format!(
+        r#"policy "Calendar benchmark" {{ calendar plain }}
+calendar plain {{ zone "America/Chicago"  mon-fri 08:00-16:00 }}
+calendar holidays {{
+  zone "America/Chicago"
+  mon-fri 08:00-16:00
+{heavy}}}
+calendar helsinki {{ zone "Europe/Helsinki"  mon-fri 08:00-16:00 }}
+calendar union = plain | helsinki
+severity high "High"
+tiers basic
+targets first_response {{
+        basic
+  high  8h
+}}
+targets resolution on holidays {{
+        basic
+  high  40h
+}}
+targets acknowledge on union {{
+        basic
+  high  1h
+}}
+"#
+    )
 }
 
-/// A fresh calendar set (cold caches).
-pub fn set() -> CalendarSet {
-    CalendarSet::new(&calendars()).expect("benchmark calendars are valid")
+/// A freshly compiled policy (cold calendar caches).
+pub fn set() -> Compiled {
+    slate::compile(&slate::SourceFile::new("bench.sla", policy_text()))
+        .expect("the benchmark calendars compile")
 }
 
 /// 64 start instants spread over 2026 (local office times in Chicago).
@@ -120,25 +106,24 @@ pub fn starts() -> Vec<DateTime<Utc>> {
         .collect()
 }
 
-/// The named operations measured, as (name, calendar, operation).
-pub type Op = fn(&CalendarSet, CalendarId, DateTime<Utc>) -> i64;
+/// The named operations measured, as (name, operation).
+pub type Op = fn(&Calendar, DateTime<Utc>) -> i64;
 
 /// Operations: add 8h, add 10,000h, between across 1 and 10 years.
 pub fn ops() -> Vec<(&'static str, Op)> {
-    fn add8(s: &CalendarSet, c: CalendarId, t: DateTime<Utc>) -> i64 {
-        s.add_seconds(c, t, 8 * 3600).map_or(0, |u| u.timestamp())
-    }
-    fn add10k(s: &CalendarSet, c: CalendarId, t: DateTime<Utc>) -> i64 {
-        s.add_seconds(c, t, 10_000 * 3600)
+    fn add8(c: &Calendar, t: DateTime<Utc>) -> i64 {
+        c.add(t, slate::Duration::Seconds(8 * 3600))
             .map_or(0, |u| u.timestamp())
     }
-    fn between1y(s: &CalendarSet, c: CalendarId, t: DateTime<Utc>) -> i64 {
-        s.between(c, t, t + chrono::Duration::days(365))
-            .unwrap_or(0)
+    fn add10k(c: &Calendar, t: DateTime<Utc>) -> i64 {
+        c.add(t, slate::Duration::Seconds(10_000 * 3600))
+            .map_or(0, |u| u.timestamp())
     }
-    fn between10y(s: &CalendarSet, c: CalendarId, t: DateTime<Utc>) -> i64 {
-        s.between(c, t, t + chrono::Duration::days(3652))
-            .unwrap_or(0)
+    fn between1y(c: &Calendar, t: DateTime<Utc>) -> i64 {
+        c.between(t, t + chrono::Duration::days(365)).unwrap_or(0)
+    }
+    fn between10y(c: &Calendar, t: DateTime<Utc>) -> i64 {
+        c.between(t, t + chrono::Duration::days(3652)).unwrap_or(0)
     }
     vec![
         ("add_8h", add8),
@@ -148,8 +133,8 @@ pub fn ops() -> Vec<(&'static str, Op)> {
     ]
 }
 
-/// The calendars measured, as (name, id).
-pub fn cases() -> [(&'static str, CalendarId); 3] {
+/// The calendars measured, as (name in the output, calendar name).
+pub fn cases() -> [(&'static str, &'static str); 3] {
     [
         ("plain", PLAIN),
         ("holiday_heavy", HOLIDAYS),

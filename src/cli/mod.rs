@@ -89,13 +89,7 @@ pub fn stdout_color() -> bool {
 /// E0002 finding; `Err(message)` for an I/O failure.
 pub fn read_policy(
     path: &Path,
-) -> Result<
-    (
-        slate::SourceFile,
-        Option<slate::diagnostics::Diagnostic>,
-    ),
-    String,
-> {
+) -> Result<(slate::SourceFile, Option<slate::diagnostics::Diagnostic>), String> {
     let bytes =
         std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
     Ok(slate::source_from_bytes(&path.display().to_string(), bytes))

@@ -1,8 +1,8 @@
 //! Answers: what each metric's cycles say at the evaluation instant.
 
 use super::clock::{self, applied_target, crossing_with, piece_seconds, Cycle};
-use crate::calendar::{CalendarError, CalendarSet};
 use super::timeline::Ticket;
+use crate::calendar::{CalendarError, CalendarSet};
 use crate::ir::{MetricId, MilestoneKind, Policy};
 use crate::values::{format_seconds, Percent};
 use chrono::{DateTime, Utc};

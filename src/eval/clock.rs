@@ -12,9 +12,9 @@
 //! the same instant give a cycle that starts paused or running according to
 //! the new status, whatever the input order.
 
-use crate::calendar::{CalendarError, CalendarSet};
 pub use super::target::{applied_target, target_seconds, AppliedTarget, CalendarSource};
 use super::timeline::{Change, Ticket};
+use crate::calendar::{CalendarError, CalendarSet};
 use crate::ir::{
     self, CalendarId, ChangeRule, EventKind, MetricId, PeriodicMode, Policy, ReopenRule,
     SeverityId, TierId, TypeId,

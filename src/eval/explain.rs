@@ -8,12 +8,12 @@
 //! or stopped, with its duration and the event that began it. [`explain`]
 //! renders it as text.
 
+use super::answer::permille_text;
 use super::answer::run_all;
 use super::answer::{evaluate, CycleAnswer, State};
 use super::clock::{applied_target, AppliedTarget, CalendarSource, Cause, Cycle};
-use crate::calendar::{CalendarError, CalendarSet, SegmentState};
-use super::answer::permille_text;
 use super::timeline::{Change, Ticket};
+use crate::calendar::{CalendarError, CalendarSet, SegmentState};
 use crate::ir::{EventKind, MetricId, Policy};
 use crate::values::format_seconds;
 use chrono::{DateTime, SecondsFormat, Utc};

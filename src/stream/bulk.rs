@@ -263,12 +263,7 @@ fn in_batches<T: Send>(
 }
 
 impl<'a, W: Write> Driver<'a, W> {
-    fn new(
-        policy: &'a Policy,
-        hours: &'a CalendarSet,
-        opts: &'a StreamOptions,
-        output: W,
-    ) -> Self {
+    fn new(policy: &'a Policy, hours: &'a CalendarSet, opts: &'a StreamOptions, output: W) -> Self {
         Driver {
             policy,
             hours,

@@ -263,8 +263,14 @@ mod tests {
         let parsed: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(parsed, reference(a), "{text}");
         let keys = [
-            "\"format_version\"", "\"id\"", "\"at\"", "\"tier\"", "\"severity\"",
-            "\"type\"", "\"status\"", "\"metrics\"",
+            "\"format_version\"",
+            "\"id\"",
+            "\"at\"",
+            "\"tier\"",
+            "\"severity\"",
+            "\"type\"",
+            "\"status\"",
+            "\"metrics\"",
         ];
         let at: Vec<usize> = keys.iter().map(|k| text.find(k).unwrap()).collect();
         assert!(at.windows(2).all(|w| w[0] < w[1]), "{text}");

@@ -77,13 +77,9 @@ fn run(input: &str, chunk: usize, format: OutputFormat) -> (String, Summary, Vec
     };
     let mut out = Vec::new();
     let mut seen = Vec::new();
-    let summary = evaluate_stream(
-        &sample(),
-        input.as_bytes(),
-        &mut out,
-        &opts,
-        &mut |p| seen.push(p),
-    )
+    let summary = evaluate_stream(&sample(), input.as_bytes(), &mut out, &opts, &mut |p| {
+        seen.push(p)
+    })
     .unwrap_or_else(|e| panic!("{e}"));
     (String::from_utf8(out).unwrap_or_default(), summary, seen)
 }
@@ -169,14 +165,8 @@ A-4,2026-03-02T09:00:00Z,opened,,gold
 ";
     let opts = StreamOptions::default();
     let mut out = Vec::new();
-    let summary = evaluate_csv_stream(
-        &sample(),
-        input.as_bytes(),
-        &mut out,
-        &opts,
-        &mut |_| {},
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    let summary = evaluate_csv_stream(&sample(), input.as_bytes(), &mut out, &opts, &mut |_| {})
+        .unwrap_or_else(|e| panic!("{e}"));
     let errors: Vec<String> = summary.errors.iter().map(|e| e.to_string()).collect();
     assert_eq!(
         (summary.read, summary.evaluated, summary.failed),
@@ -224,14 +214,8 @@ fn fixed_instant_and_breach_count() {
         ..StreamOptions::default()
     };
     let mut out = Vec::new();
-    let summary = evaluate_stream(
-        &sample(),
-        corpus().as_bytes(),
-        &mut out,
-        &opts,
-        &mut |_| {},
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    let summary = evaluate_stream(&sample(), corpus().as_bytes(), &mut out, &opts, &mut |_| {})
+        .unwrap_or_else(|e| panic!("{e}"));
     // Never resolved: every evaluated ticket has breached its resolution target.
     assert_eq!((summary.evaluated, summary.breached), (5, 5));
     let first: serde_json::Value = serde_json::from_str(
@@ -329,14 +313,8 @@ fn csv_and_jsonl_inputs_agree() {
         chunk: 64,
         ..StreamOptions::default()
     };
-    let b = evaluate_csv_stream(
-        &sample(),
-        csv.as_bytes(),
-        &mut from_csv,
-        &opts,
-        &mut |_| {},
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    let b = evaluate_csv_stream(&sample(), csv.as_bytes(), &mut from_csv, &opts, &mut |_| {})
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((a.read, a.evaluated, a.failed), (300, 300, 0));
     assert_eq!(
         (b.read, b.evaluated, b.failed, b.breached),

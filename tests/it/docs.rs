@@ -66,6 +66,9 @@ fn language_reference_examples_parse() {
                 .filter(|d| d.code == slate::diagnostics::Code::SyntaxError)
                 .collect(),
         };
-        assert!(syntax.is_empty(), "example does not parse:\n{b}\n{syntax:?}");
+        assert!(
+            syntax.is_empty(),
+            "example does not parse:\n{b}\n{syntax:?}"
+        );
     }
 }

@@ -252,11 +252,13 @@ fn clock_options_from_policy_text() {
     );
     assert_eq!(r.deadline, Some(time("2026-12-25T16:00:00+02:00")));
     let line = json!({"id": "X", "tier": "premium", "severity": "urgent", "events": [{"at": "2026-12-23T16:00:00+02:00", "type": "opened"}]});
-    let ticket = p
-        .ticket_from_value(&line)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let ticket = p.ticket_from_value(&line).unwrap_or_else(|e| panic!("{e}"));
     let text = p
-        .explain(&ticket, time("2026-12-28T10:00:00+02:00"), Some("resolution"))
+        .explain(
+            &ticket,
+            time("2026-12-28T10:00:00+02:00"),
+            Some("resolution"),
+        )
         .unwrap_or_else(|e| panic!("{e}"))
         .to_string();
     assert!(text.contains("closed (Christmas Eve)"), "{text}");

@@ -7,13 +7,13 @@
 //! holidays, overnight ranges, two-zone unions and differences. One calendar
 //! set is shared by all cases, as in an evaluator run.
 
-use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Timelike, Utc};
-use proptest::prelude::*;
 use crate::calendar::CalendarSet;
 use crate::ir::{
     Calendar, CalendarDef, CalendarExpr, CalendarId, Closure, DateRule, TimeRange, WeeklyCalendar,
 };
 use crate::source::Span;
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Timelike, Utc};
+use proptest::prelude::*;
 use std::sync::OnceLock;
 
 const H: i64 = 3600;

@@ -12,15 +12,15 @@
 //! longer run (`SLATE_PROPTEST_CASES=200000 cargo test --release --test
 //! calendar_oracle`).
 
-use chrono::{DateTime, Datelike, NaiveDate, Offset, TimeZone, Utc};
-use chrono_tz::Tz;
-use proptest::prelude::*;
 use crate::calendar::{CalendarSet, SegmentState};
 use crate::ir::{
     Calendar, CalendarDef, CalendarExpr, CalendarId, Closure, DateRule, OpenOverride, TimeRange,
     WeeklyCalendar,
 };
 use crate::source::Span;
+use chrono::{DateTime, Datelike, NaiveDate, Offset, TimeZone, Utc};
+use chrono_tz::Tz;
+use proptest::prelude::*;
 
 const DAY: i64 = 86_400;
 const H: i64 = 3_600;

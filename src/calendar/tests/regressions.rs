@@ -1,8 +1,6 @@
 //! Named regression tests for the business-time engine: the examples from the
 //! language sketch and every tricky zone or rule found while building it.
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use chrono_tz::Tz;
 use crate::calendar::{CalendarError, CalendarSet, Segment, SegmentState};
 use crate::ir::{
     Calendar, CalendarDef, CalendarExpr, CalendarId, Closure, DateRule, OpenOverride, TimeRange,
@@ -10,6 +8,8 @@ use crate::ir::{
 };
 use crate::source::Span;
 use crate::values::Duration;
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
 
 const H: i64 = 3600;
 

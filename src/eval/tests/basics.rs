@@ -1,13 +1,11 @@
 //! Clock semantics of the evaluator, on an always-open calendar.
 
-use chrono::{DateTime, TimeZone, Utc};
-use serde_json::{json, Value};
 use crate::calendar::CalendarSet;
 use crate::eval::testing::{sample_policy, H};
-use crate::eval::{
-    evaluate, read_line, MetricAnswer, ReadOptions, State, TicketAnswer,
-};
+use crate::eval::{evaluate, read_line, MetricAnswer, ReadOptions, State, TicketAnswer};
 use crate::ir::{ChangeRule, PeriodicMode, Policy, ReopenRule, TargetValue};
+use chrono::{DateTime, TimeZone, Utc};
+use serde_json::{json, Value};
 
 /// `"09:30"` or `"+1 09:30"` (days after Monday 2026-03-02) as an instant.
 fn t(s: &str) -> DateTime<Utc> {

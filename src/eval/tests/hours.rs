@@ -1,13 +1,13 @@
 //! Evaluation on real business hours (the calendar engine), including the
 //! explanation trace.
 
-use chrono::{DateTime, Utc};
-use serde_json::{json, Value};
 use crate::calendar::CalendarSet;
 use crate::eval::explain::{explain, trace, StretchKind};
 use crate::eval::testing::{business_policy, H};
 use crate::eval::{evaluate, read_line, ReadOptions, State, Ticket, TicketAnswer};
 use crate::ir::Policy;
+use chrono::{DateTime, Utc};
+use serde_json::{json, Value};
 
 fn policy() -> Policy {
     business_policy()

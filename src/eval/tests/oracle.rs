@@ -5,9 +5,6 @@
 //! `continue`, and severity changes under `recompute` and `restart`; on an
 //! always-open calendar with small targets so that breaches happen.
 
-use chrono::{DateTime, TimeZone, Utc};
-use proptest::prelude::*;
-use serde_json::{json, Value};
 use crate::calendar::CalendarSet;
 use crate::eval::testing::sample_policy;
 use crate::eval::{evaluate, read_line, ReadOptions, TicketAnswer};
@@ -17,6 +14,9 @@ use crate::ir::{
 };
 use crate::source::Span;
 use crate::values::Duration;
+use chrono::{DateTime, TimeZone, Utc};
+use proptest::prelude::*;
+use serde_json::{json, Value};
 
 const KINDS: [&str; 13] = [
     "replied",

@@ -2,10 +2,10 @@
 //! ticket on business hours: a holiday, a pause, a severity change, a
 //! resolve and a reopen.
 
-use serde_json::json;
 use crate::calendar::CalendarSet;
 use crate::eval::testing::business_policy;
 use crate::eval::{evaluate, explain, read_line, ReadOptions};
+use serde_json::json;
 
 fn eventful() -> (crate::ir::Policy, CalendarSet, crate::eval::Ticket) {
     let p = business_policy();
