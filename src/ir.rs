@@ -51,6 +51,7 @@ id_type!(
 
 /// A whole checked policy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Policy {
     /// Always [`IR_FORMAT_VERSION`].
     pub format_version: u32,
@@ -88,6 +89,7 @@ pub struct Policy {
 
 /// A named calendar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Calendar {
     /// Its name (`24x7` for the built-in always-open calendar).
     pub name: String,
@@ -102,6 +104,7 @@ pub struct Calendar {
 #[serde(tag = "kind", rename_all = "snake_case")]
 // Few calendars per policy: boxing the weekly variant would buy nothing.
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum CalendarDef {
     /// Weekly hours in one time zone, with closures and overrides.
     Weekly(WeeklyCalendar),
@@ -115,6 +118,7 @@ pub enum CalendarDef {
 /// A calendar expression over other calendars.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum CalendarExpr {
     /// Always open.
     Always,
@@ -148,6 +152,7 @@ pub enum CalendarExpr {
 
 /// Weekly open hours in one IANA time zone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct WeeklyCalendar {
     /// IANA zone name, validated by the checker (`America/Chicago`).
     pub zone: String,
@@ -165,6 +170,7 @@ pub struct WeeklyCalendar {
 /// `79200..93600` and belongs to the day it starts on; `00:00-24:00` is
 /// `0..86400`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TimeRange {
     /// Seconds after local midnight.
     pub start: u32,
@@ -175,6 +181,7 @@ pub struct TimeRange {
 /// Which date(s) a closure applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum DateRule {
     /// One calendar date.
     Date {
@@ -194,6 +201,7 @@ pub enum DateRule {
 /// A closure: the whole local date (00:00 to 24:00, cutting overnight ranges
 /// on both sides) or part of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Closure {
     /// Which date(s).
     pub date: DateRule,
@@ -207,6 +215,7 @@ pub struct Closure {
 
 /// `open DATE hh:mm-hh:mm`: replaces the weekly ranges that start on `date`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OpenOverride {
     /// The date.
     pub date: NaiveDate,
@@ -218,6 +227,7 @@ pub struct OpenOverride {
 
 /// A severity level.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Severity {
     /// Identifier (`sev1`).
     pub name: String,
@@ -233,6 +243,7 @@ pub struct Severity {
 
 /// A support tier (plan).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Tier {
     /// Identifier (`gold`).
     pub name: String,
@@ -248,6 +259,7 @@ pub struct Tier {
 
 /// One entitlement of a tier.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Entitlement {
     /// The value.
     pub value: Value,
@@ -260,6 +272,7 @@ pub struct Entitlement {
 /// A typed entitlement value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Value {
     /// A present feature (`named_advisor`), or `no`.
     Flag(bool),
@@ -277,6 +290,7 @@ pub enum Value {
 
 /// An issue type (support category).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct IssueType {
     /// Identifier (`bug`).
     pub name: String,
@@ -290,6 +304,7 @@ pub struct IssueType {
 
 /// Coverage of an issue type for some tiers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Coverage {
     /// The tiers this line covers.
     pub tiers: Vec<TierId>,
@@ -304,6 +319,7 @@ pub struct Coverage {
 /// Ticket events a metric can start or stop on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum EventKind {
     /// The ticket was opened.
     Opened,
@@ -367,6 +383,7 @@ impl EventKind {
 /// What a severity or tier change does to a running clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ChangeRule {
     /// Same start, the new target, elapsed time kept (default).
     #[default]
@@ -378,6 +395,7 @@ pub enum ChangeRule {
 /// What reopening a resolved ticket does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ReopenRule {
     /// The clock continues; the closed time is excluded (default).
     #[default]
@@ -391,6 +409,7 @@ pub enum ReopenRule {
 /// How periodic update windows follow each other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum PeriodicMode {
     /// The next window starts at the update.
     Independent,
@@ -400,6 +419,7 @@ pub enum PeriodicMode {
 
 /// Periodic updates: each event in `on` ends the current window and opens the next.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Periodic {
     /// The events that count as an update.
     pub on: Vec<EventKind>,
@@ -409,6 +429,7 @@ pub struct Periodic {
 
 /// A clock defined by ticket events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Metric {
     /// Identifier (`first_response`).
     pub name: String,
@@ -437,6 +458,7 @@ pub struct Metric {
 /// The promise of one target cell.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum TargetValue {
     /// An explicit "no guarantee" (`-`).
     NoTarget,
@@ -451,6 +473,7 @@ pub enum TargetValue {
 
 /// One cell of a target table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Target {
     /// The metric.
     pub metric: MetricId,
@@ -469,6 +492,7 @@ pub struct Target {
 /// Whether a milestone warns or escalates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum MilestoneKind {
     /// `warn`.
     Warn,
@@ -478,6 +502,7 @@ pub enum MilestoneKind {
 
 /// `warn METRIC at 75% to "..."` / `escalate METRIC at 100% to "..."`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Milestone {
     /// Warn or escalate.
     pub kind: MilestoneKind,
@@ -493,6 +518,7 @@ pub struct Milestone {
 
 /// A comparison operator in a downtime rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum CmpOp {
     /// `>`
     #[serde(rename = ">")]
@@ -511,6 +537,7 @@ pub enum CmpOp {
 /// When a sample counts as down: `down when error_rate > 5%`, or `down when check fails`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum DownRule {
     /// A measured signal compared against a threshold.
     Threshold {
@@ -531,6 +558,7 @@ pub enum DownRule {
 /// How maintenance windows enter the uptime formula.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum MaintenanceRule {
     /// Maintenance minutes count as up.
     CountsAsUp,
@@ -541,6 +569,7 @@ pub enum MaintenanceRule {
 /// How missing samples are treated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum MissingRule {
     /// Missing samples count as up.
     Up,
@@ -553,6 +582,7 @@ pub enum MissingRule {
 /// What a credit line grants.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum CreditValue {
     /// A percentage of the fees.
     Percent(Percent),
@@ -562,6 +592,7 @@ pub enum CreditValue {
 
 /// `credit below 99.5% ...`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Credit {
     /// Applies when uptime is below this.
     pub below: Percent,
@@ -573,6 +604,7 @@ pub struct Credit {
 
 /// An availability objective over calendar months.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Availability {
     /// Identifier (`product`).
     pub name: String,
@@ -599,6 +631,7 @@ pub struct Availability {
 /// The period an allowance renews over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Period {
     /// Calendar day.
     Day,
@@ -613,6 +646,7 @@ pub enum Period {
 /// An allowance amount.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Amount {
     /// A count of units (`10 requests`).
     Count {
@@ -630,6 +664,7 @@ pub enum Amount {
 
 /// A quota: an allowance per period and what happens beyond it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Quota {
     /// Identifier (`requests`).
     pub name: String,

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 /// A labelled span.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Label {
     /// Where.
     pub span: Span,
@@ -21,6 +22,7 @@ pub struct Label {
 
 /// One finding about one source file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Diagnostic {
     /// The stable code.
     pub code: Code,

@@ -47,6 +47,7 @@ impl From<CalendarError> for ExplainError {
 
 /// What a stretch of a cycle's timeline was.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum StretchKind {
     /// Open time on the calendar, counted.
     Counted,
@@ -62,6 +63,7 @@ pub enum StretchKind {
 
 /// One labelled stretch `[from, to)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Stretch {
     /// First instant.
     pub from: DateTime<Utc>,
@@ -77,6 +79,7 @@ pub struct Stretch {
 
 /// The explanation of one cycle.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CycleTrace {
     /// The measured answer.
     pub answer: CycleAnswer<'static>,
@@ -92,6 +95,7 @@ pub struct CycleTrace {
 
 /// The explanation of one metric.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct MetricTrace {
     /// The metric's name.
     pub metric: String,
@@ -106,6 +110,7 @@ pub struct MetricTrace {
 
 /// The explanation of a ticket at an instant.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Explanation {
     /// The ticket id.
     pub ticket: String,

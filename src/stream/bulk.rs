@@ -69,6 +69,7 @@ pub struct Progress {
 
 /// What a stream evaluation did.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct Summary {
     /// Tickets read (non-blank lines, or CSV ticket groups).
     pub read: u64,

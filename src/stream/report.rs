@@ -8,6 +8,7 @@ use std::io::{self, Write};
 
 /// How answers are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum OutputFormat {
     /// One JSON object per ticket per line (the default).
     #[default]

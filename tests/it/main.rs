@@ -3,6 +3,7 @@
 //! binary cost minutes on a fresh clone); the engine's internal tests are
 //! unit tests inside `src/`.
 
+mod api;
 mod cli;
 mod docs;
 mod eval_policies;
