@@ -8,4 +8,5 @@ mod cli;
 mod docs;
 mod eval_policies;
 mod eval_scenarios;
+mod facade;
 mod fixtures;
