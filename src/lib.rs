@@ -158,3 +158,8 @@ pub fn source_from_bytes(name: &str, bytes: Vec<u8>) -> (SourceFile, Option<Diag
         }
     }
 }
+
+/// The examples of `docs/embedding.md`, run as documentation tests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/embedding.md")]
+pub struct EmbeddingGuide;

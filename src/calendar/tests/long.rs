@@ -20,11 +20,17 @@ const H: i64 = 3600;
 const LO: i64 = -2_208_902_400; // 1900-01-02
 const HI: i64 = 7_258_032_000; // 2199-12-31
 
+/// Cases per property in a plain `cargo test`: enough to cover every zone
+/// and shape several times while the whole suite stays within a few
+/// minutes on two cores. Longer runs: `SLATE_PROPTEST_CASES` (see
+/// `docs/development.md`).
+const DEFAULT_CASES: u32 = 1_500;
+
 fn cases() -> u32 {
     std::env::var("SLATE_PROPTEST_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(10_000)
+        .unwrap_or(DEFAULT_CASES)
 }
 
 fn weekly(zone: &str, days: [&[(u32, u32)]; 7], closed: Vec<Closure>) -> CalendarDef {
