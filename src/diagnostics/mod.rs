@@ -119,7 +119,7 @@ pub fn reference_markdown() -> String {
     let mut out = String::from(
         "# Diagnostics reference\n\n\
          Generated from the code table in `src/diagnostics/codes.rs` (a test keeps this file\n\
-         in sync; regenerate with `SLATE_BLESS=1 cargo test --test docs`). Codes are stable:\n\
+         in sync; regenerate with `SLATE_BLESS=1 cargo test --test it docs`). Codes are stable:\n\
          never renumbered or reused. `slate explain CODE` prints the same text.\n\n\
          | code | name | level | summary |\n| --- | --- | --- | --- |\n",
     );

@@ -500,3 +500,44 @@ fn readme_commands_run() {
         );
     }
 }
+
+#[test]
+fn time_previous_close_open_periods_and_policy_duration_rules() {
+    let central = |args: &[&str]| {
+        let mut all = vec!["time", "policies/dooap.sla", "central"];
+        all.extend_from_slice(args);
+        slate(&all)
+    };
+    // Monday 09:00 CDT: the desk last closed on Friday at 16:00 CST.
+    let o = central(&["previous-close", "2026-03-09T09:00:00-05:00"]);
+    assert_eq!(stdout(&o), "2026-03-06T16:00:00-06:00\n", "{}", stderr(&o));
+    // Friday noon to Tuesday 00:00: the rest of Friday, then all of Monday
+    // (after the US DST change).
+    let o = central(&[
+        "open-periods",
+        "2026-03-06T12:00:00-06:00",
+        "2026-03-10T00:00:00-05:00",
+    ]);
+    assert_eq!(
+        stdout(&o),
+        "2026-03-06T12:00:00-06:00 2026-03-06T16:00:00-06:00\n\
+         2026-03-09T08:00:00-05:00 2026-03-09T16:00:00-05:00\n"
+    );
+    // The policy's duration rules and words, on the command line.
+    let o = central(&["add", "2026-03-06T15:30:00-06:00", "1bd2h"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: business days (`bd`) cannot be combined with other units\n"
+    );
+    let o = central(&["add", "2026-03-06T15:30:00-06:00", "1000000h"]);
+    assert_eq!(stderr(&o), "error: it is longer than a century\n");
+    let batch = r#"{"op":"previous_close","calendar":"central","at":"2026-03-09T09:00:00-05:00"}
+{"op":"open_periods","calendar":"central","from":"2026-03-06T12:00:00-06:00","to":"2026-03-07T00:00:00-06:00"}"#;
+    let o = slate_stdin(&["time", "policies/dooap.sla", "--batch", "-"], Some(batch));
+    assert_eq!(
+        stdout(&o),
+        "{\"at\":\"2026-03-06T16:00:00-06:00\"}\n\
+         {\"periods\":[{\"end\":\"2026-03-06T16:00:00-06:00\",\"start\":\"2026-03-06T12:00:00-06:00\"}]}\n"
+    );
+}

@@ -10,7 +10,7 @@ fn diagnostics_reference_is_up_to_date() {
     let have = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         have == want,
-        "docs/diagnostics.md is stale: run `SLATE_BLESS=1 cargo test --test docs`"
+        "docs/diagnostics.md is stale: run `SLATE_BLESS=1 cargo test --test it docs`"
     );
 }
 
