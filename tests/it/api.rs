@@ -284,7 +284,7 @@ fn public_api() {
         "slate::eval::",
     ] {
         assert!(
-            !lines.iter().any(|l| l.contains(&format!("{hidden}"))),
+            !lines.iter().any(|l| l.contains(hidden)),
             "`{hidden}` is public"
         );
     }
