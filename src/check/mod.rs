@@ -36,7 +36,7 @@ mod zones;
 mod tests;
 
 use crate::ast;
-use crate::diagnostics::{self, did_you_mean, Code, Diagnostic};
+use crate::diagnostics::{self, Code, Diagnostic};
 use crate::ir::{self, CalendarId, MetricId, TypeId};
 use crate::source::Span;
 use chrono::NaiveDate;
@@ -170,20 +170,9 @@ pub(crate) fn backtick_list<'a>(names: impl IntoIterator<Item = &'a str>) -> Str
     out.join(", ")
 }
 
-/// Names longer than this get no did-you-mean: edit distance costs the
-/// product of the lengths, and such a name is no typo.
-const MAX_SUGGEST_LEN: usize = 64;
-
-/// The closest candidate to `name`, when it is close enough to be a typo.
-pub(crate) fn close_name<'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    if name.len() > MAX_SUGGEST_LEN {
-        return None;
-    }
-    did_you_mean(name, candidates)
-}
+/// The closest candidate to `name` (the one did-you-mean of slate,
+/// [`did_you_mean`]).
+pub(crate) use crate::diagnostics::did_you_mean as close_name;
 
 /// An "unknown name" error with a did-you-mean help, or the list of names.
 pub(crate) fn unknown_name<'a>(

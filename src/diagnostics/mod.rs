@@ -94,12 +94,20 @@ pub fn sort(diags: &mut [Diagnostic]) {
     });
 }
 
+/// Names longer than this get no did-you-mean: edit distance costs the
+/// product of the lengths, and such a name is no typo.
+const MAX_SUGGEST_LEN: usize = 64;
+
 /// The closest candidate to `name` by edit distance, when close enough to
-/// be a likely typo.
+/// be a likely typo: the one did-you-mean of slate (policies, ticket
+/// fields, calendar and metric names, codes on the command line).
 pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    if name.len() > MAX_SUGGEST_LEN {
+        return None;
+    }
     let lower = name.to_ascii_lowercase();
     candidates
         .into_iter()
