@@ -204,6 +204,26 @@ impl Compiled {
     /// Reads one ticket from a JSON object on one line (the `slate eval`
     /// input format, `docs/eval.md`), resolving its names against this
     /// policy. Times must carry a UTC offset.
+    ///
+    /// ```
+    /// let compiled = slate::compile(&slate::SourceFile::new("p.sla", r#"
+    /// policy "P" { calendar always }
+    /// calendar always = 24x7
+    /// severity high "High"
+    /// tiers basic
+    /// targets first_response {
+    ///         basic
+    ///   high  1h
+    /// }
+    /// "#))?;
+    /// let ticket = compiled.ticket_from_json(
+    ///     r#"{"id": "T-1", "tier": "basic", "severity": "high",
+    ///         "events": [{"at": "2026-01-05T09:00:00Z", "type": "opened"}]}"#,
+    /// )?;
+    /// assert_eq!(ticket.id(), "T-1");
+    /// assert_eq!(ticket.event_count(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn ticket_from_json(&self, line: &str) -> Result<Ticket, InputError> {
         self.ticket_from_json_with(line, 1, &ReadOptions::default())
     }
@@ -241,6 +261,31 @@ impl Compiled {
     ///
     /// The answer borrows names from the policy and the ticket; call
     /// [`TicketAnswer::into_owned`] to keep it longer.
+    ///
+    /// ```
+    /// let compiled = slate::compile(&slate::SourceFile::new("p.sla", r#"
+    /// policy "P" { calendar always }
+    /// calendar always = 24x7
+    /// severity high "High"
+    /// tiers basic
+    /// targets first_response {
+    ///         basic
+    ///   high  1h
+    /// }
+    /// "#))?;
+    /// let opened = "2026-01-05T09:00:00Z".parse()?;
+    /// let ticket = slate::Ticket::builder("T-1")
+    ///     .tier("basic")
+    ///     .severity("high")
+    ///     .event(opened, "opened")
+    ///     .build(&compiled)?;
+    /// // Asked at 10:30: the hour ran out at 10:00.
+    /// let answer = compiled.evaluate(&ticket, "2026-01-05T10:30:00Z".parse()?)?;
+    /// let cycle = &answer.metric("first_response").unwrap().cycles[0];
+    /// assert_eq!(cycle.state, slate::State::Breached);
+    /// assert_eq!(cycle.breached_at, Some("2026-01-05T10:00:00Z".parse()?));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn evaluate<'a>(
         &'a self,
         ticket: &'a Ticket,
@@ -258,6 +303,28 @@ impl Compiled {
     /// Explains a ticket at `at` (every metric, or only `metric`): which
     /// target applied and why, and every stretch of each cycle's timeline.
     /// The explanation's `Display` is the text `slate explain` prints.
+    ///
+    /// ```
+    /// let compiled = slate::compile(&slate::SourceFile::new("p.sla", r#"
+    /// policy "P" { calendar always }
+    /// calendar always = 24x7
+    /// severity high "High"
+    /// tiers basic
+    /// targets first_response {
+    ///         basic
+    ///   high  1h
+    /// }
+    /// "#))?;
+    /// let ticket = compiled.ticket_from_json(
+    ///     r#"{"id": "T-1", "tier": "basic", "severity": "high",
+    ///         "events": [{"at": "2026-01-05T09:00:00Z", "type": "opened"},
+    ///                    {"at": "2026-01-05T09:20:00Z", "type": "replied"}]}"#,
+    /// )?;
+    /// let why = compiled.explain(&ticket, "2026-01-05T12:00:00Z".parse()?, Some("first_response"))?;
+    /// assert_eq!(why.metrics[0].cycles[0].answer.elapsed_seconds, 1200);
+    /// assert!(why.to_string().contains("first_response"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn explain(
         &self,
         ticket: &Ticket,
@@ -486,6 +553,27 @@ impl<'a> Calendar<'a> {
 
     /// The open periods that overlap `[from, to)`, clipped to it, in order
     /// (empty when `to <= from`).
+    ///
+    /// ```
+    /// let compiled = slate::compile(&slate::SourceFile::new("p.sla", r#"
+    /// policy "P" { calendar desk }
+    /// calendar desk { zone "UTC"  mon-fri 09:00-12:00, 13:00-17:00 }
+    /// severity high "High"
+    /// tiers basic
+    /// targets first_response {
+    ///         basic
+    ///   high  1h
+    /// }
+    /// "#))?;
+    /// let desk = compiled.calendar("desk")?;
+    /// let monday = "2026-01-05T00:00:00Z".parse()?;
+    /// let periods = desk.open_periods(monday, "2026-01-06T00:00:00Z".parse()?)?;
+    /// assert_eq!(periods.len(), 2);
+    /// assert_eq!(desk.previous_close("2026-01-05T14:00:00Z".parse()?)?,
+    ///            Some("2026-01-05T12:00:00Z".parse()?));
+    /// assert_eq!(desk.next_open(monday)?, Some("2026-01-05T09:00:00Z".parse()?));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn open_periods(
         &self,
         from: DateTime<Utc>,
