@@ -63,6 +63,7 @@ pub mod calendar;
 pub mod check;
 pub mod diagnostics;
 pub mod eval;
+pub mod format;
 pub mod ir;
 pub mod source;
 pub mod syntax;

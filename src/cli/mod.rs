@@ -4,6 +4,7 @@ mod check;
 mod compile;
 pub mod eval;
 mod explain;
+mod fmt;
 mod time;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -57,6 +58,8 @@ enum Command {
     /// Explain a diagnostic code (`slate explain E0101`), list all codes
     /// (`slate explain`), or trace a ticket (`slate explain POLICY TICKET`).
     Explain(explain::Args),
+    /// Rewrite policies in the canonical layout (`--check` for CI).
+    Fmt(fmt::Args),
     /// Business-time arithmetic on a policy's calendars.
     Time(time::Args),
 }
@@ -76,6 +79,7 @@ pub fn run() -> i32 {
         Command::Compile(args) => compile::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Fmt(args) => fmt::run(args),
         Command::Time(args) => time::run(args),
     }
 }
