@@ -62,6 +62,7 @@ pub mod ast;
 pub mod calendar;
 pub mod check;
 pub mod diagnostics;
+pub mod diff;
 pub mod eval;
 pub mod format;
 pub mod ir;

@@ -118,3 +118,109 @@ fn fmt_refuses_a_file_with_syntax_errors() {
     );
     assert_eq!(std::fs::read_to_string(&p).expect("readable"), text);
 }
+
+fn domo_with_gold_sev2_at_10h() -> PathBuf {
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/domo.sla"))
+            .expect("domo.sla");
+    let row = "  sev2  -        -      10h    8h   6h       4h";
+    assert_eq!(text.matches(row).count(), 1);
+    temp_file(
+        "domo-10h.sla",
+        &text.replace(row, "  sev2  -        -      10h    10h  6h       4h"),
+    )
+}
+
+/// Done means: Domo's gold severity-2 first response 8h -> 10h breaks, with
+/// an example ticket due two business hours later.
+#[test]
+fn breaking_reports_domo_gold_sev2_at_10h_with_an_example_ticket() {
+    let new = domo_with_gold_sev2_at_10h();
+    let o = slate(&["breaking", "policies/domo.sla", new.to_str().expect("path")]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    // Monday 2026-03-02 08:00 MST (15:00Z): old 8h -> 16:00 MST (23:00Z);
+    // new 10h -> 9h on Monday, then Tuesday 08:00-09:00 MST (16:00Z).
+    assert_eq!(
+        stdout(&o),
+        "breaking (targets): first_response gold sev2 looser: 8h on `business` -> 10h on `business`\n\
+         \x20 example: a gold sev2 ticket whose first_response clock starts 2026-03-02T15:00:00Z (Mon 2026-03-02 08:00 America/Denver)\n\
+         \x20   old deadline 2026-03-02T23:00:00Z\n\
+         \x20   new deadline 2026-03-03T16:00:00Z, 2h of open time later on `business`\n\
+         \x20   ticket: {\"id\":\"EXAMPLE\",\"tier\":\"gold\",\"severity\":\"sev2\",\"events\":[{\"at\":\"2026-03-02T15:00:00Z\",\"type\":\"opened\"}]}\n\
+         1 breaking change(s)\n"
+    );
+    // The example ticket is real input: `slate eval` gives the new deadline.
+    let line = stdout(&o)
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("ticket: ").map(str::to_string))
+        .expect("a ticket line");
+    let t = temp_file("example.jsonl", &format!("{line}\n"));
+    let e = slate(&[
+        "eval",
+        new.to_str().expect("path"),
+        t.to_str().expect("path"),
+    ]);
+    assert!(
+        stdout(&e).contains("\"deadline\":\"2026-03-03T16:00:00Z\""),
+        "{}",
+        stdout(&e)
+    );
+}
+
+#[test]
+fn breaking_is_clean_for_the_same_policy_and_selects_categories() {
+    let o = slate(&["breaking", "policies/domo.sla", "policies/domo.sla"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "no breaking changes\n");
+    let new = domo_with_gold_sev2_at_10h();
+    let only_hours = slate(&[
+        "breaking",
+        "--category",
+        "hours,availability",
+        "policies/domo.sla",
+        new.to_str().expect("path"),
+    ]);
+    assert_eq!(only_hours.status.code(), Some(0));
+    let bad = slate(&[
+        "breaking",
+        "--category",
+        "speed",
+        "policies/domo.sla",
+        "policies/domo.sla",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("unknown category `speed`; the categories are targets, hours, metrics, availability, quotas, coverage"), "{}", stderr(&bad));
+}
+
+#[test]
+fn diff_lists_changes_and_reads_git_revisions() {
+    let new = domo_with_gold_sev2_at_10h();
+    let o = slate(&[
+        "diff",
+        "git:HEAD:policies/domo.sla",
+        new.to_str().expect("path"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "targets\n  looser   first_response gold sev2: 8h on `business` -> 10h on `business`\n1 difference(s)\n"
+    );
+    let j = slate(&[
+        "diff",
+        "--format",
+        "json",
+        new.to_str().expect("path"),
+        "policies/domo.sla",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&j)).expect("JSON");
+    assert_eq!(v["format_version"], 1);
+    assert_eq!(v["changes"][0]["direction"], "tighter");
+    assert_eq!(v["changes"][0]["weaker"], false);
+    let missing = slate(&["diff", "git:HEAD:policies/nope.sla", "policies/domo.sla"]);
+    assert_eq!(missing.status.code(), Some(3));
+    assert!(
+        stderr(&missing).contains("cannot read `git:HEAD:policies/nope.sla`"),
+        "{}",
+        stderr(&missing)
+    );
+}

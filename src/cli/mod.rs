@@ -2,6 +2,7 @@
 
 mod check;
 mod compile;
+mod diff;
 pub mod eval;
 mod explain;
 mod fmt;
@@ -53,6 +54,11 @@ enum Command {
     Check(check::Args),
     /// Compile one policy and print its checked IR as JSON.
     Compile(compile::Args),
+    /// Semantic differences between two versions of a policy.
+    Diff(diff::Args),
+    /// Promises the new version weakens, each with an example ticket; exit 1
+    /// when there is one.
+    Breaking(diff::Args),
     /// Evaluate tickets against a policy: deadlines, breaches, milestones.
     Eval(eval::Args),
     /// Explain a diagnostic code (`slate explain E0101`), list all codes
@@ -77,6 +83,8 @@ pub fn run() -> i32 {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Compile(args) => compile::run(args),
+        Command::Diff(args) => diff::run_diff(args),
+        Command::Breaking(args) => diff::run_breaking(args),
         Command::Eval(args) => eval::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Fmt(args) => fmt::run(args),
