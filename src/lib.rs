@@ -61,6 +61,7 @@
 pub mod ast;
 pub mod calendar;
 pub mod check;
+pub mod contract;
 pub mod diagnostics;
 pub mod diff;
 pub mod eval;

@@ -6,6 +6,7 @@ mod diff;
 pub mod eval;
 mod explain;
 mod fmt;
+mod test;
 mod time;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -68,6 +69,8 @@ enum Command {
     Fmt(fmt::Args),
     /// Business-time arithmetic on a policy's calendars.
     Time(time::Args),
+    /// Run the contract examples beside policies (`domo.tests.json`).
+    Test(test::Args),
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -89,6 +92,7 @@ pub fn run() -> i32 {
         Command::Explain(args) => explain::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Time(args) => time::run(args),
+        Command::Test(args) => test::run(args),
     }
 }
 
