@@ -224,3 +224,93 @@ fn diff_lists_changes_and_reads_git_revisions() {
         stderr(&missing)
     );
 }
+
+#[test]
+fn slate_test_passes_on_the_shipped_policies() {
+    let o = slate(&["test", "policies/"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    for policy in ["dimagi", "domo", "dooap", "prismic"] {
+        let n = out
+            .lines()
+            .filter(|l| l.starts_with(&format!("ok    policies/{policy}.tests.json #")))
+            .count();
+        assert!(n >= 5, "{policy} has {n} examples");
+    }
+    assert!(out.ends_with(" passed, 0 failed\n"), "{out}");
+}
+
+/// A deliberately wrong expectation: the hand computation forgot that
+/// Mountain Standard Time is UTC-7 (23:00Z, not 22:00Z).
+#[test]
+fn slate_test_shows_a_wrong_expectation_as_expected_against_actual() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("contract_cli/wrong");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/domo.sla"),
+        dir.join("domo.sla"),
+    )
+    .expect("copy domo.sla");
+    std::fs::write(
+        dir.join("domo.tests.json"),
+        r#"{"examples": [
+  {"name": "gold severity 2 is due 8 business hours after opening",
+   "hand": ["Mon 2026-03-02 08:00 MST (15:00Z) + 8h = 16:00 MST = 22:00Z"],
+   "at": "2026-03-02T18:00:00Z",
+   "ticket": {"id": "G-1", "tier": "gold", "severity": "sev2",
+              "events": [{"at": "2026-03-02T08:00:00-07:00", "type": "opened"}]},
+   "expect": {"first_response": {"state": "running", "deadline": "2026-03-02T22:00:00Z", "breached": false}}}
+]}"#,
+    )
+    .expect("write tests");
+    let policy = dir.join("domo.sla");
+    let o = slate(&["test", policy.to_str().expect("path")]);
+    assert_eq!(o.status.code(), Some(1));
+    let file = dir.join("domo.tests.json");
+    let out = stdout(&o);
+    let head = format!(
+        "FAIL  {} #1 gold severity 2 is due 8 business hours after opening\n\
+         \x20 first_response `deadline`\n\
+         \x20   expected \"2026-03-02T22:00:00Z\"\n\
+         \x20   actual   \"2026-03-02T23:00:00Z\"\n\
+         \x20 hand computation:\n\
+         \x20   Mon 2026-03-02 08:00 MST (15:00Z) + 8h = 16:00 MST = 22:00Z\n\
+         \x20 explain first_response:\n",
+        file.display()
+    );
+    assert!(out.starts_with(&head), "{out}");
+    assert!(
+        out.contains("      elapsed 3h of 8h (37.5%), deadline 2026-03-02T23:00:00Z\n"),
+        "{out}"
+    );
+    assert!(out.ends_with("0 passed, 1 failed\n"), "{out}");
+}
+
+#[test]
+fn slate_test_reports_bad_test_files() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("contract_cli/bad");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(
+        dir.join("p.tests.json"),
+        "{\"examples\": [\n  {\"nme\": 1}\n]}",
+    )
+    .expect("write");
+    let o = slate(&["test", dir.to_str().expect("path")]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "p.tests.json` is not a valid test file: line 2, column 8: unknown field `nme`, expected one of `name`, `hand`, `at`, `ticket`, `expect`\n"
+        ),
+        "{err}"
+    );
+    let none = slate(&["test", "tests/fixtures/ok/checker-tour.sla"]);
+    assert_eq!(none.status.code(), Some(3));
+    assert!(
+        stderr(&none).contains(
+            "has no test file; write its examples in `tests/fixtures/ok/checker-tour.tests.json`"
+        ),
+        "{}",
+        stderr(&none)
+    );
+}

@@ -181,7 +181,7 @@ fn report_failure(file: &str, number: usize, o: &Outcome, out: &mut String) {
     for (metric, trace) in &o.traces {
         let _ = writeln!(out, "  explain {metric}:");
         for l in trace.lines() {
-            let _ = writeln!(out, "    {l}");
+            let _ = writeln!(out, "{}", format!("    {l}").trim_end());
         }
     }
 }

@@ -95,7 +95,12 @@ const EXTRA_FIELDS: [&str; 6] = [
 
 /// Reads a test file; the error names the line and column.
 pub fn parse(text: &str) -> Result<TestFile, String> {
-    serde_json::from_str(text).map_err(|e| format!("line {}, column {}: {e}", e.line(), e.column()))
+    serde_json::from_str(text).map_err(|e| {
+        let message = e.to_string();
+        let place = format!(" at line {} column {}", e.line(), e.column());
+        let message = message.strip_suffix(&place).unwrap_or(&message);
+        format!("line {}, column {}: {message}", e.line(), e.column())
+    })
 }
 
 /// Runs every example against a policy.
