@@ -314,3 +314,55 @@ fn slate_test_reports_bad_test_files() {
         stderr(&none)
     );
 }
+
+/// Every `$ slate ...` command in the `fmt`, `diff`, `breaking` and `test`
+/// sections of docs/cli.md runs and prints exactly what the page shows,
+/// with the exit code it gives (`# exit N`, else 0).
+#[test]
+fn cli_doc_examples_run() {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/cli.md"))
+        .expect("docs/cli.md");
+    let sections = [
+        "## `slate fmt",
+        "## `slate diff",
+        "## `slate breaking",
+        "## `slate test",
+    ];
+    let mut in_section = false;
+    let mut in_block = false;
+    let mut commands: Vec<(String, i32, String)> = Vec::new();
+    // Output lines belong to the last command of the same block.
+    let mut collecting = false;
+    for line in doc.lines() {
+        if line.starts_with("## ") {
+            in_section = sections.iter().any(|s| line.starts_with(s));
+        } else if line.starts_with("```") {
+            in_block = !in_block && line == "```sh";
+            collecting = false;
+        } else if in_section && in_block {
+            if let Some(cmd) = line.strip_prefix("$ slate ") {
+                let (cmd, code) = match cmd.split_once("   # exit ") {
+                    Some((c, n)) => (c, n.parse().expect("an exit code")),
+                    None => (cmd, 0),
+                };
+                commands.push((cmd.to_string(), code, String::new()));
+                collecting = true;
+            } else if let Some((_, _, out)) = commands.last_mut().filter(|_| collecting) {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    assert!(commands.len() >= 7, "found {}", commands.len());
+    for (cmd, code, want) in &commands {
+        let args: Vec<&str> = cmd.split_whitespace().collect();
+        let o = slate(&args);
+        assert_eq!(
+            o.status.code(),
+            Some(*code),
+            "`slate {cmd}`: {}",
+            stderr(&o)
+        );
+        assert_eq!(&stdout(&o), want, "`slate {cmd}` prints something else");
+    }
+}
