@@ -282,7 +282,9 @@ fn example_text(ex: &Example, old: &Policy, old_cals: &CalendarSet) -> String {
             }
             s.push('\n');
         }
-        None => s.push_str("    new deadline: none (no target any more)\n"),
+        None => {
+            s.push_str("    new deadline: none (the new version gives this ticket no deadline)\n")
+        }
     }
     s.push_str(&format!("    ticket: {}\n", ex.ticket));
     s

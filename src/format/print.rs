@@ -187,7 +187,8 @@ impl Printer {
                     self.comment(c, if inside { INDENT } else { 0 });
                 }
                 Elem::Node(n) => {
-                    empty = false;
+                    // An empty table body is an empty block: `{}`.
+                    empty &= n.kind == NodeKind::Table && n.elems.is_empty();
                     match n.kind {
                         NodeKind::Table => self.table(n),
                         _ if inline => {

@@ -243,3 +243,44 @@ fn durations() {
     assert_eq!(normalize_duration("-"), None);
     assert_eq!(normalize_duration("99999999999999999999h"), None);
 }
+
+#[test]
+fn an_empty_table_is_an_empty_block() {
+    assert_eq!(
+        fmt("targets first_response {\n\n}\n"),
+        "targets first_response {}\n"
+    );
+}
+
+/// Every file with one line removed (most of them broken somewhere): the
+/// formatter never panics, refuses only with syntax errors, and what it
+/// formats is stable.
+#[test]
+fn damaged_files_never_panic_and_format_stably() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for rel in ["tests/fixtures/syntax/everything.sla", "policies/dooap.sla"] {
+        let text = std::fs::read_to_string(root.join(rel)).expect("readable");
+        let lines: Vec<&str> = text.lines().collect();
+        for skip in 0..lines.len() {
+            let damaged: String = lines
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != skip)
+                .map(|(_, l)| format!("{l}\n"))
+                .collect();
+            match format(&SourceFile::new("d.sla", damaged.clone())) {
+                Ok(once) => assert_eq!(fmt(&once), once, "{rel} without line {}", skip + 1),
+                Err(FormatError::Syntax(d)) => assert!(!d.is_empty()),
+                Err(e) => panic!("{rel} without line {}: {e:?}", skip + 1),
+            }
+        }
+    }
+}
+
+#[test]
+fn crlf_and_a_missing_final_newline_become_lf() {
+    assert_eq!(
+        fmt("tier a {\r\n  x 1  # c\r\n  y\r\n}\r\n# end"),
+        "tier a {\n  x 1  # c\n  y\n}\n# end\n"
+    );
+}
