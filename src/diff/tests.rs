@@ -232,3 +232,110 @@ fn categories_select_what_breaks() {
         1
     );
 }
+
+/// A new zone is neither stronger nor weaker as written; it breaks when a
+/// ticket's deadline moves later, which here happens both ways.
+/// `UTC` -> `Europe/Paris` (UTC+1 in March) moves the 09:00-17:00 day to
+/// 08:00-16:00Z: a ticket opened Monday 09:00Z was due 17:00Z, and is now
+/// due Tuesday 09:00Z (7h on Monday, 1h from 08:00Z on Tuesday). The other
+/// way, a ticket opened 08:00Z was due 16:00Z and is now due 17:00Z.
+#[test]
+fn a_zone_change_breaks_when_a_ticket_shows_it() {
+    let utc = policy("p.sla", BASE);
+    let paris = policy(
+        "p.sla",
+        &edit(BASE, "zone \"UTC\"", "zone \"Europe/Paris\""),
+    );
+    let d = diff(&utc, &paris);
+    // The availability's months follow the default calendar's zone too.
+    assert_eq!(d.len(), 2);
+    assert_eq!(d[1].category, Category::Availability);
+    assert_eq!(d[1].direction, Direction::Changed);
+    assert_eq!(d[0].direction, Direction::Changed);
+    assert_eq!(d[0].detail, "zone `UTC` -> `Europe/Paris`");
+    assert_eq!(d[0].weaker, None);
+    let deadlines = |b: &[super::Breaking]| {
+        assert_eq!(b.len(), 1, "{b:?}");
+        let ex = b[0].example.as_ref().expect("example");
+        (
+            ex.opened.to_rfc3339(),
+            ex.old_deadline.to_rfc3339(),
+            ex.new_deadline.map(|d| d.to_rfc3339()).unwrap_or_default(),
+            ex.later_open_seconds,
+        )
+    };
+    assert_eq!(
+        deadlines(&breaks(&utc, &paris)),
+        (
+            "2026-03-02T09:00:00+00:00".to_string(),
+            "2026-03-02T17:00:00+00:00".to_string(),
+            "2026-03-03T09:00:00+00:00".to_string(),
+            Some(3600)
+        )
+    );
+    assert_eq!(
+        deadlines(&breaks(&paris, &utc)),
+        (
+            "2026-03-02T08:00:00+00:00".to_string(),
+            "2026-03-02T16:00:00+00:00".to_string(),
+            "2026-03-02T17:00:00+00:00".to_string(),
+            Some(3600)
+        )
+    );
+}
+
+#[test]
+fn smaller_quotas_fewer_entitlements_and_removed_severities_break() {
+    let with_tier = format!("{BASE}tier gold {{\n  contacts 3\n  named_advisor\n}}\n");
+    let old = policy("p.sla", &with_tier);
+    let text = edit(&with_tier, "10 requests per month", "8 requests per month");
+    let text = edit(&text, "  contacts 3\n  named_advisor\n", "  contacts 2\n");
+    let new = policy("p.sla", &text);
+    let found: Vec<(Category, Direction, String)> = breaks(&old, &new)
+        .into_iter()
+        .map(|b| (b.change.category, b.change.direction, b.change.detail))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (
+                Category::Quotas,
+                Direction::Looser,
+                "allowance 10 requests -> 8 requests".to_string()
+            ),
+            (
+                Category::Coverage,
+                Direction::Looser,
+                "entitlement `contacts` 3 -> 2".to_string()
+            ),
+            (
+                Category::Coverage,
+                Direction::Removed,
+                "entitlement `named_advisor` removed".to_string()
+            ),
+        ]
+    );
+    let two = edit(
+        BASE,
+        "severity high \"High\"\n",
+        "severity high \"High\"\nseverity low \"Low\"\n",
+    );
+    let two = edit(
+        &two,
+        "  high  8h    4h\n",
+        "  high  8h    4h\n  low   16h   8h\n",
+    );
+    let (old, new) = (policy("p.sla", &two), policy("p.sla", BASE));
+    let subjects: Vec<String> = breaks(&old, &new)
+        .into_iter()
+        .map(|b| format!("{} {}", b.change.subject, b.change.direction.name()))
+        .collect();
+    assert_eq!(
+        subjects,
+        vec![
+            "first_response basic low removed",
+            "first_response gold low removed",
+            "severity low removed"
+        ]
+    );
+}
