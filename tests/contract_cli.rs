@@ -149,6 +149,20 @@ fn breaking_reports_domo_gold_sev2_at_10h_with_an_example_ticket() {
          \x20   ticket: {\"id\":\"EXAMPLE\",\"tier\":\"gold\",\"severity\":\"sev2\",\"events\":[{\"at\":\"2026-03-02T15:00:00Z\",\"type\":\"opened\"}]}\n\
          1 breaking change(s)\n"
     );
+    let j = slate(&[
+        "breaking",
+        "--format",
+        "json",
+        "policies/domo.sla",
+        new.to_str().expect("path"),
+    ]);
+    assert_eq!(j.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&j)).expect("JSON");
+    let ex = &v["breaking"][0]["example"];
+    assert_eq!(ex["ticket"]["tier"], "gold");
+    assert_eq!(ex["old_deadline"], "2026-03-02T23:00:00Z");
+    assert_eq!(ex["new_deadline"], "2026-03-03T16:00:00Z");
+    assert_eq!(ex["later_open_seconds"], 7200);
     // The example ticket is real input: `slate eval` gives the new deadline.
     let line = stdout(&o)
         .lines()

@@ -19,7 +19,9 @@ pub struct Example {
     /// When the measured clock starts (the ticket is opened then, or just
     /// before for a metric that starts on a later event).
     pub opened: DateTime<Utc>,
-    /// The ticket, as a line of `slate eval` input.
+    /// The ticket, as a line of `slate eval` input (a JSON object in the
+    /// JSON report).
+    #[serde(serialize_with = "as_json")]
     pub ticket: String,
     /// The deadline under the old version.
     pub old_deadline: DateTime<Utc>,
@@ -183,6 +185,13 @@ fn ticket_line(
         json_string(&key.severity),
         events.join(",")
     )
+}
+
+fn as_json<S: serde::Serializer>(line: &str, s: S) -> Result<S::Ok, S::Error> {
+    match serde_json::from_str::<serde_json::Value>(line) {
+        Ok(v) => v.serialize(s),
+        Err(_) => s.serialize_str(line),
+    }
 }
 
 fn json_string(s: &str) -> String {
