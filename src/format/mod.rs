@@ -99,56 +99,19 @@ pub(crate) fn normalize(text: &str, kind: TokenKind) -> String {
     }
 }
 
-/// `90m` -> `1h30m`, `30m1h` -> `1h30m`, `0h` -> `0s`, `01bd` -> `1bd`.
-/// Durations with days or weeks (`2d`, `1w`) are only stripped of leading
-/// zeros: `d` and `w` mean something of their own to the checker. `None`
-/// when `text` is not a duration (or too large to sum).
+/// `90m` -> `1h30m`, `30m1h` -> `1h30m`, `0h` -> `0s`, `01bd` -> `1bd`,
+/// read by the one duration parser ([`crate::values::parse_duration`]).
+/// Durations with days or weeks (`2d`, `1w`) are kept as written: `d` and
+/// `w` mean something of their own to the checker. `None` when `text` is not
+/// a duration.
 pub(crate) fn normalize_duration(text: &str) -> Option<String> {
-    let mut parts = Vec::new();
-    let mut rest = text;
-    while !rest.is_empty() {
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        if digits == 0 {
-            return None;
-        }
-        let number = rest[..digits].trim_start_matches('0');
-        let number = if number.is_empty() { "0" } else { number };
-        let after = &rest[digits..];
-        let unit = if after.starts_with("bd") {
-            "bd"
-        } else {
-            match after.as_bytes().first() {
-                Some(b's') => "s",
-                Some(b'm') => "m",
-                Some(b'h') => "h",
-                Some(b'd') => "d",
-                Some(b'w') => "w",
-                _ => return None,
-            }
-        };
-        parts.push((number, unit));
-        rest = &after[unit.len()..];
-    }
-    if parts.is_empty() {
+    if !text.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
     }
-    if parts.iter().any(|(_, u)| matches!(*u, "bd" | "d" | "w")) {
-        return Some(parts.iter().map(|(n, u)| format!("{n}{u}")).collect());
+    match crate::values::parse_duration(text).ok()? {
+        (_, true) => Some(text.to_string()),
+        (d, false) => Some(d.to_string()),
     }
-    let mut total: i64 = 0;
-    for (n, u) in parts {
-        let factor = match u {
-            "h" => 3600,
-            "m" => 60,
-            _ => 1,
-        };
-        total = n
-            .parse::<i64>()
-            .ok()?
-            .checked_mul(factor)?
-            .checked_add(total)?;
-    }
-    Some(crate::values::format_seconds(total))
 }
 
 #[cfg(test)]

@@ -239,6 +239,8 @@ fn durations() {
     assert_eq!(normalize_duration("0h").as_deref(), Some("0s"));
     assert_eq!(normalize_duration("01bd").as_deref(), Some("1bd"));
     assert_eq!(normalize_duration("2d12h").as_deref(), Some("2d12h"));
+    assert_eq!(normalize_duration("99.5%"), None);
+    assert_eq!(normalize_duration("2026-01-01"), None);
     assert_eq!(normalize_duration("10"), None);
     assert_eq!(normalize_duration("-"), None);
     assert_eq!(normalize_duration("99999999999999999999h"), None);
