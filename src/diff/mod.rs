@@ -185,6 +185,7 @@ pub fn diff(old: &Policy, new: &Policy) -> Vec<Change> {
     terms::availability(old, new, &mut out);
     terms::quotas(old, new, &mut out);
     terms::coverage(old, new, &mut out);
+    terms::type_coverage(old, new, &mut out);
     out.sort_by_key(|c| c.category);
     out
 }

@@ -307,6 +307,42 @@ pub(super) fn coverage(old: &Policy, new: &Policy, out: &mut Vec<Change>) {
     }
 }
 
+/// The tiers an issue type covers, by name.
+fn covered(p: &Policy, ty: &crate::ir::IssueType) -> std::collections::BTreeSet<String> {
+    ty.coverage
+        .iter()
+        .flat_map(|c| c.tiers.iter())
+        .map(|t| p.tiers[t.index()].name.clone())
+        .collect()
+}
+
+/// Tiers an issue type stopped or started covering.
+pub(super) fn type_coverage(old: &Policy, new: &Policy, out: &mut Vec<Change>) {
+    for ot in &old.types {
+        let Some(nt) = new.types.iter().find(|t| t.name == ot.name) else {
+            continue;
+        };
+        let (a, b) = (covered(old, ot), covered(new, nt));
+        let subject = format!("type {}", ot.name);
+        for tier in a.difference(&b) {
+            out.push(change(
+                Category::Coverage,
+                Direction::Looser,
+                &subject,
+                format!("no longer covers tier `{tier}`"),
+            ));
+        }
+        for tier in b.difference(&a) {
+            out.push(change(
+                Category::Coverage,
+                Direction::Tighter,
+                &subject,
+                format!("now covers tier `{tier}`"),
+            ));
+        }
+    }
+}
+
 fn show_value(v: &Value) -> String {
     match v {
         Value::Flag(true) => "yes".to_string(),

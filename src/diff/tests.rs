@@ -339,3 +339,19 @@ fn smaller_quotas_fewer_entitlements_and_removed_severities_break() {
         ]
     );
 }
+
+#[test]
+fn a_type_that_covers_fewer_tiers_breaks() {
+    let with_type = format!("{BASE}type bug \"Bug\" {{\n  covers basic..gold\n}}\n");
+    let old = policy("p.sla", &with_type);
+    let new = policy(
+        "p.sla",
+        &edit(&with_type, "covers basic..gold", "covers gold"),
+    );
+    let found: Vec<String> = breaks(&old, &new)
+        .into_iter()
+        .map(|b| format!("{}: {}", b.change.subject, b.change.detail))
+        .collect();
+    assert_eq!(found, vec!["type bug: no longer covers tier `basic`"]);
+    assert_eq!(breaks(&new, &old), vec![]);
+}
