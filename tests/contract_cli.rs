@@ -119,14 +119,15 @@ fn fmt_refuses_a_file_with_syntax_errors() {
     assert_eq!(std::fs::read_to_string(&p).expect("readable"), text);
 }
 
-fn domo_with_gold_sev2_at_10h() -> PathBuf {
+/// `name`: a file name of the caller's own (tests run in parallel).
+fn domo_with_gold_sev2_at_10h(name: &str) -> PathBuf {
     let text =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/domo.sla"))
             .expect("domo.sla");
     let row = "  sev2  -        -      10h    8h   6h       4h";
     assert_eq!(text.matches(row).count(), 1);
     temp_file(
-        "domo-10h.sla",
+        name,
         &text.replace(row, "  sev2  -        -      10h    10h  6h       4h"),
     )
 }
@@ -135,7 +136,7 @@ fn domo_with_gold_sev2_at_10h() -> PathBuf {
 /// an example ticket due two business hours later.
 #[test]
 fn breaking_reports_domo_gold_sev2_at_10h_with_an_example_ticket() {
-    let new = domo_with_gold_sev2_at_10h();
+    let new = domo_with_gold_sev2_at_10h("domo-10h-breaking.sla");
     let o = slate(&["breaking", "policies/domo.sla", new.to_str().expect("path")]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     // Monday 2026-03-02 08:00 MST (15:00Z): old 8h -> 16:00 MST (23:00Z);
@@ -186,7 +187,7 @@ fn breaking_is_clean_for_the_same_policy_and_selects_categories() {
     let o = slate(&["breaking", "policies/domo.sla", "policies/domo.sla"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stdout(&o), "no breaking changes\n");
-    let new = domo_with_gold_sev2_at_10h();
+    let new = domo_with_gold_sev2_at_10h("domo-10h-categories.sla");
     let only_hours = slate(&[
         "breaking",
         "--category",
@@ -208,7 +209,7 @@ fn breaking_is_clean_for_the_same_policy_and_selects_categories() {
 
 #[test]
 fn diff_lists_changes_and_reads_git_revisions() {
-    let new = domo_with_gold_sev2_at_10h();
+    let new = domo_with_gold_sev2_at_10h("domo-10h-diff.sla");
     let o = slate(&[
         "diff",
         "git:HEAD:policies/domo.sla",
