@@ -2,8 +2,11 @@
 
 mod check;
 mod compile;
+mod diff;
 pub mod eval;
 mod explain;
+mod fmt;
+mod test;
 mod time;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -52,13 +55,22 @@ enum Command {
     Check(check::Args),
     /// Compile one policy and print its checked IR as JSON.
     Compile(compile::Args),
+    /// Semantic differences between two versions of a policy.
+    Diff(diff::Args),
+    /// Promises the new version weakens, each with an example ticket; exit 1
+    /// when there is one.
+    Breaking(diff::Args),
     /// Evaluate tickets against a policy: deadlines, breaches, milestones.
     Eval(eval::Args),
     /// Explain a diagnostic code (`slate explain E0101`), list all codes
     /// (`slate explain`), or trace a ticket (`slate explain POLICY TICKET`).
     Explain(explain::Args),
+    /// Rewrite policies in the canonical layout (`--check` for CI).
+    Fmt(fmt::Args),
     /// Business-time arithmetic on a policy's calendars.
     Time(time::Args),
+    /// Run the contract examples beside policies (`domo.tests.json`).
+    Test(test::Args),
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -74,9 +86,13 @@ pub fn run() -> i32 {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Compile(args) => compile::run(args),
+        Command::Diff(args) => diff::run_diff(args),
+        Command::Breaking(args) => diff::run_breaking(args),
         Command::Eval(args) => eval::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Fmt(args) => fmt::run(args),
         Command::Time(args) => time::run(args),
+        Command::Test(args) => test::run(args),
     }
 }
 

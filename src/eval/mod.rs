@@ -23,12 +23,12 @@ pub use timeline::{InputError, InputErrorKind};
 #[cfg(test)]
 mod tests;
 
-// The crate's own tests reach the engine directly.
-#[cfg(test)]
+// The crate's tools (diff, contract tests) and its own tests reach the
+// engine directly.
 pub(crate) use crate::stream::jsonl::read_line;
-#[cfg(test)]
 pub(crate) use answer::evaluate;
 #[cfg(test)]
 pub(crate) use explain::explain;
+pub(crate) use timeline::ReadOptions;
 #[cfg(test)]
-pub(crate) use timeline::{Change, ReadOptions, Ticket};
+pub(crate) use timeline::{Change, Ticket};

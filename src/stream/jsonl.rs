@@ -151,7 +151,6 @@ fn find_id(text: &str) -> Option<String> {
 }
 
 /// Reads and validates one JSON line.
-#[cfg(test)]
 pub(crate) fn read_line(
     policy: &crate::ir::Policy,
     text: &str,

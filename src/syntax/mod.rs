@@ -12,6 +12,8 @@ mod literal;
 mod lower;
 mod pest;
 
+pub(crate) mod cst;
+
 #[cfg(test)]
 mod tests;
 

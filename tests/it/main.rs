@@ -5,6 +5,7 @@
 
 mod api;
 mod cli;
+mod contract_cli;
 mod docs;
 mod eval_policies;
 mod eval_scenarios;
