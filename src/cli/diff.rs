@@ -255,7 +255,7 @@ fn example_text(ex: &Example, old: &Compiled) -> String {
             if let (Some(secs), Some(cal)) = (ex.later_open_seconds, &ex.calendar) {
                 s.push_str(&format!(
                     ", {} of open time later on `{cal}`",
-                    slate::Duration::Seconds(secs).to_string()
+                    slate::Duration::Seconds(secs)
                 ));
             }
             s.push('\n');
