@@ -462,6 +462,10 @@ pub struct Target {
     pub tier: TierId,
     /// The promise.
     pub value: TargetValue,
+    /// The cell as written in the policy (`90m`, `1w`, `1bd`, `-`): answers
+    /// print the target this way. Empty in IR written before it existed.
+    #[serde(default)]
+    pub written: String,
     /// Where the cell was written.
     pub span: Span,
 }

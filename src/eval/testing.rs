@@ -113,6 +113,7 @@ pub fn sample_policy() -> Policy {
                     issue_type: None,
                     severity: SeverityId(s),
                     tier: TierId(t as u32),
+                    written: col.map_or("-".to_string(), |h| format!("{}h", h[s as usize])),
                     value,
                     span: Span::default(),
                 });
@@ -209,6 +210,7 @@ pub fn business_policy() -> Policy {
             }
             if t.metric.0 == 4 && t.severity.0 == 2 {
                 *duration = Duration::BusinessDays(1);
+                t.written = "1bd".to_string();
             }
         }
     }
