@@ -12,10 +12,15 @@ use slate::eval::{evaluate, explain, read_line, ReadOptions};
 use slate::source::SourceFile;
 use std::path::Path;
 
-fn compile_policy(name: &str) -> slate::ir::Policy {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("policies")
-        .join(name);
+/// A policy next to the fixture (the clock-rule cases), else a shipped one.
+fn compile_policy(fixture: &Path, name: &str) -> slate::ir::Policy {
+    let local = fixture.parent().map(|dir| dir.join(name));
+    let path = match local.filter(|p| p.is_file()) {
+        Some(p) => p,
+        None => Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("policies")
+            .join(name),
+    };
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     match slate::compile(&SourceFile::new(name, text)) {
@@ -75,7 +80,8 @@ fn scenarios() {
         let text = std::fs::read_to_string(path).expect("readable fixture");
         let fixture: Value = serde_json::from_str(&text)
             .unwrap_or_else(|e| panic!("{}: not JSON: {e}", path.display()));
-        let policy = compile_policy(field(&fixture, "policy").as_str().expect("policy name"));
+        let name = field(&fixture, "policy").as_str().expect("policy name");
+        let policy = compile_policy(path, name);
         let calendars = CalendarSet::from_policy(&policy).expect("calendars build");
         let at: DateTime<Utc> = field(&fixture, "at")
             .as_str()
@@ -89,6 +95,17 @@ fn scenarios() {
         let json = serde_json::to_value(&answer).expect("answer serializes");
 
         let mut problems = Vec::new();
+        if let Some(order) = fixture.get("metric_order") {
+            let got: Vec<Value> = json["metrics"]
+                .as_array()
+                .map(|ms| ms.iter().map(|m| m["metric"].clone()).collect())
+                .unwrap_or_default();
+            if Value::from(got.clone()) != *order {
+                problems.push(format!(
+                    "metric order: expected {order}, engine says {got:?}"
+                ));
+            }
+        }
         let expect = field(&fixture, "expect")
             .as_object()
             .expect("`expect` is an object");
