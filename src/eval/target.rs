@@ -133,3 +133,181 @@ pub fn measure_target(
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    //! One definition of business days: the deadline of an `Nbd` target
+    //! (without pauses) is `start + Nbd` as `slate time POLICY CAL add START
+    //! Nbd` computes it (`CalendarSet::add`, the call in `src/cli/time.rs`),
+    //! on random weekly calendars in several zones, from random instants and
+    //! from the calendars' own opening and closing instants.
+
+    use crate::calendar::CalendarSet;
+    use crate::eval::{evaluate, read_line, ReadOptions, State};
+    use crate::source::SourceFile;
+    use chrono::{DateTime, TimeZone, Utc};
+    use proptest::prelude::*;
+
+    const ZONES: [&str; 5] = [
+        "UTC",
+        "America/Chicago",
+        "Europe/Helsinki",
+        "Australia/Lord_Howe",
+        "Asia/Kathmandu",
+    ];
+    const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+    /// A weekly calendar: per weekday up to two ranges `(start, length)` in
+    /// quarter hours (a range may cross midnight), and closed dates (days
+    /// after 2026-03-01).
+    #[derive(Debug, Clone)]
+    struct Week {
+        zone: usize,
+        days: Vec<Vec<(u32, u32)>>,
+        closed: Vec<u32>,
+    }
+
+    fn hhmm(quarters: u32) -> String {
+        let q = quarters % 96;
+        format!("{:02}:{:02}", q / 4, q % 4 * 15)
+    }
+
+    fn policy_text(w: &Week, n: i64) -> String {
+        let mut cal = format!("calendar shop {{ zone \"{}\"", ZONES[w.zone]);
+        for (day, ranges) in DAYS.iter().zip(&w.days) {
+            if ranges.is_empty() {
+                continue;
+            }
+            let list: Vec<String> = ranges
+                .iter()
+                .map(|&(s, len)| format!("{}-{}", hhmm(s), hhmm(s + len)))
+                .collect();
+            cal.push_str(&format!("  {day} {}", list.join(", ")));
+        }
+        for d in &w.closed {
+            let date = chrono::NaiveDate::from_ymd_opt(2026, 3, 1)
+                .and_then(|x| x.checked_add_days(chrono::Days::new(u64::from(*d))))
+                .unwrap_or_default();
+            cal.push_str(&format!("  closed {date}"));
+        }
+        cal.push_str(" }");
+        format!(
+            "policy \"R\" {{ calendar shop }}\n{cal}\nseverity sev1 \"One\"\ntiers basic < gold\n\
+             targets first_response {{\n        basic gold\n  sev1  {n}bd {n}bd\n}}\n"
+        )
+    }
+
+    fn week() -> impl Strategy<Value = Week> {
+        // Ranges of 15 minutes to 12 hours; starts on any quarter hour.
+        let range = (0u32..96, 1u32..48);
+        (
+            0..ZONES.len(),
+            proptest::collection::vec(proptest::collection::vec(range, 0..3), 7),
+            proptest::collection::vec(0u32..60, 0..4),
+        )
+            .prop_map(|(zone, days, closed)| Week { zone, days, closed })
+            .prop_filter("open at least one day a week", |w| {
+                w.days.iter().any(|d| !d.is_empty())
+            })
+    }
+
+    /// `(deadline, state of a reply at the deadline, state and breach of a
+    /// reply one second after it)` for a ticket opened at `start`.
+    fn answers(
+        text: &str,
+        start: DateTime<Utc>,
+    ) -> Result<
+        (
+            DateTime<Utc>,
+            Option<DateTime<Utc>>,
+            Vec<(State, Option<DateTime<Utc>>)>,
+        ),
+        String,
+    > {
+        let policy = crate::compile(&SourceFile::new("r.sla", text))
+            .map_err(|e| format!("{e}\n{text}"))?
+            .policy;
+        let cals = CalendarSet::from_policy(&policy).map_err(|e| e.to_string())?;
+        let n = match policy.targets.first().map(|t| &t.value) {
+            Some(crate::ir::TargetValue::Within { duration, .. }) => *duration,
+            _ => return Err("no target".into()),
+        };
+        // What `slate time r.sla shop add START Nbd` prints.
+        let due = cals
+            .add(policy.default_calendar, start, n)
+            .map_err(|e| e.to_string())?;
+        let mut out = Vec::new();
+        let mut deadline = None;
+        for reply in [None, Some(due), Some(due + chrono::TimeDelta::seconds(1))] {
+            let mut events = format!(r#"{{"at":"{}","type":"opened"}}"#, start.to_rfc3339());
+            if let Some(r) = reply {
+                events.push_str(&format!(
+                    r#",{{"at":"{}","type":"replied"}}"#,
+                    r.to_rfc3339()
+                ));
+            }
+            let line =
+                format!(r#"{{"id":"R","tier":"basic","severity":"sev1","events":[{events}]}}"#);
+            let ticket =
+                read_line(&policy, &line, 1, &ReadOptions::default()).map_err(|e| e.to_string())?;
+            let answer = evaluate(&policy, &cals, &ticket, reply.unwrap_or(start))
+                .map_err(|e| e.to_string())?;
+            let c = answer
+                .metrics
+                .iter()
+                .find(|m| m.metric == "first_response")
+                .and_then(|m| m.cycles.first())
+                .ok_or("no first-response cycle")?;
+            if reply.is_none() {
+                deadline = c.deadline;
+                assert_eq!(c.target.as_deref(), Some(n.to_string().as_str()));
+            } else {
+                out.push((c.state, c.breached_at));
+            }
+        }
+        Ok((due, deadline, out))
+    }
+
+    fn cases() -> u32 {
+        std::env::var("SLATE_PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(256)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+        #[test]
+        fn business_day_deadline_is_slate_time_add(
+            w in week(),
+            n in 1i64..4,
+            minute in 0i64..(40 * 1440),
+            second in prop_oneof![Just(0i64), 1i64..60],
+            snap in any::<bool>(),
+        ) {
+            let text = policy_text(&w, n);
+            let base = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).single().unwrap_or_default();
+            let mut start = base + chrono::TimeDelta::minutes(minute) + chrono::TimeDelta::seconds(second);
+            if snap {
+                // Exactly at the next opening or closing of the calendar.
+                let policy = crate::compile(&SourceFile::new("r.sla", text.as_str()))
+                    .map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?
+                    .policy;
+                let cals = CalendarSet::from_policy(&policy)
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                let segs = cals
+                    .segments(policy.default_calendar, start, start + chrono::TimeDelta::days(8))
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                if let Some(s) = segs.get(1) {
+                    start = s.start;
+                }
+            }
+            let (due, deadline, replies) = answers(&text, start).map_err(TestCaseError::fail)?;
+            prop_assert_eq!(deadline, Some(due), "{}", text);
+            // A reply at `start + Nbd` is met; one second later it is late.
+            prop_assert_eq!(replies[0], (State::Met, None), "{}", text);
+            prop_assert_eq!(replies[1], (State::Breached, Some(due)), "{}", text);
+        }
+    }
+}
