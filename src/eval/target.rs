@@ -211,19 +211,16 @@ mod tests {
             })
     }
 
-    /// `(deadline, state of a reply at the deadline, state and breach of a
-    /// reply one second after it)` for a ticket opened at `start`.
-    fn answers(
-        text: &str,
-        start: DateTime<Utc>,
-    ) -> Result<
-        (
-            DateTime<Utc>,
-            Option<DateTime<Utc>>,
-            Vec<(State, Option<DateTime<Utc>>)>,
-        ),
-        String,
-    > {
+    /// What a ticket opened at `start` gives: `start + Nbd` by the
+    /// calendar, the evaluator's deadline, and the state and breach of a
+    /// reply at that instant and one second after it.
+    struct Answers {
+        due: DateTime<Utc>,
+        deadline: Option<DateTime<Utc>>,
+        replies: Vec<(State, Option<DateTime<Utc>>)>,
+    }
+
+    fn answers(text: &str, start: DateTime<Utc>) -> Result<Answers, String> {
         let policy = crate::compile(&SourceFile::new("r.sla", text))
             .map_err(|e| format!("{e}\n{text}"))?
             .policy;
@@ -265,7 +262,11 @@ mod tests {
                 out.push((c.state, c.breached_at));
             }
         }
-        Ok((due, deadline, out))
+        Ok(Answers {
+            due,
+            deadline,
+            replies: out,
+        })
     }
 
     fn cases() -> u32 {
@@ -303,7 +304,8 @@ mod tests {
                     start = s.start;
                 }
             }
-            let (due, deadline, replies) = answers(&text, start).map_err(TestCaseError::fail)?;
+            let Answers { due, deadline, replies } =
+                answers(&text, start).map_err(TestCaseError::fail)?;
             prop_assert_eq!(deadline, Some(due), "{}", text);
             // A reply at `start + Nbd` is met; one second later it is late.
             prop_assert_eq!(replies[0], (State::Met, None), "{}", text);
