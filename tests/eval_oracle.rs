@@ -96,6 +96,7 @@ fn policy(restart: bool, sequential: bool, business: bool) -> Policy {
         } = &mut t.value
         {
             *s /= 24;
+            t.written = format!("{}s", *s);
         }
     }
     let calendar = p.default_calendar;
@@ -105,6 +106,7 @@ fn policy(restart: bool, sequential: bool, business: bool) -> Policy {
                 0 => Duration::Seconds(0),
                 _ => Duration::BusinessDays(1),
             };
+            t.written = duration.to_string();
             t.value = TargetValue::Within { duration, calendar };
         }
     }

@@ -3,7 +3,7 @@
 
 use super::hours::{HoursError, OpenHours};
 use crate::ir::{CalendarId, MetricId, Policy, SeverityId, TargetValue, TierId, TypeId};
-use crate::values::{parse_duration, Duration};
+use crate::values::Duration;
 use chrono::{DateTime, Utc};
 use std::borrow::Cow;
 
@@ -42,13 +42,12 @@ pub struct AppliedTarget {
 
 impl AppliedTarget {
     /// The target as written in the policy (`1w`, `90m`, `1bd`), `None`
-    /// without target. IR whose cell text is missing or does not say the
-    /// cell's duration (IR built by hand) gives the normalized form (`168h`).
+    /// without target. IR without the cell's text gives the normalized form
+    /// (`168h`).
     pub fn written<'p>(&self, policy: &'p Policy) -> Option<Cow<'p, str>> {
         let d = self.duration?;
-        let says_d = |text: &str| parse_duration(text).is_ok_and(|(w, _)| w == d);
         Some(match self.cell.and_then(|i| policy.targets.get(i)) {
-            Some(cell) if says_d(&cell.written) => Cow::Borrowed(cell.written.as_str()),
+            Some(cell) if !cell.written.is_empty() => Cow::Borrowed(cell.written.as_str()),
             _ => Cow::Owned(d.to_string()),
         })
     }
@@ -76,7 +75,8 @@ pub fn applied_target(
             CalendarSource::Table
         }
     };
-    let cell = policy.target(metric, severity, tier, issue_type);
+    let index = policy.target_index(metric, severity, tier, issue_type);
+    let cell = index.and_then(|i| policy.targets.get(i));
     let (duration, calendar) = match cell.map(|c| &c.value) {
         Some(TargetValue::Within { duration, calendar }) => (Some(*duration), *calendar),
         _ => (None, fallback),
@@ -89,7 +89,7 @@ pub fn applied_target(
         severity,
         tier,
         cell_type: cell.and_then(|c| c.issue_type),
-        cell: cell.and_then(|c| policy.targets.iter().position(|t| std::ptr::eq(t, c))),
+        cell: index,
     }
 }
 
