@@ -6,8 +6,9 @@
 //! and milestones, and [`super::explain()`] prints the trace.
 //!
 //! Per instant, a metric applies the events in this order: field changes
-//! (status, severity, tier) in input order; then its starts; then
-//! `reopened`; then its stops; then periodic updates. Pausing is a function
+//! (status changes in input order, then severity and tier as one net
+//! change); then its starts; then `reopened`; then its stops; then
+//! periodic updates. Pausing is a function
 //! of the status after the field changes, so a status change and a start at
 //! the same instant give a cycle that starts paused or running according to
 //! the new status, whatever the input order.
