@@ -485,6 +485,12 @@ pub struct Target {
     pub tier: TierId,
     /// The promise.
     pub value: TargetValue,
+    /// The cell as written in the policy (`90m`, `1w`, `1bd`, `-`): answers
+    /// print the target this way. IR built by hand must keep it in step
+    /// with `value`, or leave it empty (answers then print the normalized
+    /// duration, `1h30m`); empty in IR written before it existed.
+    #[serde(default)]
+    pub written: String,
     /// Where the cell was written.
     pub span: Span,
 }
@@ -722,16 +728,28 @@ impl Policy {
         tier: TierId,
         issue_type: Option<TypeId>,
     ) -> Option<&Target> {
+        self.target_index(metric, severity, tier, issue_type)
+            .and_then(|i| self.targets.get(i))
+    }
+
+    /// The index in [`Policy::targets`] of the cell [`Policy::target`] gives.
+    pub fn target_index(
+        &self,
+        metric: MetricId,
+        severity: SeverityId,
+        tier: TierId,
+        issue_type: Option<TypeId>,
+    ) -> Option<usize> {
         // One pass: the first type-specific cell wins; otherwise the first
         // general one.
         let mut general = None;
-        for t in &self.targets {
+        for (i, t) in self.targets.iter().enumerate() {
             if t.metric != metric || t.severity != severity || t.tier != tier {
                 continue;
             }
             match t.issue_type {
-                Some(ty) if Some(ty) == issue_type => return Some(t),
-                None if general.is_none() => general = Some(t),
+                Some(ty) if Some(ty) == issue_type => return Some(i),
+                None if general.is_none() => general = Some(i),
                 _ => {}
             }
         }

@@ -366,14 +366,11 @@ impl CalendarSet {
         (d.date[r.1], d.first[r.1], d.last[r.1])
     }
 
-    /// The latest-starting business day whose first open instant is `< t`
-    /// (`<= t` when `inclusive`).
-    fn day_before(&self, id: usize, t: i64, inclusive: bool) -> Option<DayRef> {
+    /// The latest-starting business day whose first open instant is `< t`.
+    fn day_before(&self, id: usize, t: i64) -> Option<DayRef> {
         let y = self.year_of(t);
         let d = self.days(id, y);
-        let i = d
-            .first
-            .partition_point(|&f| if inclusive { f <= t } else { f < t });
+        let i = d.first.partition_point(|&f| f < t);
         if i > 0 {
             return Some((y, i - 1));
         }
@@ -453,13 +450,13 @@ impl CalendarSet {
                 }
             }
         };
-        let inside = self.day_before(id, t, n < 0).filter(|&r| {
+        // Strictly inside a day: an opening or a closing instant is the
+        // boundary between two days (the same point of business time), so it
+        // counts as the start of the next day going forward and as the end
+        // of the previous day going back, whatever the days' lengths.
+        let inside = self.day_before(id, t).filter(|&r| {
             let (_, first, last) = self.day(id, r);
-            if n > 0 {
-                first < t && t <= last
-            } else {
-                first <= t && t < last
-            }
+            first < t && t < last
         });
         if let Some(r) = inside {
             let (date, _, _) = self.day(id, r);
@@ -475,7 +472,7 @@ impl CalendarSet {
                 .ok_or_else(|| off_end(true))?;
             Ok(self.day(id, target).2)
         } else {
-            let d0 = self.day_before(id, t, true).ok_or_else(|| off_end(false))?;
+            let d0 = self.day_before(id, t).ok_or_else(|| off_end(false))?;
             let target = self
                 .day_offset(id, d0, n + 1)
                 .ok_or_else(|| off_end(false))?;

@@ -162,7 +162,7 @@ impl Checker<'_> {
                             _ => None,
                         };
                         if let (Some(metric), Some(value)) = (metric, target.clone()) {
-                            self.push_target(metric, issue_type, sev, tier, value, cell.span);
+                            self.push_target(metric, issue_type, sev, tier, value, cell);
                         }
                     }
                 }
@@ -177,7 +177,7 @@ impl Checker<'_> {
         severity: SeverityId,
         tier: TierId,
         value: TargetValue,
-        span: Span,
+        cell: &crate::source::Spanned<Literal>,
     ) {
         self.targets.push(ir::Target {
             metric,
@@ -185,7 +185,8 @@ impl Checker<'_> {
             severity,
             tier,
             value,
-            span,
+            written: literal_text(&cell.node),
+            span: cell.span,
         });
     }
 

@@ -1,6 +1,6 @@
 //! Answers: what each metric's cycles say at the evaluation instant.
 
-use super::clock::{self, applied_target, crossing_with, piece_seconds, Cycle};
+use super::clock::{self, applied_target, crossing_with, piece_seconds, projected, Cycle};
 use super::timeline::Ticket;
 use crate::calendar::{CalendarError, CalendarSet};
 use crate::ir::{MetricId, MilestoneKind, Policy};
@@ -258,15 +258,6 @@ pub struct MilestoneAnswer<'a> {
     pub fired: bool,
 }
 
-fn at_offset(
-    hours: &CalendarSet,
-    c: &Cycle,
-    from: DateTime<Utc>,
-    left: i64,
-) -> Result<DateTime<Utc>, CalendarError> {
-    hours.add_seconds(c.calendar_now(), from, left.max(0))
-}
-
 /// Measures one cycle at `at`; `secs` is a buffer for the pieces' open
 /// seconds, reused across cycles.
 fn measure<'a>(
@@ -285,14 +276,12 @@ fn measure<'a>(
     let secs = secs.as_slice();
     let elapsed: i64 = secs.iter().sum();
     let paused = stop_at.is_none() && c.paused_now().is_some();
+    // Stopped while the clock was paused: no deadline was in force then.
+    let stopped_paused = stop_at.is_some() && c.paused_now().is_some();
     let mut answer = CycleAnswer {
         cycle: number,
         state: State::NoTarget,
-        target: c.target.duration.map(|d| match d {
-            // What `Display` writes, without formatting it twice.
-            crate::values::Duration::Seconds(s) => Cow::Owned(format_seconds(s)),
-            d => Cow::Owned(d.to_string()),
-        }),
+        target: c.target.written(policy),
         target_seconds: c.target_seconds,
         calendar: policy
             .calendars
@@ -325,11 +314,8 @@ fn measure<'a>(
     };
     let remaining = (target - elapsed).max(0);
     answer.remaining_seconds = Some(remaining);
-    answer.consumed_permille = Some(if target > 0 {
-        elapsed.saturating_mul(1000) / target
-    } else {
-        1000
-    });
+    // A zero target has no ratio: `null`, not a made-up 1000.
+    answer.consumed_permille = (target > 0).then(|| elapsed.saturating_mul(1000) / target);
     let reach = crossing_with(hours, c, target, secs)?;
     let breach = c.kept_breach.or(reach.filter(|d| *d < end));
     answer.breached_at = breach;
@@ -344,9 +330,9 @@ fn measure<'a>(
     };
     answer.deadline = match (reach, stop_at) {
         (Some(d), _) => Some(d),
-        (None, Some(s)) => Some(at_offset(hours, c, s, remaining)?),
-        (None, None) if paused => None,
-        (None, None) => Some(at_offset(hours, c, at, remaining)?),
+        (None, _) if paused || stopped_paused => None,
+        (None, Some(s)) => Some(projected(hours, c, s, target, elapsed)?),
+        (None, None) => Some(projected(hours, c, at, target, elapsed)?),
     };
     for m in policy.milestones.iter().filter(|m| m.metric == metric) {
         let x = i128::from(target) * i128::from(m.at.0) / i128::from(Percent::WHOLE);
@@ -357,7 +343,7 @@ fn measure<'a>(
             Some(h) if fired || stop_at.is_none() => Some(h),
             Some(_) => None,
             None if stop_at.is_some() || paused => None,
-            None => Some(at_offset(hours, c, at, x - elapsed)?),
+            None => Some(projected(hours, c, at, x, elapsed)?),
         };
         answer.milestones.push(MilestoneAnswer {
             kind: m.kind,
@@ -405,12 +391,18 @@ fn ensure<'a>(
         if d < done.len() && d != i && depth < done.len() {
             ensure(policy, hours, ticket, at, d, done, depth + 1)?;
         }
+        // M's first stop by one of its own stop events, also when a reopen
+        // later resumed the cycle (the stop is then one of its gaps): a stop
+        // that happened stays a stop for `after M`.
+        let own = |k: &crate::ir::EventKind| policy.metrics[d].stops.contains(k);
         first_stop = done.get(d).and_then(|c| c.as_ref()).and_then(|cycles| {
             cycles
                 .iter()
-                .filter_map(|c| c.stop.as_ref())
-                .filter(|s| policy.metrics[d].stops.contains(&s.kind))
-                .map(|s| s.at)
+                .flat_map(|c| {
+                    let stop = c.stop.iter().filter(|s| own(&s.kind)).map(|s| s.at);
+                    let gaps = c.gaps.iter().filter(|g| own(&g.stopped_by)).map(|g| g.from);
+                    stop.chain(gaps)
+                })
                 .min()
         });
     }

@@ -6,13 +6,14 @@
 //! and milestones, and [`super::explain()`] prints the trace.
 //!
 //! Per instant, a metric applies the events in this order: field changes
-//! (status, severity, tier) in input order; then its starts; then
-//! `reopened`; then its stops; then periodic updates. Pausing is a function
+//! (status changes in input order, then severity and tier as one net
+//! change); then its starts; then `reopened`; then its stops; then
+//! periodic updates. Pausing is a function
 //! of the status after the field changes, so a status change and a start at
 //! the same instant give a cycle that starts paused or running according to
 //! the new status, whatever the input order.
 
-pub use super::target::{applied_target, target_seconds, AppliedTarget, CalendarSource};
+pub use super::target::{applied_target, measure_target, AppliedTarget, CalendarSource, Measured};
 use super::timeline::{Change, Ticket};
 use crate::calendar::{CalendarError, CalendarSet};
 use crate::ir::{
@@ -80,6 +81,9 @@ pub struct Cycle<'a> {
     pub target: AppliedTarget,
     /// The target in open seconds (business days converted from the start).
     pub target_seconds: Option<i64>,
+    /// For a business-day target, `start + Nbd`: the deadline as long as
+    /// no open time is lost before it (see [`crossing`]).
+    pub target_end: Option<DateTime<Utc>>,
     /// When the target in force took effect (start or last recompute).
     pub target_since: DateTime<Utc>,
     /// Severity/tier changes that recomputed the target.
@@ -101,6 +105,13 @@ impl<'a> Cycle<'a> {
     /// The calendar in force at the end of the run.
     pub fn calendar_now(&self) -> CalendarId {
         self.target.calendar
+    }
+
+    /// Sets the target in force and its measure.
+    fn set_target(&mut self, target: AppliedTarget, m: Measured) {
+        self.target = target;
+        self.target_seconds = m.seconds;
+        self.target_end = m.end;
     }
 
     /// Closes the open stretch at `t` and opens the next one with a new
@@ -170,7 +181,7 @@ impl<'a> Ctx<'a, '_> {
         scheduled: bool,
     ) -> Result<Cycle<'a>, CalendarError> {
         let target = self.target();
-        let secs = target_seconds(self.hours, target.calendar, start, target.duration)?;
+        let m = measure_target(self.hours, target.calendar, start, target.duration)?;
         Ok(Cycle {
             // Most cycles have a few pieces: one allocation, not three.
             start,
@@ -180,7 +191,8 @@ impl<'a> Ctx<'a, '_> {
             gaps: Vec::new(),
             stop: None,
             target,
-            target_seconds: secs,
+            target_seconds: m.seconds,
+            target_end: m.end,
             target_since: start,
             recomputes: Vec::new(),
             kept_breach: None,
@@ -206,16 +218,22 @@ fn change_cause<'a>(policy: &'a Policy, change: &'a Change, at: DateTime<Utc>) -
 }
 
 /// The instant at which a cycle's counted time reaches `x` open seconds
-/// while the cycle is not stopped, never before `since`; `None` when it does
-/// not within the pieces. When the count reaches `x` exactly as the cycle
-/// stops (a stop at the deadline), the instant moves to the reopen that
-/// resumed it: that is when the cycle is again running with nothing left.
+/// while the cycle is not stopped, never before the target took effect
+/// (`target_since`); `None` when it does not within the pieces. Zero is
+/// reached at the start. For the whole of a business-day target, the
+/// instant is `start + Nbd` when the cycle counts nothing between the
+/// earliest such instant and it (no open time was lost). An instant that
+/// falls while the cycle is stopped (a stop at the deadline) moves to the
+/// reopen that resumed it: that is when the cycle is again running with
+/// nothing left.
 pub fn crossing(
     hours: &CalendarSet,
     c: &Cycle,
     x: i64,
 ) -> Result<Option<DateTime<Utc>>, CalendarError> {
-    crossing_by(hours, c, x, |_, p| hours.between(p.calendar, p.from, p.to))
+    crossing_by(hours, c, x, true, |_, p| {
+        hours.between(p.calendar, p.from, p.to)
+    })
 }
 
 /// [`crossing`] with the open seconds of every piece already measured
@@ -226,7 +244,7 @@ pub(crate) fn crossing_with(
     x: i64,
     secs: &[i64],
 ) -> Result<Option<DateTime<Utc>>, CalendarError> {
-    crossing_by(hours, c, x, |i, _| Ok(secs[i]))
+    crossing_by(hours, c, x, true, |i, _| Ok(secs[i]))
 }
 
 /// The open seconds of each piece, zero for paused ones, into `out`
@@ -246,12 +264,20 @@ pub(crate) fn piece_seconds(
     Ok(())
 }
 
+/// `project`: whether a cycle still running unpaused after its pieces
+/// counts on from there (the evaluation instant: yes; an instant in the
+/// middle of the run, where the next pieces are not known yet: no).
 fn crossing_by(
     hours: &CalendarSet,
     c: &Cycle,
     x: i64,
+    project: bool,
     seconds: impl Fn(usize, &Piece) -> Result<i64, CalendarError>,
 ) -> Result<Option<DateTime<Utc>>, CalendarError> {
+    if x <= 0 {
+        // Nothing to count: a zero target is reached at the start, paused or not.
+        return Ok(Some(after_gaps(c, c.start.max(c.target_since))));
+    }
     let mut cum = 0i64;
     for (i, p) in c.pieces.iter().enumerate() {
         if p.paused.is_some() {
@@ -259,17 +285,83 @@ fn crossing_by(
         }
         let secs = seconds(i, p)?;
         if cum + secs >= x {
-            let mut at = hours
-                .add_seconds(p.calendar, p.from, x - cum)?
-                .max(c.target_since);
-            while let Some(g) = c.gaps.iter().find(|g| g.from == at && g.to > at) {
-                at = g.to;
-            }
-            return Ok(Some(at));
+            let earliest = hours.add_seconds(p.calendar, p.from, x - cum)?;
+            let at = match c.target_end {
+                Some(end)
+                    if Some(x) == c.target_seconds
+                        && end > earliest
+                        && !counts_between(hours, c, &c.pieces[i..], earliest, end, project)? =>
+                {
+                    end
+                }
+                _ => earliest,
+            };
+            return Ok(Some(after_gaps(c, at.max(c.target_since))));
         }
         cum += secs;
     }
     Ok(None)
+}
+
+/// A deadline that falls while the cycle is stopped (between a stop and
+/// the reopen that resumed it) moves to the reopen: that is when the cycle
+/// is again running with nothing left.
+fn after_gaps(c: &Cycle, mut at: DateTime<Utc>) -> DateTime<Utc> {
+    while let Some(g) = c.gaps.iter().find(|g| g.from <= at && at < g.to) {
+        at = g.to;
+    }
+    at
+}
+
+/// Whether the cycle counts any open time in `[from, to)`: in its unpaused
+/// `pieces`, and after them, while it still runs unpaused, on the calendar
+/// in force.
+fn counts_between(
+    hours: &CalendarSet,
+    c: &Cycle,
+    pieces: &[Piece],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    project: bool,
+) -> Result<bool, CalendarError> {
+    for p in pieces.iter().filter(|p| p.paused.is_none()) {
+        let (a, b) = (p.from.max(from), p.to.min(to));
+        if a < b && hours.between(p.calendar, a, b)? > 0 {
+            return Ok(true);
+        }
+    }
+    let a = c.open_from.max(from);
+    Ok(project
+        && c.stop.is_none()
+        && c.open_paused.is_none()
+        && a < to
+        && hours.between(c.calendar_now(), a, to)? > 0)
+}
+
+/// The instant the counted time would reach `x` open seconds if the cycle,
+/// which has counted `counted` by `from` (the stop, or the evaluation
+/// instant while it runs), ran on unpaused from there on the calendar in
+/// force. For the whole of a business-day target that is `start + Nbd` when
+/// the calendar counts nothing between the two (no open time was lost).
+pub(crate) fn projected(
+    hours: &CalendarSet,
+    c: &Cycle,
+    from: DateTime<Utc>,
+    x: i64,
+    counted: i64,
+) -> Result<DateTime<Utc>, CalendarError> {
+    let cal = c.calendar_now();
+    let earliest = hours.add_seconds(cal, from, (x - counted).max(0))?;
+    Ok(match c.target_end {
+        Some(end)
+            if Some(x) == c.target_seconds
+                && end > earliest
+                && hours.between(cal, earliest, end)? == 0 =>
+        {
+            end
+        }
+        _ => earliest,
+    })
 }
 
 /// Open seconds counted in the unpaused pieces.
@@ -320,9 +412,7 @@ pub fn run_metric<'a>(
         if t > at {
             break;
         }
-        for e in group.iter().filter(|e| e.change.phase() == 0) {
-            apply_field_change(&mut ctx, &mut cycles, &e.change, t)?;
-        }
+        apply_field_changes(&mut ctx, &mut cycles, group, t)?;
         let others = || {
             group
                 .iter()
@@ -359,38 +449,64 @@ fn running<'c, 'a>(cycles: &'c mut [Cycle<'a>]) -> Option<&'c mut Cycle<'a>> {
     cycles.last_mut().filter(|c| c.stop.is_none())
 }
 
-fn apply_field_change<'a>(
+/// Applies an instant's field changes: status changes one by one (the
+/// last one wins), then severity and tier as one net change. Several
+/// severity or tier events in one second are one change from the values
+/// before the second to the values after it; when those are equal (a flip
+/// and a flip back), nothing changed.
+fn apply_field_changes<'a>(
     ctx: &mut Ctx<'a, '_>,
     cycles: &mut Vec<Cycle<'a>>,
-    change: &'a Change,
+    group: &'a [super::timeline::Event],
     t: DateTime<Utc>,
 ) -> Result<(), CalendarError> {
-    let cause = change_cause(ctx.policy, change, t);
-    match change {
-        Change::Status(s) => {
-            ctx.status = Some(s.as_str());
-            let paused = ctx.paused();
-            if let Some(c) = running(cycles) {
-                c.split(t, paused, cause);
+    let (severity, tier) = (ctx.severity, ctx.tier);
+    let (mut last_severity, mut last_tier) = (None, None);
+    for e in group.iter().filter(|e| e.change.phase() == 0) {
+        match &e.change {
+            Change::Status(s) => {
+                ctx.status = Some(s.as_str());
+                let paused = ctx.paused();
+                let cause = change_cause(ctx.policy, &e.change, t);
+                if let Some(c) = running(cycles) {
+                    c.split(t, paused, cause);
+                }
             }
-            return Ok(());
+            Change::Severity(s) => {
+                ctx.severity = *s;
+                last_severity = Some(e);
+            }
+            Change::Tier(x) => {
+                ctx.tier = *x;
+                last_tier = Some(e);
+            }
+            _ => {}
         }
-        // A "change" to the value already in force changes nothing.
-        Change::Severity(s) if *s == ctx.severity => return Ok(()),
-        Change::Tier(x) if *x == ctx.tier => return Ok(()),
-        Change::Severity(s) => ctx.severity = *s,
-        Change::Tier(x) => ctx.tier = *x,
-        _ => return Ok(()),
     }
+    // The event named as the cause: the later (in input order) of the last
+    // severity event and the last tier event, among the fields that changed.
+    let changed = |e: Option<&'a super::timeline::Event>, differs: bool| e.filter(|_| differs);
+    let sev_event = changed(last_severity, ctx.severity != severity);
+    let tier_event = changed(last_tier, ctx.tier != tier);
+    let event = match (sev_event, tier_event) {
+        (Some(a), Some(b)) => {
+            let pos = |e: &super::timeline::Event| group.iter().position(|g| std::ptr::eq(g, e));
+            if pos(a) > pos(b) {
+                a
+            } else {
+                b
+            }
+        }
+        (Some(e), None) | (None, Some(e)) => e,
+        (None, None) => return Ok(()),
+    };
+    let cause = change_cause(ctx.policy, &event.change, t);
     let new = ctx.target();
     let restart = ctx.metric.on_change == ChangeRule::Restart;
     let Some(c) = running(cycles) else {
         return Ok(());
     };
-    // Several changes in one second restart the clock once.
-    let restarted_now =
-        c.start == t && matches!(c.started_by, EventKind::Severity | EventKind::Tier);
-    if restart && !c.scheduled && !restarted_now {
+    if restart && !c.scheduled {
         c.close(t);
         c.stop = Some(cause);
         let next = ctx.new_cycle(t, cause, false)?;
@@ -401,15 +517,17 @@ fn apply_field_change<'a>(
         let paused = ctx.paused();
         c.split(t, paused, cause);
         keep_breach(ctx.hours, c, t)?;
-        c.target_seconds = target_seconds(ctx.hours, new.calendar, c.start, new.duration)?;
-        c.target = new;
+        let m = measure_target(ctx.hours, new.calendar, c.start, new.duration)?;
+        c.set_target(new, m);
         c.target_since = t.max(c.start);
         c.recomputes.push(cause);
     }
     Ok(())
 }
 
-/// Records a breach of the target in force that happened before `t`.
+/// Records a breach of the target in force that happened before `t`,
+/// judged on the pieces up to `t` only (a business-day deadline that the
+/// counted time reached early is only final once the cycle counts on).
 fn keep_breach(
     hours: &CalendarSet,
     c: &mut Cycle<'_>,
@@ -417,7 +535,8 @@ fn keep_breach(
 ) -> Result<(), CalendarError> {
     if c.kept_breach.is_none() {
         if let Some(x) = c.target_seconds {
-            c.kept_breach = crossing(hours, c, x)?.filter(|d| *d < t);
+            let between = |_: usize, p: &Piece| hours.between(p.calendar, p.from, p.to);
+            c.kept_breach = crossing_by(hours, c, x, false, between)?.filter(|d| *d < t);
         }
     }
     Ok(())
@@ -482,9 +601,8 @@ fn reopen<'a>(
                 // A change while stopped applies from the reopen on.
                 let now = ctx.target();
                 if now.duration != last.target.duration || now.calendar != last.target.calendar {
-                    last.target_seconds =
-                        target_seconds(ctx.hours, now.calendar, last.start, now.duration)?;
-                    last.target = now;
+                    let m = measure_target(ctx.hours, now.calendar, last.start, now.duration)?;
+                    last.set_target(now, m);
                     last.target_since = t;
                 } else {
                     last.target = now;
@@ -540,10 +658,7 @@ fn update<'a>(
         (PeriodicMode::Independent, _) | (_, None) => t,
         (PeriodicMode::Sequential, Some(x)) => match crossing(hours, c, x)? {
             Some(d) => d,
-            None => {
-                let used = counted(hours, &c.pieces)?;
-                hours.add_seconds(c.target.calendar, t, x - used)?
-            }
+            None => projected(hours, c, t, x, counted(hours, &c.pieces)?)?,
         },
     };
     let cause = Cause {

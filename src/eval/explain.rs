@@ -153,7 +153,8 @@ fn target_why(policy: &Policy, metric: &str, t: &AppliedTarget) -> String {
         (true, None) => {
             format!("no target: `{metric}` row `{sev}`, column `{tier}` ({cell}) is `-`")
         }
-        (true, Some(d)) => {
+        (true, Some(_)) => {
+            let d = t.written(policy).unwrap_or_default();
             format!("target {d}: `{metric}` row `{sev}`, column `{tier}` ({cell})")
         }
     }

@@ -5,6 +5,7 @@ use crate::calendar::{CalendarError, CalendarSet};
 use crate::ir::{CalendarId, MetricId, Policy, SeverityId, TargetValue, TierId, TypeId};
 use crate::values::Duration;
 use chrono::{DateTime, Utc};
+use std::borrow::Cow;
 
 /// Where the calendar of a target came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +36,21 @@ pub struct AppliedTarget {
     pub tier: TierId,
     /// The issue type of the cell (`None`: the general table).
     pub cell_type: Option<TypeId>,
+    /// The cell's index in the policy's targets (`None`: no cell).
+    pub cell: Option<usize>,
+}
+
+impl AppliedTarget {
+    /// The target as written in the policy (`1w`, `90m`, `1bd`), `None`
+    /// without target. IR without the cell's text gives the normalized form
+    /// (`168h`).
+    pub fn written<'p>(&self, policy: &'p Policy) -> Option<Cow<'p, str>> {
+        let d = self.duration?;
+        Some(match self.cell.and_then(|i| policy.targets.get(i)) {
+            Some(cell) if !cell.written.is_empty() => Cow::Borrowed(cell.written.as_str()),
+            _ => Cow::Owned(d.to_string()),
+        })
+    }
 }
 
 /// Looks up the target of `metric` for a severity, tier and issue type.
@@ -59,7 +75,8 @@ pub fn applied_target(
             CalendarSource::Table
         }
     };
-    let cell = policy.target(metric, severity, tier, issue_type);
+    let index = policy.target_index(metric, severity, tier, issue_type);
+    let cell = index.and_then(|i| policy.targets.get(i));
     let (duration, calendar) = match cell.map(|c| &c.value) {
         Some(TargetValue::Within { duration, calendar }) => (Some(*duration), *calendar),
         _ => (None, fallback),
@@ -72,25 +89,226 @@ pub fn applied_target(
         severity,
         tier,
         cell_type: cell.and_then(|c| c.issue_type),
+        cell: index,
     }
 }
 
-/// Target seconds of a duration for a cycle starting at `start`: open
-/// seconds as they are; `Nbd` becomes the open seconds between `start` and
-/// `start + Nbd`, which are then counted like any other (pauses push the
-/// deadline by the paused open time).
-pub fn target_seconds(
+/// A target measured from a cycle's start: its length in open seconds and,
+/// for business days, the instant `start + Nbd`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Measured {
+    /// The target in open seconds; `None` without target.
+    pub seconds: Option<i64>,
+    /// `start + Nbd` on the calendar (the same function `slate time` uses);
+    /// `None` for targets in hours, minutes or seconds.
+    pub end: Option<DateTime<Utc>>,
+}
+
+/// Measures a target for a cycle starting at `start`: open seconds as they
+/// are; `Nbd` becomes the open seconds between `start` and `start + Nbd`,
+/// which are then counted like any other (pauses push the deadline by the
+/// paused open time), and the cycle keeps `start + Nbd` as the deadline
+/// for as long as no open time is lost (see [`super::clock::crossing`]).
+pub fn measure_target(
     hours: &CalendarSet,
     cal: CalendarId,
     start: DateTime<Utc>,
     d: Option<Duration>,
-) -> Result<Option<i64>, CalendarError> {
-    match d {
-        None => Ok(None),
-        Some(Duration::Seconds(s)) => Ok(Some(s)),
+) -> Result<Measured, CalendarError> {
+    Ok(match d {
+        None => Measured {
+            seconds: None,
+            end: None,
+        },
+        Some(Duration::Seconds(s)) => Measured {
+            seconds: Some(s),
+            end: None,
+        },
         Some(bd @ Duration::BusinessDays(_)) => {
             let end = hours.add(cal, start, bd)?;
-            Ok(Some(hours.between(cal, start, end)?))
+            Measured {
+                seconds: Some(hours.between(cal, start, end)?),
+                end: Some(end),
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    //! One definition of business days: the deadline of an `Nbd` target
+    //! (without pauses) is `start + Nbd` as `slate time POLICY CAL add START
+    //! Nbd` computes it (`CalendarSet::add`, the call in `src/cli/time.rs`),
+    //! on random weekly calendars in several zones, from random instants and
+    //! from the calendars' own opening and closing instants.
+
+    use crate::calendar::CalendarSet;
+    use crate::eval::{evaluate, read_line, ReadOptions, State};
+    use crate::source::SourceFile;
+    use chrono::{DateTime, TimeZone, Utc};
+    use proptest::prelude::*;
+
+    const ZONES: [&str; 5] = [
+        "UTC",
+        "America/Chicago",
+        "Europe/Helsinki",
+        "Australia/Lord_Howe",
+        "Asia/Kathmandu",
+    ];
+    const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+    /// A weekly calendar: per weekday up to two ranges `(start, length)` in
+    /// quarter hours (a range may cross midnight), and closed dates (days
+    /// after 2026-03-01).
+    #[derive(Debug, Clone)]
+    struct Week {
+        zone: usize,
+        days: Vec<Vec<(u32, u32)>>,
+        closed: Vec<u32>,
+    }
+
+    fn hhmm(quarters: u32) -> String {
+        let q = quarters % 96;
+        format!("{:02}:{:02}", q / 4, q % 4 * 15)
+    }
+
+    fn policy_text(w: &Week, n: i64) -> String {
+        let mut cal = format!("calendar shop {{ zone \"{}\"", ZONES[w.zone]);
+        for (day, ranges) in DAYS.iter().zip(&w.days) {
+            if ranges.is_empty() {
+                continue;
+            }
+            let list: Vec<String> = ranges
+                .iter()
+                .map(|&(s, len)| format!("{}-{}", hhmm(s), hhmm(s + len)))
+                .collect();
+            cal.push_str(&format!("  {day} {}", list.join(", ")));
+        }
+        for d in &w.closed {
+            let date = chrono::NaiveDate::from_ymd_opt(2026, 3, 1)
+                .and_then(|x| x.checked_add_days(chrono::Days::new(u64::from(*d))))
+                .unwrap_or_default();
+            cal.push_str(&format!("  closed {date}"));
+        }
+        cal.push_str(" }");
+        format!(
+            "policy \"R\" {{ calendar shop }}\n{cal}\nseverity sev1 \"One\"\ntiers basic < gold\n\
+             targets first_response {{\n        basic gold\n  sev1  {n}bd {n}bd\n}}\n"
+        )
+    }
+
+    fn week() -> impl Strategy<Value = Week> {
+        // Ranges of 15 minutes to 12 hours; starts on any quarter hour.
+        let range = (0u32..96, 1u32..48);
+        (
+            0..ZONES.len(),
+            proptest::collection::vec(proptest::collection::vec(range, 0..3), 7),
+            proptest::collection::vec(0u32..60, 0..4),
+        )
+            .prop_map(|(zone, days, closed)| Week { zone, days, closed })
+            .prop_filter("open at least one day a week", |w| {
+                w.days.iter().any(|d| !d.is_empty())
+            })
+    }
+
+    /// What a ticket opened at `start` gives: `start + Nbd` by the
+    /// calendar, the evaluator's deadline, and the state and breach of a
+    /// reply at that instant and one second after it.
+    struct Answers {
+        due: DateTime<Utc>,
+        deadline: Option<DateTime<Utc>>,
+        replies: Vec<(State, Option<DateTime<Utc>>)>,
+    }
+
+    fn answers(text: &str, start: DateTime<Utc>) -> Result<Answers, String> {
+        let policy = crate::compile(&SourceFile::new("r.sla", text))
+            .map_err(|e| format!("{e}\n{text}"))?
+            .policy;
+        let cals = CalendarSet::from_policy(&policy);
+        let n = match policy.targets.first().map(|t| &t.value) {
+            Some(crate::ir::TargetValue::Within { duration, .. }) => *duration,
+            _ => return Err("no target".into()),
+        };
+        // What `slate time r.sla shop add START Nbd` prints.
+        let due = cals
+            .add(policy.default_calendar, start, n)
+            .map_err(|e| e.to_string())?;
+        let mut out = Vec::new();
+        let mut deadline = None;
+        for reply in [None, Some(due), Some(due + chrono::TimeDelta::seconds(1))] {
+            let mut events = format!(r#"{{"at":"{}","type":"opened"}}"#, start.to_rfc3339());
+            if let Some(r) = reply {
+                events.push_str(&format!(
+                    r#",{{"at":"{}","type":"replied"}}"#,
+                    r.to_rfc3339()
+                ));
+            }
+            let line =
+                format!(r#"{{"id":"R","tier":"basic","severity":"sev1","events":[{events}]}}"#);
+            let ticket =
+                read_line(&policy, &line, 1, &ReadOptions::default()).map_err(|e| e.to_string())?;
+            let answer = evaluate(&policy, &cals, &ticket, reply.unwrap_or(start))
+                .map_err(|e| e.to_string())?;
+            let c = answer
+                .metrics
+                .iter()
+                .find(|m| m.metric == "first_response")
+                .and_then(|m| m.cycles.first())
+                .ok_or("no first-response cycle")?;
+            if reply.is_none() {
+                deadline = c.deadline;
+                assert_eq!(c.target.as_deref(), Some(n.to_string().as_str()));
+            } else {
+                out.push((c.state, c.breached_at));
+            }
+        }
+        Ok(Answers {
+            due,
+            deadline,
+            replies: out,
+        })
+    }
+
+    fn cases() -> u32 {
+        std::env::var("SLATE_PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(256)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+        #[test]
+        fn business_day_deadline_is_slate_time_add(
+            w in week(),
+            n in 1i64..4,
+            minute in 0i64..(40 * 1440),
+            second in prop_oneof![Just(0i64), 1i64..60],
+            snap in any::<bool>(),
+        ) {
+            let text = policy_text(&w, n);
+            let base = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).single().unwrap_or_default();
+            let mut start = base + chrono::TimeDelta::minutes(minute) + chrono::TimeDelta::seconds(second);
+            if snap {
+                // Exactly at the next opening or closing of the calendar.
+                let policy = crate::compile(&SourceFile::new("r.sla", text.as_str()))
+                    .map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?
+                    .policy;
+                let cals = CalendarSet::from_policy(&policy);
+                let segs = cals
+                    .segments(policy.default_calendar, start, start + chrono::TimeDelta::days(8))
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                if let Some(s) = segs.get(1) {
+                    start = s.start;
+                }
+            }
+            let Answers { due, deadline, replies } =
+                answers(&text, start).map_err(TestCaseError::fail)?;
+            prop_assert_eq!(deadline, Some(due), "{}", text);
+            // A reply at `start + Nbd` is met; one second later it is late.
+            prop_assert_eq!(replies[0], (State::Met, None), "{}", text);
+            prop_assert_eq!(replies[1], (State::Breached, Some(due)), "{}", text);
         }
     }
 }

@@ -541,3 +541,46 @@ fn time_previous_close_open_periods_and_policy_duration_rules() {
          {\"periods\":[{\"end\":\"2026-03-06T16:00:00-06:00\",\"start\":\"2026-03-06T12:00:00-06:00\"}]}\n"
     );
 }
+
+/// Cases E and F of issue 9 through the real binary: `slate time ... add
+/// START 1bd` prints the instant `slate eval` gives as the 1bd first-response
+/// deadline (one definition of business days).
+#[test]
+fn time_add_business_day_is_the_eval_deadline() {
+    // E: mon-fri 08:00-16:00, sat 10:00-14:00; Friday 09:00 + 1bd = Saturday 10:00.
+    // F: mon-sat 07:00-19:00, sun 01:00-04:00; Sunday 04:00 (the close) + 1bd = Monday 19:00.
+    let cases = [
+        (
+            "shop.sla",
+            "shop",
+            "2026-03-06T09:00:00Z",
+            "2026-03-07T10:00:00Z",
+        ),
+        (
+            "sunday.sla",
+            "shifts",
+            "2026-03-08T04:00:00Z",
+            "2026-03-09T19:00:00Z",
+        ),
+    ];
+    for (file, cal, start, due) in cases {
+        let policy = format!("tests/fixtures/eval/clock/{file}");
+        let o = slate(&["time", &policy, cal, "add", start, "1bd"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let printed = chrono::DateTime::parse_from_rfc3339(stdout(&o).trim())
+            .unwrap_or_else(|e| panic!("{e}: {}", stdout(&o)));
+        assert_eq!(printed.to_utc().to_rfc3339(), due.replace('Z', "+00:00"));
+        let ticket = format!(
+            r#"{{"id":"T","tier":"basic","severity":"sev1","events":[{{"at":"{start}","type":"opened"}}]}}"#
+        );
+        let o = slate_stdin(&["eval", &policy, "-", "--at", start], Some(&ticket));
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).expect("json");
+        let fr = v["metrics"]
+            .as_array()
+            .and_then(|m| m.iter().find(|m| m["metric"] == "first_response"))
+            .expect("first_response");
+        assert_eq!(fr["cycles"][0]["deadline"], due, "{file}");
+        assert_eq!(fr["cycles"][0]["target"], "1bd", "{file}");
+    }
+}

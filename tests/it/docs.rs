@@ -72,3 +72,54 @@ fn language_reference_examples_parse() {
         );
     }
 }
+
+/// docs/eval.md's policy P is the policy the clock-rule regressions run
+/// (`tests/fixtures/eval/clock/p.sla`), and every one of those regressions
+/// is cited by docs/eval.md (and every one cited exists).
+#[test]
+fn eval_clock_rules_cite_their_regressions() {
+    let doc = read_doc("docs/eval.md");
+    let blocks = sla_blocks(&doc);
+    assert_eq!(blocks.len(), 1, "docs/eval.md shows policy P once");
+    let source = slate::SourceFile::new("p.sla", blocks[0].clone());
+    let compiled = slate::compile(&source).expect("policy P compiles");
+    assert!(compiled.warnings().is_empty(), "{:?}", compiled.warnings());
+    let fixture = read_doc("tests/fixtures/eval/clock/p.sla");
+    let strip = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| !l.trim_start().starts_with('#'))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(
+        strip(&blocks[0]),
+        strip(&fixture),
+        "policy P differs from p.sla"
+    );
+
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/eval/clock");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("the clock fixtures folder exists")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".json"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 17, "cases A-F and the questions: {names:?}");
+    for name in &names {
+        assert!(
+            doc.contains(name.as_str()),
+            "docs/eval.md does not cite {name}"
+        );
+    }
+    for (i, _) in doc.match_indices(".json`") {
+        let start = doc[..i].rfind('`').map_or(i, |s| s + 1);
+        let cited = &doc[start..i + 5];
+        if cited.chars().next().is_some_and(|c| c.is_ascii_digit()) && !cited.contains("...") {
+            assert!(
+                names.iter().any(|n| n == cited),
+                "docs/eval.md cites a missing {cited}"
+            );
+        }
+    }
+}

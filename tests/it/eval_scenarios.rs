@@ -10,10 +10,15 @@ use serde_json::{Map, Value};
 use slate::{Compiled, SourceFile};
 use std::path::Path;
 
-fn compile_policy(name: &str) -> Compiled {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("policies")
-        .join(name);
+/// A policy next to the fixture (the clock-rule cases), else a shipped one.
+fn compile_policy(fixture: &Path, name: &str) -> Compiled {
+    let local = fixture.parent().map(|dir| dir.join(name));
+    let path = match local.filter(|p| p.is_file()) {
+        Some(p) => p,
+        None => Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("policies")
+            .join(name),
+    };
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     match slate::compile(&SourceFile::new(name, text)) {
@@ -73,7 +78,8 @@ fn scenarios() {
         let text = std::fs::read_to_string(path).expect("readable fixture");
         let fixture: Value = serde_json::from_str(&text)
             .unwrap_or_else(|e| panic!("{}: not JSON: {e}", path.display()));
-        let policy = compile_policy(field(&fixture, "policy").as_str().expect("policy name"));
+        let name = field(&fixture, "policy").as_str().expect("policy name");
+        let policy = compile_policy(path, name);
         let at: DateTime<Utc> = field(&fixture, "at")
             .as_str()
             .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
@@ -88,6 +94,17 @@ fn scenarios() {
         let json: Value = serde_json::from_str(&answer.to_json()).expect("answers are JSON");
 
         let mut problems = Vec::new();
+        if let Some(order) = fixture.get("metric_order") {
+            let got: Vec<Value> = json["metrics"]
+                .as_array()
+                .map(|ms| ms.iter().map(|m| m["metric"].clone()).collect())
+                .unwrap_or_default();
+            if Value::from(got.clone()) != *order {
+                problems.push(format!(
+                    "metric order: expected {order}, engine says {got:?}"
+                ));
+            }
+        }
         let expect = field(&fixture, "expect")
             .as_object()
             .expect("`expect` is an object");

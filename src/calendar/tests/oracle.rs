@@ -373,15 +373,12 @@ fn o_add_days(days: &[ODay], tz: Tz, t: i64, n: i64, safe: (i64, i64)) -> Option
     if n == 0 {
         return Some(t);
     }
-    let inside = if n > 0 {
-        days.iter()
-            .rposition(|d| d.first < t)
-            .filter(|&i| t <= days[i].last)
-    } else {
-        days.iter()
-            .rposition(|d| d.first <= t)
-            .filter(|&i| t < days[i].last)
-    };
+    // Strictly inside: an opening or a closing is the boundary between two
+    // days, never a position within one.
+    let inside = days
+        .iter()
+        .rposition(|d| d.first < t)
+        .filter(|&i| t < days[i].last);
     if let Some(i) = inside {
         let from = ok(i as i64)?;
         let to = ok(i as i64 + n)?;
@@ -393,7 +390,7 @@ fn o_add_days(days: &[ODay], tz: Tz, t: i64, n: i64, safe: (i64, i64)) -> Option
         ok(d0 - 1).or(ok(d0))?;
         Some(ok(d0 + n - 1)?.last)
     } else {
-        let d0 = days.iter().rposition(|d| d.first <= t)? as i64;
+        let d0 = days.iter().rposition(|d| d.first < t)? as i64;
         ok(d0)?;
         Some(ok(d0 + n + 1)?.first)
     }

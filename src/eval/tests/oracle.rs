@@ -1,9 +1,15 @@
 //! The evaluator against a slow, obviously-correct oracle: a minute-by-minute
 //! walk of the timeline for the prelude's `first_response`, `follow_up`,
 //! `periodic_update` (independent and sequential) and `resolution`: pauses,
-//! `after`, repeats from the oldest message, stops, periodic windows, reopen
-//! `continue`, and severity changes under `recompute` and `restart`; on an
-//! always-open calendar with small targets so that breaches happen.
+//! `after` (also when a reopen later resumes the metric it waits for),
+//! repeats from the oldest message, stops, periodic windows, reopen
+//! `continue`, and severity and tier changes under `recompute` and
+//! `restart`, several in one second (one net change); first response has a
+//! zero target (standard sev1) and a `1bd` target (standard sev3); on an
+//! always-open calendar with small targets so that breaches happen, and on
+//! a calendar of short open periods.
+//!
+//! Cases per property: 512, or `SLATE_PROPTEST_CASES`.
 
 use crate::calendar::CalendarSet;
 use crate::eval::testing::sample_policy;
@@ -55,7 +61,8 @@ fn minute(m: i64) -> DateTime<Utc> {
 
 /// Targets divided by 24, so all are whole minutes (gold first response
 /// 10/20/30m, follow-up 20/60/120m, periodic 5/10/20m, resolution
-/// 60/180/300m for sev1/sev2/sev3).
+/// 60/180/300m for sev1/sev2/sev3); standard first response is `0s` for
+/// sev1, `-` for sev2 and `1bd` for sev3.
 fn policy(restart: bool, sequential: bool, business: bool) -> Policy {
     let mut p = sample_policy();
     if business {
@@ -90,6 +97,18 @@ fn policy(restart: bool, sequential: bool, business: bool) -> Policy {
         } = &mut t.value
         {
             *s /= 24;
+            t.written = format!("{}s", *s);
+        }
+    }
+    let calendar = p.default_calendar;
+    for t in &mut p.targets {
+        if t.metric.0 == 1 && t.tier.0 == 0 && t.severity.0 != 1 {
+            let duration = match t.severity.0 {
+                0 => Duration::Seconds(0),
+                _ => Duration::BusinessDays(1),
+            };
+            t.written = duration.to_string();
+            t.value = TargetValue::Within { duration, calendar };
         }
     }
     for m in &mut p.metrics {
@@ -127,13 +146,41 @@ struct Spec {
     repeats: bool,
     /// `Some(first stop of the metric it waits for)` for `after`.
     after: Option<Option<i64>>,
-    /// Target minutes for [standard, gold, platinum][sev1, sev2, sev3];
-    /// `None`: no target.
-    targets: [[Option<i64>; 3]; 3],
+    /// Targets for [standard, gold, platinum][sev1, sev2, sev3]; `None`:
+    /// no target.
+    targets: [[Option<Tgt>; 3]; 3],
     windows: Windows,
     restart: bool,
     /// Whether minute `[m, m + 1)` is open on the calendar.
     open: fn(i64) -> bool,
+    /// Whether that is the hourly calendar (else 24x7).
+    business: bool,
+}
+
+/// A target: minutes of open time, or one business day.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tgt {
+    Min(i64),
+    Bd,
+}
+
+/// The business days of both calendars start at 00:00 (24x7) or 09:00
+/// (hourly, open until 16:40) UTC every day. Minute 0 is Monday 09:00.
+/// `start + 1bd` from the definition in docs/calendar.md: strictly inside a
+/// day, the same wall time on the next day; at an opening, at a closing or
+/// between days, the close of the next day to start.
+fn plus_one_bd(start: i64, business: bool) -> i64 {
+    let (first, last) = if business { (0, 460) } else { (-540, 900) };
+    let day = (start - first).div_euclid(1440);
+    let into = start - first - day * 1440;
+    let within = last - first;
+    if into > 0 && into < within {
+        start + 1440
+    } else if into == 0 {
+        first + day * 1440 + within
+    } else {
+        first + (day + 1) * 1440 + within
+    }
 }
 
 fn cycle(start: i64) -> OracleCycle {
@@ -147,13 +194,23 @@ fn cycle(start: i64) -> OracleCycle {
 }
 
 /// Walks minute boundaries `0..=end`; events are `(minute, kind index)`.
-fn oracle(events: &[(i64, usize)], end: i64, spec: &Spec) -> Vec<OracleCycle> {
+/// Returns the cycles and the metric's first stop by one of its own stop
+/// events (kept when a reopen later resumes the cycle).
+fn oracle(
+    events: &[(i64, usize)],
+    end: i64,
+    spec: &Spec,
+    (mut sev, mut tier): (usize, usize),
+    origin: i64,
+) -> (Vec<OracleCycle>, Option<i64>) {
     let mut cycles: Vec<OracleCycle> = Vec::new();
     let mut scheduled = false;
-    let mut restarted_at: Option<i64> = None;
     let mut paused = false;
-    let mut sev = 1usize;
-    let mut tier = 1usize;
+    let mut first_stop: Option<i64> = None;
+    // The target the last cycle is judged against (seconds, `start + 1bd`)
+    // and the first boundary at which its counted time reached it.
+    let mut judged: Option<(i64, Option<i64>)> = None;
+    let mut reached: Option<i64> = None;
     // The current cycle's active minutes [m, m + 1) and whether each counted,
     // for a sequential window that starts in the past.
     let mut hist: Vec<(i64, bool)> = Vec::new();
@@ -164,43 +221,57 @@ fn oracle(events: &[(i64, usize)], end: i64, spec: &Spec) -> Vec<OracleCycle> {
             .map(|(_, k)| KINDS[*k])
             .collect();
         let running = |c: &Vec<OracleCycle>| c.last().is_some_and(|c| c.stop.is_none());
-        // Field changes, in input order.
-        for k in &here {
+        // Field changes, in input order; severity and tier as one net change
+        // per instant, named after the later of the last events that changed
+        // a field.
+        let (sev0, tier0) = (sev, tier);
+        let (mut last_sev, mut last_tier) = (None, None);
+        for (i, k) in here.iter().enumerate() {
             if let Some(status) = k.strip_prefix("status:") {
                 paused = status == "waiting_on_customer";
-            }
-            let change = if let Some(level) = k.strip_prefix("severity:sev") {
-                let new = level.parse::<usize>().unwrap_or(2) - 1;
-                (new != sev).then(|| {
-                    sev = new;
-                    "severity"
-                })
+            } else if let Some(level) = k.strip_prefix("severity:sev") {
+                sev = level.parse::<usize>().unwrap_or(2) - 1;
+                last_sev = Some(i);
             } else if let Some(name) = k.strip_prefix("tier:") {
-                let new = TIERS.iter().position(|t| *t == name).unwrap_or(1);
-                (new != tier).then(|| {
-                    tier = new;
-                    "tier"
-                })
-            } else {
-                None
-            };
-            if let Some(by) = change {
-                if spec.restart && running(&cycles) && restarted_at != Some(b) {
-                    if let Some(c) = cycles.last_mut() {
-                        c.stop = Some(b);
-                        c.by = Some(by.to_string());
-                    }
-                    cycles.push(cycle(b));
-                    restarted_at = Some(b);
-                    hist.clear();
-                }
+                tier = TIERS.iter().position(|t| *t == name).unwrap_or(1);
+                last_tier = Some(i);
             }
         }
-        let target = spec.targets[tier][sev].map(|m| m * 60);
+        let by = match (
+            last_sev.filter(|_| sev != sev0),
+            last_tier.filter(|_| tier != tier0),
+        ) {
+            (Some(s), Some(t)) if s > t => Some("severity"),
+            (_, Some(_)) => Some("tier"),
+            (Some(_), None) => Some("severity"),
+            (None, None) => None,
+        };
+        if let Some(by) = by {
+            if spec.restart && running(&cycles) {
+                if let Some(c) = cycles.last_mut() {
+                    c.stop = Some(b);
+                    c.by = Some(by.to_string());
+                }
+                cycles.push(cycle(b));
+                hist.clear();
+            }
+        }
+        // The target in force, measured from the last cycle's start.
+        let measure = |start: i64| -> Option<(i64, Option<i64>)> {
+            match spec.targets[tier][sev]? {
+                Tgt::Min(m) => Some((m * 60, None)),
+                Tgt::Bd => {
+                    let to = plus_one_bd(start, spec.business);
+                    let open = (start..to).filter(|&m| (spec.open)(m)).count() as i64;
+                    Some((open * 60, Some(to)))
+                }
+            }
+        };
+        let target = measure(cycles.last().map_or(b, |c| c.start)).map(|t| t.0);
         let start_here = spec
             .starts
             .iter()
-            .any(|s| here.contains(s) || (*s == "opened" && b == 0));
+            .any(|s| here.contains(s) || (*s == "opened" && b == origin));
         let allowed = cycles.is_empty()
             || (spec.repeats && spec.windows == Windows::None && !running(&cycles));
         if start_here && spec.after.is_none_or(|a| a.is_some_and(|s| s < b)) && allowed {
@@ -208,6 +279,7 @@ fn oracle(events: &[(i64, usize)], end: i64, spec: &Spec) -> Vec<OracleCycle> {
             scheduled = false;
             hist.clear();
         }
+        let target_now = cycles.last().and_then(|c| measure(c.start));
         if here.contains(&"reopened") {
             if let Some(c) = cycles.last_mut().filter(|c| {
                 c.stop.is_some() && matches!(c.by.as_deref(), Some("resolved" | "closed"))
@@ -224,6 +296,7 @@ fn oracle(events: &[(i64, usize)], end: i64, spec: &Spec) -> Vec<OracleCycle> {
                 } else if let Some(c) = cycles.last_mut() {
                     c.stop = Some(b);
                     c.by = Some(k.to_string());
+                    first_stop.get_or_insert(b);
                 }
             }
         }
@@ -265,12 +338,34 @@ fn oracle(events: &[(i64, usize)], end: i64, spec: &Spec) -> Vec<OracleCycle> {
                 scheduled = next > b;
             }
         }
+        // A new cycle, or a new target for the running one: judged afresh.
+        if target_now != judged || cycles.last().is_some_and(|c| c.start == b) {
+            judged = target_now;
+            reached = None;
+        }
         if let Some(c) = cycles
             .last_mut()
             .filter(|c| c.stop.is_none() && c.start <= b)
         {
-            if b < end && c.breach.is_none() && target.is_some_and(|x| c.counted >= x) {
-                c.breach = Some(b);
+            match judged {
+                _ if b >= end || c.breach.is_some() => {}
+                None => {}
+                // Minutes: breached at the first instant the count reaches the target.
+                Some((x, None)) if c.counted >= x => c.breach = Some(b),
+                Some((_, None)) => {}
+                // One business day: breached once the count is past the
+                // target (at the instant it reached it), or when
+                // `start + 1bd` passes with the count at the target.
+                Some((x, Some(due))) => {
+                    if c.counted > x {
+                        c.breach = Some(reached.unwrap_or(b));
+                    } else if c.counted == x {
+                        reached.get_or_insert(b);
+                        if b >= due {
+                            c.breach = Some(b);
+                        }
+                    }
+                }
             }
             let counts = !paused && (spec.open)(b);
             if b < end {
@@ -281,7 +376,7 @@ fn oracle(events: &[(i64, usize)], end: i64, spec: &Spec) -> Vec<OracleCycle> {
             }
         }
     }
-    cycles
+    (cycles, first_stop)
 }
 
 fn ev(m: i64, k: usize) -> Value {
@@ -314,7 +409,10 @@ fn observed(answer: &TicketAnswer<'_>, name: &str) -> Vec<OracleCycle> {
 
 #[allow(clippy::too_many_arguments)]
 fn check(
-    raw: Vec<(i64, usize)>,
+    mut raw: Vec<(i64, usize)>,
+    echo: Vec<(usize, usize)>,
+    (sev, tier): (usize, usize),
+    origin: i64,
     end: i64,
     created_paused: bool,
     restart: bool,
@@ -322,18 +420,31 @@ fn check(
     business: bool,
 ) -> Result<(), TestCaseError> {
     {
-        // At most one status change per minute (two in one second keep input order).
+        // Severity and tier changes in the same second as another event
+        // (several changes in one second, a flip and a flip back).
+        for (i, k) in echo {
+            if let Some(&(m, _)) = raw.get(i) {
+                raw.push((m, 7 + k % 6));
+            }
+        }
+        // At most one status change per minute (two in one second keep input
+        // order); the ticket opens `origin` minutes after Monday 09:00.
         let mut seen = std::collections::HashSet::new();
         let mut all: Vec<(i64, usize)> = raw
             .into_iter()
             .filter(|(m, k)| !(5..=6).contains(k) || seen.insert(*m))
+            .map(|(m, k)| (m + origin, k))
             .collect();
         if created_paused {
-            all.push((0, 5));
+            all.push((origin, 5));
         }
-        let mut json_events = vec![json!({"at": minute(0).to_rfc3339(), "type": "opened"})];
+        let end = end + origin;
+        let mut json_events = vec![json!({"at": minute(origin).to_rfc3339(), "type": "opened"})];
         json_events.extend(all.iter().map(|(m, k)| ev(*m, *k)));
-        let line = json!({"id": "O-1", "tier": "gold", "severity": "sev2", "events": json_events});
+        let line = json!({
+            "id": "O-1", "tier": TIERS[tier], "severity": format!("sev{}", sev + 1),
+            "events": json_events
+        });
         let p = policy(restart, sequential, business);
         let open: fn(i64) -> bool = if business { business_open } else { |_| true };
         let ticket = read_line(&p, &line.to_string(), 1, &ReadOptions::default())
@@ -351,58 +462,47 @@ fn check(
             windows,
             restart: restart && windows == Windows::None,
             open,
+            business,
         };
-        let fr = oracle(
-            &all,
-            end,
-            &spec(
-                &["opened"],
-                &["replied", "resolved"],
-                false,
-                None,
-                [
-                    [None; 3],
-                    [Some(10), Some(20), Some(30)],
-                    [Some(5), Some(15), Some(25)],
-                ],
-                Windows::None,
-            ),
-        );
-        let dep = fr
-            .iter()
-            .find(|c| c.stop.is_some() && !matches!(c.by.as_deref(), Some("severity" | "tier")))
-            .and_then(|c| c.stop);
+        let run = |spec: &Spec| oracle(&all, end, spec, (sev, tier), origin);
+        let minutes = |t: [[i64; 3]; 3]| t.map(|row| row.map(|m| Some(Tgt::Min(m))));
+        let (fr, fr_first_stop) = run(&spec(
+            &["opened"],
+            &["replied", "resolved"],
+            false,
+            None,
+            [
+                [Some(Tgt::Min(0)), None, Some(Tgt::Bd)],
+                [10, 20, 30].map(|m| Some(Tgt::Min(m))),
+                [5, 15, 25].map(|m| Some(Tgt::Min(m))),
+            ],
+            Windows::None,
+        ));
         let mut cases = vec![
-            ("first_response", fr.clone()),
+            ("first_response", fr),
             (
                 "follow_up",
-                oracle(
-                    &all,
-                    end,
-                    &spec(
-                        &["customer_replied"],
-                        &["replied", "resolved"],
-                        true,
-                        Some(dep),
-                        [[Some(20), Some(60), Some(120)]; 3],
-                        Windows::None,
-                    ),
-                ),
+                run(&spec(
+                    &["customer_replied"],
+                    &["replied", "resolved"],
+                    true,
+                    Some(fr_first_stop),
+                    minutes([[20, 60, 120]; 3]),
+                    Windows::None,
+                ))
+                .0,
             ),
             (
                 "resolution",
-                oracle(
-                    &all,
-                    end,
-                    &spec(
-                        &["opened"],
-                        &["resolved", "closed"],
-                        false,
-                        None,
-                        [[Some(60), Some(180), Some(300)]; 3],
-                        Windows::None,
-                    ),
-                ),
+                run(&spec(
+                    &["opened"],
+                    &["resolved", "closed"],
+                    false,
+                    None,
+                    minutes([[60, 180, 300]; 3]),
+                    Windows::None,
+                ))
+                .0,
             ),
         ];
         // Periodic windows with severity changes: the next sequential window
@@ -415,18 +515,15 @@ fn check(
             };
             cases.push((
                 "periodic_update",
-                oracle(
-                    &all,
-                    end,
-                    &spec(
-                        &["opened"],
-                        &["resolved"],
-                        false,
-                        None,
-                        [[Some(5), Some(10), Some(20)]; 3],
-                        windows,
-                    ),
-                ),
+                run(&spec(
+                    &["opened"],
+                    &["resolved"],
+                    false,
+                    None,
+                    minutes([[5, 10, 20]; 3]),
+                    windows,
+                ))
+                .0,
             ));
         }
         for (name, expected) in cases {
@@ -436,29 +533,45 @@ fn check(
     Ok(())
 }
 
+/// 512 cases per property, or `SLATE_PROPTEST_CASES`.
+fn cases() -> u32 {
+    std::env::var("SLATE_PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(512)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
     #[test]
     fn evaluator_matches_the_minute_oracle(
         raw in proptest::collection::vec((1i64..300, 0usize..KINDS.len()), 0..14),
+        echo in proptest::collection::vec((0usize..14, 0usize..6), 0..4),
+        start in (0usize..3, 0usize..3),
         end in 1i64..360,
         created_paused in any::<bool>(),
         restart in any::<bool>(),
         sequential in any::<bool>(),
     ) {
-        check(raw, end, created_paused, restart, sequential, false)?;
+        check(raw, echo, start, 0, end, created_paused, restart, sequential, false)?;
     }
 
     /// The same on a calendar of short open periods (40 minutes of every
-    /// hour from 09:00 to 17:00 UTC, every day), through the calendar engine.
+    /// hour from 09:00 to 17:00 UTC, every day), through the calendar engine;
+    /// opened at any minute of the first day (in a break, after the close),
+    /// evaluated up to two days later so that `1bd` deadlines come due.
     #[test]
     fn evaluator_matches_the_minute_oracle_on_business_hours(
         raw in proptest::collection::vec((1i64..600, 0usize..KINDS.len()), 0..14),
-        end in 1i64..1500,
+        echo in proptest::collection::vec((0usize..14, 0usize..6), 0..4),
+        start in (0usize..3, 0usize..3),
+        origin in 0i64..1440,
+        // Often near one business day after opening, where `1bd` comes due.
+        end in prop_oneof![1i64..3000, 1420i64..1460],
         created_paused in any::<bool>(),
         restart in any::<bool>(),
         sequential in any::<bool>(),
     ) {
-        check(raw, end, created_paused, restart, sequential, true)?;
+        check(raw, echo, start, origin, end, created_paused, restart, sequential, true)?;
     }
 }
