@@ -66,6 +66,7 @@ pub mod eval;
 pub mod ir;
 pub mod source;
 pub mod syntax;
+pub mod uptime;
 pub mod values;
 
 use diagnostics::Diagnostic;
