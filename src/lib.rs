@@ -65,6 +65,7 @@ pub mod diagnostics;
 pub mod eval;
 pub mod ir;
 pub mod source;
+pub mod stream;
 pub mod syntax;
 pub mod uptime;
 pub mod values;

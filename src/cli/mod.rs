@@ -5,6 +5,7 @@ mod compile;
 pub mod eval;
 mod explain;
 mod time;
+mod uptime;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
@@ -59,6 +60,9 @@ enum Command {
     Explain(explain::Args),
     /// Business-time arithmetic on a policy's calendars.
     Time(time::Args),
+    /// Monthly uptime against a policy's availability objective: downtime,
+    /// maintenance, met or breached, credit and error budget.
+    Uptime(uptime::Args),
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -77,6 +81,7 @@ pub fn run() -> i32 {
         Command::Eval(args) => eval::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Time(args) => time::run(args),
+        Command::Uptime(args) => uptime::run(args),
     }
 }
 

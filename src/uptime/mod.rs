@@ -354,8 +354,8 @@ pub fn credit_for(block: &Availability, uptime: Uptime) -> Option<&Credit> {
     block
         .credits
         .iter()
-        .filter(|c| !uptime.at_least(c.below))
-        .last()
+        .rev()
+        .find(|c| !uptime.at_least(c.below))
 }
 
 /// Seconds of downtime an objective allows over `counted` seconds, rounded down.

@@ -1,0 +1,193 @@
+//! `slate uptime`, `slate usage` and `slate show` on the seed policies: the
+//! real binary, its exit codes and what it prints.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn slate(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_slate"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the slate binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn temp_file(name: &str, contents: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("contracts");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let p = dir.join(name);
+    std::fs::write(&p, contents).expect("write temp file");
+    p
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().expect("utf-8 temp path")
+}
+
+#[test]
+fn dooap_uptime_table_from_the_example_incidents() {
+    // examples/incidents.csv, Dooap (months in UTC, maintenance counts as up):
+    // March: 14:00-15:30 and 15:00-16:00 overlap -> 120 min, plus 30 min of
+    // the 23:30-01:30 outage before midnight = 150 min down of 44,640:
+    // 44,490 / 44,640 = 99.6639..% -> 99.664%, met; budget 0.5% x 44,640 =
+    // 223.2 min, 73.2 min (73m12s) left. 120 min of maintenance count as up.
+    // April: 90 min after midnight + 180 min on the 10th = 270 of 43,200:
+    // 99.375% exactly, breached; budget 216 min, 54 min overspent; the
+    // degraded hour is shown, not counted.
+    let o = slate(&[
+        "uptime",
+        "policies/dooap.sla",
+        "--incidents",
+        "examples/incidents.csv",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    insta::assert_snapshot!("dooap_uptime_table", stdout(&o));
+    assert_eq!(
+        stderr(&o),
+        "examples/incidents.csv: incidents: 6 row(s) read, 6 used, 0 rejected\n"
+    );
+    let o = slate(&[
+        "uptime",
+        "policies/dooap.sla",
+        "--incidents",
+        "examples/incidents.csv",
+        "--fail-on-breach",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn uptime_jsonl_is_versioned_and_takes_maintenance_windows() {
+    // examples/maintenance.csv adds 4 h on 2024-04-13: shown as maintenance,
+    // still up (Dooap counts maintenance as up), so April stays at 99.375%.
+    let o = slate(&[
+        "uptime",
+        "policies/dooap.sla",
+        "--incidents",
+        "examples/incidents.csv",
+        "--maintenance",
+        "examples/maintenance.csv",
+        "--month",
+        "2024-04",
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert_eq!(lines.len(), 1);
+    let april = &lines[0];
+    assert_eq!(april["format_version"], 1);
+    assert_eq!(april["month"], "2024-04");
+    assert_eq!(april["maintenance_seconds"], 4 * 3600);
+    assert_eq!(april["downtime_seconds"], 270 * 60);
+    assert_eq!(april["uptime_percent"], "99.375");
+    assert_eq!(april["state"], "breached");
+    assert_eq!(april["budget_left_seconds"], -54 * 60);
+}
+
+#[test]
+fn uptime_months_are_the_zone_s_months() {
+    // The same outage, 2024-03-31T23:30Z to 2024-04-01T01:30Z, under a policy
+    // measuring months in America/Chicago is 18:30-20:30 on March 31: all
+    // 120 minutes in March (44,580 minutes long there: DST took an hour).
+    let policy = temp_file(
+        "chicago.sla",
+        "policy \"Chicago\" { calendar office }\n\
+         calendar office { zone \"America/Chicago\"  mon-fri 08:00-17:00 }\n\
+         severity high \"High\"\n\
+         tiers basic\n\
+         targets first_response {\n        basic\n  high  4h\n}\n\
+         availability site {\n  objective 99.9% per calendar month\n}\n",
+    );
+    let incidents = temp_file(
+        "boundary.csv",
+        "start,end\n2024-03-31T23:30:00Z,2024-04-01T01:30:00Z\n",
+    );
+    let o = slate(&[
+        "uptime",
+        path(&policy),
+        "--incidents",
+        path(&incidents),
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let rows: Vec<&str> = out.lines().collect();
+    assert_eq!(rows.len(), 2, "{out}");
+    // (44,580 - 120) / 44,580 = 99.73082..% -> 99.731%, below 99.9%.
+    // Budget: 0.1% of 2,674,800 s = 2,674.8 s, rounded down to 2,674;
+    // 2,674 - 7,200 = -4,526 s left.
+    assert_eq!(
+        rows[1],
+        "1,site,2024-03,America/Chicago,2674800,7200,0,0,0,0,2674800,99.731,breached,,-4526,0"
+    );
+}
+
+#[test]
+fn uptime_bad_rows_are_named_and_counted() {
+    let incidents = temp_file(
+        "bad.csv",
+        "start,end,kind\n\
+         2024-03-02T10:00:00Z,2024-03-02T09:00:00Z,outage\n\
+         2024-03-03T10:00:00Z,2024-03-03T11:00:00Z,outage\n",
+    );
+    let o = slate(&[
+        "uptime",
+        "policies/dooap.sla",
+        "--incidents",
+        path(&incidents),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains(":2: field `end`: ends at 2024-03-02T09:00:00+00:00 before it starts at 2024-03-02T10:00:00+00:00 (a negative duration); swap them"),
+        "{err}"
+    );
+    assert!(
+        err.contains("incidents: 2 row(s) read, 1 used, 1 rejected"),
+        "{err}"
+    );
+    // The good row is still reported.
+    assert!(stdout(&o).contains("2024-03"));
+}
+
+#[test]
+fn uptime_usage_errors() {
+    let o = slate(&["uptime", "policies/dooap.sla"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = slate(&[
+        "uptime",
+        "policies/domo.sla",
+        "--incidents",
+        "examples/incidents.csv",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("declares no `availability` block"),
+        "{}",
+        stderr(&o)
+    );
+    let o = slate(&[
+        "uptime",
+        "policies/dooap.sla",
+        "--incidents",
+        "examples/incidents.csv",
+        "--month",
+        "March",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--month `March` is not a month such as `2024-03`"));
+}
