@@ -68,6 +68,7 @@ pub mod source;
 pub mod stream;
 pub mod syntax;
 pub mod uptime;
+pub mod usage;
 pub mod values;
 
 use diagnostics::Diagnostic;
