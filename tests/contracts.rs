@@ -191,3 +191,142 @@ fn uptime_usage_errors() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--month `March` is not a month such as `2024-03`"));
 }
+
+#[test]
+fn dooap_usage_bills_the_11th_request_at_the_half_hour_minimum() {
+    // examples/requests.csv, Dooap, months in America/Chicago (the leftmost
+    // zone of the service desk calendar), --rate $150:
+    // - acme (fixed fee, 10 requests a month): REQ-011 at 2024-02-01T03:00Z
+    //   is January 31, 21:00 in Chicago: the 11th January request, 15 min
+    //   of work billed at the 0.5 h minimum = $75.00; REQ-012 is February's 1st;
+    // - beta (time and material, 0 included, 0.5 h minimum): 20 min billed
+    //   30 min = $75.00, 1h30m = $225.00; January total $300.00.
+    let o = slate(&[
+        "usage",
+        "policies/dooap.sla",
+        "--requests",
+        "examples/requests.csv",
+        "--rate",
+        "$150",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    insta::assert_snapshot!("dooap_usage_table", stdout(&o));
+    assert_eq!(
+        stderr(&o),
+        "examples/requests.csv: requests: 14 row(s) read, 14 used, 0 rejected\n"
+    );
+    // Without a rate the billed time is still shown, and the charge is not priced.
+    let o = slate(&[
+        "usage",
+        "policies/dooap.sla",
+        "--requests",
+        "examples/requests.csv",
+        "--format",
+        "jsonl",
+    ]);
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    let first = &lines[0];
+    assert_eq!(first["format_version"], 1);
+    assert_eq!(first["record"], "beyond");
+    assert_eq!(first["id"], "REQ-011");
+    assert_eq!(first["period"], "2024-01");
+    assert_eq!(first["number"], 11);
+    assert_eq!(first["billed_seconds"], 1800);
+    assert_eq!(first["charge"], serde_json::Value::Null);
+}
+
+#[test]
+fn dimagi_usage_charges_8_dollars_for_14_users() {
+    // examples/users.csv: clinic-north has 14 distinct users in January 2024
+    // (worker03 twice): 4 beyond the 10 free, at $2 = $8.00; clinic-south
+    // has 9: nothing to pay.
+    let o = slate(&[
+        "usage",
+        "policies/dimagi.sla",
+        "--users",
+        "examples/users.csv",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let rows: Vec<&str> = out.lines().collect();
+    assert_eq!(rows.len(), 3, "{out}");
+    assert_eq!(
+        rows[1],
+        "1,period,clinic-north,free,community_users,2024-01,,,14,10,4,0,8.00,USD,false"
+    );
+    assert_eq!(
+        rows[2],
+        "1,period,clinic-south,free,community_users,2024-01,,,9,10,0,0,,,false"
+    );
+}
+
+#[test]
+fn usage_bad_rows_and_contacts_beyond_the_tier() {
+    // Prismic has no quota that counts users.
+    let o = slate(&[
+        "usage",
+        "policies/prismic.sla",
+        "--users",
+        "examples/users.csv",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("has no quota that counts users"),
+        "{}",
+        stderr(&o)
+    );
+    // Domo has no quota, but its Standard tier authorizes 2 contacts: three
+    // people asking for one Standard account is reported.
+    let requests = temp_file(
+        "domo.csv",
+        "account,tier,at,contact
+         initech,standard,2024-01-02T10:00:00Z,peter
+         initech,standard,2024-01-03T10:00:00Z,samir
+         initech,standard,2024-01-04T10:00:00Z,peter
+         initech,standard,2024-01-05T10:00:00Z,michael
+         globex,gold,2024-01-05T10:00:00Z,hank
+",
+    );
+    let o = slate(&[
+        "usage",
+        "policies/domo.sla",
+        "--requests",
+        path(&requests),
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("warning: account `initech` (standard): requests from 3 contacts, the tier authorizes 2: `michael`, `peter`, `samir`"),
+        "{}",
+        stderr(&o)
+    );
+    let line: serde_json::Value =
+        serde_json::from_str(stdout(&o).trim()).expect("one contacts record");
+    assert_eq!(line["record"], "contacts");
+    assert_eq!(line["authorized"], 2);
+    let users = temp_file(
+        "users.csv",
+        "account,tier,at,user\nclinic,free,2024-01-02T10:00:00Z,\nclinic,fre,2024-01-02T10:00:00Z,u1\nclinic,free,2024-01-03T10:00:00Z,u1\n",
+    );
+    let o = slate(&["usage", "policies/dimagi.sla", "--users", path(&users)]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains(":2: field `user`: missing; users are counted by name"),
+        "{err}"
+    );
+    assert!(
+        err.contains(":3: field `tier`: unknown tier `fre` (did you mean `free`?)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("users: 3 row(s) read, 1 used, 2 rejected"),
+        "{err}"
+    );
+}

@@ -6,6 +6,7 @@ pub mod eval;
 mod explain;
 mod time;
 mod uptime;
+mod usage;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
@@ -63,6 +64,8 @@ enum Command {
     /// Monthly uptime against a policy's availability objective: downtime,
     /// maintenance, met or breached, credit and error budget.
     Uptime(uptime::Args),
+    /// Quotas used per account and period, and the charges beyond them.
+    Usage(usage::Args),
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -82,6 +85,7 @@ pub fn run() -> i32 {
         Command::Explain(args) => explain::run(args),
         Command::Time(args) => time::run(args),
         Command::Uptime(args) => uptime::run(args),
+        Command::Usage(args) => usage::run(args),
     }
 }
 

@@ -3,5 +3,6 @@
 
 pub mod rows;
 pub mod uptime;
+pub mod usage;
 
 pub use rows::{Counts, Loaded, RowError, RowFormat, Rows};

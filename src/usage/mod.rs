@@ -240,6 +240,35 @@ pub struct Meter<'p> {
     rate: Option<Charge>,
     acc: BTreeMap<(String, usize, PeriodKey), Acc>,
     last: HashMap<String, DateTime<Utc>>,
+    contacts: BTreeMap<String, (TierId, BTreeSet<String>)>,
+}
+
+/// An account whose requests came from more contacts than its tier
+/// authorizes (`authorized_contacts N`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactFinding {
+    /// The account.
+    pub account: String,
+    /// Its tier.
+    pub tier: TierId,
+    /// How many contacts the tier authorizes.
+    pub authorized: i64,
+    /// The distinct contacts seen, sorted.
+    pub contacts: Vec<String>,
+}
+
+/// The number of authorized contacts a tier allows, when it limits them.
+pub fn authorized_contacts(policy: &Policy, tier: TierId) -> Option<i64> {
+    match policy
+        .tiers
+        .get(tier.index())?
+        .entitlements
+        .get("authorized_contacts")?
+        .value
+    {
+        crate::ir::Value::Count(n) => Some(n),
+        _ => None,
+    }
 }
 
 impl<'p> Meter<'p> {
@@ -253,6 +282,7 @@ impl<'p> Meter<'p> {
             rate,
             acc: BTreeMap::new(),
             last: HashMap::new(),
+            contacts: BTreeMap::new(),
         }
     }
 
@@ -279,6 +309,37 @@ impl<'p> Meter<'p> {
                 counts(q, self.kind) && applies_to(q, row.tier)
             })
             .collect())
+    }
+
+    /// Notes who made a request, for tiers that limit authorized contacts.
+    pub fn contact(&mut self, account: &str, tier: TierId, contact: &str) {
+        if authorized_contacts(self.policy, tier).is_some() {
+            let e = self
+                .contacts
+                .entry(account.to_string())
+                .or_insert_with(|| (tier, BTreeSet::new()));
+            e.0 = tier;
+            if !e.1.contains(contact) {
+                e.1.insert(contact.to_string());
+            }
+        }
+    }
+
+    /// Accounts with requests from more distinct contacts than their tier
+    /// authorizes.
+    pub fn contact_findings(&self) -> Vec<ContactFinding> {
+        self.contacts
+            .iter()
+            .filter_map(|(account, (tier, seen))| {
+                let authorized = authorized_contacts(self.policy, *tier)?;
+                (seen.len() as i64 > authorized).then(|| ContactFinding {
+                    account: account.clone(),
+                    tier: *tier,
+                    authorized,
+                    contacts: seen.iter().cloned().collect(),
+                })
+            })
+            .collect()
     }
 
     /// Counts one row; returns the requests beyond an allowance with their
