@@ -302,6 +302,8 @@ pub struct CoversStmt {
     pub tiers: Vec<Spanned<TierSel>>,
     /// `via "..", ".."`.
     pub channels: Vec<Str>,
+    /// `without guarantee`: covered, but no target applies.
+    pub no_guarantee: bool,
     /// The guarantee in the contract's words.
     pub note: Option<Str>,
     /// Span of the statement.

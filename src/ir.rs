@@ -288,6 +288,21 @@ pub struct IssueType {
     pub span: Span,
 }
 
+impl IssueType {
+    /// Whether this type is covered on `tier` (see [`Policy::covered`]), and
+    /// the `covers` line that says so.
+    pub fn covered(&self, tier: TierId) -> (Covered, Option<&Coverage>) {
+        if self.coverage.is_empty() {
+            return (Covered::Yes, None);
+        }
+        match self.coverage.iter().find(|c| c.tiers.contains(&tier)) {
+            None => (Covered::No, None),
+            Some(c) if c.no_guarantee => (Covered::NoGuarantee, Some(c)),
+            Some(c) => (Covered::Yes, Some(c)),
+        }
+    }
+}
+
 /// Coverage of an issue type for some tiers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Coverage {
@@ -295,6 +310,10 @@ pub struct Coverage {
     pub tiers: Vec<TierId>,
     /// Support channels (`"email"`, `"Support Portal"`).
     pub channels: Vec<String>,
+    /// `without guarantee`: covered, but no target applies to this type on
+    /// these tiers.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_guarantee: bool,
     /// The contract's own words about the guarantee.
     pub note: Option<String>,
     /// Where it was declared.
@@ -649,7 +668,29 @@ pub struct Quota {
     pub span: Span,
 }
 
+/// Whether a tier's tickets of some issue type get targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Covered {
+    /// Covered (or the type has no `covers` lines): targets apply.
+    Yes,
+    /// `covers ... without guarantee`: supported, no target applies.
+    NoGuarantee,
+    /// The type's `covers` lines leave this tier out.
+    No,
+}
+
 impl Policy {
+    /// Whether `issue_type` is covered on `tier`: the first `covers` line
+    /// naming the tier decides; a type with `covers` lines that do not name
+    /// the tier is not covered there; a type without any is covered
+    /// everywhere.
+    pub fn covered(&self, issue_type: TypeId, tier: TierId) -> Covered {
+        self.types
+            .get(issue_type.index())
+            .map_or(Covered::Yes, |t| t.covered(tier).0)
+    }
+
     /// The calendar with this name.
     pub fn calendar_named(&self, name: &str) -> Option<CalendarId> {
         position(&self.calendars, |c| c.name == name).map(CalendarId)

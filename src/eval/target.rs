@@ -2,7 +2,7 @@
 //! on which calendar and why, and its length in open seconds.
 
 use super::hours::{HoursError, OpenHours};
-use crate::ir::{CalendarId, MetricId, Policy, SeverityId, TargetValue, TierId, TypeId};
+use crate::ir::{CalendarId, Covered, MetricId, Policy, SeverityId, TargetValue, TierId, TypeId};
 use crate::values::Duration;
 use chrono::{DateTime, Utc};
 
@@ -35,6 +35,12 @@ pub struct AppliedTarget {
     pub tier: TierId,
     /// The issue type of the cell (`None`: the general table).
     pub cell_type: Option<TypeId>,
+    /// Whether the ticket's type is covered on the tier; when it is not, or
+    /// is covered `without guarantee`, there is no target whatever the
+    /// tables say.
+    pub covered: Covered,
+    /// The ticket's issue type, as asked.
+    pub asked_type: Option<TypeId>,
 }
 
 /// Looks up the target of `metric` for a severity, tier and issue type.
@@ -59,9 +65,12 @@ pub fn applied_target(
             CalendarSource::Table
         }
     };
+    let covered = issue_type.map_or(Covered::Yes, |ty| policy.covered(ty, tier));
     let cell = policy.target(metric, severity, tier, issue_type);
     let (duration, calendar) = match cell.map(|c| &c.value) {
-        Some(TargetValue::Within { duration, calendar }) => (Some(*duration), *calendar),
+        Some(TargetValue::Within { duration, calendar }) if covered == Covered::Yes => {
+            (Some(*duration), *calendar)
+        }
         _ => (None, fallback),
     };
     AppliedTarget {
@@ -72,6 +81,8 @@ pub fn applied_target(
         severity,
         tier,
         cell_type: cell.and_then(|c| c.issue_type),
+        covered,
+        asked_type: issue_type,
     }
 }
 
