@@ -330,3 +330,26 @@ fn usage_bad_rows_and_contacts_beyond_the_tier() {
         "{err}"
     );
 }
+
+#[test]
+fn show_prints_what_a_tier_gets() {
+    // Domo Gold, against the document: initial response 4h / 8h / 12h and
+    // follow-up 32h / 72h / 72h (severity 1 around the clock, the others in
+    // business hours); 3 authorized contacts, named advisor, 3 service days,
+    // 4 private training sessions; plus what Silver, Bronze and Standard give.
+    let o = slate(&["show", "policies/domo.sla", "--tier", "gold"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    insta::assert_snapshot!("domo_show_gold", stdout(&o));
+    let o = slate(&["show", "policies/domo.sla", "--tier", "golden"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("has no tier `golden`"),
+        "{}",
+        stderr(&o)
+    );
+    // Every tier of every seed policy can be shown.
+    for p in ["dimagi", "domo", "dooap", "prismic"] {
+        let o = slate(&["show", &format!("policies/{p}.sla")]);
+        assert_eq!(o.status.code(), Some(0), "{p}: {}", stderr(&o));
+    }
+}

@@ -4,6 +4,7 @@ mod check;
 mod compile;
 pub mod eval;
 mod explain;
+mod show;
 mod time;
 mod uptime;
 mod usage;
@@ -59,6 +60,9 @@ enum Command {
     /// Explain a diagnostic code (`slate explain E0101`), list all codes
     /// (`slate explain`), or trace a ticket (`slate explain POLICY TICKET`).
     Explain(explain::Args),
+    /// What each tier gets, in the contract's own units: targets with their
+    /// calendars in words, coverage, entitlements, quotas, availability.
+    Show(show::Args),
     /// Business-time arithmetic on a policy's calendars.
     Time(time::Args),
     /// Monthly uptime against a policy's availability objective: downtime,
@@ -83,6 +87,7 @@ pub fn run() -> i32 {
         Command::Compile(args) => compile::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Show(args) => show::run(args),
         Command::Time(args) => time::run(args),
         Command::Uptime(args) => uptime::run(args),
         Command::Usage(args) => usage::run(args),

@@ -147,9 +147,11 @@ fn target_why(policy: &Policy, metric: &str, t: &AppliedTarget) -> String {
         .and_then(|ty| policy.types.get(ty.index()))
         .map_or("?", |ty| ty.name.as_str());
     match t.covered {
-        Covered::No => return format!(
+        Covered::No => {
+            return format!(
             "not covered: type `{ty}` is not covered on tier `{tier}`, so `{metric}` has no target"
-        ),
+        )
+        }
         Covered::NoGuarantee => {
             return format!("no target: type `{ty}` is covered on tier `{tier}` without guarantee")
         }
