@@ -50,7 +50,11 @@ fn requests_csv() -> String {
         .to_utc();
     for i in 0..1_000_000i64 {
         let at = start + chrono::Duration::seconds(i * 31);
-        let tier = if i % 3 == 0 { "time_and_material" } else { "fixed_fee" };
+        let tier = if i % 3 == 0 {
+            "time_and_material"
+        } else {
+            "fixed_fee"
+        };
         let _ = writeln!(
             s,
             "acct{},{tier},{},{}m",

@@ -43,6 +43,10 @@ pub struct Args {
     /// month the input touches.
     #[arg(long, value_name = "YYYY-MM")]
     month: Option<String>,
+    /// The time of the report (RFC 3339, or `now`), for a month in progress:
+    /// samples after it are not missing. Default: the end of each month.
+    #[arg(long, value_name = "INSTANT")]
+    at: Option<String>,
     /// Which availability block, when the policy has several.
     #[arg(long, value_name = "NAME")]
     availability: Option<String>,
@@ -60,6 +64,13 @@ pub struct Args {
 pub fn run(args: Args) -> i32 {
     let read = match super::eval::parse_zone(args.assume_zone.as_deref()) {
         Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let until = match super::eval::parse_at(args.at.as_deref()) {
+        Ok(u) => u,
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_USAGE;
@@ -126,6 +137,7 @@ pub fn run(args: Args) -> i32 {
         rejected += report("maintenance windows", path, &loaded);
         observed.maintenance.extend(loaded.value.maintenance);
     }
+    observed.until = until;
     if months.is_empty() {
         eprintln!("error: the input has no usable row, so no month to report; give --month YYYY-MM to report a month anyway");
         return EXIT_FINDINGS;

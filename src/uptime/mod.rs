@@ -60,6 +60,10 @@ pub struct Observed {
     /// With samples: the time the samples cover. `None` for incidents, where
     /// any time outside an incident is up.
     pub covered: Option<Vec<Window>>,
+    /// The time of the figures, for a month in progress: no sample is
+    /// missing after it (it has not happened yet). The budget is still that
+    /// of the whole month.
+    pub until: Option<DateTime<Utc>>,
 }
 
 /// A calendar month of some zone.
@@ -301,8 +305,9 @@ pub fn monthly(
         }
         let maint = normalize(maint);
         let mut down_m = subtract(&clip(&down, lo, hi), &maint);
+        let seen_to = observed.until.map_or(hi, |u| u.timestamp().clamp(lo, hi));
         let gaps = match &covered {
-            Some(c) => subtract(&subtract(&[(lo, hi)], &clip(c, lo, hi)), &maint),
+            Some(c) => subtract(&subtract(&[(lo, seen_to)], &clip(c, lo, seen_to)), &maint),
             None => Vec::new(),
         };
         let missing = total(&gaps);

@@ -139,6 +139,7 @@ impl SampleSeries {
             degraded: Vec::new(),
             maintenance: Vec::new(),
             covered: Some(w(self.covered)),
+            until: None,
         }
     }
 }

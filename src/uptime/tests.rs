@@ -205,6 +205,28 @@ fn missing_samples_follow_the_rule() {
 }
 
 #[test]
+fn a_month_in_progress_has_no_missing_future() {
+    // Samples on 2024-02-01 00:00-00:10 (10 minutes, all up), figures at
+    // 00:20 with missing samples counted as down: only 00:10-00:20 is
+    // missing (10 minutes), not the rest of February. Uptime over the whole
+    // month's 41,760 minutes: (41,760 - 10) / 41,760 = 99.97605..% -> 99.976%.
+    let b = block("UTC", MaintenanceRule::CountsAsUp, MissingRule::Down);
+    let mut series = SampleSeries::new(&b);
+    for m in 0..10 {
+        let at = t("2024-02-01T00:00:00Z") + chrono::Duration::minutes(m);
+        series.push(at, false).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let mut o = series.into_observed();
+    o.until = Some(t("2024-02-01T00:20:00Z"));
+    let f = figures(&b, &o, "2024-02");
+    assert_eq!(f.missing_seconds, 600);
+    assert_eq!(f.downtime_seconds, 600);
+    assert_eq!(f.uptime.to_string(), "99.976%");
+    // Budget: 0.5% of 41,760 min = 208.8 min = 12,528 s; 600 s used.
+    assert_eq!(f.budget_left_seconds, 12_528 - 600);
+}
+
+#[test]
 fn samples_out_of_order_or_overlapping_are_refused() {
     let b = block("UTC", MaintenanceRule::CountsAsUp, MissingRule::Up);
     let mut s = SampleSeries::new(&b);
