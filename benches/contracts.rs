@@ -110,7 +110,7 @@ fn usage(c: &mut Criterion) {
                 black_box(csv.as_bytes()),
                 RowFormat::Csv,
                 &ReadOptions::default(),
-                None,
+                &slate::stream::usage::Accounts::default(),
                 |_| over += 1,
             )
             .expect("readable");

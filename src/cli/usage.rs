@@ -21,6 +21,10 @@ pub struct Args {
     /// Active users: `account,tier,at,user` (distinct users count per period).
     #[arg(long, value_name = "FILE")]
     users: Option<PathBuf>,
+    /// Known accounts and their tiers: `account,tier`. A usage row of an
+    /// account it does not list is refused.
+    #[arg(long, value_name = "FILE")]
+    accounts: Option<PathBuf>,
     /// The tier of rows that do not name one.
     #[arg(long, value_name = "NAME")]
     tier: Option<String>,
@@ -81,6 +85,21 @@ pub fn run(args: Args) -> i32 {
         );
         return EXIT_USAGE;
     }
+    let mut accounts = reader::Accounts {
+        default_tier: tier,
+        known: None,
+    };
+    let mut rejected = 0;
+    if let Some(path) = &args.accounts {
+        let loaded = match open(path)
+            .and_then(|(f, fmt)| read_or_fail(reader::read_accounts(&policy, &name(path), f, fmt)))
+        {
+            Ok(l) => l,
+            Err(code) => return code,
+        };
+        rejected += report("accounts", path, &loaded);
+        accounts.known = Some(loaded.value);
+    }
     let mut meter = Meter::new(&policy, kind, rate);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -114,7 +133,7 @@ pub fn run(args: Args) -> i32 {
                 f,
                 fmt,
                 &read,
-                tier,
+                &accounts,
                 on_over,
             ))
         }) {
@@ -122,7 +141,7 @@ pub fn run(args: Args) -> i32 {
             Err(code) => return code,
         }
     };
-    let rejected = report(what, path, &loaded);
+    rejected += report(what, path, &loaded);
     let findings = meter.contact_findings();
     let figures = meter.finish();
     let written = match args.format {

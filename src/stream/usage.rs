@@ -8,7 +8,7 @@ use crate::ir::{Policy, TierId};
 use crate::usage::{Meter, OverItem, PeriodFigures, UsageKind, UsageRow};
 use crate::values::{format_seconds, parse_duration, Duration};
 use chrono::{DateTime, Utc};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::io::Read;
 
 /// Version of the usage JSON Lines and CSV forms.
@@ -31,13 +31,90 @@ pub struct OverRow {
     pub item: OverItem,
 }
 
+/// Where a row's tier comes from: its own `tier` field, the accounts file
+/// (which also makes an account it does not list an error), or a default.
+#[derive(Debug, Clone, Default)]
+pub struct Accounts {
+    /// The tier of rows without one (`--tier`).
+    pub default_tier: Option<TierId>,
+    /// The known accounts and their tiers (`--accounts FILE`).
+    pub known: Option<HashMap<String, TierId>>,
+}
+
+/// Reads an accounts file: `account,tier`, one row per account.
+pub fn read_accounts<R: Read>(
+    policy: &Policy,
+    file: &str,
+    input: R,
+    format: RowFormat,
+) -> Result<Loaded<HashMap<String, TierId>>, RowError> {
+    let mut rows = Rows::new(file, input, format, &["account", "tier"])?;
+    for col in ["account", "tier"] {
+        if format == RowFormat::Csv && !rows.has_column(col) {
+            return Err(rows.error(
+                1,
+                Some(col),
+                format!("the header has no `{col}` column; an accounts file has `account,tier`"),
+            ));
+        }
+    }
+    let mut out = Loaded {
+        value: HashMap::new(),
+        counts: Counts::default(),
+        errors: Vec::new(),
+        unread: BTreeSet::new(),
+    };
+    let mut first_line: HashMap<String, u64> = HashMap::new();
+    while let Some(row) = rows.next_row() {
+        out.counts.read += 1;
+        let result = row.and_then(|row| {
+            let line = row.line;
+            let account = row.values[0].as_deref().ok_or_else(|| {
+                rows.error(line, Some("account"), "missing; name the account".into())
+            })?;
+            let name = row.values[1].as_deref().ok_or_else(|| {
+                rows.error(
+                    line,
+                    Some("tier"),
+                    "missing; give the account's tier".into(),
+                )
+            })?;
+            let tier = policy.tier_named(name).ok_or_else(|| {
+                let hint = suggest(name, policy.tiers.iter().map(|t| t.name.as_str()));
+                rows.error(line, Some("tier"), format!("unknown tier `{name}`{hint}"))
+            })?;
+            if let Some(first) = first_line.get(account) {
+                return Err(rows.error(
+                    line,
+                    Some("account"),
+                    format!("account `{account}` is already listed on line {first}"),
+                ));
+            }
+            first_line.insert(account.to_string(), line);
+            Ok((account.to_string(), tier))
+        });
+        match result {
+            Ok((a, t)) => {
+                out.counts.used += 1;
+                out.value.insert(a, t);
+            }
+            Err(e) => {
+                out.counts.rejected += 1;
+                out.errors.push(e);
+            }
+        }
+    }
+    out.unread = std::mem::take(&mut rows.unread);
+    Ok(out)
+}
+
 const FIELDS: [&str; 8] = [
     "account", "tier", "at", "quota", "user", "duration", "contact", "id",
 ];
 
 /// Reads usage rows into `meter`, calling `on_over` for each row beyond an
-/// allowance. `default_tier` serves rows without a `tier`. `Err` only when
-/// the file cannot be read at all (a bad CSV header).
+/// allowance. `accounts` says where tiers come from. `Err` only when the
+/// file cannot be read at all (a bad CSV header).
 #[allow(clippy::too_many_arguments)]
 pub fn read_usage<R: Read>(
     policy: &Policy,
@@ -47,12 +124,12 @@ pub fn read_usage<R: Read>(
     input: R,
     format: RowFormat,
     opts: &ReadOptions,
-    default_tier: Option<TierId>,
+    accounts: &Accounts,
     mut on_over: impl FnMut(OverRow),
 ) -> Result<Loaded<()>, RowError> {
     let mut rows = Rows::new(file, input, format, &FIELDS)?;
     let mut needed = vec!["account", "at"];
-    if default_tier.is_none() {
+    if accounts.default_tier.is_none() && accounts.known.is_none() {
         needed.push("tier");
     }
     if kind == UsageKind::Users {
@@ -85,16 +162,41 @@ pub fn read_usage<R: Read>(
                     "missing; every row names its customer account".into(),
                 )
             })?;
-            let tier = match v(1) {
-                Some(name) => policy.tier_named(name).ok_or_else(|| {
-                    let hint = suggest(name, policy.tiers.iter().map(|t| t.name.as_str()));
-                    rows.error(line, Some("tier"), format!("unknown tier `{name}`{hint}"))
-                })?,
-                None => default_tier.ok_or_else(|| {
+            let listed = match &accounts.known {
+                None => None,
+                Some(known) => Some(*known.get(account).ok_or_else(|| {
+                    let hint = suggest(account, known.keys().map(String::as_str));
+                    rows.error(
+                        line,
+                        Some("account"),
+                        format!("unknown account `{account}`{hint}; add it to the accounts file"),
+                    )
+                })?),
+            };
+            let tier = match (v(1), listed) {
+                (Some(name), _) => {
+                    let tier = policy.tier_named(name).ok_or_else(|| {
+                        let hint = suggest(name, policy.tiers.iter().map(|t| t.name.as_str()));
+                        rows.error(line, Some("tier"), format!("unknown tier `{name}`{hint}"))
+                    })?;
+                    if let Some(l) = listed.filter(|l| *l != tier) {
+                        return Err(rows.error(
+                            line,
+                            Some("tier"),
+                            format!(
+                                "`{name}`, but the accounts file gives `{account}` the tier `{}`",
+                                policy.tiers[l.index()].name
+                            ),
+                        ));
+                    }
+                    tier
+                }
+                (None, Some(l)) => l,
+                (None, None) => accounts.default_tier.ok_or_else(|| {
                     rows.error(
                         line,
                         Some("tier"),
-                        "missing; give the account's tier, or --tier NAME for every row".into(),
+                        "missing; give the account's tier, --accounts FILE, or --tier NAME for every row".into(),
                     )
                 })?,
             };

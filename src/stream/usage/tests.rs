@@ -30,7 +30,7 @@ fn bad_usage_rows_name_file_line_and_field() {
         csv.as_bytes(),
         RowFormat::Csv,
         &ReadOptions::default(),
-        None,
+        &Accounts::default(),
         |_| over += 1,
     )
     .unwrap_or_else(|e| panic!("{e}"));
@@ -58,4 +58,59 @@ fn bad_usage_rows_name_file_line_and_field() {
     let f = meter.finish();
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].used, 2);
+}
+
+#[test]
+fn an_accounts_file_names_the_known_customers() {
+    let p = dooap();
+    let accounts = read_accounts(
+        &p,
+        "a.csv",
+        "account,tier\nacme,fixed_fee\nbeta,time_and_material\nacme,fixed_fee\ngamma,gold\n"
+            .as_bytes(),
+        RowFormat::Csv,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let errors: Vec<String> = accounts.errors.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        errors,
+        vec![
+            "a.csv:4: field `account`: account `acme` is already listed on line 2",
+            "a.csv:5: field `tier`: unknown tier `gold`",
+        ]
+    );
+    let known = Accounts {
+        default_tier: None,
+        known: Some(accounts.value),
+    };
+    let mut meter = Meter::new(&p, UsageKind::Requests, None);
+    let csv = "account,at,tier\n\
+               acme,2024-01-02T10:00:00Z,\n\
+               acmee,2024-01-03T10:00:00Z,\n\
+               beta,2024-01-03T10:00:00Z,fixed_fee\n";
+    let got = read_usage(
+        &p,
+        &mut meter,
+        UsageKind::Requests,
+        "r.csv",
+        csv.as_bytes(),
+        RowFormat::Csv,
+        &ReadOptions::default(),
+        &known,
+        |_| {},
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let errors: Vec<String> = got.errors.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        errors,
+        vec![
+            "r.csv:3: field `account`: unknown account `acmee` (did you mean `acme`?); add it to the accounts file",
+            "r.csv:4: field `tier`: `fixed_fee`, but the accounts file gives `beta` the tier `time_and_material`",
+        ]
+    );
+    assert_eq!(got.counts.used, 1);
+    let f = meter.finish();
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].account, "acme");
+    assert_eq!(Some(f[0].tier), p.tier_named("fixed_fee"));
 }
