@@ -484,6 +484,13 @@ pub enum QuotaStmt {
     },
     /// `minimum 30m per request`.
     Minimum(Spanned<Literal>),
+    /// `rate $150 per hour`.
+    Rate {
+        /// The price.
+        price: Spanned<Literal>,
+        /// What it is per (`hour`).
+        per: Option<Ident>,
+    },
     /// `beyond "time and material"`.
     Beyond(Str),
 }

@@ -662,6 +662,9 @@ pub struct Quota {
     pub overage: Option<Money>,
     /// Minimum charge per request beyond the allowance.
     pub minimum: Option<Duration>,
+    /// Hourly rate of time billed beyond the allowance (`rate $150 per hour`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<Money>,
     /// The contract's words about what happens beyond.
     pub beyond: Option<String>,
     /// Where it was declared.

@@ -235,6 +235,9 @@ fn show_tier(policy: &Policy, tier: TierId, out: &mut String) {
             if let Some(m) = q.minimum {
                 let _ = write!(s, "; beyond, at least {} per request", duration_words(m));
             }
+            if let Some(r) = &q.rate {
+                let _ = write!(s, " at {r} per hour");
+            }
             if let Some(b) = &q.beyond {
                 let _ = write!(s, " (\"{b}\")");
             }

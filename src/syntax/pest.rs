@@ -154,6 +154,8 @@ pub(crate) fn describe(rule: Rule) -> &'static str {
         Rule::k_type => "`type`",
         Rule::k_covers => "`covers`",
         Rule::k_via => "`via`",
+        Rule::k_rate => "`rate`",
+        Rule::rate_stmt => "`rate` and an hourly rate",
         Rule::k_without => "`without`",
         Rule::k_guarantee => "`guarantee`",
         Rule::k_all => "`all`",

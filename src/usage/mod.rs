@@ -10,7 +10,8 @@
 //!   for the period (Dimagi: 14 users, 10 free, $2 each beyond = $8);
 //! - a count allowance with `minimum D per request`: each request beyond the
 //!   allowance is billed `max(its duration, D)` at the hourly rate (Dooap:
-//!   the 11th request of a month at 0.5 h minimum);
+//!   the 11th request of a month at 0.5 h minimum); the rate is the one
+//!   given to [`Meter::new`], else the quota's `rate $P per hour`;
 //! - a count allowance with an overage price and no minimum: the price per
 //!   request beyond;
 //! - a time allowance (`8h per year`): the time beyond it, priced by
@@ -472,6 +473,9 @@ fn request_charge(
     seconds: Option<i64>,
     rate: Option<&Charge>,
 ) -> (Option<i64>, Option<Charge>) {
+    // `--rate` wins over the quota's `rate`.
+    let own = quota.rate.as_ref().map(Charge::from_money);
+    let rate = rate.or(own.as_ref());
     match quota.minimum.and_then(|m| m.seconds()) {
         Some(min) => {
             let billed = seconds.unwrap_or(0).max(min);

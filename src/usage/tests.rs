@@ -110,6 +110,43 @@ fn time_and_material_bills_every_request_with_the_minimum() {
 }
 
 #[test]
+fn a_rate_in_the_policy_prices_billed_time_unless_one_is_given() {
+    // 3 requests included a month; the 4th (10 min) is billed the 30 min
+    // minimum at the policy's $90/h = $45.00, or at a given $150/h = $75.00.
+    let text = "policy \"P\" { calendar office }\n\
+                calendar office { zone \"UTC\"  mon-fri 09:00-17:00 }\n\
+                severity high \"High\"\n\
+                tiers basic\n\
+                targets first_response {\n        basic\n  high  4h\n}\n\
+                quota requests {\n  3 requests per month\n  minimum 30m per request\n  rate $90 per hour\n}\n";
+    let p = crate::compile(&crate::source::SourceFile::new("p.sla", text))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .policy;
+    assert_eq!(
+        p.quotas[0].rate.as_ref().map(ToString::to_string),
+        Some("$90".into())
+    );
+    for (given, want) in [(None, "$45.00"), (Some(usd("$150")), "$75.00")] {
+        let mut m = Meter::new(&p, UsageKind::Requests, given);
+        let mut charges = Vec::new();
+        for day in 1..=4 {
+            let mut r = row(&p, "a", "basic", &format!("2024-01-{day:02}T10:00:00Z"));
+            r.seconds = Some(600);
+            charges.extend(
+                m.record(&r)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(|o| o.charge),
+            );
+        }
+        assert_eq!(
+            charges.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            vec![want]
+        );
+    }
+}
+
+#[test]
 fn periods_are_counted_in_the_policy_zone() {
     // Dooap's desk calendar is central | eastern_eu: its zone is the
     // leftmost, America/Chicago. 2024-02-01T03:00Z is January 31, 21:00 CST.
