@@ -353,3 +353,45 @@ fn show_prints_what_a_tier_gets() {
         assert_eq!(o.status.code(), Some(0), "{p}: {}", stderr(&o));
     }
 }
+
+#[test]
+fn uptime_from_samples_reports_gaps_and_down_minutes() {
+    // Dooap samples every minute; six rows from 2024-05-01T00:00Z: 00:00 up,
+    // 00:01 health check failed, 00:02 error rate 7% (> 5%), 00:03 missing,
+    // 00:04 error rate 5% (not > 5%), 00:05 up; then nothing for the rest of
+    // May. Missing samples count as up for Dooap: 2 down minutes of 44,640
+    // = 99.99551..% -> 99.996%; gaps: 00:03-00:04 and 00:06 to June 1.
+    let samples = temp_file(
+        "samples.csv",
+        "at,ok,error_rate\n\
+         2024-05-01T00:00:00Z,true,0.1\n\
+         2024-05-01T00:01:00Z,false,0.1\n\
+         2024-05-01T00:02:00Z,true,7\n\
+         2024-05-01T00:04:00Z,true,5\n\
+         2024-05-01T00:05:00Z,true,0\n",
+    );
+    let o = slate(&[
+        "uptime",
+        "policies/dooap.sla",
+        "--samples",
+        path(&samples),
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let may: serde_json::Value =
+        serde_json::from_str(stdout(&o).trim()).expect("one month of JSON");
+    assert_eq!(may["month"], "2024-05");
+    assert_eq!(may["downtime_seconds"], 120);
+    assert_eq!(may["uptime_percent"], "99.996");
+    // 1 min + (44,640 - 6) min = 44,635 min missing.
+    assert_eq!(may["missing_seconds"], 44_635 * 60);
+    assert_eq!(
+        may["gaps"],
+        serde_json::json!([
+            {"start": "2024-05-01T00:03:00+00:00", "end": "2024-05-01T00:04:00+00:00"},
+            {"start": "2024-05-01T00:06:00+00:00", "end": "2024-06-01T00:00:00+00:00"},
+        ])
+    );
+    assert!(stderr(&o).contains("samples: 5 row(s) read, 5 used, 0 rejected"));
+}
