@@ -395,3 +395,40 @@ fn uptime_from_samples_reports_gaps_and_down_minutes() {
     );
     assert!(stderr(&o).contains("samples: 5 row(s) read, 5 used, 0 rejected"));
 }
+
+#[test]
+fn usage_counts_eval_tickets_when_opened() {
+    // Tickets in `slate eval`'s JSON Lines with an `account`: each counts as
+    // one request at its `opened` event. T-2 was opened at
+    // 2024-02-01T03:00Z = January 31, 21:00 in Chicago: January's 2nd
+    // request of acme. T-3 names no account; T-4 has no `opened` event.
+    let tickets = temp_file(
+        "tickets.jsonl",
+        r#"{"id": "T-1", "account": "acme", "tier": "fixed_fee", "severity": "high", "events": [{"at": "2024-01-10T15:00:00Z", "type": "opened"}]}
+{"id": "T-2", "account": "acme", "tier": "fixed_fee", "severity": "normal", "events": [{"at": "2024-02-01T03:00:00Z", "type": "opened"}, {"at": "2024-02-01T04:00:00Z", "type": "replied"}]}
+{"id": "T-3", "tier": "fixed_fee", "severity": "high", "events": [{"at": "2024-01-12T15:00:00Z", "type": "opened"}]}
+{"id": "T-4", "account": "acme", "tier": "fixed_fee", "severity": "high", "events": [{"at": "2024-01-12T15:00:00Z", "type": "replied"}]}
+"#,
+    );
+    let o = slate(&[
+        "usage",
+        "policies/dooap.sla",
+        "--tickets",
+        path(&tickets),
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains(":3: field `account`: missing; every row names its customer account"), "{err}");
+    assert!(err.contains(":4: field `events`: no `opened` event with an `at`"), "{err}");
+    assert!(err.contains("tickets: 4 row(s) read, 2 used, 2 rejected"), "{err}");
+    assert!(!err.contains("not read by this command"), "{err}");
+    let out = stdout(&o);
+    assert_eq!(
+        out.lines().nth(1),
+        Some("1,period,acme,fixed_fee,service_requests,2024-01,,,2,10,0,0,,,false")
+    );
+    let o = slate(&["usage", "policies/dooap.sla", "--tickets", "examples/requests.csv"]);
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -5,19 +5,24 @@ use super::uptime::{name, open, read_or_fail, report, ReportFormat};
 use super::{EXIT_FINDINGS, EXIT_IO, EXIT_OK, EXIT_USAGE};
 use slate::ir::Policy;
 use slate::stream::usage::{self as reader, amount_text, OverRow};
+use slate::stream::RowFormat;
 use slate::usage::{Charge, Meter, PeriodFigures, UsageKind};
 use std::io::Write;
 use std::path::PathBuf;
 
 /// Arguments of `slate usage`.
 #[derive(clap::Args, Debug)]
-#[command(group(clap::ArgGroup::new("input").required(true).args(["requests", "users"])))]
+#[command(group(clap::ArgGroup::new("input").required(true).args(["requests", "tickets", "users"])))]
 pub struct Args {
     /// The policy file with `quota` blocks.
     policy: PathBuf,
     /// Requests or sessions: `account,tier,at[,duration][,contact][,id][,quota]`.
     #[arg(long, value_name = "FILE")]
     requests: Option<PathBuf>,
+    /// Tickets as `slate eval` reads them (JSON Lines) with an `account`
+    /// (and optionally a `contact`): each counts as a request when opened.
+    #[arg(long, value_name = "FILE")]
+    tickets: Option<PathBuf>,
     /// Active users: `account,tier,at,user` (distinct users count per period).
     #[arg(long, value_name = "FILE")]
     users: Option<PathBuf>,
@@ -69,11 +74,17 @@ pub fn run(args: Args) -> i32 {
             return EXIT_USAGE;
         }
     };
-    let (kind, path, what) = match (&args.requests, &args.users) {
-        (Some(p), _) => (UsageKind::Requests, p, "requests"),
-        (None, Some(p)) => (UsageKind::Users, p, "users"),
-        (None, None) => return EXIT_USAGE,
+    let (kind, path, what) = match (&args.requests, &args.tickets, &args.users) {
+        (Some(p), _, _) => (UsageKind::Requests, p, "requests"),
+        (None, Some(p), _) => (UsageKind::Requests, p, "tickets"),
+        (None, None, Some(p)) => (UsageKind::Users, p, "users"),
+        (None, None, None) => return EXIT_USAGE,
     };
+    let tickets = args.tickets.is_some();
+    if tickets && RowFormat::of_path(path) == RowFormat::Csv {
+        eprintln!("error: --tickets reads JSON Lines tickets; for a CSV file give --requests with `account,tier,at` rows");
+        return EXIT_USAGE;
+    }
     let limits_contacts = kind == UsageKind::Requests
         && (0..policy.tiers.len()).any(|t| {
             slate::usage::authorized_contacts(&policy, slate::ir::TierId(t as u32)).is_some()
@@ -131,7 +142,7 @@ pub fn run(args: Args) -> i32 {
                 kind,
                 &name(path),
                 f,
-                fmt,
+                if tickets { RowFormat::Tickets } else { fmt },
                 &read,
                 &accounts,
                 on_over,

@@ -15,6 +15,10 @@ pub enum RowFormat {
     Csv,
     /// One JSON object per line.
     Jsonl,
+    /// `slate eval` tickets, one JSON object per line: the `at` of a row is
+    /// the time of the ticket's `opened` event; the other ticket fields
+    /// (`severity`, `type`, `status`, `events`) are not reported as unread.
+    Tickets,
 }
 
 impl RowFormat {
@@ -109,6 +113,7 @@ enum Inner<R: Read> {
         lines: BufReader<R>,
         line: u64,
         buf: String,
+        tickets: bool,
     },
 }
 
@@ -150,10 +155,11 @@ impl<R: Read> Rows<R> {
                     record: csv::StringRecord::new(),
                 }
             }
-            RowFormat::Jsonl => Inner::Jsonl {
+            RowFormat::Jsonl | RowFormat::Tickets => Inner::Jsonl {
                 lines: BufReader::with_capacity(1 << 16, input),
                 line: 0,
                 buf: String::new(),
+                tickets: format == RowFormat::Tickets,
             },
         };
         Ok(Rows {
@@ -232,7 +238,12 @@ impl<R: Read> Rows<R> {
                     }
                 }
             },
-            Inner::Jsonl { lines, line, buf } => loop {
+            Inner::Jsonl {
+                lines,
+                line,
+                buf,
+                tickets,
+            } => loop {
                 buf.clear();
                 match lines.read_line(buf) {
                     Ok(0) => return None,
@@ -242,7 +253,14 @@ impl<R: Read> Rows<R> {
                             continue;
                         }
                         let n = *line;
-                        return Some(json_row(&self.file, n, buf, &self.wanted, &mut self.unread));
+                        return Some(json_row(
+                            &self.file,
+                            n,
+                            buf,
+                            &self.wanted,
+                            &mut self.unread,
+                            *tickets,
+                        ));
                     }
                     Err(e) => {
                         *line += 1;
@@ -267,6 +285,7 @@ fn json_row(
     text: &str,
     wanted: &[String],
     unread: &mut BTreeSet<String>,
+    tickets: bool,
 ) -> Result<Row, RowError> {
     let err = |field: Option<&str>, message: String| RowError {
         file: file.to_string(),
@@ -276,9 +295,36 @@ fn json_row(
     };
     let value: serde_json::Value = serde_json::from_str(text.trim())
         .map_err(|e| err(None, format!("not a JSON object: {e}")))?;
-    let serde_json::Value::Object(map) = value else {
+    let serde_json::Value::Object(mut map) = value else {
         return Err(err(None, "not a JSON object".into()));
     };
+    if tickets {
+        // The ticket's `opened` event gives the row its time.
+        let opened = map
+            .get("events")
+            .and_then(|e| e.as_array())
+            .and_then(|events| {
+                events
+                    .iter()
+                    .find(|e| e.get("type").and_then(|t| t.as_str()) == Some("opened"))
+            })
+            .and_then(|e| e.get("at").cloned());
+        match opened {
+            Some(at) => {
+                map.insert("at".into(), at);
+            }
+            None => {
+                return Err(err(
+                    Some("events"),
+                    "no `opened` event with an `at`: a ticket counts from when it was opened"
+                        .into(),
+                ))
+            }
+        }
+        for k in ["severity", "type", "status", "events"] {
+            map.remove(k);
+        }
+    }
     for k in map.keys() {
         if !wanted.iter().any(|w| w == k) && !unread.contains(k) {
             unread.insert(k.clone());
