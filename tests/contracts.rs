@@ -420,15 +420,69 @@ fn usage_counts_eval_tickets_when_opened() {
     ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
-    assert!(err.contains(":3: field `account`: missing; every row names its customer account"), "{err}");
-    assert!(err.contains(":4: field `events`: no `opened` event with an `at`"), "{err}");
-    assert!(err.contains("tickets: 4 row(s) read, 2 used, 2 rejected"), "{err}");
+    assert!(
+        err.contains(":3: field `account`: missing; every row names its customer account"),
+        "{err}"
+    );
+    assert!(
+        err.contains(":4: field `events`: no `opened` event with an `at`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("tickets: 4 row(s) read, 2 used, 2 rejected"),
+        "{err}"
+    );
     assert!(!err.contains("not read by this command"), "{err}");
     let out = stdout(&o);
     assert_eq!(
         out.lines().nth(1),
         Some("1,period,acme,fixed_fee,service_requests,2024-01,,,2,10,0,0,,,false")
     );
-    let o = slate(&["usage", "policies/dooap.sla", "--tickets", "examples/requests.csv"]);
+    let o = slate(&[
+        "usage",
+        "policies/dooap.sla",
+        "--tickets",
+        "examples/requests.csv",
+    ]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn dated_maintenance_windows_declared_in_the_policy() {
+    // Calendar `releases` is open only on 2024-04-13 06:00-10:00 UTC (240 min)
+    // and is the block's maintenance, excluded from the denominator. An
+    // outage 07:00-12:00 (300 min) is down only outside maintenance:
+    // 10:00-12:00 = 120 min. (43,200 - 240 - 120) / (43,200 - 240) =
+    // 42,840 / 42,960 = 99.72067..% -> 99.721%, below 99.9%: breached.
+    // Budget: 0.1% x 2,577,600 s = 2,577.6 s -> 2,577 s; 2,577 - 7,200 = -4,623 s.
+    let policy = temp_file(
+        "releases.sla",
+        "policy \"M\" { calendar office }\n\
+         calendar office { zone \"UTC\"  mon-fri 09:00-17:00 }\n\
+         calendar releases {\n  zone \"UTC\"\n  open 2024-04-13 06:00-10:00 \"release 24.4\"\n}\n\
+         severity high \"High\"\n\
+         tiers basic\n\
+         targets first_response {\n        basic\n  high  4h\n}\n\
+         availability site {\n  objective 99.9% per calendar month\n  excluding releases\n  maintenance excluded\n}\n",
+    );
+    let incidents = temp_file(
+        "release-outage.csv",
+        "start,end\n2024-04-13T07:00:00Z,2024-04-13T12:00:00Z\n",
+    );
+    let o = slate(&[
+        "uptime",
+        path(&policy),
+        "--incidents",
+        path(&incidents),
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let april: serde_json::Value = serde_json::from_str(stdout(&o).trim()).expect("one month");
+    assert_eq!(april["maintenance_seconds"], 240 * 60);
+    assert_eq!(april["excluded_seconds"], 240 * 60);
+    assert_eq!(april["downtime_seconds"], 120 * 60);
+    assert_eq!(april["uptime_percent"], "99.721");
+    assert_eq!(april["state"], "breached");
+    assert_eq!(april["budget_left_seconds"], -4_623);
 }
