@@ -239,6 +239,7 @@ pub fn read_usage<R: Read>(
                 crate::usage::UsageError::MissingDuration { .. } => Some("duration"),
                 crate::usage::UsageError::MissingUser => Some("user"),
                 crate::usage::UsageError::QuotaNotForTier { .. } => Some("quota"),
+                crate::usage::UsageError::NoSuchQuota(_) => Some("quota"),
                 crate::usage::UsageError::Currency { .. } => None,
             };
             let over = meter

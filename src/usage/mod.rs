@@ -148,6 +148,8 @@ pub enum UsageError {
         /// The tier.
         tier: String,
     },
+    /// A quota index that is not in the policy.
+    NoSuchQuota(usize),
     /// Charges in two currencies cannot be added.
     Currency {
         /// The first currency.
@@ -173,6 +175,7 @@ impl fmt::Display for UsageError {
             UsageError::QuotaNotForTier { quota, tier } => {
                 write!(f, "quota `{quota}` does not apply to tier `{tier}`")
             }
+            UsageError::NoSuchQuota(q) => write!(f, "the policy has no quota number {q}"),
             UsageError::Currency { have, got } => {
                 write!(f, "a charge in {got} cannot be added to charges in {have}")
             }
@@ -295,11 +298,19 @@ impl<'p> Meter<'p> {
     /// The quotas (indices) a row counts against.
     pub fn quotas_for(&self, row: &UsageRow) -> Result<Vec<usize>, UsageError> {
         if let Some(q) = row.quota {
-            let quota = &self.policy.quotas[q];
+            let quota = self
+                .policy
+                .quotas
+                .get(q)
+                .ok_or(UsageError::NoSuchQuota(q))?;
             if !applies_to(quota, row.tier) {
                 return Err(UsageError::QuotaNotForTier {
                     quota: quota.name.clone(),
-                    tier: self.policy.tiers[row.tier.index()].name.clone(),
+                    tier: self
+                        .policy
+                        .tiers
+                        .get(row.tier.index())
+                        .map_or_else(|| format!("#{}", row.tier.0), |t| t.name.clone()),
                 });
             }
             return Ok(vec![q]);
