@@ -393,3 +393,40 @@ proptest! {
         );
     }
 }
+
+proptest! {
+    #[test]
+    fn samples_and_the_same_incidents_give_the_same_figures(
+        downs in prop::collection::vec(prop::bool::weighted(0.05), 1..3000),
+        zone in prop::sample::select(vec!["UTC", "America/Chicago"]),
+    ) {
+        // Per-minute samples from 2024-02-29T20:00Z (across the end of
+        // February in both zones), each down minute also written as a
+        // one-minute outage: with missing samples counted as up, both
+        // inputs must give the same months and figures (gaps aside).
+        let b = block(zone, MaintenanceRule::CountsAsUp, MissingRule::Up);
+        let start = t("2024-02-29T20:00:00Z");
+        let mut series = SampleSeries::new(&b);
+        let mut incidents = Observed::default();
+        for (i, down) in downs.iter().enumerate() {
+            let at = start + chrono::Duration::minutes(i as i64);
+            prop_assert!(series.push(at, *down).is_ok());
+            if *down {
+                incidents.down.push(Window { start: at, end: at + chrono::Duration::minutes(1) });
+            }
+        }
+        let sampled = series.into_observed();
+        let months = months_spanned(&b, &sampled).unwrap_or_default();
+        let a = monthly(&b, &no_calendars(), &sampled, &months).unwrap_or_default();
+        let z = monthly(&b, &no_calendars(), &incidents, &months).unwrap_or_default();
+        prop_assert_eq!(a.len(), z.len());
+        for (x, y) in a.iter().zip(&z) {
+            prop_assert_eq!(x.downtime_seconds, y.downtime_seconds);
+            prop_assert_eq!(x.uptime, y.uptime);
+            prop_assert_eq!(x.met, y.met);
+            prop_assert_eq!(x.budget_left_seconds, y.budget_left_seconds);
+        }
+        let total_down: i64 = a.iter().map(|f| f.downtime_seconds).sum();
+        prop_assert_eq!(total_down, 60 * downs.iter().filter(|d| **d).count() as i64);
+    }
+}
