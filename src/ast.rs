@@ -287,6 +287,8 @@ pub struct CoversStmt {
     pub tiers: Vec<Spanned<TierSel>>,
     /// `via "..", ".."`.
     pub channels: Vec<Str>,
+    /// `without guarantee`: covered, but no target applies.
+    pub no_guarantee: bool,
     /// The guarantee in the contract's words.
     pub note: Option<Str>,
     /// Span of the statement.
@@ -467,6 +469,13 @@ pub enum QuotaStmt {
     },
     /// `minimum 30m per request`.
     Minimum(Spanned<Literal>),
+    /// `rate $150 per hour`.
+    Rate {
+        /// The price.
+        price: Spanned<Literal>,
+        /// What it is per (`hour`).
+        per: Option<Ident>,
+    },
     /// `beyond "time and material"`.
     Beyond(Str),
 }

@@ -104,7 +104,6 @@ pub struct Calendar {
 #[serde(tag = "kind", rename_all = "snake_case")]
 // Few calendars per policy: boxing the weekly variant would buy nothing.
 #[allow(clippy::large_enum_variant)]
-#[non_exhaustive]
 pub enum CalendarDef {
     /// Weekly hours in one time zone, with closures and overrides.
     Weekly(WeeklyCalendar),
@@ -118,7 +117,6 @@ pub enum CalendarDef {
 /// A calendar expression over other calendars.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
-#[non_exhaustive]
 pub enum CalendarExpr {
     /// Always open.
     Always,
@@ -181,7 +179,6 @@ pub struct TimeRange {
 /// Which date(s) a closure applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-#[non_exhaustive]
 pub enum DateRule {
     /// One calendar date.
     Date {
@@ -272,7 +269,6 @@ pub struct Entitlement {
 /// A typed entitlement value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
-#[non_exhaustive]
 pub enum Value {
     /// A present feature (`named_advisor`), or `no`.
     Flag(bool),
@@ -302,6 +298,21 @@ pub struct IssueType {
     pub span: Span,
 }
 
+impl IssueType {
+    /// Whether this type is covered on `tier` (see [`Policy::covered`]), and
+    /// the `covers` line that says so.
+    pub fn covered(&self, tier: TierId) -> (Covered, Option<&Coverage>) {
+        if self.coverage.is_empty() {
+            return (Covered::Yes, None);
+        }
+        match self.coverage.iter().find(|c| c.tiers.contains(&tier)) {
+            None => (Covered::No, None),
+            Some(c) if c.no_guarantee => (Covered::NoGuarantee, Some(c)),
+            Some(c) => (Covered::Yes, Some(c)),
+        }
+    }
+}
+
 /// Coverage of an issue type for some tiers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -310,6 +321,10 @@ pub struct Coverage {
     pub tiers: Vec<TierId>,
     /// Support channels (`"email"`, `"Support Portal"`).
     pub channels: Vec<String>,
+    /// `without guarantee`: covered, but no target applies to this type on
+    /// these tiers.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_guarantee: bool,
     /// The contract's own words about the guarantee.
     pub note: Option<String>,
     /// Where it was declared.
@@ -319,7 +334,6 @@ pub struct Coverage {
 /// Ticket events a metric can start or stop on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[non_exhaustive]
 pub enum EventKind {
     /// The ticket was opened.
     Opened,
@@ -383,7 +397,6 @@ impl EventKind {
 /// What a severity or tier change does to a running clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
-#[non_exhaustive]
 pub enum ChangeRule {
     /// Same start, the new target, elapsed time kept (default).
     #[default]
@@ -395,7 +408,6 @@ pub enum ChangeRule {
 /// What reopening a resolved ticket does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
-#[non_exhaustive]
 pub enum ReopenRule {
     /// The clock continues; the closed time is excluded (default).
     #[default]
@@ -409,7 +421,6 @@ pub enum ReopenRule {
 /// How periodic update windows follow each other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[non_exhaustive]
 pub enum PeriodicMode {
     /// The next window starts at the update.
     Independent,
@@ -458,7 +469,6 @@ pub struct Metric {
 /// The promise of one target cell.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-#[non_exhaustive]
 pub enum TargetValue {
     /// An explicit "no guarantee" (`-`).
     NoTarget,
@@ -498,7 +508,6 @@ pub struct Target {
 /// Whether a milestone warns or escalates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[non_exhaustive]
 pub enum MilestoneKind {
     /// `warn`.
     Warn,
@@ -524,7 +533,6 @@ pub struct Milestone {
 
 /// A comparison operator in a downtime rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
 pub enum CmpOp {
     /// `>`
     #[serde(rename = ">")]
@@ -543,7 +551,6 @@ pub enum CmpOp {
 /// When a sample counts as down: `down when error_rate > 5%`, or `down when check fails`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-#[non_exhaustive]
 pub enum DownRule {
     /// A measured signal compared against a threshold.
     Threshold {
@@ -564,7 +571,6 @@ pub enum DownRule {
 /// How maintenance windows enter the uptime formula.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[non_exhaustive]
 pub enum MaintenanceRule {
     /// Maintenance minutes count as up.
     CountsAsUp,
@@ -575,7 +581,6 @@ pub enum MaintenanceRule {
 /// How missing samples are treated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[non_exhaustive]
 pub enum MissingRule {
     /// Missing samples count as up.
     Up,
@@ -588,7 +593,6 @@ pub enum MissingRule {
 /// What a credit line grants.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
-#[non_exhaustive]
 pub enum CreditValue {
     /// A percentage of the fees.
     Percent(Percent),
@@ -637,7 +641,6 @@ pub struct Availability {
 /// The period an allowance renews over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[non_exhaustive]
 pub enum Period {
     /// Calendar day.
     Day,
@@ -652,7 +655,6 @@ pub enum Period {
 /// An allowance amount.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-#[non_exhaustive]
 pub enum Amount {
     /// A count of units (`10 requests`).
     Count {
@@ -684,13 +686,38 @@ pub struct Quota {
     pub overage: Option<Money>,
     /// Minimum charge per request beyond the allowance.
     pub minimum: Option<Duration>,
+    /// Hourly rate of time billed beyond the allowance (`rate $150 per hour`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<Money>,
     /// The contract's words about what happens beyond.
     pub beyond: Option<String>,
     /// Where it was declared.
     pub span: Span,
 }
 
+/// Whether a tier's tickets of some issue type get targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Covered {
+    /// Covered (or the type has no `covers` lines): targets apply.
+    Yes,
+    /// `covers ... without guarantee`: supported, no target applies.
+    NoGuarantee,
+    /// The type's `covers` lines leave this tier out.
+    No,
+}
+
 impl Policy {
+    /// Whether `issue_type` is covered on `tier`: the first `covers` line
+    /// naming the tier decides; a type with `covers` lines that do not name
+    /// the tier is not covered there; a type without any is covered
+    /// everywhere.
+    pub fn covered(&self, issue_type: TypeId, tier: TierId) -> Covered {
+        self.types
+            .get(issue_type.index())
+            .map_or(Covered::Yes, |t| t.covered(tier).0)
+    }
+
     /// The calendar with this name.
     pub fn calendar_named(&self, name: &str) -> Option<CalendarId> {
         position(&self.calendars, |c| c.name == name).map(CalendarId)

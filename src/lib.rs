@@ -77,6 +77,8 @@ pub mod ir;
 pub mod source;
 pub mod stream;
 mod syntax;
+pub mod uptime;
+pub mod usage;
 mod values;
 
 pub use calendar::CalendarError;

@@ -8,7 +8,7 @@ use super::close_name;
 use super::Checker;
 use crate::ast::Item;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::ir::{CalendarId, MetricId, SeverityId, Target, TargetValue, TierId, TypeId};
+use crate::ir::{CalendarId, Covered, MetricId, SeverityId, Target, TargetValue, TierId, TypeId};
 use crate::values::Duration;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
@@ -93,6 +93,7 @@ impl Checker<'_> {
         self.inversions();
         self.shorter_than_response("follow_up", Code::FollowUpFaster);
         self.shorter_than_response("resolution", Code::ResolutionFaster);
+        self.targets_not_covered();
         self.unused();
     }
 
@@ -227,6 +228,59 @@ impl Checker<'_> {
                 .with_label(resp.span, "the first-response target")
                 .with_help(help),
             );
+        }
+        self.lints.extend(out);
+    }
+
+    /// L0305: a target cell for a type on a tier its coverage leaves out, or
+    /// covers `without guarantee`: it never applies.
+    fn targets_not_covered(&mut self) {
+        let mut out = Vec::new();
+        for t in &self.targets {
+            let (Some(ty), TargetValue::Within { .. }) = (t.issue_type, &t.value) else {
+                continue;
+            };
+            let Some(issue) = self
+                .out_types
+                .iter()
+                .find(|i| i.name == self.types.name(ty.0))
+            else {
+                continue;
+            };
+            let (metric, tier) = (self.metrics.name(t.metric.0), self.tiers.name(t.tier.0));
+            let diag = match issue.covered(t.tier) {
+                (Covered::Yes, _) => continue,
+                (Covered::No, _) => Diagnostic::new(
+                    Code::TargetNotCovered,
+                    t.span,
+                    format!(
+                        "the `{metric}` target `{}` for type `{}` on tier `{tier}` never applies: the type is not covered there",
+                        shown(t),
+                        issue.name
+                    ),
+                    "never applies",
+                )
+                .with_label(issue.span, format!("`{}` covers no `{tier}`", issue.name))
+                .with_help(format!("write `-` in this cell, or add `{tier}` to a `covers` line of `{}`", issue.name)),
+                (Covered::NoGuarantee, line) => {
+                    let mut d = Diagnostic::new(
+                        Code::TargetNotCovered,
+                        t.span,
+                        format!(
+                            "the `{metric}` target `{}` for type `{}` on tier `{tier}` never applies: the type is covered there without guarantee",
+                            shown(t),
+                            issue.name
+                        ),
+                        "never applies",
+                    )
+                    .with_help("write `-` in this cell, or remove `without guarantee` if the contract promises this time");
+                    if let Some(line) = line {
+                        d = d.with_label(line.span, "covered without guarantee here");
+                    }
+                    d
+                }
+            };
+            out.push(diag);
         }
         self.lints.extend(out);
     }

@@ -481,6 +481,7 @@ impl<'a> Checker<'a> {
                 coverage.push(ir::Coverage {
                     tiers,
                     channels: c.channels.iter().map(|s| s.node.clone()).collect(),
+                    no_guarantee: c.no_guarantee,
                     note: c.note.as_ref().map(|s| s.node.clone()),
                     span: c.span,
                 });

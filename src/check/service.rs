@@ -41,6 +41,33 @@ impl Checker<'_> {
         }
     }
 
+    /// An amount of money (`$2`), reported when it is something else or
+    /// cannot be held exactly.
+    fn price(
+        &mut self,
+        price: &crate::source::Spanned<Literal>,
+        help: &str,
+    ) -> Option<crate::values::Money> {
+        match &price.node {
+            Literal::Money(text) => {
+                let m = money(text);
+                if m.is_none() {
+                    self.invalid(
+                        price.span,
+                        format!("`${text}` is not an amount of money slate can hold exactly"),
+                        "invalid amount",
+                        "write dollars with at most two decimals, such as `$2.50`",
+                    );
+                }
+                m
+            }
+            other => {
+                self.mismatch(price.span, "an amount of money such as `$2`", other, help);
+                None
+            }
+        }
+    }
+
     /// `availability` blocks.
     pub(crate) fn check_availability(&mut self) {
         let file = self.file;
@@ -269,6 +296,7 @@ impl Checker<'_> {
                 },
                 per: None,
                 overage: None,
+                rate: None,
                 minimum: None,
                 beyond: None,
                 span: decl.span,
@@ -279,6 +307,7 @@ impl Checker<'_> {
                     QuotaStmt::Tiers(_) => "tiers",
                     QuotaStmt::Overage { .. } => "overage price",
                     QuotaStmt::Minimum(_) => "minimum",
+                    QuotaStmt::Rate { .. } => "hourly rate",
                     QuotaStmt::Beyond(_) => "`beyond` text",
                 };
                 if let Some(first) = once.first(kind, stmt.span) {
@@ -336,29 +365,24 @@ impl Checker<'_> {
                         out.tiers = self.tier_selectors(sels).unwrap_or_default()
                     }
                     QuotaStmt::Overage { price, .. } => {
-                        out.overage = match &price.node {
-                            Literal::Money(text) => {
-                                let m = money(text);
-                                if m.is_none() {
-                                    self.invalid(
-                                        price.span,
-                                        format!("`${text}` is not an amount of money slate can hold exactly"),
-                                        "invalid amount",
-                                        "write dollars with at most two decimals, such as `$2.50`",
-                                    );
-                                }
-                                m
-                            }
-                            other => {
-                                self.mismatch(
-                                    price.span,
-                                    "an amount of money such as `$2`",
-                                    other,
-                                    "write the price per unit beyond the allowance, such as `$2`",
-                                );
-                                None
-                            }
-                        };
+                        out.overage = self.price(
+                            price,
+                            "write the price per unit beyond the allowance, such as `$2`",
+                        );
+                    }
+                    QuotaStmt::Rate { price, per } => {
+                        out.rate = self.price(
+                            price,
+                            "write the hourly rate of billed time, such as `rate $150 per hour`",
+                        );
+                        if let Some(p) = per.as_ref().filter(|p| p.node != "hour") {
+                            self.invalid(
+                                p.span,
+                                format!("a rate is per hour, not per `{}`", p.node),
+                                "not `hour`",
+                                "write `rate $150 per hour`",
+                            );
+                        }
                     }
                     QuotaStmt::Minimum(lit) => {
                         out.minimum = self

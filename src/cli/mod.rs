@@ -6,8 +6,11 @@ mod diff;
 pub mod eval;
 mod explain;
 mod fmt;
+mod show;
 mod test;
 mod time;
+mod uptime;
+mod usage;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
@@ -67,10 +70,18 @@ enum Command {
     Explain(explain::Args),
     /// Rewrite policies in the canonical layout (`--check` for CI).
     Fmt(fmt::Args),
-    /// Business-time arithmetic on a policy's calendars.
-    Time(time::Args),
     /// Run the contract examples beside policies (`domo.tests.json`).
     Test(test::Args),
+    /// What each tier gets, in the contract's own units: targets with their
+    /// calendars in words, coverage, entitlements, quotas, availability.
+    Show(show::Args),
+    /// Business-time arithmetic on a policy's calendars.
+    Time(time::Args),
+    /// Monthly uptime against a policy's availability objective: downtime,
+    /// maintenance, met or breached, credit and error budget.
+    Uptime(uptime::Args),
+    /// Quotas used per account and period, and the charges beyond them.
+    Usage(usage::Args),
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -91,8 +102,11 @@ pub fn run() -> i32 {
         Command::Eval(args) => eval::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Fmt(args) => fmt::run(args),
-        Command::Time(args) => time::run(args),
         Command::Test(args) => test::run(args),
+        Command::Show(args) => show::run(args),
+        Command::Time(args) => time::run(args),
+        Command::Uptime(args) => uptime::run(args),
+        Command::Usage(args) => usage::run(args),
     }
 }
 

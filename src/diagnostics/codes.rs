@@ -186,6 +186,9 @@ codes! {
     ResolutionFaster = "L0304", "resolution-before-response", Warning,
         "a resolution target is shorter than the response target",
         "A ticket cannot be resolved before it is answered; a resolution target shorter\nthan the response target usually means the columns were swapped.";
+    TargetNotCovered = "L0305", "target-not-covered", Warning,
+        "a target cell is written for a type its tier does not cover",
+        "A ticket of an issue type that its tier does not cover is answered `not_covered`,\nand one covered `without guarantee` is answered `no_target`, so a target cell for\nthat type and tier never applies. Write `-` there, or fix the `covers` line.\n\n    type chat \"Chat\" { covers gold }\n    targets first_response for chat {\n            silver gold\n      sev1  4h     1h        # warning: `chat` is not covered on `silver`\n    }";
     Unused = "L0401", "unused", Warning,
         "a declaration is never used",
         "A calendar, issue type or metric that nothing refers to is often a typo or a\nleftover. Remove it, use it, or `allow unused`.";

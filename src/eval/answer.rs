@@ -3,7 +3,7 @@
 use super::clock::{self, applied_target, crossing_with, piece_seconds, projected, Cycle};
 use super::timeline::Ticket;
 use crate::calendar::{CalendarError, CalendarSet};
-use crate::ir::{MetricId, MilestoneKind, Policy};
+use crate::ir::{Covered, MetricId, MilestoneKind, Policy};
 use crate::values::{format_seconds, Percent};
 use chrono::{DateTime, Utc};
 use std::borrow::Cow;
@@ -141,8 +141,11 @@ pub enum State {
     Running,
     /// Paused by the ticket's status; the deadline is not known.
     Paused,
-    /// No target for this metric, severity, tier and type.
+    /// No target for this metric, severity, tier and type (including a type
+    /// covered `without guarantee`).
     NoTarget,
+    /// The ticket's issue type is not covered on its tier.
+    NotCovered,
     /// Not started yet.
     NotStarted,
 }
@@ -156,6 +159,7 @@ impl State {
             State::Running => "running",
             State::Paused => "paused",
             State::NoTarget => "no_target",
+            State::NotCovered => "not_covered",
             State::NotStarted => "not_started",
         }
     }
@@ -309,6 +313,8 @@ fn measure<'a>(
         if let Some(kept) = c.kept_breach {
             answer.state = State::Breached;
             answer.breached_at = Some(kept);
+        } else if c.target.covered == Covered::No {
+            answer.state = State::NotCovered;
         }
         return Ok(answer);
     };
@@ -469,13 +475,14 @@ fn evaluate_sorted<'a>(
             metric: Cow::Borrowed(policy.metrics[i].name.as_str()),
             state: match answers.last() {
                 Some(a) => a.state,
-                None if applied_target(policy, id, severity, tier, ticket.issue_type)
-                    .duration
-                    .is_none() =>
-                {
-                    State::NoTarget
+                None => {
+                    let t = applied_target(policy, id, severity, tier, ticket.issue_type);
+                    match (t.duration, t.covered) {
+                        (None, Covered::No) => State::NotCovered,
+                        (None, _) => State::NoTarget,
+                        (Some(_), _) => State::NotStarted,
+                    }
                 }
-                None => State::NotStarted,
             },
             breaches: answers.iter().filter(|a| a.breached_at.is_some()).count() as u32,
             cycles: answers,

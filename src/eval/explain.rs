@@ -14,7 +14,7 @@ use super::answer::{evaluate, CycleAnswer, State};
 use super::clock::{applied_target, AppliedTarget, CalendarSource, Cause, Cycle};
 use super::timeline::{Change, Ticket};
 use crate::calendar::{CalendarError, CalendarSet, SegmentState};
-use crate::ir::{EventKind, MetricId, Policy};
+use crate::ir::{Covered, EventKind, MetricId, Policy};
 use crate::values::format_seconds;
 use chrono::{DateTime, SecondsFormat, Utc};
 use std::fmt::{self, Write as _};
@@ -146,6 +146,22 @@ fn target_why(policy: &Policy, metric: &str, t: &AppliedTarget) -> String {
         Some(ty) => format!("the `{}` cell", ty.name),
         None => "the general cell".to_string(),
     };
+    let ty = t
+        .cell_type
+        .or(t.asked_type)
+        .and_then(|ty| policy.types.get(ty.index()))
+        .map_or("?", |ty| ty.name.as_str());
+    match t.covered {
+        Covered::No => {
+            return format!(
+            "not covered: type `{ty}` is not covered on tier `{tier}`, so `{metric}` has no target"
+        )
+        }
+        Covered::NoGuarantee => {
+            return format!("no target: type `{ty}` is covered on tier `{tier}` without guarantee")
+        }
+        Covered::Yes => {}
+    }
     match (t.has_cell, t.duration) {
         (false, _) => {
             format!("no target: `{metric}` has no cell for severity `{sev}`, tier `{tier}`")

@@ -2,7 +2,7 @@
 //! on which calendar and why, and its length in open seconds.
 
 use crate::calendar::{CalendarError, CalendarSet};
-use crate::ir::{CalendarId, MetricId, Policy, SeverityId, TargetValue, TierId, TypeId};
+use crate::ir::{CalendarId, Covered, MetricId, Policy, SeverityId, TargetValue, TierId, TypeId};
 use crate::values::Duration;
 use chrono::{DateTime, Utc};
 use std::borrow::Cow;
@@ -38,6 +38,12 @@ pub struct AppliedTarget {
     pub cell_type: Option<TypeId>,
     /// The cell's index in the policy's targets (`None`: no cell).
     pub cell: Option<usize>,
+    /// Whether the ticket's type is covered on the tier; when it is not, or
+    /// is covered `without guarantee`, there is no target whatever the
+    /// tables say.
+    pub covered: Covered,
+    /// The ticket's issue type, as asked.
+    pub asked_type: Option<TypeId>,
 }
 
 impl AppliedTarget {
@@ -75,10 +81,13 @@ pub fn applied_target(
             CalendarSource::Table
         }
     };
+    let covered = issue_type.map_or(Covered::Yes, |ty| policy.covered(ty, tier));
     let index = policy.target_index(metric, severity, tier, issue_type);
     let cell = index.and_then(|i| policy.targets.get(i));
     let (duration, calendar) = match cell.map(|c| &c.value) {
-        Some(TargetValue::Within { duration, calendar }) => (Some(*duration), *calendar),
+        Some(TargetValue::Within { duration, calendar }) if covered == Covered::Yes => {
+            (Some(*duration), *calendar)
+        }
         _ => (None, fallback),
     };
     AppliedTarget {
@@ -90,6 +99,8 @@ pub fn applied_target(
         tier,
         cell_type: cell.and_then(|c| c.issue_type),
         cell: index,
+        covered,
+        asked_type: issue_type,
     }
 }
 

@@ -67,6 +67,7 @@ pub(crate) fn describe(rule: Rule) -> &'static str {
         Rule::type_decl => "a `type` declaration",
         Rule::covers_stmt => "`covers` and tiers",
         Rule::via_list => "`via` and channels",
+        Rule::no_guarantee => "`without guarantee`",
         Rule::tier_sel | Rule::tier_range => "a tier name, a range such as `silver..gold`, or `all`",
         Rule::metric_decl => "a `metric` declaration",
         Rule::metric_clause => {
@@ -153,6 +154,10 @@ pub(crate) fn describe(rule: Rule) -> &'static str {
         Rule::k_type => "`type`",
         Rule::k_covers => "`covers`",
         Rule::k_via => "`via`",
+        Rule::k_rate => "`rate`",
+        Rule::rate_stmt => "`rate` and an hourly rate",
+        Rule::k_without => "`without`",
+        Rule::k_guarantee => "`guarantee`",
         Rule::k_all => "`all`",
         Rule::k_metric => "`metric`",
         Rule::k_starts => "`starts`",

@@ -6,6 +6,7 @@
 mod api;
 mod cli;
 mod contract_cli;
+mod contracts;
 mod docs;
 mod eval_policies;
 mod eval_scenarios;

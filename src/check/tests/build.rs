@@ -337,6 +337,7 @@ impl B {
                 CoversStmt {
                     tiers,
                     channels: Vec::new(),
+                    no_guarantee: false,
                     note: None,
                     span: self.span(20),
                 }

@@ -368,9 +368,11 @@ impl Lower {
         let mut tiers = Vec::new();
         let mut channels = Vec::new();
         let mut note = None;
+        let mut no_guarantee = false;
         for p in stmt.into_inner() {
             match p.as_rule() {
                 Rule::tier_sel => tiers.push(tier_sel(p)),
+                Rule::no_guarantee => no_guarantee = true,
                 Rule::via_list => {
                     for q in only(p, Rule::string) {
                         channels.push(self.string(&q));
@@ -383,6 +385,7 @@ impl Lower {
         CoversStmt {
             tiers,
             channels,
+            no_guarantee,
             note,
             span,
         }

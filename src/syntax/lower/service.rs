@@ -116,6 +116,7 @@ impl Lower {
             Rule::tiers_stmt => QuotaStmt::Tiers(sels),
             Rule::overage_stmt => QuotaStmt::Overage { price: value?, per },
             Rule::minimum_stmt => QuotaStmt::Minimum(value?),
+            Rule::rate_stmt => QuotaStmt::Rate { price: value?, per },
             Rule::beyond_stmt => QuotaStmt::Beyond(string?),
             _ => return None,
         })

@@ -603,6 +603,45 @@ fn quota() {
 }
 
 #[test]
+fn quota_rate_and_a_duration_allowance_before_it() {
+    // `rate` starts a statement: after `8h` it is not read as a unit word.
+    let text = "quota time {\n  8h\n  rate $150 per hour\n}";
+    let Item::Quota(q) = item(text) else {
+        panic!("not a quota")
+    };
+    let st: Vec<&QuotaStmt> = q.stmts.iter().map(|s| &s.node).collect();
+    assert!(matches!(st[0], QuotaStmt::Allowance { unit: None, .. }));
+    let QuotaStmt::Rate { price, per } = st[1] else {
+        panic!("not a rate")
+    };
+    assert_eq!(price.node, Literal::Money("150".into()));
+    assert_eq!(per.as_ref().map(|p| p.node.as_str()), Some("hour"));
+}
+
+#[test]
+fn covers_without_guarantee() {
+    let text = r#"type dev "Developer support" {
+  covers free..platinum without guarantee "No response time guarantee."
+  covers premium via "Forum", "Call" without guarantee
+  covers gold via "Phone" "1 hour"
+}"#;
+    let Item::Type(t) = item(text) else {
+        panic!("not a type")
+    };
+    let flags: Vec<bool> = t.covers.iter().map(|c| c.no_guarantee).collect();
+    assert_eq!(flags, vec![true, true, false]);
+    assert_eq!(t.covers[1].channels.len(), 2);
+    assert_eq!(
+        t.covers[0].note.as_ref().map(|n| n.node.as_str()),
+        Some("No response time guarantee.")
+    );
+    assert_eq!(
+        t.covers[2].note.as_ref().map(|n| n.node.as_str()),
+        Some("1 hour")
+    );
+}
+
+#[test]
 fn allow() {
     let text = "allow tier-inversion, L0302";
     let Item::Allow(a) = item(text) else {
