@@ -60,9 +60,9 @@ pub fn run(args: Args) -> i32 {
         if i > 0 || tiers.len() == 1 {
             let _ = writeln!(out);
         }
-        show_tier(&policy, tier, &mut out);
+        show_tier(policy, tier, &mut out);
     }
-    let availability = availability(&policy);
+    let availability = availability(policy);
     if !availability.is_empty() {
         let _ = writeln!(out, "\nfor every tier:\n{availability}");
     }

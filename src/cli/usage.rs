@@ -88,7 +88,7 @@ pub fn run(args: Args) -> i32 {
     }
     let limits_contacts = kind == UsageKind::Requests
         && (0..policy.tiers.len()).any(|t| {
-            slate::usage::authorized_contacts(&policy, slate::ir::TierId(t as u32)).is_some()
+            slate::usage::authorized_contacts(policy, slate::ir::TierId(t as u32)).is_some()
         });
     if !limits_contacts && !policy.quotas.iter().any(|q| slate::usage::counts(q, kind)) {
         eprintln!(
@@ -104,7 +104,7 @@ pub fn run(args: Args) -> i32 {
     let mut rejected = 0;
     if let Some(path) = &args.accounts {
         let loaded = match open(path)
-            .and_then(|(f, fmt)| read_or_fail(reader::read_accounts(&policy, &name(path), f, fmt)))
+            .and_then(|(f, fmt)| read_or_fail(reader::read_accounts(policy, &name(path), f, fmt)))
         {
             Ok(l) => l,
             Err(code) => return code,
@@ -112,7 +112,7 @@ pub fn run(args: Args) -> i32 {
         rejected += report("accounts", path, &loaded);
         accounts.known = Some(loaded.value);
     }
-    let mut meter = Meter::new(&policy, kind, rate);
+    let mut meter = Meter::new(policy, kind, rate);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut over_rows: Vec<OverRow> = Vec::new();
@@ -126,19 +126,19 @@ pub fn run(args: Args) -> i32 {
         let on_over = |o: OverRow| match args.format {
             ReportFormat::Table => over_rows.push(o),
             ReportFormat::Jsonl => {
-                if let Err(e) = writeln!(out, "{}", reader::over_json(&policy, &o)) {
+                if let Err(e) = writeln!(out, "{}", reader::over_json(policy, &o)) {
                     write_err.get_or_insert(e);
                 }
             }
             ReportFormat::Csv => {
                 if let Some(w) = &mut csv_out {
-                    let _ = w.write_record(over_csv(&policy, &o));
+                    let _ = w.write_record(over_csv(policy, &o));
                 }
             }
         };
         match open(path).and_then(|(f, fmt)| {
             read_or_fail(reader::read_usage(
-                &policy,
+                policy,
                 &mut meter,
                 kind,
                 &name(path),
@@ -157,10 +157,10 @@ pub fn run(args: Args) -> i32 {
     let findings = meter.contact_findings();
     let figures = meter.finish();
     let written = match args.format {
-        ReportFormat::Table => out.write_all(table(&policy, &over_rows, &figures).as_bytes()),
+        ReportFormat::Table => out.write_all(table(policy, &over_rows, &figures).as_bytes()),
         ReportFormat::Jsonl => figures
             .iter()
-            .try_for_each(|f| writeln!(out, "{}", reader::period_json(&policy, f)))
+            .try_for_each(|f| writeln!(out, "{}", reader::period_json(policy, f)))
             .and_then(|_| {
                 findings.iter().try_for_each(|f| {
                     let json = serde_json::json!({
@@ -177,7 +177,7 @@ pub fn run(args: Args) -> i32 {
         ReportFormat::Csv => {
             let mut w = csv_out.unwrap_or_else(|| csv::Writer::from_writer(Vec::new()));
             for f in &figures {
-                let _ = w.write_record(period_csv(&policy, f));
+                let _ = w.write_record(period_csv(policy, f));
             }
             match w.into_inner() {
                 Ok(bytes) => out.write_all(&bytes),
