@@ -58,12 +58,62 @@ impl<T> Spanned<T> {
 }
 
 /// A named source text.
+///
+/// Line and column questions are answered from a line index built once, on
+/// the first question, so that rendering any number of findings costs one
+/// pass over the text plus a binary search per offset. Lines end at `\n`
+/// (a `\r` before it belongs to the line break); columns count characters
+/// (Unicode scalar values), the unit SARIF calls `unicodeCodePoints`.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     /// The name shown in diagnostics (usually the path as given).
     pub name: String,
-    /// The full text.
+    /// The full text. Do not change it after asking for lines or columns:
+    /// the index is built from the text as it was then.
     pub text: String,
+    lines: std::sync::OnceLock<LineIndex>,
+}
+
+/// Where each line starts, in bytes and in characters.
+#[derive(Debug, Clone)]
+struct LineIndex {
+    /// Byte offset of the first byte of each line (the first is 0).
+    starts: Vec<usize>,
+    /// Characters before each line.
+    chars_before: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        let mut chars_before = vec![0];
+        let mut chars = 0;
+        let mut from = 0;
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                chars += count_chars(&text.as_bytes()[from..=i]);
+                from = i + 1;
+                starts.push(i + 1);
+                chars_before.push(chars);
+            }
+        }
+        LineIndex {
+            starts,
+            chars_before,
+        }
+    }
+
+    /// Zero-based line holding byte `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        self.starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1)
+    }
+}
+
+/// Characters in UTF-8 bytes (continuation bytes do not start a character).
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 impl SourceFile {
@@ -72,28 +122,126 @@ impl SourceFile {
         SourceFile {
             name: name.into(),
             text: text.into(),
+            lines: std::sync::OnceLock::new(),
         }
     }
 
-    /// One-based line and column (in characters) of a byte offset.
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let mut line = 1;
-        let mut line_start = 0;
-        for (i, b) in self.text.bytes().enumerate() {
-            if i >= offset {
-                break;
-            }
-            if b == b'\n' {
-                line += 1;
-                line_start = i + 1;
-            }
+    fn index(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
+    }
+
+    /// The largest char boundary at or before `offset` (clamped to the text).
+    fn floor(&self, offset: usize) -> usize {
+        let mut o = offset.min(self.text.len());
+        while !self.text.is_char_boundary(o) {
+            o -= 1;
         }
-        let col = self
-            .text
-            .get(line_start..offset)
-            .map_or(offset - line_start, |s| s.chars().count())
-            + 1;
-        (line, col)
+        o
+    }
+
+    /// Zero-based line of a byte offset.
+    pub fn line_index(&self, offset: usize) -> usize {
+        self.index().line_of(self.floor(offset))
+    }
+
+    /// Byte offset where a zero-based line starts (the text's length past
+    /// the last line).
+    pub fn line_start(&self, line: usize) -> usize {
+        self.index()
+            .starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+
+    /// Number of lines (a text ending in `\n` has an empty last line).
+    pub fn line_count(&self) -> usize {
+        self.index().starts.len()
+    }
+
+    /// Number of `\n` before byte `offset`.
+    pub fn newlines_before(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        self.index().starts.partition_point(|&s| s <= offset) - 1
+    }
+
+    /// One-based line and column (in characters) of a byte offset. An
+    /// offset inside a character counts as that character.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = self.floor(offset);
+        let index = self.index();
+        let line = index.line_of(offset);
+        let start = index.starts[line];
+        let col = count_chars(&self.text.as_bytes()[start..offset]);
+        (line + 1, col + 1)
+    }
+
+    /// Characters before byte `offset`: the character offset SARIF's
+    /// `charOffset` asks for.
+    pub fn char_offset(&self, offset: usize) -> usize {
+        let offset = self.floor(offset);
+        let index = self.index();
+        let line = index.line_of(offset);
+        let start = index.starts[line];
+        index.chars_before[line] + count_chars(&self.text.as_bytes()[start..offset])
+    }
+
+    /// The text of the zero-based line holding byte `offset`, without its
+    /// line break.
+    pub fn line_text(&self, offset: usize) -> &str {
+        let line = self.line_index(offset);
+        let start = self.line_start(line);
+        let end = self.line_start(line + 1).min(self.text.len());
+        self.text[start..end].trim_end_matches(['\n', '\r'])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The slow, obviously right answer: scan from byte 0.
+    fn slow_line_col(text: &str, offset: usize) -> (usize, usize) {
+        let before = &text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        (line, text[line_start..offset].chars().count() + 1)
+    }
+
+    #[test]
+    fn line_col_matches_a_scan_on_every_char_boundary() {
+        let text = "policy \"Ünïcode\" {}\r\n# 😀 emoji\n\n  tiers a < b\nlast";
+        let file = SourceFile::new("t.sla", text);
+        for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+            assert_eq!(
+                file.line_col(offset),
+                slow_line_col(text, offset),
+                "at {offset}"
+            );
+            assert_eq!(file.char_offset(offset), text[..offset].chars().count());
+        }
+        assert_eq!(file.line_count(), 5);
+        assert_eq!(file.line_text(text.find("tiers").unwrap()), "  tiers a < b");
+        assert_eq!(file.line_text(0), "policy \"Ünïcode\" {}");
+    }
+
+    #[test]
+    fn emoji_line_counts_characters_not_bytes() {
+        // `#`, space, `😀` (4 bytes, 1 character), space, newline, two spaces:
+        // `x` sits at byte 1+1+4+1+1+2 = 10 and character 1+1+1+1+1+2 = 7.
+        let file = SourceFile::new("t.sla", "# 😀 \n  x");
+        let x = file.text.find('x').unwrap();
+        assert_eq!(x, 10);
+        assert_eq!(file.line_col(x), (2, 3));
+        assert_eq!(file.char_offset(x), 7);
+    }
+
+    #[test]
+    fn offsets_past_the_end_or_inside_a_character_are_clamped() {
+        let file = SourceFile::new("t.sla", "é\n");
+        assert_eq!(file.line_col(1), (1, 1));
+        assert_eq!(file.line_col(99), (2, 1));
+        assert_eq!(file.char_offset(99), 2);
+        assert_eq!(SourceFile::new("e", "").line_col(0), (1, 1));
     }
 }

@@ -13,6 +13,16 @@ pub enum Level {
     Error,
 }
 
+/// slate's home page (the package's `repository` in Cargo.toml).
+pub const HOME_URL: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// The generated diagnostics reference on the web; every code's help link
+/// is an anchor in it.
+pub const DIAGNOSTICS_URL: &str = concat!(
+    env!("CARGO_PKG_REPOSITORY"),
+    "/blob/main/docs/diagnostics.md"
+);
+
 macro_rules! codes {
     ($( $variant:ident = $code:literal, $name:literal, $level:ident, $summary:literal, $explanation:literal; )*) => {
         /// A stable diagnostic code.
@@ -63,6 +73,12 @@ impl Code {
             .iter()
             .copied()
             .find(|c| c.as_str().eq_ignore_ascii_case(text) || c.name() == text)
+    }
+
+    /// The web page explaining this code: its section of
+    /// `docs/diagnostics.md` (the same text `slate explain CODE` prints).
+    pub fn help_url(self) -> String {
+        format!("{}#{}", DIAGNOSTICS_URL, self.as_str().to_ascii_lowercase())
     }
 
     /// Whether this is a lint (an `L` code).
