@@ -67,41 +67,42 @@ pub fn run(args: Args) -> i32 {
         });
     }
     let (errors, warnings) = render::counts(&reports);
+    let mut out = super::Stdout::new();
     match args.format {
         Format::Human => {
             let color = super::stdout_color();
             for r in &reports {
                 for d in &r.diagnostics {
-                    print!("{}", render::human(&r.source, d, color, 100));
-                    println!();
+                    out.line(&render::human(&r.source, d, color, 100));
                 }
             }
             for s in &summaries {
-                println!("{s}");
+                out.line(s);
             }
             if reports.len() > 1 {
-                println!(
+                out.line(&format!(
                     "checked {} file{}: {}",
                     reports.len(),
                     plural(reports.len()),
                     counts_text(errors, warnings)
-                );
+                ));
             }
         }
-        Format::Json => println!("{}", pretty(&render::json(&reports))),
-        Format::Sarif => println!("{}", pretty(&render::sarif(&reports))),
-        Format::Github => print!("{}", render::github(&reports)),
+        Format::Json => out.line(&pretty(&render::json(&reports))),
+        Format::Sarif => out.line(&pretty(&render::sarif(&reports))),
+        Format::Github => out.print(&render::github(&reports)),
     }
     for e in &io_errors {
         eprintln!("error: {e}");
     }
-    if !io_errors.is_empty() {
+    let code = if !io_errors.is_empty() {
         EXIT_IO
     } else if errors > 0 || (args.deny_warnings && warnings > 0) {
         EXIT_FINDINGS
     } else {
         EXIT_OK
-    }
+    };
+    out.finish(code)
 }
 
 fn pretty(v: &serde_json::Value) -> String {

@@ -25,8 +25,9 @@ pub fn run(args: Args) -> i32 {
     };
     match json {
         Ok(j) => {
-            println!("{j}");
-            EXIT_OK
+            let mut out = super::Stdout::new();
+            out.line(&j);
+            out.finish(EXIT_OK)
         }
         Err(e) => {
             eprintln!("error: cannot serialize the policy: {e}");

@@ -142,15 +142,15 @@ pub fn run(args: Args) -> i32 {
             }
         }
     };
-    let stdout = std::io::stdout();
-    let out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut out = super::Stdout::new();
+    let closed = out.closed();
     let result = match input_format {
         InputFormat::Jsonl => {
-            bulk::evaluate_stream(&policy, &hours, input, out, &opts, &mut on_progress)
+            bulk::evaluate_stream(&policy, &hours, input, &mut out, &opts, &mut on_progress)
         }
         InputFormat::Csv => {
             let reader: Box<dyn Read> = Box::new(input);
-            bulk::evaluate_csv_stream(&policy, &hours, reader, out, &opts, &mut on_progress)
+            bulk::evaluate_csv_stream(&policy, &hours, reader, &mut out, &opts, &mut on_progress)
         }
     };
     if let Some(b) = bar {
@@ -158,11 +158,17 @@ pub fn run(args: Args) -> i32 {
     }
     let summary = match result {
         Ok(s) => s,
+        // The reader of the answers went away (`| head`): stop quietly.
+        Err(_) if closed.get() => return out.finish(EXIT_OK),
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_IO;
         }
     };
+    let code = out.finish(EXIT_OK);
+    if code != EXIT_OK {
+        return code;
+    }
     for e in &summary.errors {
         eprintln!("error: {e}");
     }

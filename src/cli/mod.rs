@@ -4,7 +4,10 @@ mod check;
 mod compile;
 pub mod eval;
 mod explain;
+mod output;
 mod time;
+
+pub use output::Stdout;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
