@@ -138,6 +138,7 @@ pub fn check_source(source: &SourceFile) -> (Option<ir::Policy>, Vec<Diagnostic>
         }
         let (p, more) = check::check(&file, prelude(), &source.name);
         diags.extend(more);
+        diagnostics::suppress::apply(source, &file, &mut diags);
         policy = p;
     }
     diagnostics::sort(&mut diags);

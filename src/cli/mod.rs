@@ -1,10 +1,13 @@
 //! Argument parsing, files, output and exit codes. The only place with I/O.
 
+mod baseline;
 mod check;
 mod compile;
+mod config;
 pub mod eval;
 mod explain;
 mod output;
+mod rules;
 mod time;
 
 pub use output::Stdout;
@@ -62,6 +65,8 @@ enum Command {
     Explain(explain::Args),
     /// Business-time arithmetic on a policy's calendars.
     Time(time::Args),
+    /// List every diagnostic code with its level, summary and help link.
+    Rules(rules::Args),
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -80,6 +85,7 @@ pub fn run() -> i32 {
         Command::Eval(args) => eval::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Time(args) => time::run(args),
+        Command::Rules(args) => rules::run(args),
     }
 }
 

@@ -214,4 +214,10 @@ codes! {
     UnknownLint = "L0404", "unknown-lint", Warning,
         "`allow` names a lint that does not exist",
         "`allow` takes lint names or codes, such as `allow tier-inversion` or\n`allow L0301`. Errors cannot be allowed.";
+    SuppressionWithoutReason = "L0405", "suppression-without-reason", Warning,
+        "a `# slate:` suppression gives no reason, names no lint, or cannot be read",
+        "A suppression silences named lints on one declaration, and must say why, after\n` -- `. One without a reason does not apply, so the lint it names is still\nreported.\n\n    tier gold { }   # slate: allow L0301 -- the contract promises gold less on purpose\n    tier gold { }   # slate: allow L0301          <- warning: no reason";
+    UnusedSuppression = "L0406", "unused-suppression", Warning,
+        "a `# slate:` suppression silences nothing",
+        "A suppression whose declaration has none of the findings it names is left over\nfrom an earlier version of the policy (or names the wrong code). Remove it, so\nthat it does not hide a future finding by surprise.";
 }

@@ -5,6 +5,7 @@
 mod codes;
 pub mod render;
 mod sarif;
+pub mod suppress;
 
 pub use codes::{Code, Level, DIAGNOSTICS_URL, HOME_URL};
 
