@@ -94,6 +94,7 @@ impl Checker<'_> {
         self.shorter_than_response("follow_up", Code::FollowUpFaster);
         self.shorter_than_response("resolution", Code::ResolutionFaster);
         self.unused();
+        self.service_lints();
     }
 
     /// L0301 and L0302: a higher tier (or more severe level) slower than a lower one.
