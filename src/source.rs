@@ -61,8 +61,8 @@ impl<T> Spanned<T> {
 ///
 /// Line and column questions are answered from a line index built once, on
 /// the first question, so that rendering any number of findings costs one
-/// pass over the text plus a binary search per offset. Lines end at `\n`
-/// (a `\r` before it belongs to the line break); columns count characters
+/// pass over the text plus a binary search per offset. Lines end at `\n`,
+/// `\r\n` or a lone `\r`, as in the grammar; columns count characters
 /// (Unicode scalar values), the unit SARIF calls `unicodeCodePoints`.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -72,6 +72,9 @@ pub struct SourceFile {
     /// the index is built from the text as it was then.
     pub text: String,
     lines: std::sync::OnceLock<LineIndex>,
+    /// The text with each lone `\r` made a `\n` (same length), for renderers
+    /// that only know `\n`; built only for a text that has a lone `\r`.
+    lf_text: std::sync::OnceLock<Option<String>>,
 }
 
 /// Where each line starts, in bytes and in characters.
@@ -89,8 +92,9 @@ impl LineIndex {
         let mut chars_before = vec![0];
         let mut chars = 0;
         let mut from = 0;
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
+        let bytes = text.as_bytes();
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
                 chars += count_chars(&text.as_bytes()[from..=i]);
                 from = i + 1;
                 starts.push(i + 1);
@@ -123,7 +127,27 @@ impl SourceFile {
             name: name.into(),
             text: text.into(),
             lines: std::sync::OnceLock::new(),
+            lf_text: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The text with every line break a `\n` or `\r\n` (a lone `\r`
+    /// becomes `\n`, so byte offsets do not move): what a renderer that
+    /// only knows `\n` should read. A copy is made only when the text has a
+    /// lone `\r`, once.
+    pub fn lf_text(&self) -> &str {
+        let copy = self.lf_text.get_or_init(|| {
+            let bytes = self.text.as_bytes();
+            let lone = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+            (0..bytes.len()).any(lone).then(|| {
+                let fixed: Vec<u8> = (0..bytes.len())
+                    .map(|i| if lone(i) { b'\n' } else { bytes[i] })
+                    .collect();
+                // Only ASCII `\r` bytes changed: still UTF-8.
+                String::from_utf8(fixed).unwrap_or_else(|_| self.text.clone())
+            })
+        });
+        copy.as_deref().unwrap_or(&self.text)
     }
 
     fn index(&self) -> &LineIndex {
@@ -159,7 +183,7 @@ impl SourceFile {
         self.index().starts.len()
     }
 
-    /// Number of `\n` before byte `offset`.
+    /// Number of line breaks that end before byte `offset`.
     pub fn newlines_before(&self, offset: usize) -> usize {
         let offset = offset.min(self.text.len());
         self.index().starts.partition_point(|&s| s <= offset) - 1
@@ -234,6 +258,22 @@ mod tests {
         assert_eq!(x, 10);
         assert_eq!(file.line_col(x), (2, 3));
         assert_eq!(file.char_offset(x), 7);
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line_as_in_the_grammar() {
+        // Old Mac line ends: `a` line 1, `bc` line 2, `d` line 3 (after CRLF).
+        let file = SourceFile::new("t.sla", "a\rbc\r\nd");
+        assert_eq!(file.line_col(2), (2, 1));
+        assert_eq!(file.line_col(3), (2, 2));
+        assert_eq!(file.line_col(6), (3, 1));
+        assert_eq!(file.line_count(), 3);
+        assert_eq!(file.lf_text(), "a\nbc\r\nd");
+        let plain = SourceFile::new("t.sla", "a\r\nb\n");
+        assert!(
+            std::ptr::eq(plain.lf_text(), plain.text.as_str()),
+            "no copy"
+        );
     }
 
     #[test]

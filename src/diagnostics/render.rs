@@ -49,7 +49,7 @@ impl miette::SourceCode for Indexed<'_> {
         // The span's last byte (for an empty span, the byte before it); a
         // line break there puts the span's end on the next line.
         let mut last = end.saturating_sub(1);
-        if file.text.as_bytes().get(last..last + 2) == Some(b"\r\n") {
+        if file.lf_text().as_bytes().get(last..last + 2) == Some(b"\r\n") {
             last += 1; // miette reads `\r\n` as one line break
         }
         let end_line = file.newlines_before(last + 1);
@@ -70,7 +70,7 @@ impl miette::SourceCode for Indexed<'_> {
         let data_start = data_start.min(data_end);
         Ok(Box::new(miette::MietteSpanContents::new_named(
             file.name.clone(),
-            &file.text.as_bytes()[data_start..data_end],
+            &file.lf_text().as_bytes()[data_start..data_end],
             (data_start, data_end - data_start).into(),
             line,
             column,
@@ -392,6 +392,32 @@ mod tests {
         );
         // 14 characters on line 1 and its break, then 4: offset 18, not 21.
         assert_eq!(region["charOffset"], 18);
+    }
+
+    /// A file with old Mac line ends (a lone `\r`) gets the same lines in
+    /// the human header, its excerpt and the machine formats.
+    #[test]
+    fn lone_carriage_returns_end_lines_everywhere() {
+        let text = "policy \"p\" {}\rcalendar x {}\rtiers a\r";
+        let source = SourceFile::new("t.sla", text);
+        let start = text.find("calendar").expect("calendar");
+        let diag = Diagnostic::new(
+            Code::Unused,
+            crate::source::Span::new(start + 9, start + 10),
+            "message",
+            "here",
+        );
+        let human = human(&source, &diag, false, 100);
+        assert!(human.contains("[t.sla:2:10]"), "{human}");
+        assert!(human.contains(" 1 │ policy \"p\" {}\n"), "{human}");
+        assert!(human.contains(" 2 │ calendar x {}\n"), "{human}");
+        assert!(human.contains(" 3 │ tiers a\n"), "{human}");
+        let report = FileReport {
+            source,
+            diagnostics: vec![diag],
+        };
+        let gh = github(std::slice::from_ref(&report));
+        assert!(gh.contains("line=2,col=10,"), "{gh}");
     }
 
     #[test]

@@ -30,7 +30,7 @@ pub fn apply(source: &SourceFile, file: &ast::File, diags: &mut Vec<Diagnostic>)
     let items: Vec<Span> = file.items.iter().map(item_span).collect();
     let mut found = Vec::new();
     let mut directives = Vec::new();
-    for comment in comments(&source.text) {
+    for comment in comments(source.lf_text()) {
         if let Some(d) = parse(source, comment, &items, &mut found) {
             directives.push(d);
         }
