@@ -84,7 +84,14 @@ struct LineIndex {
     starts: Vec<usize>,
     /// Characters before each line.
     chars_before: Vec<usize>,
+    /// Characters before each multiple of [`BLOCK`] bytes, so that a
+    /// character offset costs at most one block's count even on a very long
+    /// line.
+    blocks: Vec<usize>,
 }
+
+/// Bytes per checkpoint of [`LineIndex::blocks`].
+const BLOCK: usize = 4096;
 
 impl LineIndex {
     fn new(text: &str) -> Self {
@@ -101,10 +108,23 @@ impl LineIndex {
                 chars_before.push(chars);
             }
         }
+        let blocks = std::iter::once(0)
+            .chain(text.as_bytes().chunks(BLOCK).scan(0, |n, b| {
+                *n += count_chars(b);
+                Some(*n)
+            }))
+            .collect();
         LineIndex {
             starts,
             chars_before,
+            blocks,
         }
+    }
+
+    /// Characters before byte `offset` (a char boundary).
+    fn chars_to(&self, bytes: &[u8], offset: usize) -> usize {
+        let block = offset / BLOCK;
+        self.blocks[block] + count_chars(&bytes[block * BLOCK..offset])
     }
 
     /// Zero-based line holding byte `offset`.
@@ -195,8 +215,7 @@ impl SourceFile {
         let offset = self.floor(offset);
         let index = self.index();
         let line = index.line_of(offset);
-        let start = index.starts[line];
-        let col = count_chars(&self.text.as_bytes()[start..offset]);
+        let col = index.chars_to(self.text.as_bytes(), offset) - index.chars_before[line];
         (line + 1, col + 1)
     }
 
@@ -204,10 +223,7 @@ impl SourceFile {
     /// `charOffset` asks for.
     pub fn char_offset(&self, offset: usize) -> usize {
         let offset = self.floor(offset);
-        let index = self.index();
-        let line = index.line_of(offset);
-        let start = index.starts[line];
-        index.chars_before[line] + count_chars(&self.text.as_bytes()[start..offset])
+        self.index().chars_to(self.text.as_bytes(), offset)
     }
 
     /// The text of the zero-based line holding byte `offset`, without its
@@ -247,6 +263,25 @@ mod tests {
         assert_eq!(file.line_count(), 5);
         assert_eq!(file.line_text(text.find("tiers").unwrap()), "  tiers a < b");
         assert_eq!(file.line_text(0), "policy \"Ünïcode\" {}");
+    }
+
+    /// Offsets on a line longer than several checkpoint blocks, with
+    /// multi-byte characters across the block boundaries.
+    #[test]
+    fn long_lines_count_through_the_checkpoints() {
+        let text = format!("x\n{}", "é😀a".repeat(3000));
+        let file = SourceFile::new("t.sla", text.as_str());
+        for offset in (0..=text.len())
+            .filter(|&o| text.is_char_boundary(o))
+            .step_by(97)
+        {
+            assert_eq!(
+                file.line_col(offset),
+                slow_line_col(&text, offset),
+                "at {offset}"
+            );
+            assert_eq!(file.char_offset(offset), text[..offset].chars().count());
+        }
     }
 
     #[test]
