@@ -44,26 +44,35 @@ fn sarif_of_fixture() -> (String, serde_json::Value) {
     (text, value)
 }
 
-#[test]
-fn sarif_passes_the_multitool_with_both_rule_kinds() {
-    let Some(tool) = multitool() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but the SARIF Multitool is missing: run .ci/run (npm ci in .ci/tools)"
-        );
-        eprintln!(
-            "skipped: the SARIF Multitool is not installed (.ci/run installs it into .ci/tools)"
-        );
-        return;
-    };
-    let (text, _) = sarif_of_fixture();
+fn check(args: &[&str]) -> (Option<i32>, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_slate"))
+        .arg("check")
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("slate runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !err.contains("panicked"),
+        "slate check {args:?} panicked:\n{err}"
+    );
+    (
+        out.status.code(),
+        String::from_utf8(out.stdout).expect("utf-8"),
+    )
+}
+
+/// Runs the multitool's `validate` on `text` with both rule kinds and
+/// asserts it reports no error and no warning.
+fn assert_valid(tool: &Path, name: &str, text: &str) {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("sarif multitool");
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let log = dir.join("check.sarif");
+    let log = dir.join(format!("{name}.sarif"));
     std::fs::write(&log, text).expect("write the log");
     for kind in ["Sarif", "Gh"] {
-        let report = dir.join(format!("validate-{kind}.sarif"));
-        let out = Command::new(&tool)
+        let report = dir.join(format!("{name}-validate-{kind}.sarif"));
+        let out = Command::new(tool)
             .arg("validate")
             .arg(&log)
             .args([
@@ -81,7 +90,7 @@ fn sarif_passes_the_multitool_with_both_rule_kinds() {
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(
             out.status.success(),
-            "{kind}: the multitool failed:\n{stdout}"
+            "{name} {kind}: the multitool failed:\n{stdout}"
         );
         let v: serde_json::Value = serde_json::from_str(
             &std::fs::read_to_string(&report).expect("the multitool wrote its report"),
@@ -93,15 +102,67 @@ fn sarif_passes_the_multitool_with_both_rule_kinds() {
             .unwrap_or_default();
         assert!(
             findings.is_empty(),
-            "{kind}: {} error(s) or warning(s):\n{stdout}",
+            "{name} {kind}: {} error(s) or warning(s):\n{stdout}",
             findings.len()
         );
-        // The run itself must not have failed (a crash leaves no results).
+        // The run itself must have completed (a crash leaves no results).
         let ok = v["runs"][0]["invocations"][0]["executionSuccessful"].as_bool();
         assert_eq!(
             ok,
             Some(true),
-            "{kind}: the validation did not complete:\n{stdout}"
+            "{name} {kind}: the validation did not complete:\n{stdout}"
+        );
+    }
+}
+
+fn tool_or_skip() -> Option<PathBuf> {
+    let tool = multitool();
+    if tool.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set but the SARIF Multitool is missing: run .ci/run (npm ci in .ci/tools)"
+        );
+        eprintln!(
+            "skipped: the SARIF Multitool is not installed (.ci/run installs it into .ci/tools)"
+        );
+    }
+    tool
+}
+
+#[test]
+fn sarif_passes_the_multitool_with_both_rule_kinds() {
+    let Some(tool) = tool_or_skip() else { return };
+    let (text, _) = sarif_of_fixture();
+    assert_valid(&tool, "fixture", &text);
+    // Every fixture at once (every code, a file that is not UTF-8, clean
+    // files), and the shipped policies (no results at all).
+    let (code, all) = check(&[
+        "--format",
+        "sarif",
+        "tests/fixtures/err",
+        "tests/fixtures/lint",
+        "tests/fixtures/ok",
+    ]);
+    assert_eq!(code, Some(1));
+    assert_valid(&tool, "all-fixtures", &all);
+    let (code, clean) = check(&["--format", "sarif", "policies/"]);
+    assert_eq!(code, Some(0));
+    assert_valid(&tool, "policies", &clean);
+}
+
+#[test]
+fn every_format_renders_every_fixture() {
+    for format in ["human", "json", "sarif", "github"] {
+        let (code, out) = check(&[
+            "--format",
+            format,
+            "tests/fixtures/err",
+            "tests/fixtures/lint",
+        ]);
+        assert_eq!(code, Some(1), "{format}");
+        assert!(
+            out.contains("E0002"),
+            "{format}: the file that is not UTF-8 is reported"
         );
     }
 }

@@ -132,9 +132,25 @@ fn physical(source: &SourceFile, label: &Label, artifact: &Value) -> Value {
             "endLine": end_line, "endColumn": end_column,
             "charOffset": char_offset,
             "charLength": source.char_offset(end) - char_offset,
-            "snippet": {"text": &source.text[start..end]},
+            "snippet": {"text": snippet(source, start, end)},
         },
     })
+}
+
+/// The text of a span; a span that does not fall on character boundaries
+/// (a file that was not UTF-8 is read with replacement characters) is
+/// widened to them.
+fn snippet(source: &SourceFile, start: usize, end: usize) -> &str {
+    let text = &source.text;
+    let mut s = start.min(text.len());
+    while !text.is_char_boundary(s) {
+        s -= 1;
+    }
+    let mut e = end.clamp(s, text.len());
+    while !text.is_char_boundary(e) {
+        e += 1;
+    }
+    &text[s..e]
 }
 
 /// SARIF messages are plain text written as sentences: the diagnostic's
