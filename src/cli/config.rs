@@ -47,13 +47,14 @@ struct Raw {
     ignore: Vec<toml::Spanned<String>>,
     #[serde(default)]
     rules: BTreeMap<String, toml::Spanned<String>>,
-    /// Read by other commands (`breaking`, `fmt`, `test`), not by `check`.
-    #[serde(default)]
-    breaking: Option<toml::Value>,
-    #[serde(default)]
-    fmt: Option<toml::Value>,
-    #[serde(default)]
-    test: Option<toml::Value>,
+    /// Tables read by other commands (`breaking`, `fmt`, `test`), not by
+    /// `check`: accepted here so that one file serves every command.
+    #[serde(default, rename = "breaking")]
+    _breaking: Option<toml::Value>,
+    #[serde(default, rename = "fmt")]
+    _fmt: Option<toml::Value>,
+    #[serde(default, rename = "test")]
+    _test: Option<toml::Value>,
 }
 
 impl Config {
@@ -80,7 +81,6 @@ impl Config {
                 e.message().trim_end_matches('.')
             )
         })?;
-        let _ = (&raw.breaking, &raw.fmt, &raw.test);
         let line = |span: std::ops::Range<usize>| SourceFile::new("", text).line_col(span.start).0;
         let mut rules = BTreeMap::new();
         for (key, value) in &raw.rules {
@@ -314,5 +314,8 @@ mod tests {
         .expect("valid");
         assert_eq!(ok.rules.get(&Code::Unused), Some(&RuleLevel::Error));
         assert_eq!(ok.rules.get(&Code::TierInversion), Some(&RuleLevel::Off));
+        // Other commands' tables are accepted (and left to them).
+        let shared = "[breaking]\ncategories = [\"targets\"]\n[fmt]\n[test]\n";
+        assert!(Config::parse(p, shared).is_ok());
     }
 }
