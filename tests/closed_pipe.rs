@@ -171,7 +171,11 @@ fn time_one_answer_and_a_batch() {
 #[test]
 fn rules_and_help() {
     assert_quiet("rules", closed_stdout(&["rules"]), 0);
-    assert_quiet("rules --format json", closed_stdout(&["rules", "--format", "json"]), 0);
+    assert_quiet(
+        "rules --format json",
+        closed_stdout(&["rules", "--format", "json"]),
+        0,
+    );
     assert_quiet("--help", closed_stdout(&["--help"]), 0);
     assert_quiet("check --help", closed_stdout(&["check", "--help"]), 0);
 }
