@@ -53,7 +53,7 @@ pub fn sarif(reports: &[FileReport]) -> Value {
 fn rule(c: Code) -> Value {
     let markdown = format!(
         "{}\n\n```\n{}\n```\n\n[{} in the diagnostics reference]({})",
-        c.summary(),
+        sentence(c.summary()),
         c.explanation(),
         c.as_str(),
         c.help_url()
