@@ -271,3 +271,39 @@ fn a_baseline_grandfathers_lints_but_not_errors_or_new_findings() {
         text(&o.stderr)
     );
 }
+
+#[test]
+fn rules_for_a_path_show_what_its_slate_toml_sets() {
+    let root = tree("rules-path");
+    let toml = "[rules]\ntier-inversion = \"off\"\nL0401 = \"error\"\n";
+    std::fs::write(root.join("team/slate.toml"), toml).expect("write");
+    let level = |args: &[&str], code: &str| {
+        let o = slate_in(&root, args);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+        let r = v["rules"]
+            .as_array()
+            .expect("rules")
+            .iter()
+            .find(|r| r["code"] == code)
+            .cloned()
+            .expect("the code");
+        (
+            r["level"].as_str().map(String::from),
+            r["default_level"].as_str().map(String::from),
+        )
+    };
+    let own = |l: &str, d: &str| (Some(l.to_string()), Some(d.to_string()));
+    // From a directory below the settings, and from a file in it.
+    let sub = ["rules", "--format", "json", "team/sub"];
+    assert_eq!(level(&sub, "L0301"), own("off", "warning"));
+    assert_eq!(level(&sub, "L0401"), own("error", "warning"));
+    assert_eq!(level(&sub, "L0402"), own("warning", "warning"));
+    let file = ["rules", "--format", "json", "team/a.sla"];
+    assert_eq!(level(&file, "L0301"), own("off", "warning"));
+    // Without a path: the defaults.
+    let defaults = ["rules", "--format", "json"];
+    assert_eq!(level(&defaults, "L0301"), own("warning", "warning"));
+    let missing = slate_in(&root, &["rules", "nowhere"]);
+    assert_eq!(missing.status.code(), Some(2));
+}

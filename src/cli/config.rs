@@ -150,6 +150,11 @@ impl Config {
         self.ignore.iter().any(|p| ignored_by(p, &parts))
     }
 
+    /// The level this file sets for `code`, if it sets one.
+    pub fn level_of(&self, code: Code) -> Option<RuleLevel> {
+        self.rules.get(&code).copied()
+    }
+
     /// Applies the `[rules]` levels: drops the lints set to `off`, and sets
     /// the level of the others.
     pub fn apply(&self, diags: &mut Vec<Diagnostic>) {
@@ -243,7 +248,8 @@ impl Configs {
         self.for_dir(dir)
     }
 
-    fn for_dir(&mut self, dir: &Path) -> Result<Option<Rc<Config>>, String> {
+    /// The settings that apply to files in `dir`.
+    pub fn for_dir(&mut self, dir: &Path) -> Result<Option<Rc<Config>>, String> {
         if let Some(c) = self.by_dir.get(dir) {
             return Ok(c.clone());
         }
