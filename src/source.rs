@@ -121,10 +121,17 @@ impl LineIndex {
         }
     }
 
-    /// Characters before byte `offset` (a char boundary).
-    fn chars_to(&self, bytes: &[u8], offset: usize) -> usize {
+    /// Characters before byte `offset` (a char boundary) on zero-based
+    /// `line`, counted from the nearer of the line's start and the last
+    /// checkpoint: a few bytes on a short line, at most [`BLOCK`] on a long one.
+    fn chars_to(&self, bytes: &[u8], line: usize, offset: usize) -> usize {
         let block = offset / BLOCK;
-        self.blocks[block] + count_chars(&bytes[block * BLOCK..offset])
+        let line_start = self.starts[line];
+        if line_start >= block * BLOCK {
+            self.chars_before[line] + count_chars(&bytes[line_start..offset])
+        } else {
+            self.blocks[block] + count_chars(&bytes[block * BLOCK..offset])
+        }
     }
 
     /// Zero-based line holding byte `offset`.
@@ -215,7 +222,7 @@ impl SourceFile {
         let offset = self.floor(offset);
         let index = self.index();
         let line = index.line_of(offset);
-        let col = index.chars_to(self.text.as_bytes(), offset) - index.chars_before[line];
+        let col = index.chars_to(self.text.as_bytes(), line, offset) - index.chars_before[line];
         (line + 1, col + 1)
     }
 
@@ -223,7 +230,8 @@ impl SourceFile {
     /// `charOffset` asks for.
     pub fn char_offset(&self, offset: usize) -> usize {
         let offset = self.floor(offset);
-        self.index().chars_to(self.text.as_bytes(), offset)
+        let index = self.index();
+        index.chars_to(self.text.as_bytes(), index.line_of(offset), offset)
     }
 
     /// The text of the zero-based line holding byte `offset`, without its
