@@ -134,6 +134,7 @@ pub(crate) fn check_source(source: &SourceFile) -> (Option<ir::Policy>, Vec<Diag
         }
         let (p, more) = check::check(&file, prelude(), &source.name);
         diags.extend(more);
+        diagnostics::suppress::apply(source, &file, &mut diags);
         policy = p;
     }
     diagnostics::sort(&mut diags);

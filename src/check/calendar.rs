@@ -327,6 +327,19 @@ impl Checker<'_> {
         let start = self.time(&r.node.start, false);
         let end = self.time(&r.node.end, true);
         let (start, end) = (start?, end?);
+        let TimeLit { hour, minute } = r.node.end.node;
+        if (hour, minute) == (23, 59) {
+            let whole = format!("{}-24:00", fmt_time(start));
+            self.lints.push(
+                Diagnostic::new(
+                    Code::EndOfDay2359,
+                    r.node.end.span,
+                    "`23:59` ends the range a minute before midnight",
+                    "the last minute of the day stays closed",
+                )
+                .with_help(format!("write `{whole}`: `24:00` is the end of the day")),
+            );
+        }
         if start == end {
             let text = fmt_time(start);
             let diag = Diagnostic::new(

@@ -95,6 +95,7 @@ impl Checker<'_> {
         self.shorter_than_response("resolution", Code::ResolutionFaster);
         self.targets_not_covered();
         self.unused();
+        self.service_lints();
     }
 
     /// L0301 and L0302: a higher tier (or more severe level) slower than a lower one.

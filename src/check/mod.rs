@@ -28,6 +28,7 @@ mod lints;
 mod metrics;
 mod resolve;
 mod service;
+mod service_lints;
 mod targets;
 mod values;
 mod zones;

@@ -18,6 +18,7 @@ pub fn run(args: Args) -> i32 {
         Ok(c) => c,
         Err(code) => return code,
     };
-    println!("{}", compiled.ir_json(args.compact));
-    EXIT_OK
+    let mut out = super::Stdout::new();
+    out.line(&compiled.ir_json(args.compact));
+    out.finish(EXIT_OK)
 }

@@ -143,15 +143,15 @@ pub fn run(args: Args) -> i32 {
             }
         }
     };
-    let stdout = std::io::stdout();
-    let out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut out = super::Stdout::new();
+    let closed = out.closed();
     let result = match input_format {
         InputFormat::Jsonl => {
-            stream::evaluate_stream(&compiled, input, out, &opts, &mut on_progress)
+            stream::evaluate_stream(&compiled, input, &mut out, &opts, &mut on_progress)
         }
         InputFormat::Csv => {
             let reader: Box<dyn Read> = Box::new(input);
-            stream::evaluate_csv_stream(&compiled, reader, out, &opts, &mut on_progress)
+            stream::evaluate_csv_stream(&compiled, reader, &mut out, &opts, &mut on_progress)
         }
     };
     if let Some(b) = bar {
@@ -159,11 +159,17 @@ pub fn run(args: Args) -> i32 {
     }
     let summary = match result {
         Ok(s) => s,
+        // The reader of the answers went away (`| head`): stop quietly.
+        Err(_) if closed.get() => return out.finish(EXIT_OK),
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_IO;
         }
     };
+    let code = out.finish(EXIT_OK);
+    if code != EXIT_OK {
+        return code;
+    }
     for e in &summary.errors {
         eprintln!("error: {e}");
     }

@@ -33,10 +33,11 @@ pub struct Args {
 pub fn run(args: Args) -> i32 {
     match args.args.as_slice() {
         [] => {
+            let mut out = super::Stdout::new();
             for c in Code::ALL {
-                println!("{}  {:<28} {}", c.as_str(), c.name(), c.summary());
+                out.line(&format!("{}  {:<28} {}", c.as_str(), c.name(), c.summary()));
             }
-            EXIT_OK
+            out.finish(EXIT_OK)
         }
         [code] => explain_code(code),
         [policy, tickets] => explain_ticket(&args, policy, tickets),
@@ -52,13 +53,15 @@ fn explain_code(text: &str) -> i32 {
             } else {
                 "error"
             };
-            println!("{} {}: {}\n", c.as_str(), c.name(), c.summary());
-            println!("{}\n", c.explanation());
-            println!("level: {kind}");
+            let mut out = super::Stdout::new();
+            out.line(&format!("{} {}: {}\n", c.as_str(), c.name(), c.summary()));
+            out.line(&format!("{}\n", c.explanation()));
+            out.line(&format!("level: {kind}"));
             if c.is_lint() {
-                println!("allow it in a policy with `allow {}`", c.name());
+                out.line(&format!("allow it in a policy with `allow {}`", c.name()));
             }
-            EXIT_OK
+            out.line(&format!("more: {}", c.help_url()));
+            out.finish(EXIT_OK)
         }
         None => {
             if std::path::Path::new(text).exists() {
@@ -149,8 +152,9 @@ fn explain_ticket(args: &Args, policy_path: &str, tickets: &str) -> i32 {
     };
     match compiled.explain(&ticket, at, args.metric.as_deref()) {
         Ok(explanation) => {
-            print!("{explanation}");
-            EXIT_OK
+            let mut out = super::Stdout::new();
+            out.print(&explanation.to_string());
+            out.finish(EXIT_OK)
         }
         Err(e) => {
             eprintln!("error: {e}");

@@ -1,16 +1,22 @@
 //! Argument parsing, files, output and exit codes. The only place with I/O.
 
+mod baseline;
 mod check;
 mod compile;
+mod config;
 mod diff;
 pub mod eval;
 mod explain;
 mod fmt;
+mod output;
+mod rules;
 mod show;
 mod test;
 mod time;
 mod uptime;
 mod usage;
+
+pub use output::Stdout;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
@@ -82,6 +88,8 @@ enum Command {
     Uptime(uptime::Args),
     /// Quotas used per account and period, and the charges beyond them.
     Usage(usage::Args),
+    /// List every diagnostic code with its level, summary and help link.
+    Rules(rules::Args),
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -107,6 +115,7 @@ pub fn run() -> i32 {
         Command::Time(args) => time::run(args),
         Command::Uptime(args) => uptime::run(args),
         Command::Usage(args) => usage::run(args),
+        Command::Rules(args) => rules::run(args),
     }
 }
 

@@ -134,8 +134,9 @@ pub fn run(args: Args) -> i32 {
     })();
     match result {
         Ok(line) => {
-            println!("{line}");
-            EXIT_OK
+            let mut out = super::Stdout::new();
+            out.line(&line);
+            out.finish(EXIT_OK)
         }
         Err((code, msg)) => {
             eprintln!("error: {msg}");
@@ -164,8 +165,7 @@ fn run_batch(compiled: &Compiled, path: &PathBuf) -> i32 {
             }
         }
     };
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = super::Stdout::new();
     let (mut lines, mut failed) = (0usize, 0usize);
     for (i, line) in reader.lines().enumerate() {
         let line = match line {
@@ -184,11 +184,12 @@ fn run_batch(compiled: &Compiled, path: &PathBuf) -> i32 {
             }
         };
         if writeln!(out, "{answer}").is_err() {
-            return EXIT_IO;
+            // The reader went away (quietly) or the write failed (exit 3).
+            return out.finish(EXIT_OK);
         }
     }
     if out.flush().is_err() {
-        return EXIT_IO;
+        return out.finish(EXIT_OK);
     }
     eprintln!(
         "{lines} question(s), {} answered, {failed} failed",

@@ -13,6 +13,16 @@ pub enum Level {
     Error,
 }
 
+/// slate's home page (the package's `repository` in Cargo.toml).
+pub const HOME_URL: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// The generated diagnostics reference on the web; every code's help link
+/// is an anchor in it.
+pub const DIAGNOSTICS_URL: &str = concat!(
+    env!("CARGO_PKG_REPOSITORY"),
+    "/blob/main/docs/diagnostics.md"
+);
+
 macro_rules! codes {
     ($( $variant:ident = $code:literal, $name:literal, $level:ident, $summary:literal, $explanation:literal; )*) => {
         /// A stable diagnostic code.
@@ -63,6 +73,12 @@ impl Code {
             .iter()
             .copied()
             .find(|c| c.as_str().eq_ignore_ascii_case(text) || c.name() == text)
+    }
+
+    /// The web page explaining this code: its section of
+    /// `docs/diagnostics.md` (the same text `slate explain CODE` prints).
+    pub fn help_url(self) -> String {
+        format!("{}#{}", DIAGNOSTICS_URL, self.as_str().to_ascii_lowercase())
     }
 
     /// Whether this is a lint (an `L` code).
@@ -201,4 +217,25 @@ codes! {
     UnknownLint = "L0404", "unknown-lint", Warning,
         "`allow` names a lint that does not exist",
         "`allow` takes lint names or codes, such as `allow tier-inversion` or\n`allow L0301`. Errors cannot be allowed.";
+    SuppressionWithoutReason = "L0405", "suppression-without-reason", Warning,
+        "a `# slate:` suppression gives no reason, names no lint, or cannot be read",
+        "A suppression silences named lints on one declaration, and must say why, after\n` -- `. One without a reason does not apply, so the lint it names is still\nreported.\n\n    tier gold { }   # slate: allow L0301 -- the contract promises gold less on purpose\n    tier gold { }   # slate: allow L0301          <- warning: no reason";
+    UnusedSuppression = "L0406", "unused-suppression", Warning,
+        "a `# slate:` suppression silences nothing",
+        "A suppression whose declaration has none of the findings it names is left over\nfrom an earlier version of the policy (or names the wrong code). Remove it, so\nthat it does not hide a future finding by surprise.";
+    EndOfDay2359 = "L0407", "end-of-day-2359", Warning,
+        "a time range ends at `23:59` where the end of the day is `24:00`",
+        "Ranges are half-open: `08:00-23:59` is open until 23:59:00, so the last minute\nof every day is closed, and a ticket opened at 23:59:30 waits for the next\nopening. Contracts that say \"until 23:59\" mean the end of the day: write `24:00`.\n\n    mon-fri 00:00-23:59   # warning: write `00:00-24:00`";
+    NeverEvaluated = "L0408", "never-evaluated", Warning,
+        "a declaration that nothing evaluates",
+        "A `warn` or `escalate` line is a share of a metric's target. On a metric with no\ntarget (no `targets` table, or every cell `-`) it can never fire, so the\nescalation the contract promises is silently missing.\n\n    escalate resolution at 100% to \"Duty manager\"   # warning if `resolution` has no target";
+    InconsistentCredits = "L0501", "inconsistent-credits", Warning,
+        "a credit table grants less for worse uptime, or leaves a gap below the objective",
+        "Service credits normally grow as uptime falls, and start where the objective is\nmissed. A lower threshold with a smaller credit is usually a swapped line; a first\nthreshold below the objective means uptime between the two misses the objective\nand earns nothing.\n\n    objective 99.9% per calendar month\n    credit below 99.5% 10%   # warning: 99.5% to 99.9% earns no credit\n    credit below 99% 5%      # warning: less than for 99.5%";
+    QuotaWithoutPeriod = "L0502", "quota-without-period", Warning,
+        "a quota does not say what period its allowance renews over",
+        "`10 requests` could be per month, per year or for the life of the contract. Write\nthe period the contract gives: `10 requests per month`.";
+    BudgetBelowSample = "L0503", "budget-below-sample", Warning,
+        "an availability objective's monthly error budget is smaller than one sample",
+        "With `objective 99.999%` and samples every minute, a 28-day month allows 24 seconds\nof downtime: a single failed one-minute sample misses the objective. Either the\nobjective has a digit too many or the monitor must sample more often.\n\n    objective 99.999% per calendar month\n    sampled every 1m   # warning: the budget is 24s";
 }

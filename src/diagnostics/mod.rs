@@ -4,8 +4,10 @@
 
 mod codes;
 pub mod render;
+mod sarif;
+pub(crate) mod suppress;
 
-pub use codes::{Code, Level};
+pub use codes::{Code, Level, DIAGNOSTICS_URL, HOME_URL};
 
 use crate::source::Span;
 use serde::Serialize;

@@ -4,11 +4,15 @@
 //! unit tests inside `src/`.
 
 mod api;
+mod ci_docs;
 mod cli;
+mod closed_pipe;
 mod contract_cli;
 mod contracts;
+mod control;
 mod docs;
 mod eval_policies;
 mod eval_scenarios;
 mod facade;
 mod fixtures;
+mod sarif_multitool;
