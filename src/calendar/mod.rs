@@ -13,6 +13,8 @@
 
 mod build;
 mod intervals;
+
+pub(crate) use intervals::normalize as normalize_pairs;
 mod query;
 mod zone;
 

@@ -393,19 +393,9 @@ fn window(s: i64, e: i64) -> Window {
     }
 }
 
-/// Sorts, drops empty pairs and merges overlapping or touching ones.
-fn normalize(mut pairs: Vec<(i64, i64)>) -> Vec<(i64, i64)> {
-    pairs.retain(|p| p.1 > p.0);
-    pairs.sort_unstable();
-    let mut out: Vec<(i64, i64)> = Vec::with_capacity(pairs.len());
-    for (s, e) in pairs {
-        match out.last_mut() {
-            Some(last) if s <= last.1 => last.1 = last.1.max(e),
-            _ => out.push((s, e)),
-        }
-    }
-    out
-}
+/// Sorts, drops empty pairs and merges overlapping or touching ones (the
+/// calendar engine's interval rule, written once).
+use crate::calendar::normalize_pairs as normalize;
 
 /// The part of normalized `pairs` inside `[lo, hi)`.
 fn clip(pairs: &[(i64, i64)], lo: i64, hi: i64) -> Vec<(i64, i64)> {

@@ -16,3 +16,4 @@ mod eval_scenarios;
 mod facade;
 mod fixtures;
 mod sarif_multitool;
+mod support;
