@@ -86,6 +86,7 @@ pub use compiled::{
     compile, Calendar, CompileError, Compiled, EvalError, OpenPeriod, ReadOptions, TicketBuilder,
     UnknownCalendar,
 };
+pub use eval::answer::EVAL_FORMAT_VERSION;
 pub use eval::timeline::Ticket;
 pub use eval::{
     CycleAnswer, CycleTrace, Explanation, InputError, InputErrorKind, MetricAnswer, MetricTrace,

@@ -1,6 +1,6 @@
 //! `slate fmt`: one canonical layout for policy files.
 //!
-//! The layout, printed from the concrete tree of [`crate::syntax::cst`]:
+//! The layout, printed from the concrete tree of `syntax::cst` (private):
 //!
 //! - declarations are separated by one blank line; one-line declarations
 //!   the author wrote on consecutive lines (`escalate ...` twice) stay

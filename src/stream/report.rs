@@ -254,7 +254,8 @@ impl<W: Write> Reporter<W> {
         self.out.write_all(&self.buf)
     }
 
-    /// Writes one answer already rendered with [`render`].
+    /// Writes one answer already rendered in this format (bytes the bulk
+    /// driver rendered in a worker).
     pub fn write_rendered(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.start()?;
         self.out.write_all(bytes)
