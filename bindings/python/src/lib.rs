@@ -16,6 +16,8 @@ use slate::diagnostics::{render, Diagnostic, Level};
 use slate::{Compiled, Duration, InputError, InputErrorKind, ReadOptions, SourceFile};
 use std::sync::Arc;
 
+mod arrow;
+
 /// The Python classes of `slate._errors`, looked up once.
 fn errors_module(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
     static MODULE: GILOnceCell<Py<PyModule>> = GILOnceCell::new();
@@ -316,6 +318,18 @@ impl NativePolicy {
         Ok(out)
     }
 
+    /// Evaluates a record batch of tickets (Arrow C data interface): one
+    /// row per ticket x metric x cycle, or one error row per bad ticket.
+    fn evaluate_arrow(
+        &self,
+        py: Python<'_>,
+        batch: &Bound<'_, PyAny>,
+        at: &Bound<'_, PyAny>,
+    ) -> PyResult<arrow::ArrowOutput> {
+        let at = instant(at, "`at`")?;
+        arrow::evaluate(py, &self.compiled, batch, at)
+    }
+
     /// A calendar of the policy by name.
     fn calendar(&self, name: &str) -> PyResult<NativeCalendar> {
         match self.compiled.calendar(name) {
@@ -498,6 +512,8 @@ fn _slate(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     m.add_class::<NativePolicy>()?;
     m.add_class::<NativeCalendar>()?;
+    m.add_class::<arrow::ArrowOutput>()?;
+    m.add_function(wrap_pyfunction!(arrow::empty_output, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

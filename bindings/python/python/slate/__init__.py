@@ -193,10 +193,13 @@ class Policy:
         uses it). Raises ``KeyError`` with a suggestion for an unknown name."""
         return Calendar(self._native.calendar(name))
 
-    def evaluate_arrow(self, batch: Any, at: Instant) -> "pyarrow.RecordBatch":
+    def evaluate_arrow(self, batch: Any, at: Instant) -> "Union[pyarrow.RecordBatch, pyarrow.Table]":
         """Evaluates a ``pyarrow.RecordBatch`` (or any object with the Arrow
-        PyCapsule interface) of tickets; one output row per ticket x metric x
-        cycle. Schemas: ``docs/python.md``, "Arrow"."""
+        PyCapsule interface) of tickets, one row per ticket, in parallel with
+        the GIL released; returns one row per ticket x metric x cycle, and one
+        row with ``error`` set for a ticket that fails validation. A
+        ``pyarrow.Table`` gives a ``Table``. Schemas: ``slate.arrow`` and
+        ``docs/python.md``, "Arrow"."""
         from . import arrow
 
         return arrow.evaluate(self, batch, at)

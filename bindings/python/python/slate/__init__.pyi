@@ -38,7 +38,7 @@ class Policy:
         on_error: Literal["raise", "yield"] = ...,
     ) -> Iterator[Union[Answer, TicketError]]: ...
     def calendar(self, name: str) -> Calendar: ...
-    def evaluate_arrow(self, batch: Any, at: Instant) -> pyarrow.RecordBatch: ...
+    def evaluate_arrow(self, batch: Any, at: Instant) -> Union[pyarrow.RecordBatch, pyarrow.Table]: ...
 
 class Calendar:
     @property
@@ -55,7 +55,10 @@ class Calendar:
     def open_periods(self, start: Instant, end: Instant) -> List[Tuple[datetime, datetime]]: ...
 
 def events_to_tickets(
-    events: Any,
+    events: Union[pyarrow.Table, pyarrow.RecordBatch],
     *,
-    tickets: Any = ...,
+    id: str = ...,
+    at: str = ...,
+    type: str = ...,
+    value: str = ...,
 ) -> pyarrow.RecordBatch: ...
