@@ -17,7 +17,7 @@ use arrow_array::{
     Array, ArrayRef, GenericListArray, ListArray, OffsetSizeTrait, RecordBatch, StructArray,
 };
 use arrow_buffer::{NullBuffer, OffsetBuffer};
-use arrow_schema::{DataType, Field, Fields, Schema, TimeUnit};
+use arrow_schema::{ArrowError, DataType, Field, Fields, Schema, TimeUnit};
 use chrono::{DateTime, Utc};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -342,37 +342,59 @@ fn missing(ticket: Option<String>, field: &'static str) -> Failure {
     }
 }
 
-/// One ticket's outcome.
-type Outcome = Result<TicketAnswer<'static>, Failure>;
-
-/// Evaluates every row of `batch` at `at` (in parallel, GIL released).
+/// Evaluates every row of `batch` at `at` (in parallel, GIL released): the
+/// answers as consecutive batches, in input order (no concatenation here;
+/// `slate.arrow` joins them when one batch is asked for).
 pub fn evaluate(
     py: Python<'_>,
     compiled: &Arc<Compiled>,
     batch: &Bound<'_, PyAny>,
     at: DateTime<Utc>,
-) -> PyResult<ArrowOutput> {
+) -> PyResult<Vec<ArrowOutput>> {
     let batch = import(batch)?;
     let input = input(&batch)?;
     let compiled: &Compiled = compiled;
-    let at_text = at;
     let data = py.allow_threads(|| {
-        let outcomes: Vec<(Option<String>, Outcome)> = (0..input.rows)
+        // Chunks of rows, each evaluated and turned into columns on one
+        // thread (answers are dropped as soon as their rows are written),
+        // then concatenated in input order.
+        let threads = rayon::current_num_threads().max(1);
+        let chunk = (input.rows / (threads * 4)).clamp(256, 8192);
+        let starts: Vec<usize> = (0..input.rows).step_by(chunk).collect();
+        let rows_per_ticket = compiled.policy().metrics.len() + 1;
+        let parts: Result<Vec<RecordBatch>, ArrowError> = starts
             .into_par_iter()
-            .map(|row| {
-                let outcome = input.ticket(compiled, row).and_then(|t| {
-                    compiled
-                        .evaluate(&t, at_text)
-                        .map(TicketAnswer::into_owned)
-                        .map_err(|e| Failure::eval(t.id(), &e))
-                });
-                (input.id.get(row), outcome)
+            .map(|start| {
+                let end = (start + chunk).min(input.rows);
+                let mut cols = Columns::with_capacity((end - start) * rows_per_ticket);
+                for row in start..end {
+                    let outcome =
+                        input
+                            .ticket(compiled, row)
+                            .and_then(|t| match compiled.evaluate(&t, at) {
+                                Ok(answer) => {
+                                    cols.answer(&answer);
+                                    Ok(())
+                                }
+                                Err(e) => Err(Failure::eval(t.id(), &e)),
+                            });
+                    if let Err(f) = outcome {
+                        cols.failure(input.id.get(row).as_deref(), at, &f);
+                    }
+                }
+                cols.finish()
             })
             .collect();
-        build(&outcomes, at_text)
+        parts
     });
-    data.map(|data| ArrowOutput { data })
-        .map_err(|e| PyValueError::new_err(format!("cannot build the answers batch: {e}")))
+    let parts =
+        data.map_err(|e| PyValueError::new_err(format!("cannot build the answers batch: {e}")))?;
+    Ok(parts
+        .into_iter()
+        .map(|b| ArrowOutput {
+            data: StructArray::from(b),
+        })
+        .collect())
 }
 
 fn ts_field(name: &str) -> Field {
@@ -481,6 +503,43 @@ struct Columns {
 }
 
 impl Columns {
+    /// Builders sized for about `rows` rows (no regrowth in the common case).
+    fn with_capacity(rows: usize) -> Columns {
+        let text = || StringBuilder::with_capacity(rows, rows * 12);
+        let ts = || TimestampMicrosecondBuilder::with_capacity(rows);
+        let int = || Int64Builder::with_capacity(rows);
+        let dict = || StringDictionaryBuilder::<Int32Type>::with_capacity(rows, 8, 64);
+        Columns {
+            ticket: text(),
+            at: ts(),
+            tier: text(),
+            severity: text(),
+            issue_type: text(),
+            status: text(),
+            metric: text(),
+            metric_state: dict(),
+            breaches: Int32Builder::with_capacity(rows),
+            cycle: Int32Builder::with_capacity(rows),
+            state: dict(),
+            target: text(),
+            target_seconds: int(),
+            calendar: text(),
+            start: ts(),
+            started_by: text(),
+            deadline: ts(),
+            stop: ts(),
+            stopped_by: text(),
+            elapsed: int(),
+            remaining: int(),
+            wall: int(),
+            permille: int(),
+            breached_at: ts(),
+            ms_offsets: Vec::with_capacity(rows),
+            ms_valid: Vec::with_capacity(rows),
+            ..Columns::default()
+        }
+    }
+
     /// The ticket-level columns of one row.
     fn ticket_fields(&mut self, a: &TicketAnswer<'_>) {
         self.ticket.append_value(&a.id);
@@ -578,7 +637,7 @@ impl Columns {
         self.error_field.append_option(f.field);
     }
 
-    fn finish(mut self) -> Result<StructArray, arrow_schema::ArrowError> {
+    fn finish(mut self) -> Result<RecordBatch, ArrowError> {
         let schema = Arc::new(output_schema());
         let utc = |b: &mut TimestampMicrosecondBuilder| -> ArrayRef {
             Arc::new(b.finish().with_timezone("UTC"))
@@ -636,23 +695,8 @@ impl Columns {
             Arc::new(self.error_kind.finish()),
             Arc::new(self.error_field.finish()),
         ];
-        let batch = RecordBatch::try_new(schema, columns)?;
-        Ok(StructArray::from(batch))
+        RecordBatch::try_new(schema, columns)
     }
-}
-
-fn build(
-    outcomes: &[(Option<String>, Outcome)],
-    at: DateTime<Utc>,
-) -> Result<StructArray, arrow_schema::ArrowError> {
-    let mut cols = Columns::default();
-    for (id, outcome) in outcomes {
-        match outcome {
-            Ok(answer) => cols.answer(answer),
-            Err(f) => cols.failure(id.as_deref(), at, f),
-        }
-    }
-    cols.finish()
 }
 
 /// The output schema as an (empty) batch, for `slate.arrow.OUTPUT_SCHEMA`.
@@ -660,6 +704,8 @@ fn build(
 pub fn empty_output() -> PyResult<ArrowOutput> {
     Columns::default()
         .finish()
-        .map(|data| ArrowOutput { data })
+        .map(|batch| ArrowOutput {
+            data: StructArray::from(batch),
+        })
         .map_err(|e| PyValueError::new_err(format!("cannot build the answers batch: {e}")))
 }

@@ -65,6 +65,24 @@ def invalid_ids(n: int) -> List[str]:
     return [f"T-{i:07d}" for i in range(n) if i % 200 in (7, 13)]
 
 
+def arrow_table(corpus):
+    """Tickets as the evaluate_arrow input (a pyarrow Table)."""
+    import pyarrow as pa
+
+    rows = []
+    for t in corpus:
+        events = [{"at": e["at"], "type": e["type"], "value": e.get(e["type"])} for e in t["events"]]
+        rows.append({"id": t["id"], "tier": t["tier"], "severity": t["severity"], "events": events})
+    table = pa.Table.from_pylist(rows)
+    # RFC 3339 strings with offsets -> timestamp[us, tz=UTC], as a lakehouse holds them.
+    events = table["events"].combine_chunks()
+    flat = events.flatten()
+    at = flat.field("at").cast(pa.timestamp("us", tz="UTC"))
+    structs = pa.StructArray.from_arrays([at, flat.field("type"), flat.field("value")], names=["at", "type", "value"])
+    events = pa.ListArray.from_arrays(events.offsets, structs)
+    return table.set_column(table.schema.get_field_index("events"), "events", events)
+
+
 if __name__ == "__main__":
     # python corpus.py N > tickets.jsonl
     for t in tickets(int(sys.argv[1])):

@@ -133,3 +133,33 @@ def test_events_to_tickets_refuses_naive_times_and_missing_columns() -> None:
     with pytest.raises(ValueError, match="row 2 of the events table has no `ticket_id`"):
         sa.events_to_tickets(pa.table({"ticket_id": ["A", None], "at": ["2026-01-01T00:00:00Z"] * 2,
                                        "type": ["opened"] * 2}))
+
+
+def test_many_chunks_keep_input_order(dooap: slate.Policy) -> None:
+    from corpus import AT as CORPUS_AT, arrow_table, tickets
+
+    corpus = list(tickets(20_000))
+    batch = arrow_table(corpus).combine_chunks().to_batches()[0]
+    assert batch.num_rows == 20_000
+    parts = sa.evaluate_batches(dooap, batch, CORPUS_AT)
+    assert len(parts) > 1  # evaluated in several chunks
+    whole = dooap.evaluate_arrow(batch, CORPUS_AT)
+    assert isinstance(whole, pa.RecordBatch)
+    assert whole.num_rows == sum(p.num_rows for p in parts)
+    # Equal values (dictionary indices may differ once the chunks are joined).
+    assert pa.Table.from_batches(parts).to_pylist() == whole.to_pylist()
+    # Tickets come out in input order, each once (error rows included).
+    seen = []
+    for t in whole.column("ticket").to_pylist():
+        if not seen or seen[-1] != t:
+            seen.append(t)
+    assert seen == [t["id"] for t in corpus]
+    # Spot-check against evaluate, ticket by ticket.
+    rows = arrow_rows(whole)
+    for t in corpus[:: 997]:
+        try:
+            expected = answer_rows(dooap.evaluate(t, at=CORPUS_AT))
+        except slate.TicketError as e:
+            expected = [r for r in rows if r["ticket"] == t["id"]]
+            assert expected[0]["error"] == str(e)
+        assert [r for r in rows if r["ticket"] == t["id"]] == expected

@@ -14,7 +14,7 @@ import pytest
 import slate
 import slate.spark
 from conftest import ROOT
-from corpus import AT, invalid_ids, tickets
+from corpus import AT, arrow_table, invalid_ids, tickets
 from rows import answer_rows, arrow_rows
 
 N = 10_000
@@ -45,21 +45,6 @@ def spark():
     session.stop()
 
 
-def input_batch(corpus):
-    rows = []
-    for t in corpus:
-        events = [{"at": e["at"], "type": e["type"], "value": e.get(e["type"])} for e in t["events"]]
-        rows.append({"id": t["id"], "tier": t["tier"], "severity": t["severity"], "events": events})
-    table = pa.Table.from_pylist(rows)
-    # RFC 3339 strings with offsets -> timestamp[us, tz=UTC], as a lakehouse holds them.
-    events = table["events"].combine_chunks()
-    flat = events.flatten()
-    at = flat.field("at").cast(pa.timestamp("us", tz="UTC"))
-    structs = pa.StructArray.from_arrays([at, flat.field("type"), flat.field("value")], names=["at", "type", "value"])
-    events = pa.ListArray.from_arrays(events.offsets, structs)
-    return table.set_column(table.schema.get_field_index("events"), "events", events)
-
-
 def test_spark_answers_equal_slate_eval(spark, tmp_path: Path, slate_bin: str) -> None:
     corpus = list(tickets(N))
     jsonl = tmp_path / "tickets.jsonl"
@@ -71,7 +56,7 @@ def test_spark_answers_equal_slate_eval(spark, tmp_path: Path, slate_bin: str) -
     bad = invalid_ids(N)
     assert f"{N} ticket(s) read, {N - len(bad)} evaluated, {len(bad)} failed" in cli.stderr
 
-    pq.write_table(input_batch(corpus), tmp_path / "tickets.parquet")
+    pq.write_table(arrow_table(corpus), tmp_path / "tickets.parquet")
     df = spark.read.parquet(str(tmp_path / "tickets.parquet")).repartition(4, "id")
     out = slate.spark.evaluate(df, POLICY, at=AT)
     assert out.schema == slate.spark.output_schema()

@@ -105,10 +105,13 @@ def evaluate(
 
     def run(batches: Iterator["pyarrow.RecordBatch"]) -> Iterator["pyarrow.RecordBatch"]:
         policy = _policy(text, name)
+        from .arrow import evaluate_batches
+
         for batch in batches:
             if batch.num_rows == 0:
                 continue
-            yield _decode(policy.evaluate_arrow(batch, at_text), arrow_schema)
+            for part in evaluate_batches(policy, batch, at_text):
+                yield _decode(part, arrow_schema)
 
     return df.mapInArrow(run, output_schema())
 
