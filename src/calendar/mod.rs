@@ -121,7 +121,12 @@ impl CalendarSet {
             check_refs(calendars).is_ok(),
             "calendar references are checked before calendars are built"
         );
-        let nodes = calendars.iter().map(|c| Node::new(c, calendars)).collect();
+        let zones = build::day_zones(calendars);
+        let nodes = calendars
+            .iter()
+            .zip(zones)
+            .map(|(c, tz)| Node::new(c, tz))
+            .collect();
         let bounds = (0..=build::YEARS)
             .map(|i| {
                 let year = build::FIRST_YEAR + i as i32;
@@ -304,6 +309,13 @@ impl CalendarSet {
             Kind::Weekly(w) => Some(w.tz),
             Kind::Expr(_) => None,
         }
+    }
+
+    /// Years of `cal` with a built table; `None` before its first query
+    /// (tests only).
+    #[cfg(test)]
+    pub(crate) fn built_years(&self, cal: CalendarId) -> Option<usize> {
+        self.nodes.get(cal.index())?.built_years()
     }
 
     fn id(&self, cal: CalendarId) -> Result<usize, CalendarError> {
