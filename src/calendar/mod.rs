@@ -43,6 +43,16 @@ pub enum CalendarError {
 impl fmt::Display for CalendarError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            // A given instant is checked first, so one exactly on an edge
+            // (both edges are in range) means an answer ran off it.
+            CalendarError::OutOfRange { at } if at.timestamp() == MAX_SECONDS => f.write_str(
+                "the answer would fall after 2200-01-01T00:00:00Z, \
+                 the end of the supported range (1900-01-01 to 2200-01-01 UTC)",
+            ),
+            CalendarError::OutOfRange { at } if at.timestamp() == MIN_SECONDS => f.write_str(
+                "the answer would fall before 1900-01-01T00:00:00Z, \
+                 the start of the supported range (1900-01-01 to 2200-01-01 UTC)",
+            ),
             CalendarError::OutOfRange { at } => write!(
                 f,
                 "instant `{}` is outside the supported range 1900-01-01 to 2200-01-01 UTC",

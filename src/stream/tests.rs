@@ -39,7 +39,7 @@ fn each_error_names_the_ticket_and_the_line() {
         (ticket_with("2026-03-06T16:00:00-06:00", "2026-03-06T16:00:00"), "ticket `T-1` (line 7): the time `2026-03-06T16:00:00` has no UTC offset (write one, or assume a zone)"),
         (ticket_with("\"tier\":\"gold\",", ""), "ticket `T-1` (line 7): missing field `tier`"),
         (r#"{"id":"T-1","tier":"gold",,}"#.to_string(), "line 7: malformed input"),
-        (r#"{"id":"T-1","tier":7,"events":[]}"#.to_string(), "ticket `T-1` (line 7): malformed input"),
+        (r#"{"id":"T-1","tier":7,"events":[]}"#.to_string(), "ticket `T-1` (line 7): `tier` is the number 7; it must be a tier name (a string)"),
         (ticket_with(r#"{"at":"2026-03-06T16:00:00-06:00","type":"replied"}"#, r#"{"at":"2026-03-06T16:00:00-06:00","type":"status"}"#), "ticket `T-1` (line 7): missing field `status`"),
     ];
     for (text, expected) in cases {

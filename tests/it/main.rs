@@ -11,3 +11,4 @@ mod eval_policies;
 mod eval_scenarios;
 mod facade;
 mod fixtures;
+mod hostile;
