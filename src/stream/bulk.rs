@@ -5,11 +5,14 @@
 //!
 //! Memory is bounded by twice the chunk size (lines held at once, default
 //! 4096, with their rendered answers; a chunk's lines share one buffer, and
-//! the buffers are reused for later chunks) plus the duplicate-id index: every ticket id seen is kept with its line
-//! number to detect duplicates across the whole stream, roughly
-//! `60 + id length` bytes per ticket (about 70 MB for a million tickets with
-//! ten-character ids), plus at most `max_errors` stored errors (the counts
-//! always include every failure).
+//! the buffers are reused for later chunks) plus the duplicate-id window:
+//! the ids of the last `duplicate_window` tickets (default 1,048,576), each
+//! with its line, roughly `70 + id length` bytes per id (about 85 MB when
+//! full with ten-character ids), plus at most `max_errors` stored errors
+//! (the counts always include every failure). Memory is therefore flat in
+//! the number of tickets: a stream of ten million costs what one of a
+//! million does. The price: a duplicate whose first use is more than
+//! `duplicate_window` tickets earlier is not reported (docs/eval.md).
 
 use super::csv_in::CsvTickets;
 use super::jsonl::parse_line;
@@ -24,6 +27,7 @@ use rayon::prelude::*;
 use std::collections::{HashMap, VecDeque};
 use std::io::{self, BufRead, Read, Write};
 use std::ops::Range;
+use std::rc::Rc;
 use std::sync::{mpsc, Mutex};
 
 /// Options for [`evaluate_stream`] and [`evaluate_csv_stream`]: start from
@@ -41,7 +45,13 @@ pub struct StreamOptions {
     pub chunk: usize,
     /// At most this many errors are kept in [`Summary::errors`].
     pub max_errors: usize,
+    /// Duplicate ids are detected among the last this many tickets (exactly:
+    /// no false reports); an id first used further back is not remembered.
+    pub duplicate_window: usize,
 }
+
+/// The default [`StreamOptions::duplicate_window`]: 2^20 ids.
+pub(crate) const DUPLICATE_WINDOW: usize = 1 << 20;
 
 impl Default for StreamOptions {
     fn default() -> Self {
@@ -51,6 +61,7 @@ impl Default for StreamOptions {
             format: OutputFormat::Jsonl,
             chunk: 4096,
             max_errors: 10_000,
+            duplicate_window: DUPLICATE_WINDOW,
         }
     }
 }
@@ -121,8 +132,44 @@ struct Driver<'a, W: Write> {
     hours: &'a CalendarSet,
     opts: &'a StreamOptions,
     reporter: Reporter<W>,
-    seen: HashMap<Box<str>, u64>,
+    seen: IdWindow,
     summary: Summary,
+}
+
+/// The ids of the most recent tickets, each with its line: exact within
+/// the window, forgotten (oldest first) beyond it.
+struct IdWindow {
+    lines: HashMap<Rc<str>, u64>,
+    order: VecDeque<Rc<str>>,
+    capacity: usize,
+}
+
+impl IdWindow {
+    fn new(capacity: usize) -> IdWindow {
+        IdWindow {
+            lines: HashMap::new(),
+            order: VecDeque::new(),
+            capacity: capacity.max(1),
+        }
+    }
+
+    /// The line of an earlier ticket with this id still in the window.
+    fn get(&self, id: &str) -> Option<u64> {
+        self.lines.get(id).copied()
+    }
+
+    /// Remembers a new id (not in the window), forgetting the oldest when
+    /// the window is full.
+    fn insert(&mut self, id: String, line: u64) {
+        if self.order.len() >= self.capacity {
+            if let Some(old) = self.order.pop_front() {
+                self.lines.remove(&old);
+            }
+        }
+        let id: Rc<str> = Rc::from(id);
+        self.lines.insert(Rc::clone(&id), line);
+        self.order.push_back(id);
+    }
 }
 
 /// The text of one JSON line, without a byte order mark and surrounding
@@ -270,7 +317,7 @@ impl<'a, W: Write> Driver<'a, W> {
             hours,
             opts,
             reporter: Reporter::new(opts.format, output),
-            seen: HashMap::new(),
+            seen: IdWindow::new(opts.duplicate_window),
             summary: Summary::default(),
         }
     }
@@ -351,7 +398,7 @@ impl<'a, W: Write> Driver<'a, W> {
                     Err(e) => (e.ticket.clone(), Err(e)),
                 };
                 if let Some(id) = id {
-                    if let Some(&first) = self.seen.get(id.as_str()) {
+                    if let Some(first) = self.seen.get(id.as_str()) {
                         self.failed(InputError {
                             ticket: Some(id),
                             line,
@@ -359,7 +406,7 @@ impl<'a, W: Write> Driver<'a, W> {
                         });
                         continue;
                     }
-                    self.seen.insert(id.into_boxed_str(), line);
+                    self.seen.insert(id, line);
                 }
                 match result {
                     Ok((range, breached)) => {

@@ -396,3 +396,39 @@ fn duplicates_and_failures_inside_a_batch() {
         }
     }
 }
+
+#[test]
+fn duplicate_ids_are_remembered_for_the_window_and_no_longer() {
+    // Window of 3 ids: lines 1-3 are A, B, C. Line 4, B again: B is in the
+    // window (A, B, C), a duplicate. Line 5, D: the window forgets A (B, C,
+    // D). Line 6, A again: forgotten, so evaluated, not a duplicate. Line
+    // 7, D again: in the window (C, D, A), a duplicate.
+    let ids = ["A", "B", "C", "B", "D", "A", "D"];
+    let input: String = ids
+        .iter()
+        .map(|id| GOOD.replace("T-1", id) + "\n")
+        .collect();
+    for chunk in [1, 2, 4096] {
+        let opts = StreamOptions {
+            chunk,
+            duplicate_window: 3,
+            ..StreamOptions::default()
+        };
+        let mut out = Vec::new();
+        let summary = evaluate_stream(&sample(), input.as_bytes(), &mut out, &opts, &mut |_| {})
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((summary.read, summary.evaluated, summary.failed), (7, 5, 2));
+        let errors: Vec<String> = summary.errors.iter().map(|e| e.to_string()).collect();
+        assert_eq!(
+            errors,
+            [
+                "ticket `B` (line 4): duplicate ticket id (first used on line 2)",
+                "ticket `D` (line 7): duplicate ticket id (first used on line 5)",
+            ],
+            "chunk {chunk}"
+        );
+    }
+    // The default window remembers all seven.
+    let (_, summary, _) = run(&input, 4096, OutputFormat::Jsonl);
+    assert_eq!((summary.evaluated, summary.failed), (4, 3));
+}
