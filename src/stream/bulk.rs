@@ -6,13 +6,13 @@
 //! Memory is bounded by twice the chunk size (lines held at once, default
 //! 4096, with their rendered answers; a chunk's lines share one buffer, and
 //! the buffers are reused for later chunks) plus the duplicate-id window:
-//! the ids of the last `duplicate_window` tickets (default 1,048,576), each
-//! with its line, roughly `70 + id length` bytes per id (about 85 MB when
-//! full with ten-character ids), plus at most `max_errors` stored errors
-//! (the counts always include every failure). Memory is therefore flat in
-//! the number of tickets: a stream of ten million costs what one of a
-//! million does. The price: a duplicate whose first use is more than
-//! `duplicate_window` tickets earlier is not reported (docs/eval.md).
+//! the ids of at least the last `duplicate_window` tickets (default 524,288)
+//! and at most twice that, each with its line (about 85 MB at most with
+//! ten-character ids), plus at most `max_errors` stored errors (the counts
+//! always include every failure). Memory is therefore flat in the number of
+//! tickets: a stream of ten million costs what one of a million does. The
+//! price: a duplicate whose first use is further back than that is not
+//! reported (docs/eval.md).
 
 use super::csv_in::CsvTickets;
 use super::jsonl::parse_line;
@@ -27,7 +27,6 @@ use rayon::prelude::*;
 use std::collections::{HashMap, VecDeque};
 use std::io::{self, BufRead, Read, Write};
 use std::ops::Range;
-use std::rc::Rc;
 use std::sync::{mpsc, Mutex};
 
 /// Options for [`evaluate_stream`] and [`evaluate_csv_stream`]: start from
@@ -45,13 +44,14 @@ pub struct StreamOptions {
     pub chunk: usize,
     /// At most this many errors are kept in [`Summary::errors`].
     pub max_errors: usize,
-    /// Duplicate ids are detected among the last this many tickets (exactly:
-    /// no false reports); an id first used further back is not remembered.
+    /// Duplicate ids are detected among at least the last this many tickets
+    /// and at most twice that many (exactly: no false reports); an id first
+    /// used further back is forgotten.
     pub duplicate_window: usize,
 }
 
-/// The default [`StreamOptions::duplicate_window`]: 2^20 ids.
-pub(crate) const DUPLICATE_WINDOW: usize = 1 << 20;
+/// The default [`StreamOptions::duplicate_window`]: 2^19 ids.
+pub(crate) const DUPLICATE_WINDOW: usize = 1 << 19;
 
 impl Default for StreamOptions {
     fn default() -> Self {
@@ -136,39 +136,45 @@ struct Driver<'a, W: Write> {
     summary: Summary,
 }
 
-/// The ids of the most recent tickets, each with its line: exact within
-/// the window, forgotten (oldest first) beyond it.
+/// The ids of the most recent tickets, each with its line, in two
+/// generations of at most `window` ids: when the newer one is full, the
+/// older one is dropped and the newer one takes its place. So every id of
+/// the last `window` tickets is remembered (exactly: no false reports), some
+/// up to `2 * window` back, and memory is the same after ten million
+/// tickets as after one million. (One map with oldest-first eviction grew
+/// its table once more after the first eviction: hash maps count deleted
+/// entries against their capacity.)
 struct IdWindow {
-    lines: HashMap<Rc<str>, u64>,
-    order: VecDeque<Rc<str>>,
-    capacity: usize,
+    newer: HashMap<Box<str>, u64>,
+    older: HashMap<Box<str>, u64>,
+    window: usize,
 }
 
 impl IdWindow {
-    fn new(capacity: usize) -> IdWindow {
+    fn new(window: usize) -> IdWindow {
         IdWindow {
-            lines: HashMap::new(),
-            order: VecDeque::new(),
-            capacity: capacity.max(1),
+            newer: HashMap::new(),
+            older: HashMap::new(),
+            window: window.max(1),
         }
     }
 
-    /// The line of an earlier ticket with this id still in the window.
+    /// The line of an earlier ticket with this id, if it is remembered.
     fn get(&self, id: &str) -> Option<u64> {
-        self.lines.get(id).copied()
+        self.newer.get(id).or_else(|| self.older.get(id)).copied()
     }
 
-    /// Remembers a new id (not in the window), forgetting the oldest when
-    /// the window is full.
+    /// Remembers an id that [`IdWindow::get`] does not know.
     fn insert(&mut self, id: String, line: u64) {
-        if self.order.len() >= self.capacity {
-            if let Some(old) = self.order.pop_front() {
-                self.lines.remove(&old);
-            }
+        if self.newer.len() >= self.window {
+            // Free the oldest generation first, then start the next one at
+            // its full size: never three tables at once, and no growing
+            // (each growth holds the old table and the new one).
+            drop(std::mem::take(&mut self.older));
+            let next = HashMap::with_capacity(self.window);
+            self.older = std::mem::replace(&mut self.newer, next);
         }
-        let id: Rc<str> = Rc::from(id);
-        self.lines.insert(Rc::clone(&id), line);
-        self.order.push_back(id);
+        self.newer.insert(id.into_boxed_str(), line);
     }
 }
 

@@ -399,11 +399,14 @@ fn duplicates_and_failures_inside_a_batch() {
 
 #[test]
 fn duplicate_ids_are_remembered_for_the_window_and_no_longer() {
-    // Window of 3 ids: lines 1-3 are A, B, C. Line 4, B again: B is in the
-    // window (A, B, C), a duplicate. Line 5, D: the window forgets A (B, C,
-    // D). Line 6, A again: forgotten, so evaluated, not a duplicate. Line
-    // 7, D again: in the window (C, D, A), a duplicate.
-    let ids = ["A", "B", "C", "B", "D", "A", "D"];
+    // Window 2: two generations of at most 2 ids. A(1), B(2) fill the
+    // newer one; C(3) moves {A, B} to the older one and starts {C}. B(4):
+    // remembered (older), a duplicate of line 2. D(5): newer {C, D}. A(6):
+    // still remembered (older), a duplicate of line 1. E(7): the newer one
+    // is full, so {A, B} is dropped, {C, D} is older, newer {E}. A(8):
+    // forgotten, so evaluated. Every id of the last 2 tickets is always
+    // remembered; A at line 6 was 5 lines back and still was.
+    let ids = ["A", "B", "C", "B", "D", "A", "E", "A"];
     let input: String = ids
         .iter()
         .map(|id| GOOD.replace("T-1", id) + "\n")
@@ -411,24 +414,24 @@ fn duplicate_ids_are_remembered_for_the_window_and_no_longer() {
     for chunk in [1, 2, 4096] {
         let opts = StreamOptions {
             chunk,
-            duplicate_window: 3,
+            duplicate_window: 2,
             ..StreamOptions::default()
         };
         let mut out = Vec::new();
         let summary = evaluate_stream(&sample(), input.as_bytes(), &mut out, &opts, &mut |_| {})
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!((summary.read, summary.evaluated, summary.failed), (7, 5, 2));
+        assert_eq!((summary.read, summary.evaluated, summary.failed), (8, 6, 2));
         let errors: Vec<String> = summary.errors.iter().map(|e| e.to_string()).collect();
         assert_eq!(
             errors,
             [
                 "ticket `B` (line 4): duplicate ticket id (first used on line 2)",
-                "ticket `D` (line 7): duplicate ticket id (first used on line 5)",
+                "ticket `A` (line 6): duplicate ticket id (first used on line 1)",
             ],
             "chunk {chunk}"
         );
     }
-    // The default window remembers all seven.
+    // The default window remembers all of them.
     let (_, summary, _) = run(&input, 4096, OutputFormat::Jsonl);
-    assert_eq!((summary.evaluated, summary.failed), (4, 3));
+    assert_eq!((summary.evaluated, summary.failed), (5, 3));
 }
