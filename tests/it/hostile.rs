@@ -424,3 +424,23 @@ fn explain_with_a_duplicated_id_says_so() {
         "error: `-` holds more than one ticket (lines 1 and 2); choose one with --id\n"
     );
 }
+
+#[test]
+fn durations_near_i64_limits_in_a_time_batch_are_out_of_range() {
+    // In debug builds these overflowed inside the calendar engine (found by
+    // a calendar fuzz run); now each is a clear error and the batch goes on.
+    let input = format!(
+        "{}\n{}\n{}\n",
+        r#"{"op":"add","calendar":"central","at":"2026-03-06T15:30:00-06:00","seconds":9223372036854775807}"#,
+        r#"{"op":"add","calendar":"central","at":"2026-03-06T15:30:00-06:00","seconds":-9223372036854775808}"#,
+        r#"{"op":"sub","calendar":"central","at":"2026-03-06T15:30:00-06:00","seconds":9223372036854775807}"#,
+    );
+    let out = slate(&["time", DOOAP, "--batch", "-"], input.as_bytes());
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stdout),
+        "{\"error\":\"line 1: the answer would fall after 2200-01-01T00:00:00Z, the end of the supported range (1900-01-01 to 2200-01-01 UTC)\"}\n\
+         {\"error\":\"line 2: the answer would fall before 1900-01-01T00:00:00Z, the start of the supported range (1900-01-01 to 2200-01-01 UTC)\"}\n\
+         {\"error\":\"line 3: the answer would fall before 1900-01-01T00:00:00Z, the start of the supported range (1900-01-01 to 2200-01-01 UTC)\"}\n"
+    );
+}
