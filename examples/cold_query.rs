@@ -3,7 +3,7 @@
 //! Prints one `calendar span_years micros micros_per_year` line per case
 //! (median of seven fresh sets; compiling the policy is not timed).
 //!
-//! `cargo run --release --example cold_query`
+//! `cargo run --release --example cold_query [SPAN_YEARS...]`
 
 use chrono::{TimeZone, Utc};
 use std::time::Instant;
@@ -16,8 +16,15 @@ fn main() {
         .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
         .single()
         .expect("a valid instant");
+    let mut spans: Vec<i32> = std::env::args()
+        .skip(1)
+        .map(|a| a.parse().expect("a span in years"))
+        .collect();
+    if spans.is_empty() {
+        spans = vec![1, 2, 5, 10, 12, 13, 20, 30, 50, 75, 100];
+    }
     for (cal_name, name) in common::cases() {
-        for span in [1, 2, 5, 10, 12, 13, 20, 30, 50, 75, 100] {
+        for &span in &spans {
             let to = Utc
                 .with_ymd_and_hms(2026 + span, 1, 1, 0, 0, 0)
                 .single()
