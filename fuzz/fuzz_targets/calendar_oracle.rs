@@ -109,7 +109,11 @@ fuzz_target!(|input: Input| {
     let mut text = format!("policy \"F\" {{ calendar c }}\ncalendar c {{\n  zone \"{zone}\"\n");
     let mut ranges: [Vec<(i64, i64)>; 7] = Default::default();
     for (i, day) in input.days.iter().enumerate() {
-        let list: Vec<(u8, u8)> = day.iter().flatten().map(|&(s, e)| (s % 96, e % 96)).collect();
+        let list: Vec<(u8, u8)> = day
+            .iter()
+            .flatten()
+            .map(|&(s, e)| (s % 96, e % 96))
+            .collect();
         if list.is_empty() {
             continue;
         }

@@ -16,7 +16,11 @@ fuzz_target!(|data: &[u8]| {
             // Every declared calendar answers a first query (this builds
             // its tables).
             let t = chrono::DateTime::from_timestamp(1_772_800_000, 0).expect("2026");
-            for name in compiled.calendar_names().map(str::to_string).collect::<Vec<_>>() {
+            for name in compiled
+                .calendar_names()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+            {
                 if let Ok(cal) = compiled.calendar(&name) {
                     let _ = cal.is_open(t);
                 }
