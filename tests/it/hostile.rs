@@ -444,3 +444,34 @@ fn durations_near_i64_limits_in_a_time_batch_are_out_of_range() {
          {\"error\":\"line 3: the answer would fall before 1900-01-01T00:00:00Z, the start of the supported range (1900-01-01 to 2200-01-01 UTC)\"}\n"
     );
 }
+
+#[test]
+fn calendar_open_one_minute_in_all_its_range_answers_or_says_why() {
+    let d = dir("minute");
+    let policy = write(
+        &d.join("minute.sla"),
+        "policy \"X\" { calendar c }\ncalendar c { zone \"UTC\"\n  open 2026-06-01 10:00-10:01 \"one minute\"\n}\nseverity s \"S\"\ntiers t\ntargets first_response {\n  t\n s 1h\n}\n",
+    );
+    // The one open minute is 2026-06-01 10:00-10:01 UTC.
+    let out = slate(
+        &["time", &policy, "c", "add", "2026-01-01T00:00:00Z", "1m"],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "2026-06-01T10:01:00+00:00\n");
+    let past = "the answer would fall after 2200-01-01T00:00:00Z, the end of the supported range (1900-01-01 to 2200-01-01 UTC)";
+    let out = slate(
+        &["time", &policy, "c", "add", "2026-01-01T00:00:00Z", "2m"],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out.stderr), format!("error: {past}\n"));
+    // A 1h first response can never be met: that ticket fails, clearly.
+    let ticket = r#"{"id":"A","tier":"t","severity":"s","events":[{"at":"2026-01-01T00:00:00Z","type":"opened"}]}"#;
+    let out = slate(&["eval", &policy, "-"], ticket.as_bytes());
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        format!("error: ticket `A` (line 1): cannot evaluate: {past}\n1 ticket(s) read, 0 evaluated, 1 failed; 0 with a breach\n")
+    );
+}
