@@ -475,3 +475,41 @@ fn calendar_open_one_minute_in_all_its_range_answers_or_says_why() {
         format!("error: ticket `A` (line 1): cannot evaluate: {past}\n1 ticket(s) read, 0 evaluated, 1 failed; 0 with a breach\n")
     );
 }
+
+#[test]
+fn ticket_with_a_million_events_evaluates() {
+    // Mon 2026-01-05 09:00Z opened, then a million replies and customer
+    // replies from 10:00:00Z, one a second (wrapping within the hour).
+    let mut line = String::with_capacity(60 << 20);
+    line.push_str(r#"{"id":"BIG","tier":"fixed_fee","severity":"critical","events":[{"at":"2026-01-05T09:00:00Z","type":"opened"}"#);
+    for i in 0..1_000_000u32 {
+        let kind = if i % 2 == 1 {
+            "customer_replied"
+        } else {
+            "replied"
+        };
+        line.push_str(&format!(
+            r#",{{"at":"2026-01-05T10:{:02}:{:02}Z","type":"{kind}"}}"#,
+            (i / 60) % 60,
+            i % 60
+        ));
+    }
+    line.push_str("]}\n");
+    let out = slate(&["eval", DOOAP, "-"], line.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stderr),
+        "1 ticket(s) read, 1 evaluated, 0 failed; 0 with a breach\n"
+    );
+    // Dooap's desk (Helsinki 06-14Z | Chicago 14-22Z in January) is open
+    // from 06:00Z: first response 4h from 09:00Z is due 13:00Z, met by the
+    // reply at 10:00:00Z; resolution 8h is due 17:00Z, still running.
+    let answer = text(&out.stdout);
+    assert!(
+        answer.contains(r#""metric":"first_response","state":"met""#),
+        "{}",
+        &answer[..answer.len().min(2000)]
+    );
+    assert!(answer.contains(r#""deadline":"2026-01-05T13:00:00Z","stop":"2026-01-05T10:00:00Z""#));
+    assert!(answer.contains(r#""deadline":"2026-01-05T17:00:00Z""#));
+}
