@@ -513,3 +513,24 @@ fn ticket_with_a_million_events_evaluates() {
     assert!(answer.contains(r#""deadline":"2026-01-05T13:00:00Z","stop":"2026-01-05T10:00:00Z""#));
     assert!(answer.contains(r#""deadline":"2026-01-05T17:00:00Z""#));
 }
+
+#[test]
+fn policy_encodings_bom_crlf_tabs_and_non_utf8() {
+    let d = dir("encodings");
+    let src = std::fs::read_to_string(DOOAP).expect("policy");
+    let mut bom = vec![0xEF, 0xBB, 0xBF];
+    bom.extend_from_slice(src.replace('\n', "\r\n").replace("  ", "\t").as_bytes());
+    let p = d.join("bom_crlf_tabs.sla");
+    std::fs::write(&p, &bom).expect("write");
+    let out = slate(&["check", &p.display().to_string()], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains(": ok (Dooap Support Services"));
+    let mut bad = src.into_bytes();
+    bad.extend_from_slice(b"\n# caf\xe9\n");
+    let p = d.join("latin1.sla");
+    std::fs::write(&p, &bad).expect("write");
+    let out = slate(&["check", &p.display().to_string()], b"");
+    assert_eq!(out.status.code(), Some(1));
+    let report = text(&out.stdout) + &text(&out.stderr);
+    assert!(report.contains("E0002"), "{report}");
+}
