@@ -534,3 +534,73 @@ fn policy_encodings_bom_crlf_tabs_and_non_utf8() {
     let report = text(&out.stdout) + &text(&out.stderr);
     assert!(report.contains("E0002"), "{report}");
 }
+
+#[test]
+fn output_is_byte_identical_with_1_2_and_8_threads_in_every_format() {
+    // The Dooap evaluation fixtures' tickets, each repeated under fresh
+    // ids: 4,500 tickets, more than one chunk of 4,096, with one malformed
+    // line and one duplicate id among them.
+    let dir_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/eval/dooap");
+    let mut tickets: Vec<serde_json::Value> = Vec::new();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir_path)
+        .expect("fixtures")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    files.sort();
+    for f in files {
+        let doc: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(f).expect("fixture")).expect("json");
+        tickets.push(doc["ticket"].clone());
+    }
+    let mut input = String::new();
+    for i in 0..4_500 {
+        let mut t = tickets[i % tickets.len()].clone();
+        t["id"] = serde_json::Value::String(format!("D-{i}"));
+        input.push_str(&t.to_string());
+        input.push('\n');
+        if i == 2_000 {
+            input.push_str("{not json\n");
+        }
+        if i == 4_200 {
+            input.push_str(&t.to_string());
+            input.push('\n');
+        }
+    }
+    for format in ["jsonl", "csv", "table"] {
+        let runs: Vec<Output> = ["1", "2", "8"]
+            .iter()
+            .map(|n| {
+                let mut child = Command::new(env!("CARGO_BIN_EXE_slate"))
+                    .args(["eval", DOOAP, "-", "--format", format])
+                    .env("NO_COLOR", "1")
+                    .env("RAYON_NUM_THREADS", n)
+                    .stdin(Stdio::piped())
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .expect("slate runs");
+                let mut pipe = child.stdin.take().expect("stdin");
+                let bytes = input.clone().into_bytes();
+                let writer = std::thread::spawn(move || pipe.write_all(&bytes));
+                let out = child.wait_with_output().expect("output");
+                writer.join().expect("writer").expect("written");
+                out
+            })
+            .collect();
+        assert_eq!(runs[0].status.code(), Some(1), "{format}: a line failed");
+        assert!(
+            text(&runs[0].stderr).contains("4502 ticket(s) read, 4500 evaluated, 2 failed"),
+            "{format}: {}",
+            text(&runs[0].stderr)
+        );
+        assert!(runs[0].stdout.len() > 100_000, "{format}: output written");
+        for (n, run) in ["2", "8"].iter().zip(&runs[1..]) {
+            assert!(
+                run.stdout == runs[0].stdout,
+                "{format}: {n} threads differ from 1"
+            );
+            assert_eq!(run.stderr, runs[0].stderr, "{format}: {n} threads");
+            assert_eq!(run.status.code(), runs[0].status.code());
+        }
+    }
+}
