@@ -3,6 +3,9 @@
 //! Each calendar gets one lazily built table per UTC year (1900..2199): its
 //! open intervals clipped to the year, with prefix sums, and the labelled
 //! closures that explain closed time. Business days get a second lazy table.
+//! Nothing is reserved up front: a calendar's slots for its 300 years are
+//! allocated on its first query (a policy with a million calendars costs a
+//! few hundred bytes each until one is used).
 
 use super::intervals::{self, normalize, Intervals};
 use super::zone::{date_of_wall, local_date, local_to_instant};
@@ -72,10 +75,13 @@ pub(crate) struct Node {
     pub(crate) kind: Kind,
     /// The zone whose local dates are business days.
     pub(crate) day_zone: Tz,
-    pub(crate) buckets: Vec<OnceLock<Arc<Bucket>>>,
-    pub(crate) days: Vec<OnceLock<Arc<Days>>>,
-    pub(crate) open_cum: OnceLock<Vec<i64>>,
-    pub(crate) day_cum: OnceLock<Vec<i64>>,
+    buckets: OnceLock<Box<[OnceLock<Arc<Bucket>>]>>,
+    days: OnceLock<Box<[OnceLock<Arc<Days>>]>>,
+}
+
+/// `YEARS` empty slots, allocated when a calendar is first queried.
+fn slots<T>() -> Box<[OnceLock<T>]> {
+    (0..YEARS).map(|_| OnceLock::new()).collect()
 }
 
 fn range_secs(r: &ir::TimeRange) -> (i64, i64) {
@@ -217,85 +223,104 @@ impl Node {
     /// time is refused by the checker (`E0204`) where it can be seen from
     /// the declaration, and otherwise reported by the first search that
     /// runs off the supported range ([`CalendarError::NeverOpen`]).
-    pub(crate) fn new(cal: &ir::Calendar, all: &[ir::Calendar]) -> Node {
-        let (kind, day_zone) = match &cal.def {
-            CalendarDef::Weekly(w) => {
-                let w = Weekly::new(w);
-                let tz = w.tz;
-                (Kind::Weekly(Box::new(w)), tz)
-            }
-            CalendarDef::Expr { expr } => {
-                let zone = first_zone(expr, all, 0).unwrap_or(Tz::UTC);
-                (Kind::Expr(expr.clone()), zone)
-            }
+    pub(crate) fn new(cal: &ir::Calendar, day_zone: Tz) -> Node {
+        let kind = match &cal.def {
+            CalendarDef::Weekly(w) => Kind::Weekly(Box::new(Weekly::new(w))),
+            CalendarDef::Expr { expr } => Kind::Expr(expr.clone()),
         };
         Node {
             name: cal.name.clone(),
             kind,
             day_zone,
-            buckets: (0..YEARS).map(|_| OnceLock::new()).collect(),
-            days: (0..YEARS).map(|_| OnceLock::new()).collect(),
-            open_cum: OnceLock::new(),
-            day_cum: OnceLock::new(),
+            buckets: OnceLock::new(),
+            days: OnceLock::new(),
         }
+    }
+
+    /// The slot of year `y` in the bucket table (allocated on first use).
+    pub(crate) fn bucket_slot(&self, y: usize) -> &OnceLock<Arc<Bucket>> {
+        &self.buckets.get_or_init(slots)[y]
+    }
+
+    /// The slot of year `y` in the business-day table.
+    pub(crate) fn days_slot(&self, y: usize) -> &OnceLock<Arc<Days>> {
+        &self.days.get_or_init(slots)[y]
     }
 }
 
-/// The zone of the leftmost weekly calendar an expression reaches.
-/// (`None` for `24x7` alone; references are resolved and acyclic in a
-/// checked policy, and a bad one in a hand-built IR gives `None`.)
-fn first_zone(expr: &CalendarExpr, all: &[ir::Calendar], depth: usize) -> Option<Tz> {
-    match expr {
-        CalendarExpr::Always => None,
-        CalendarExpr::Ref { calendar } => {
-            let cal = all.get(calendar.index())?;
-            if depth > all.len() {
-                return None;
+/// The zone whose local dates are each calendar's business days: its own
+/// for a weekly calendar, else that of the leftmost weekly calendar its
+/// expression reaches (UTC when it reaches none, as `24x7` alone).
+///
+/// Computed once for all calendars, references first, without recursion
+/// through references: a chain of 10,000 `r_i = r_{i-1} | k` costs one
+/// step per link. (Cycles and bad references exist only in a hand-built
+/// IR; their calendars count as UTC.)
+pub(crate) fn day_zones(all: &[ir::Calendar]) -> Vec<Tz> {
+    let mut zone: Vec<Option<Tz>> = vec![None; all.len()];
+    let mut refs = Vec::new();
+    for i in refs_first(all).unwrap_or_default() {
+        zone[i] = match &all[i].def {
+            CalendarDef::Weekly(w) => Some(parse_zone(&w.zone)),
+            CalendarDef::Expr { expr } => {
+                refs.clear();
+                collect_refs(expr, &mut refs);
+                refs.iter()
+                    .find_map(|r| zone.get(r.index()).copied().flatten())
             }
-            match &cal.def {
-                CalendarDef::Weekly(w) => Some(parse_zone(&w.zone)),
-                CalendarDef::Expr { expr } => first_zone(expr, all, depth + 1),
+        };
+    }
+    zone.into_iter().map(|z| z.unwrap_or(Tz::UTC)).collect()
+}
+
+/// Every calendar, each after the calendars it refers to; an error for a
+/// reference out of range or a cycle. Iterative (an explicit stack), so a
+/// reference chain of any length is fine.
+pub(crate) fn refs_first(all: &[ir::Calendar]) -> Result<Vec<usize>, CalendarError> {
+    // 0 = unvisited, 1 = in progress, 2 = done.
+    let mut state = vec![0u8; all.len()];
+    let mut order = Vec::with_capacity(all.len());
+    let mut refs = Vec::new();
+    for root in 0..all.len() {
+        let mut stack = vec![(root, false)];
+        while let Some((i, children_done)) = stack.pop() {
+            if children_done {
+                state[i] = 2;
+                order.push(i);
+                continue;
             }
-        }
-        CalendarExpr::Union { left, right }
-        | CalendarExpr::Intersection { left, right }
-        | CalendarExpr::Difference { left, right } => {
-            first_zone(left, all, depth).or_else(|| first_zone(right, all, depth))
+            match state[i] {
+                2 => continue,
+                1 => return Err(CalendarError::NoSuchCalendar(CalendarId(i as u32))),
+                _ => {}
+            }
+            state[i] = 1;
+            stack.push((i, true));
+            if let CalendarDef::Expr { expr } = &all[i].def {
+                refs.clear();
+                collect_refs(expr, &mut refs);
+                for r in refs.iter().rev() {
+                    match state.get(r.index()) {
+                        None => return Err(CalendarError::NoSuchCalendar(*r)),
+                        Some(1) => return Err(CalendarError::NoSuchCalendar(*r)),
+                        Some(2) => {}
+                        Some(_) => stack.push((r.index(), false)),
+                    }
+                }
+            }
         }
     }
+    Ok(order)
 }
 
 /// Checks that references exist and do not form cycles.
 pub(crate) fn check_refs(all: &[ir::Calendar]) -> Result<(), CalendarError> {
-    // 0 = unvisited, 1 = in progress, 2 = done.
-    fn visit(i: usize, all: &[ir::Calendar], state: &mut [u8]) -> Result<(), CalendarError> {
-        match state[i] {
-            2 => return Ok(()),
-            1 => return Err(CalendarError::NoSuchCalendar(CalendarId(i as u32))),
-            _ => {}
-        }
-        state[i] = 1;
-        if let CalendarDef::Expr { expr } = &all[i].def {
-            let mut refs = Vec::new();
-            collect_refs(expr, &mut refs);
-            for r in refs {
-                if r.index() >= all.len() {
-                    return Err(CalendarError::NoSuchCalendar(r));
-                }
-                visit(r.index(), all, state)?;
-            }
-        }
-        state[i] = 2;
-        Ok(())
-    }
-    let mut state = vec![0u8; all.len()];
-    for i in 0..all.len() {
-        visit(i, all, &mut state)?;
-    }
-    Ok(())
+    refs_first(all).map(|_| ())
 }
 
-fn collect_refs(expr: &CalendarExpr, out: &mut Vec<CalendarId>) {
+/// The calendars an expression refers to, left to right (the expression's
+/// own nesting is bounded by the parser, `MAX_EXPR_DEPTH`).
+pub(crate) fn collect_refs(expr: &CalendarExpr, out: &mut Vec<CalendarId>) {
     match expr {
         CalendarExpr::Always => {}
         CalendarExpr::Ref { calendar } => out.push(*calendar),
@@ -349,4 +374,14 @@ pub(crate) fn dates_around(tz: Tz, lo: i64, hi: i64) -> (NaiveDate, NaiveDate) {
     let first = local_date(tz, lo).pred_opt().unwrap_or(NaiveDate::MIN);
     let last = local_date(tz, hi).succ_opt().unwrap_or(NaiveDate::MAX);
     (first, last)
+}
+
+impl Node {
+    /// How many years of this calendar have a built bucket (tests: what a
+    /// query built).
+    #[cfg(test)]
+    pub(crate) fn built_years(&self) -> Option<usize> {
+        let table = self.buckets.get()?;
+        Some(table.iter().filter(|s| s.get().is_some()).count())
+    }
 }

@@ -45,6 +45,16 @@ pub enum CalendarError {
 impl fmt::Display for CalendarError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            // A given instant is checked first, so one exactly on an edge
+            // (both edges are in range) means an answer ran off it.
+            CalendarError::OutOfRange { at } if at.timestamp() == MAX_SECONDS => f.write_str(
+                "the answer would fall after 2200-01-01T00:00:00Z, \
+                 the end of the supported range (1900-01-01 to 2200-01-01 UTC)",
+            ),
+            CalendarError::OutOfRange { at } if at.timestamp() == MIN_SECONDS => f.write_str(
+                "the answer would fall before 1900-01-01T00:00:00Z, \
+                 the start of the supported range (1900-01-01 to 2200-01-01 UTC)",
+            ),
             CalendarError::OutOfRange { at } => write!(
                 f,
                 "instant `{}` is outside the supported range 1900-01-01 to 2200-01-01 UTC",
@@ -123,7 +133,12 @@ impl CalendarSet {
             check_refs(calendars).is_ok(),
             "calendar references are checked before calendars are built"
         );
-        let nodes = calendars.iter().map(|c| Node::new(c, calendars)).collect();
+        let zones = build::day_zones(calendars);
+        let nodes = calendars
+            .iter()
+            .zip(zones)
+            .map(|(c, tz)| Node::new(c, tz))
+            .collect();
         let bounds = (0..=build::YEARS)
             .map(|i| {
                 let year = build::FIRST_YEAR + i as i32;
@@ -306,6 +321,13 @@ impl CalendarSet {
             Kind::Weekly(w) => Some(w.tz),
             Kind::Expr(_) => None,
         }
+    }
+
+    /// Years of `cal` with a built table; `None` before its first query
+    /// (tests only).
+    #[cfg(test)]
+    pub(crate) fn built_years(&self, cal: CalendarId) -> Option<usize> {
+        self.nodes.get(cal.index())?.built_years()
     }
 
     fn id(&self, cal: CalendarId) -> Result<usize, CalendarError> {

@@ -1,9 +1,12 @@
 //! The arithmetic itself, on UTC seconds, over the cached year tables.
 //!
 //! Within a year everything is a binary search in the prefix sums. Across
-//! years, up to [`WALK`] year totals are summed one by one (each an atomic
-//! load once cached); longer spans use a cumulative index over all 300 years,
-//! built once on first need.
+//! years, year totals are summed one by one (each an atomic load once
+//! cached), so a query builds only the years it passes through: the first
+//! query over a span of 100 years builds those 100 years, not all 300 (a
+//! cumulative index over the whole range made the first query past 12
+//! years build everything, a 48x step). Summing 300 cached totals costs
+//! well under a microsecond.
 
 use super::build::{self, Bucket, Days, Kind, Label, YEARS};
 use super::intervals::{self, Intervals};
@@ -11,10 +14,8 @@ use super::zone::{date_seconds, local_to_instant, wall_of};
 use super::{to_utc, CalendarError, CalendarSet, Segment, SegmentState, MAX_SECONDS, MIN_SECONDS};
 use crate::ir::CalendarExpr;
 use chrono::NaiveDate;
+use std::collections::HashSet;
 use std::sync::Arc;
-
-/// Years summed one by one before switching to the cumulative index.
-const WALK: usize = 12;
 
 /// A business day: its year and index in that year's table.
 type DayRef = (usize, usize);
@@ -24,7 +25,50 @@ type SetOp = fn(&Intervals, &Intervals) -> Vec<(i64, i64)>;
 
 impl CalendarSet {
     pub(super) fn bucket(&self, id: usize, y: usize) -> &Bucket {
-        self.nodes[id].buckets[y].get_or_init(|| self.build_bucket(id, y))
+        let slot = self.nodes[id].bucket_slot(y);
+        if let Some(b) = slot.get() {
+            return b;
+        }
+        self.build_refs_first(id, y);
+        slot.get_or_init(|| self.build_bucket(id, y))
+    }
+
+    /// Builds year `y` of every calendar that `id` refers to, directly or
+    /// not, each after the calendars it refers to, with an explicit stack:
+    /// building then never recurses through references, so a reference
+    /// chain of any length needs no deeper native stack than one link (a
+    /// chain of 2,000 `r_i = r_{i-1} | k` overflowed a worker thread's
+    /// 2 MiB stack when each link recursed into the next).
+    fn build_refs_first(&self, id: usize, y: usize) {
+        let mut stack = vec![(id, false)];
+        let mut seen = HashSet::new();
+        let mut refs = Vec::new();
+        while let Some((i, children_built)) = stack.pop() {
+            let slot = self.nodes[i].bucket_slot(y);
+            if slot.get().is_some() {
+                continue;
+            }
+            if children_built {
+                if i != id {
+                    slot.get_or_init(|| self.build_bucket(i, y));
+                }
+                continue;
+            }
+            if !seen.insert(i) {
+                continue;
+            }
+            stack.push((i, true));
+            if let Kind::Expr(e) = &self.nodes[i].kind {
+                refs.clear();
+                build::collect_refs(e, &mut refs);
+                for r in &refs {
+                    let r = r.index();
+                    if r < self.nodes.len() && !seen.contains(&r) {
+                        stack.push((r, false));
+                    }
+                }
+            }
+        }
     }
 
     fn build_bucket(&self, id: usize, y: usize) -> Arc<Bucket> {
@@ -45,10 +89,14 @@ impl CalendarSet {
                 })
             }
             CalendarExpr::Ref { calendar } => {
-                let id = calendar.index();
-                self.bucket(id, y);
-                return match self.nodes[id].buckets[y].get() {
-                    Some(b) => Arc::clone(b),
+                // Built before this calendar by `build_refs_first` (a
+                // reference cycle, possible only in a hand-built IR, reads
+                // as never open instead of recursing).
+                return match self.nodes.get(calendar.index()) {
+                    Some(n) => n
+                        .bucket_slot(y)
+                        .get()
+                        .map_or_else(|| Arc::new(Bucket::default()), Arc::clone),
                     None => Arc::new(Bucket::default()),
                 };
             }
@@ -79,7 +127,7 @@ impl CalendarSet {
     }
 
     fn days(&self, id: usize, y: usize) -> &Days {
-        self.nodes[id].days[y].get_or_init(|| {
+        self.nodes[id].days_slot(y).get_or_init(|| {
             let (lo, hi) = (self.bounds[y], self.bounds[y + 1]);
             Arc::new(match &self.nodes[id].kind {
                 Kind::Weekly(w) => build::weekly_days(w, lo, hi),
@@ -160,33 +208,11 @@ impl CalendarSet {
         self.bucket(id, y).open.total()
     }
 
-    fn open_cum(&self, id: usize) -> &[i64] {
-        self.nodes[id].open_cum.get_or_init(|| {
-            let mut acc = 0;
-            let mut v = vec![0];
-            for y in 0..YEARS {
-                acc += self.total(id, y);
-                v.push(acc);
-            }
-            v
-        })
-    }
-
-    fn day_cum(&self, id: usize) -> &[i64] {
-        self.nodes[id].day_cum.get_or_init(|| {
-            let mut acc = 0;
-            let mut v = vec![0];
-            for y in 0..YEARS {
-                acc += self.days(id, y).first.len() as i64;
-                v.push(acc);
-            }
-            v
-        })
-    }
-
-    /// The error for a search that ran off the end (or start) of the range.
+    /// The error for a search that ran off the end (or start) of the range
+    /// (this builds every year, once: only a search that passed through
+    /// all of them gets here).
     fn ran_off(&self, id: usize, at: i64) -> CalendarError {
-        if self.open_cum(id)[YEARS] == 0 {
+        if (0..YEARS).all(|y| self.total(id, y) == 0) {
             CalendarError::NeverOpen {
                 calendar: self.nodes[id].name.clone(),
             }
@@ -202,12 +228,7 @@ impl CalendarSet {
         if ya == yb {
             return before_b - before_a;
         }
-        let mid = if yb - ya <= WALK {
-            (ya..yb).map(|y| self.total(id, y)).sum::<i64>()
-        } else {
-            let c = self.open_cum(id);
-            c[yb] - c[ya]
-        };
+        let mid = (ya..yb).map(|y| self.total(id, y)).sum::<i64>();
         mid - before_a + before_b
     }
 
@@ -221,7 +242,7 @@ impl CalendarSet {
         strict: bool,
     ) -> Option<(usize, i64)> {
         let fits = |v: i64, total: i64| if strict { v < total } else { v <= total };
-        for _ in 0..WALK {
+        loop {
             let total = self.total(id, y);
             if fits(v, total) {
                 return Some((y, v));
@@ -232,14 +253,6 @@ impl CalendarSet {
                 return None;
             }
         }
-        let c = self.open_cum(id);
-        let g = c[y] + v;
-        let y2 = if strict {
-            c.partition_point(|&x| x <= g)
-        } else {
-            c.partition_point(|&x| x < g)
-        };
-        (1..=YEARS).contains(&y2).then(|| (y2 - 1, g - c[y2 - 1]))
     }
 
     pub(super) fn add_raw(&self, id: usize, t: i64, d: u64) -> Result<i64, CalendarError> {
@@ -268,24 +281,11 @@ impl CalendarSet {
         let d = i64::try_from(d).map_err(|_| out())?;
         let mut y = self.year_of(t);
         let mut v = self.bucket(id, y).open.open_before(t).saturating_sub(d);
-        let mut steps = 0;
         while v < 0 {
             if y == 0 {
                 return Err(out());
             }
             y -= 1;
-            steps += 1;
-            if steps > WALK {
-                let c = self.open_cum(id);
-                let g = c[y + 1] + v;
-                if g < 0 {
-                    return Err(out());
-                }
-                let y2 = c.partition_point(|&x| x <= g);
-                y = y2 - 1;
-                v = g - c[y];
-                break;
-            }
             v += self.total(id, y);
         }
         self.bucket(id, y).open.reach_latest(v).ok_or_else(out)
@@ -376,7 +376,7 @@ impl CalendarSet {
         }
         // The last day of an earlier year.
         let mut y2 = y;
-        for _ in 0..WALK {
+        loop {
             if y2 == 0 {
                 return None;
             }
@@ -386,12 +386,6 @@ impl CalendarSet {
                 return Some((y2, len - 1));
             }
         }
-        let c = self.day_cum(id);
-        if c[y] == 0 {
-            return None;
-        }
-        let y2 = c.partition_point(|&x| x < c[y]) - 1;
-        Some((y2, self.days(id, y2).first.len() - 1))
     }
 
     /// The earliest business day whose first open instant is `>= t`.
@@ -403,9 +397,12 @@ impl CalendarSet {
 
     /// The day `n` business days after `r` (`r.1` may be one past the end of
     /// its year's list, meaning the first day after it).
+    /// `None` when that day is outside the range, however large `n` is.
     fn day_offset(&self, id: usize, r: DayRef, n: i64) -> Option<DayRef> {
-        let (mut y, mut i) = (r.0, r.1 as i64 + n);
-        for _ in 0..WALK {
+        // More business days than seconds in the range cannot fit.
+        const MAX_DAYS: i64 = MAX_SECONDS - MIN_SECONDS;
+        let (mut y, mut i) = (r.0, r.1 as i64 + n.clamp(-MAX_DAYS, MAX_DAYS));
+        loop {
             let len = self.days(id, y).first.len() as i64;
             if i >= 0 && i < len {
                 return Some((y, i as usize));
@@ -424,13 +421,6 @@ impl CalendarSet {
                 i += self.days(id, y).first.len() as i64;
             }
         }
-        let c = self.day_cum(id);
-        let g = c[y] + i;
-        if g < 0 || g >= c[YEARS] {
-            return None;
-        }
-        let y2 = c.partition_point(|&x| x <= g) - 1;
-        Some((y2, (g - c[y2]) as usize))
     }
 
     pub(super) fn add_days_raw(&self, id: usize, t: i64, n: i64) -> Result<i64, CalendarError> {

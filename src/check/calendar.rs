@@ -376,13 +376,21 @@ impl Checker<'_> {
         } else {
             format!("there is no such date in {year}")
         };
-        let diag = Diagnostic::new(
-            Code::InvalidDate,
-            d.span,
-            format!("the date `{year:04}-{month:02}-{day:02}` does not exist"),
-            label,
-        )
-        .with_help("write an existing date as `YYYY-MM-DD`");
+        // A real date outside the supported years exists; say what is wrong.
+        let (message, help) = if in_range || NaiveDate::from_ymd_opt(year, month, day).is_none() {
+            (
+                format!("the date `{year:04}-{month:02}-{day:02}` does not exist"),
+                "write an existing date as `YYYY-MM-DD`".to_string(),
+            )
+        } else {
+            (
+                format!(
+                    "the date `{year:04}-{month:02}-{day:02}` is outside the years slate supports"
+                ),
+                format!("write a date from {FIRST_YEAR} to {LAST_YEAR}"),
+            )
+        };
+        let diag = Diagnostic::new(Code::InvalidDate, d.span, message, label).with_help(help);
         self.error(diag);
         None
     }

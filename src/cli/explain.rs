@@ -100,7 +100,10 @@ fn explain_ticket(args: &Args, policy_path: &str, tickets: &str) -> i32 {
             return EXIT_IO;
         }
     };
-    let mut found = Vec::new();
+    // At most one ticket is kept: without --id a second ticket ends the
+    // read (a 2 GB file is not loaded to say it holds many), and with --id
+    // a second ticket of that id is an error, not "choose one with --id".
+    let mut found: Option<(slate::Ticket, u64)> = None;
     for (i, line) in std::io::BufRead::lines(input).enumerate() {
         let line = match line {
             Ok(l) => l,
@@ -115,9 +118,25 @@ fn explain_ticket(args: &Args, policy_path: &str, tickets: &str) -> i32 {
         let line_no = i as u64 + 1;
         match compiled.ticket_from_json_with(line.trim(), line_no, &read) {
             Ok(t) => {
-                if args.id.as_deref().is_none_or(|id| t.id() == id) {
-                    found.push(t);
+                if args.id.as_deref().is_some_and(|id| t.id() != id) {
+                    continue;
                 }
+                if let Some((_, first)) = &found {
+                    match &args.id {
+                        Some(id) => eprintln!(
+                            "error: ticket `{id}` appears more than once in `{tickets}` (lines {first} and {line_no}); ticket ids must be unique"
+                        ),
+                        None => eprintln!(
+                            "error: `{tickets}` holds more than one ticket (lines {first} and {line_no}); choose one with --id"
+                        ),
+                    }
+                    return if args.id.is_some() {
+                        EXIT_FINDINGS
+                    } else {
+                        EXIT_USAGE
+                    };
+                }
+                found = Some((t, line_no));
             }
             Err(e) => {
                 let wanted = args.id.is_none() || e.ticket.as_deref() == args.id.as_deref();
@@ -128,19 +147,15 @@ fn explain_ticket(args: &Args, policy_path: &str, tickets: &str) -> i32 {
             }
         }
     }
-    let ticket = match (found.len(), &args.id) {
-        (1, _) => found.remove(0),
-        (0, Some(id)) => {
+    let ticket = match (found, &args.id) {
+        (Some((t, _)), _) => t,
+        (None, Some(id)) => {
             eprintln!("error: no ticket `{id}` in `{tickets}`");
             return EXIT_FINDINGS;
         }
-        (0, None) => {
+        (None, None) => {
             eprintln!("error: `{tickets}` holds no ticket");
             return EXIT_FINDINGS;
-        }
-        (n, _) => {
-            eprintln!("error: `{tickets}` holds {n} tickets; choose one with --id");
-            return EXIT_USAGE;
         }
     };
     let at = match at.or_else(|| ticket.latest_event()) {

@@ -166,36 +166,68 @@ pub fn load_policy(path: &Path) -> Result<slate::Compiled, i32> {
 }
 
 /// Expands files and directories into a sorted list of `.sla` files.
+///
+/// Each real file is listed once, however many links or arguments lead to
+/// it, and each real directory is entered once: symbolic links that form a
+/// cycle (`ln -s . loop`) end the walk there instead of looping forever.
 pub fn collect_policies(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
+    let mut walk = Walk::default();
     for p in paths {
         if p.is_dir() {
-            walk(p, &mut files, &mut errors);
+            walk.dir(p);
         } else if p.exists() {
-            files.push(p.clone());
+            walk.file(p.clone());
         } else {
-            errors.push(format!("`{}` does not exist", p.display()));
+            walk.errors
+                .push(format!("`{}` does not exist", p.display()));
         }
     }
-    (files, errors)
+    (walk.files, walk.errors)
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<String>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            errors.push(format!("cannot read directory `{}`: {e}", dir.display()));
-            return;
+/// A directory walk that remembers the real (canonical) paths it has seen.
+#[derive(Default)]
+struct Walk {
+    files: Vec<PathBuf>,
+    errors: Vec<String>,
+    seen_dirs: std::collections::HashSet<PathBuf>,
+    seen_files: std::collections::HashSet<PathBuf>,
+}
+
+impl Walk {
+    fn file(&mut self, p: PathBuf) {
+        let real = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
+        if self.seen_files.insert(real) {
+            self.files.push(p);
         }
-    };
-    let mut found: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    found.sort();
-    for p in found {
-        if p.is_dir() {
-            walk(&p, files, errors);
-        } else if p.extension().is_some_and(|e| e == "sla") {
-            files.push(p);
+    }
+
+    /// Depth first in sorted order, with an explicit stack (no recursion).
+    fn dir(&mut self, root: &Path) {
+        let mut stack = vec![root.to_path_buf()];
+        while let Some(p) = stack.pop() {
+            if !p.is_dir() {
+                if p.extension().is_some_and(|e| e == "sla") {
+                    self.file(p);
+                }
+                continue;
+            }
+            let real = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
+            if !self.seen_dirs.insert(real) {
+                continue;
+            }
+            let entries = match std::fs::read_dir(&p) {
+                Ok(e) => e,
+                Err(e) => {
+                    self.errors
+                        .push(format!("cannot read directory `{}`: {e}", p.display()));
+                    continue;
+                }
+            };
+            let mut found: Vec<PathBuf> =
+                entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            found.sort();
+            stack.extend(found.into_iter().rev());
         }
     }
 }

@@ -5,6 +5,7 @@ use super::{EXIT_FINDINGS, EXIT_IO, EXIT_OK, EXIT_USAGE};
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 use slate::{Calendar, CalendarError, Compiled, Duration};
+use std::borrow::Cow;
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
@@ -146,15 +147,46 @@ pub fn run(args: Args) -> i32 {
 }
 
 fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(text.trim())
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| {
-            format!("`{text}` is not an RFC 3339 instant with an offset (like 2026-03-06T15:30:00-06:00): {e}")
-        })
+    use chrono::Timelike;
+    let t = DateTime::parse_from_rfc3339(text.trim()).map_err(|e| {
+        format!(
+            "`{}` is not an RFC 3339 instant with an offset (like 2026-03-06T15:30:00-06:00): {e}",
+            excerpt(text)
+        )
+    })?;
+    // chrono reads `23:59:60` as a leap second; slate counts UTC without
+    // them, and silently reading `:59` would move the question.
+    if t.nanosecond() >= 1_000_000_000 {
+        return Err(format!(
+            "`{}` is a leap second, which slate does not count (UTC without leap seconds): write `:59` or the next minute's `:00`",
+            excerpt(text)
+        ));
+    }
+    Ok(t.with_timezone(&Utc))
 }
 
+/// One batch question. Unknown fields are ignored; a field given twice is
+/// an error (as in `slate eval`), not "the last one wins".
+#[derive(serde::Deserialize)]
+struct Question<'a> {
+    #[serde(borrow)]
+    op: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    calendar: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    at: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    from: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    to: Option<Cow<'a, str>>,
+    seconds: Option<serde_json::Number>,
+}
+
+/// Reads lines as bytes, like `slate eval`: a line that is not UTF-8 is a
+/// failed question and the batch goes on; blank lines (only spaces, tabs
+/// and a line end) are skipped and not counted.
 fn run_batch(compiled: &Compiled, path: &PathBuf) -> i32 {
-    let reader: Box<dyn BufRead> = if path.as_os_str() == "-" {
+    let mut reader: Box<dyn BufRead> = if path.as_os_str() == "-" {
         Box::new(std::io::stdin().lock())
     } else {
         match std::fs::File::open(path) {
@@ -166,23 +198,39 @@ fn run_batch(compiled: &Compiled, path: &PathBuf) -> i32 {
         }
     };
     let mut out = super::Stdout::new();
-    let (mut lines, mut failed) = (0usize, 0usize);
-    for (i, line) in reader.lines().enumerate() {
-        let line = match line {
-            Ok(l) => l,
+    let (mut questions, mut failed) = (0usize, 0usize);
+    let mut buf = Vec::new();
+    let mut answer = String::new();
+    for number in 1.. {
+        buf.clear();
+        match reader.read_until(b'\n', &mut buf) {
+            Ok(0) => break,
+            Ok(_) => {}
             Err(e) => {
-                eprintln!("error: reading line {}: {e}", i + 1);
+                eprintln!("error: reading line {number}: {e}");
                 return EXIT_IO;
             }
+        }
+        let bytes = buf.strip_suffix(b"\n").unwrap_or(&buf);
+        let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+        if bytes.iter().all(|b| matches!(b, b' ' | b'\t')) {
+            continue;
+        }
+        questions += 1;
+        answer.clear();
+        let result = match std::str::from_utf8(bytes) {
+            Ok(line) => answer_line(compiled, line, &mut answer),
+            Err(e) => Err(format!(
+                "not UTF-8 text (byte {} of the line)",
+                e.valid_up_to() + 1
+            )),
         };
-        lines += 1;
-        let answer = match answer_line(compiled, &line) {
-            Ok(v) => v,
-            Err(e) => {
-                failed += 1;
-                json!({ "error": format!("line {}: {e}", i + 1) })
-            }
-        };
+        if let Err(e) = result {
+            failed += 1;
+            answer.clear();
+            let msg = format!("line {number}: {e}");
+            answer.push_str(&json!({ "error": msg }).to_string());
+        }
         if writeln!(out, "{answer}").is_err() {
             // The reader went away (quietly) or the write failed (exit 3).
             return out.finish(EXIT_OK);
@@ -192,75 +240,117 @@ fn run_batch(compiled: &Compiled, path: &PathBuf) -> i32 {
         return out.finish(EXIT_OK);
     }
     eprintln!(
-        "{lines} question(s), {} answered, {failed} failed",
-        lines - failed
+        "{questions} question(s), {} answered, {failed} failed",
+        questions - failed
     );
-    if failed > 0 {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
-    }
+    out.finish(if failed > 0 { EXIT_FINDINGS } else { EXIT_OK })
 }
 
-fn answer_line(compiled: &Compiled, line: &str) -> Result<Value, String> {
-    let v: Value = serde_json::from_str(line).map_err(|e| format!("not a JSON object: {e}"))?;
-    let obj = v.as_object().ok_or("not a JSON object")?;
-    let field = |k: &str| -> Result<&str, String> {
-        obj.get(k)
-            .and_then(Value::as_str)
+/// Answers one question, writing the answer's JSON into `out`.
+fn answer_line(compiled: &Compiled, line: &str, out: &mut String) -> Result<(), String> {
+    use std::fmt::Write as _;
+    let q: Question = serde_json::from_str(line).map_err(|e| {
+        let msg = e.to_string();
+        if msg.starts_with("duplicate field") {
+            format!(
+                "{} (give each field once)",
+                msg.split(" at line").next().unwrap_or(&msg)
+            )
+        } else if msg.starts_with("recursion limit exceeded") {
+            "the JSON is nested more than 128 levels deep".to_string()
+        } else {
+            format!(
+                "not a question (a JSON object with `op`, `calendar`, ...): {}",
+                excerpt(&msg)
+            )
+        }
+    })?;
+    let field = |k: &'static str, v: &Option<Cow<'_, str>>| -> Result<String, String> {
+        v.as_deref()
+            .map(str::to_string)
             .ok_or_else(|| format!("missing string field `{k}`"))
     };
-    let op = field("op")?;
+    let op = field("op", &q.op)?;
     let cal: Calendar = compiled
-        .calendar(field("calendar")?)
-        .map_err(|e| e.to_string())?;
+        .calendar(&field("calendar", &q.calendar)?)
+        .map_err(|e| excerpt(&e.to_string()))?;
     let engine = |e: CalendarError| e.to_string();
-    let instant = |k: &str| -> Result<DateTime<Utc>, String> { parse_instant(field(k)?) };
-    let fmt = |t: DateTime<Utc>| cal.local_text(t);
-    match op {
+    let instant = |k: &'static str, v: &Option<Cow<'_, str>>| -> Result<DateTime<Utc>, String> {
+        parse_instant(&field(k, v)?)
+    };
+    let text = |t: DateTime<Utc>| Value::String(cal.local_text(t)).to_string();
+    let at_or_null = |t: Option<DateTime<Utc>>| t.map_or_else(|| "null".to_string(), text);
+    let w = |out: &mut String, s: std::fmt::Arguments| {
+        let _ = out.write_fmt(s);
+    };
+    match op.as_str() {
         "add" | "sub" => {
-            let at = instant("at")?;
-            let secs = obj
-                .get("seconds")
-                .and_then(Value::as_i64)
-                .ok_or("missing integer field `seconds`")?;
+            let at = instant("at", &q.at)?;
+            let secs = q
+                .seconds
+                .as_ref()
+                .ok_or("missing integer field `seconds`")?
+                .as_i64()
+                .ok_or("`seconds` must be a whole number of seconds")?;
             let u = if op == "add" {
                 cal.add(at, Duration::Seconds(secs))
             } else {
                 cal.sub(at, Duration::Seconds(secs))
             }
             .map_err(engine)?;
-            Ok(json!({ "at": fmt(u) }))
+            w(out, format_args!("{{\"at\":{}}}", text(u)));
         }
         "between" => {
             let s = cal
-                .between(instant("from")?, instant("to")?)
+                .between(instant("from", &q.from)?, instant("to", &q.to)?)
                 .map_err(engine)?;
-            Ok(json!({ "seconds": s }))
+            w(out, format_args!("{{\"seconds\":{s}}}"));
         }
-        "is_open" => Ok(json!({ "open": cal.is_open(instant("at")?).map_err(engine)? })),
+        "is_open" => {
+            let open = cal.is_open(instant("at", &q.at)?).map_err(engine)?;
+            w(out, format_args!("{{\"open\":{open}}}"));
+        }
         "next_open" | "next_close" | "previous_close" => {
-            let at = instant("at")?;
-            let next = match op {
+            let at = instant("at", &q.at)?;
+            let next = match op.as_str() {
                 "next_open" => cal.next_open(at),
                 "next_close" => cal.next_close(at),
                 _ => cal.previous_close(at),
             }
             .map_err(engine)?;
-            Ok(json!({ "at": next.map(fmt) }))
+            w(out, format_args!("{{\"at\":{}}}", at_or_null(next)));
         }
         "open_periods" => {
             let periods = cal
-                .open_periods(instant("from")?, instant("to")?)
+                .open_periods(instant("from", &q.from)?, instant("to", &q.to)?)
                 .map_err(engine)?;
-            let list: Vec<Value> = periods
-                .iter()
-                .map(|p| json!({ "start": fmt(p.start), "end": fmt(p.end) }))
-                .collect();
-            Ok(json!({ "periods": list }))
+            out.push_str("{\"periods\":[");
+            for (i, p) in periods.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                // Keys in sorted order, as the JSON value tree wrote them.
+                w(
+                    out,
+                    format_args!("{{\"end\":{},\"start\":{}}}", text(p.end), text(p.start)),
+                );
+            }
+            out.push_str("]}");
         }
-        other => Err(format!(
-            "unknown op `{other}`; use add, sub, between, is_open, next_open, next_close, previous_close or open_periods"
-        )),
+        other => {
+            return Err(format!(
+                "unknown op `{}`; use add, sub, between, is_open, next_open, next_close, previous_close or open_periods",
+                excerpt(other)
+            ))
+        }
+    }
+    Ok(())
+}
+
+/// At most 80 characters of `text`, with an ellipsis when cut.
+fn excerpt(text: &str) -> String {
+    match text.char_indices().nth(80) {
+        None => text.to_string(),
+        Some((cut, _)) => format!("{}… ({} bytes in all)", &text[..cut], text.len()),
     }
 }

@@ -142,6 +142,9 @@ codes! {
     CalendarCycle = "E0121", "calendar-cycle", Error,
         "calendars are defined in terms of each other in a cycle",
         "A calendar expression can use other calendars, but not itself.\n\n    calendar a = b | c\n    calendar b = a - d   # error: a -> b -> a";
+    ExtendsTooDeep = "E0122", "extends-too-deep", Error,
+        "a chain of `extends` is longer than 32 tiers",
+        "Each tier copies the entitlements of the tier it extends, and of that tier's\nbase, and so on. A chain may be at most 32 tiers long (real contracts use a\nfew); a longer one is refused because every tier in it would hold a copy of\nall the entitlements above it.\n\n    tier t1 extends t0 {}\n    ...\n    tier t32 extends t31 {}   # error: the 33rd tier of one chain";
     MissingPolicy = "E0130", "missing-policy", Error,
         "the file has no `policy` header, or more than one",
         "Every policy file (other than imported ones) starts with exactly one header:\n\n    policy \"Acme Support\" {\n      provider \"Acme\"\n      calendar business\n    }";

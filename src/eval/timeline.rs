@@ -259,6 +259,34 @@ pub enum InputErrorKind {
     DuplicateId(u64),
     /// Evaluation failed (calendar arithmetic out of range).
     Evaluation(String),
+    /// A field is present with a value of the wrong kind (`"id": 1.5`,
+    /// `"tier": null`, an event that is a number).
+    WrongType {
+        /// Which field, in the input's words (`tier`, `at` of event 2).
+        field: String,
+        /// What it is (`the number 1.5`, `null`).
+        found: String,
+        /// What it must be (`a tier name`).
+        expected: &'static str,
+    },
+    /// A leap second (`23:59:60`): slate counts UTC without them.
+    LeapSecond(String),
+    /// JSON nested deeper than the reader follows.
+    TooDeep(usize),
+}
+
+/// At most this many characters of user text are quoted in a message.
+const EXCERPT_CHARS: usize = 80;
+
+/// `text`, cut to [`EXCERPT_CHARS`] characters with an ellipsis: an error
+/// about a 10 MB field must not print the field.
+pub(crate) fn excerpt(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(EXCERPT_CHARS) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((cut, _)) => {
+            std::borrow::Cow::Owned(format!("{}… ({} bytes in all)", &text[..cut], text.len()))
+        }
+    }
 }
 
 impl fmt::Display for InputErrorKind {
@@ -267,26 +295,28 @@ impl fmt::Display for InputErrorKind {
             Some(s) => write!(f, " (did you mean `{s}`?)"),
             None => Ok(()),
         };
+        let x = |t: &str| excerpt(t).into_owned();
         match self {
-            InputErrorKind::Malformed(m) => write!(f, "malformed input: {m}"),
+            InputErrorKind::Malformed(m) => write!(f, "malformed input: {}", x(m)),
             InputErrorKind::MissingField(n) => write!(f, "missing field `{n}`"),
             InputErrorKind::UnknownTier(n, s) => {
-                write!(f, "unknown tier `{n}`")?;
+                write!(f, "unknown tier `{}`", x(n))?;
                 hint(f, s)
             }
             InputErrorKind::UnknownSeverity(n, s) => {
-                write!(f, "unknown severity `{n}`")?;
+                write!(f, "unknown severity `{}`", x(n))?;
                 hint(f, s)
             }
             InputErrorKind::UnknownType(n, s) => {
-                write!(f, "unknown issue type `{n}`")?;
+                write!(f, "unknown issue type `{}`", x(n))?;
                 hint(f, s)
             }
-            InputErrorKind::UnknownEvent(n) => write!(f, "unknown event type `{n}`"),
-            InputErrorKind::BadTime(t) => write!(f, "cannot read the time `{t}`"),
+            InputErrorKind::UnknownEvent(n) => write!(f, "unknown event type `{}`", x(n)),
+            InputErrorKind::BadTime(t) => write!(f, "cannot read the time `{}`", x(t)),
             InputErrorKind::NaiveTime(t) => write!(
                 f,
-                "the time `{t}` has no UTC offset (write one, or assume a zone)"
+                "the time `{}` has no UTC offset (write one, or assume a zone)",
+                x(t)
             ),
             InputErrorKind::NoOpened => write!(f, "no `opened` event"),
             InputErrorKind::SecondOpened => write!(f, "more than one `opened` event"),
@@ -297,6 +327,20 @@ impl fmt::Display for InputErrorKind {
                 write!(f, "duplicate ticket id (first used on line {first})")
             }
             InputErrorKind::Evaluation(m) => write!(f, "cannot evaluate: {m}"),
+            InputErrorKind::WrongType {
+                field,
+                found,
+                expected,
+            } => write!(f, "{field} is {}; it must be {expected}", x(found)),
+            InputErrorKind::LeapSecond(t) => write!(
+                f,
+                "the time `{}` is a leap second, which slate does not count \
+                 (UTC without leap seconds): write `:59` or the next minute's `:00`",
+                x(t)
+            ),
+            InputErrorKind::TooDeep(n) => {
+                write!(f, "the JSON is nested more than {n} levels deep")
+            }
         }
     }
 }
@@ -388,7 +432,13 @@ fn usual_rfc3339(text: &str) -> Option<DateTime<Utc>> {
 /// [`parse_time`] of a trimmed text, all with chrono.
 fn parse_time_with_chrono(text: &str, opts: &ReadOptions) -> Result<DateTime<Utc>, InputErrorKind> {
     let whole = |t: DateTime<Utc>| t.with_nanosecond(0).unwrap_or(t);
+    // chrono reads `23:59:60` as a leap second (nanoseconds past 10^9);
+    // dropping them would silently make it `:59`.
+    let leap = |n: u32| n >= 1_000_000_000;
     if let Ok(t) = DateTime::<FixedOffset>::parse_from_rfc3339(text) {
+        if leap(t.nanosecond()) {
+            return Err(InputErrorKind::LeapSecond(text.to_string()));
+        }
         return Ok(whole(t.with_timezone(&Utc)));
     }
     let naive = [
@@ -401,6 +451,9 @@ fn parse_time_with_chrono(text: &str, opts: &ReadOptions) -> Result<DateTime<Utc
     let Some(naive) = naive else {
         return Err(InputErrorKind::BadTime(text.to_string()));
     };
+    if leap(naive.nanosecond()) {
+        return Err(InputErrorKind::LeapSecond(text.to_string()));
+    }
     let Some(zone) = opts.assume_zone else {
         return Err(InputErrorKind::NaiveTime(text.to_string()));
     };

@@ -5,11 +5,14 @@
 //!
 //! Memory is bounded by twice the chunk size (lines held at once, default
 //! 4096, with their rendered answers; a chunk's lines share one buffer, and
-//! the buffers are reused for later chunks) plus the duplicate-id index: every ticket id seen is kept with its line
-//! number to detect duplicates across the whole stream, roughly
-//! `60 + id length` bytes per ticket (about 70 MB for a million tickets with
+//! the buffers are reused for later chunks) plus the duplicate-id window:
+//! the ids of at least the last `duplicate_window` tickets (default 524,288)
+//! and at most twice that, each with its line (about 85 MB at most with
 //! ten-character ids), plus at most `max_errors` stored errors (the counts
-//! always include every failure).
+//! always include every failure). Memory is therefore flat in the number of
+//! tickets: a stream of ten million costs what one of a million does. The
+//! price: a duplicate whose first use is further back than that is not
+//! reported (docs/eval.md).
 
 use super::csv_in::CsvTickets;
 use super::jsonl::parse_line;
@@ -41,7 +44,14 @@ pub struct StreamOptions {
     pub chunk: usize,
     /// At most this many errors are kept in [`Summary::errors`].
     pub max_errors: usize,
+    /// Duplicate ids are detected among at least the last this many tickets
+    /// and at most twice that many (exactly: no false reports); an id first
+    /// used further back is forgotten.
+    pub duplicate_window: usize,
 }
+
+/// The default [`StreamOptions::duplicate_window`]: 2^19 ids.
+pub(crate) const DUPLICATE_WINDOW: usize = 1 << 19;
 
 impl Default for StreamOptions {
     fn default() -> Self {
@@ -51,6 +61,7 @@ impl Default for StreamOptions {
             format: OutputFormat::Jsonl,
             chunk: 4096,
             max_errors: 10_000,
+            duplicate_window: DUPLICATE_WINDOW,
         }
     }
 }
@@ -121,8 +132,86 @@ struct Driver<'a, W: Write> {
     hours: &'a CalendarSet,
     opts: &'a StreamOptions,
     reporter: Reporter<W>,
-    seen: HashMap<Box<str>, u64>,
+    seen: IdWindow,
     summary: Summary,
+}
+
+/// The ids of the most recent tickets, each with its line, in two
+/// generations of at most `window` ids: when the newer one is full, the
+/// older one is dropped and the newer one takes its place. So every id of
+/// the last `window` tickets is remembered (exactly: no false reports), some
+/// up to `2 * window` back, and memory is the same after ten million
+/// tickets as after one million. (One map with oldest-first eviction grew
+/// its table once more after the first eviction: hash maps count deleted
+/// entries against their capacity.)
+struct IdWindow {
+    newer: HashMap<IdKey, u64>,
+    older: HashMap<IdKey, u64>,
+    window: usize,
+}
+
+/// An id as a map key: ids up to 22 bytes (nearly all) are kept inline,
+/// longer ones on the heap. Inline keys make no allocation per ticket, so
+/// the window's memory is its two tables and nothing that fragments as
+/// generations are dropped (with one small allocation per id, peak memory
+/// still crept up by a quarter between one and ten million tickets).
+#[derive(PartialEq, Eq, Hash)]
+enum IdKey {
+    Short { len: u8, bytes: [u8; 22] },
+    Long(Box<str>),
+}
+
+impl IdKey {
+    fn new(id: &str) -> IdKey {
+        let b = id.as_bytes();
+        if b.len() <= 22 {
+            let mut bytes = [0; 22];
+            bytes[..b.len()].copy_from_slice(b);
+            IdKey::Short {
+                len: b.len() as u8,
+                bytes,
+            }
+        } else {
+            IdKey::Long(id.into())
+        }
+    }
+}
+
+impl IdWindow {
+    fn new(window: usize) -> IdWindow {
+        IdWindow {
+            newer: HashMap::new(),
+            older: HashMap::new(),
+            window: window.max(1),
+        }
+    }
+
+    /// The line of an earlier ticket with this id, if it is remembered.
+    fn get(&self, id: &str) -> Option<u64> {
+        let key = IdKey::new(id);
+        self.newer
+            .get(&key)
+            .or_else(|| self.older.get(&key))
+            .copied()
+    }
+
+    /// Remembers an id that [`IdWindow::get`] does not know.
+    fn insert(&mut self, id: &str, line: u64) {
+        if self.newer.len() >= self.window {
+            // The oldest generation's table is emptied and reused for the
+            // next one (allocated at full size the first time): after the
+            // first rotation no table is allocated or freed again, so
+            // memory after ten million tickets is what it was after one
+            // million (freeing and allocating a table per generation let
+            // the allocator's cached blocks add up).
+            self.older.clear();
+            if self.older.capacity() < self.window {
+                self.older = HashMap::with_capacity(self.window);
+            }
+            std::mem::swap(&mut self.older, &mut self.newer);
+        }
+        self.newer.insert(IdKey::new(id), line);
+    }
 }
 
 /// The text of one JSON line, without a byte order mark and surrounding
@@ -213,13 +302,16 @@ impl Spare {
         buf
     }
 
-    /// Keeps `buf` for later, unless it grew unusually large.
+    /// Keeps `buf` for later, cut back to the size [`Spare::take`] makes
+    /// room for: a kept buffer that grew for one batch of long answers
+    /// would otherwise stay large, and as the pool's buffers each took the
+    /// largest batch they ever held, peak memory crept up with the number
+    /// of tickets (160 MB after ten million, 127 MB after one).
     fn put(&self, mut buf: Vec<u8>) {
-        if buf.capacity() <= 4 * BATCH * ANSWER_GUESS {
-            buf.clear();
-            if let Ok(mut s) = self.0.lock() {
-                s.push(buf);
-            }
+        buf.clear();
+        buf.shrink_to(BATCH * ANSWER_GUESS);
+        if let Ok(mut s) = self.0.lock() {
+            s.push(buf);
         }
     }
 }
@@ -270,7 +362,7 @@ impl<'a, W: Write> Driver<'a, W> {
             hours,
             opts,
             reporter: Reporter::new(opts.format, output),
-            seen: HashMap::new(),
+            seen: IdWindow::new(opts.duplicate_window),
             summary: Summary::default(),
         }
     }
@@ -351,7 +443,7 @@ impl<'a, W: Write> Driver<'a, W> {
                     Err(e) => (e.ticket.clone(), Err(e)),
                 };
                 if let Some(id) = id {
-                    if let Some(&first) = self.seen.get(id.as_str()) {
+                    if let Some(first) = self.seen.get(id.as_str()) {
                         self.failed(InputError {
                             ticket: Some(id),
                             line,
@@ -359,7 +451,7 @@ impl<'a, W: Write> Driver<'a, W> {
                         });
                         continue;
                     }
-                    self.seen.insert(id.into_boxed_str(), line);
+                    self.seen.insert(&id, line);
                 }
                 match result {
                     Ok((range, breached)) => {

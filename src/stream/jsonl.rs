@@ -8,26 +8,88 @@ use std::fmt;
 
 #[derive(Deserialize)]
 struct JsonTicket<'a> {
-    #[serde(borrow)]
-    id: Option<IdValue<'a>>,
-    #[serde(borrow)]
-    tier: Option<Text<'a>>,
-    #[serde(borrow)]
-    severity: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    id: Field<IdValue<'a>>,
+    #[serde(default, borrow)]
+    tier: Field<Text<'a>>,
+    #[serde(default, borrow)]
+    severity: Field<Text<'a>>,
     #[serde(rename = "type", borrow)]
     issue_type: Option<Text<'a>>,
     #[serde(borrow)]
     status: Option<Text<'a>>,
-    #[serde(borrow)]
-    events: Option<Events<'a>>,
+    #[serde(default, borrow)]
+    events: Field<Events<'a>>,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum IdValue<'a> {
-    Text(#[serde(borrow)] Text<'a>),
-    Number(i64),
+/// A required field: absent, `null`, or given. `null` is a value of the
+/// wrong kind, not a missing field (the message says which).
+#[derive(Default)]
+enum Field<T> {
+    #[default]
+    Absent,
+    Null,
+    Given(T),
 }
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Field<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Option::<T>::deserialize(d)?.map_or(Field::Null, Field::Given))
+    }
+}
+
+impl<T> Field<T> {
+    /// The value; an error for `null` (a wrong type) and `None` when absent
+    /// (the validator reports the missing field).
+    fn take(self, name: &'static str, expected: &'static str) -> Result<Option<T>, InputErrorKind> {
+        match self {
+            Field::Absent => Ok(None),
+            Field::Null => Err(InputErrorKind::WrongType {
+                field: format!("`{name}`"),
+                found: "null".into(),
+                expected,
+            }),
+            Field::Given(v) => Ok(Some(v)),
+        }
+    }
+}
+
+/// A ticket id: a string, or a whole number (kept as its digits).
+enum IdValue<'a> {
+    Text(Cow<'a, str>),
+    Number(String),
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for IdValue<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = IdValue<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(ID_EXPECTED)
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<IdValue<'de>, E> {
+                Ok(IdValue::Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<IdValue<'de>, E> {
+                Ok(IdValue::Text(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<IdValue<'de>, E> {
+                Ok(IdValue::Text(Cow::Owned(v)))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<IdValue<'de>, E> {
+                Ok(IdValue::Number(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<IdValue<'de>, E> {
+                Ok(IdValue::Number(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// What a ticket id must be, in the words of the error.
+const ID_EXPECTED: &str = "a string or a whole number";
 
 #[derive(Deserialize)]
 struct JsonEvent<'a> {
@@ -113,13 +175,30 @@ pub(crate) fn parse_line(text: &str, line: u64) -> Result<RawTicket<'_>, InputEr
     let t: JsonTicket = serde_json::from_str(text).map_err(|e| InputError {
         ticket: find_id(text),
         line,
-        kind: InputErrorKind::Malformed(e.to_string()),
+        kind: explain_error(text, &e),
     })?;
-    let id = t.id.map(|v| match v {
-        IdValue::Text(s) => s.0,
-        IdValue::Number(n) => Cow::Owned(n.to_string()),
-    });
-    let Some(Events(mut events)) = t.events else {
+    let fail = |ticket: Option<String>, kind| InputError { ticket, line, kind };
+    let id =
+        t.id.take("id", ID_EXPECTED)
+            .map_err(|k| fail(None, k))?
+            .map(|v| match v {
+                IdValue::Text(s) => s,
+                IdValue::Number(n) => Cow::Owned(n),
+            });
+    let named = || id.as_deref().map(str::to_string);
+    let tier = t
+        .tier
+        .take("tier", TIER_EXPECTED)
+        .map_err(|k| fail(named(), k))?;
+    let severity = t
+        .severity
+        .take("severity", SEVERITY_EXPECTED)
+        .map_err(|k| fail(named(), k))?;
+    let events = t
+        .events
+        .take("events", EVENTS_EXPECTED)
+        .map_err(|k| fail(named(), k))?;
+    let Some(Events(mut events)) = events else {
         return Err(InputError {
             ticket: id.map(Cow::into_owned),
             line,
@@ -132,12 +211,114 @@ pub(crate) fn parse_line(text: &str, line: u64) -> Result<RawTicket<'_>, InputEr
     Ok(RawTicket {
         id,
         line,
-        tier: t.tier.map(|t| t.0),
-        severity: t.severity.map(|t| t.0),
+        tier: tier.map(|t| t.0),
+        severity: severity.map(|t| t.0),
         issue_type: t.issue_type.map(|t| t.0),
         status: t.status.map(|t| t.0),
         events,
     })
+}
+
+const TIER_EXPECTED: &str = "a tier name (a string)";
+const SEVERITY_EXPECTED: &str = "a severity name (a string)";
+const EVENTS_EXPECTED: &str = "a list of events";
+
+/// Nesting deeper than this is refused by the JSON reader (its default).
+const MAX_JSON_DEPTH: usize = 128;
+
+/// The error of a line the typed reader refused, in the input's words:
+/// which field has the wrong kind of value (found by reading the line again
+/// as plain JSON, only on this error path), or that it nests too deeply.
+fn explain_error(text: &str, e: &serde_json::Error) -> InputErrorKind {
+    let msg = e.to_string();
+    if msg.starts_with("recursion limit exceeded") {
+        return InputErrorKind::TooDeep(MAX_JSON_DEPTH);
+    }
+    if e.is_data() {
+        match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(v) => {
+                if let Some(kind) = wrong_type(&v) {
+                    return kind;
+                }
+            }
+            Err(e) if e.to_string().starts_with("recursion limit exceeded") => {
+                return InputErrorKind::TooDeep(MAX_JSON_DEPTH);
+            }
+            Err(_) => {}
+        }
+    }
+    InputErrorKind::Malformed(msg)
+}
+
+/// A value's kind in plain words, with the value when it is short.
+fn describe(v: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("`{b}`"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) => format!("the string {:?}", s),
+        Value::Array(_) => "a list".into(),
+        Value::Object(_) => "an object".into(),
+    }
+}
+
+/// The first field of a ticket line whose value has the wrong kind.
+fn wrong_type(v: &serde_json::Value) -> Option<InputErrorKind> {
+    use serde_json::Value;
+    let wrong = |field: String, found: &Value, expected: &'static str| {
+        Some(InputErrorKind::WrongType {
+            field,
+            found: describe(found),
+            expected,
+        })
+    };
+    let Value::Object(ticket) = v else {
+        return wrong("the line".into(), v, "a ticket (a JSON object)");
+    };
+    let text_fields = [
+        ("tier", TIER_EXPECTED),
+        ("severity", SEVERITY_EXPECTED),
+        ("type", "an issue type name (a string)"),
+        ("status", "a status name (a string)"),
+    ];
+    if let Some(id) = ticket.get("id") {
+        if !(id.is_string() || id.is_i64() || id.is_u64()) {
+            return wrong("`id`".into(), id, ID_EXPECTED);
+        }
+    }
+    for (name, expected) in text_fields {
+        match ticket.get(name) {
+            Some(x) if !(x.is_string() || x.is_null()) => {
+                return wrong(format!("`{name}`"), x, expected)
+            }
+            _ => {}
+        }
+    }
+    let events = match ticket.get("events") {
+        Some(Value::Array(a)) => a,
+        Some(x) => return wrong("`events`".into(), x, EVENTS_EXPECTED),
+        None => return None,
+    };
+    for (i, ev) in events.iter().enumerate() {
+        let n = i + 1;
+        let Value::Object(fields) = ev else {
+            return wrong(
+                format!("event {n}"),
+                ev,
+                "an event object (`at`, `type`, ...)",
+            );
+        };
+        for name in ["at", "type", "status", "severity", "tier"] {
+            match fields.get(name) {
+                Some(x) if !(x.is_string() || x.is_null()) => {
+                    return wrong(format!("`{name}` of event {n}"), x, "a string")
+                }
+                _ => {}
+            }
+        }
+    }
+    None
 }
 
 /// Best effort: the `id` of a line that is not a valid ticket, for the error.
@@ -145,7 +326,7 @@ fn find_id(text: &str) -> Option<String> {
     let v: serde_json::Value = serde_json::from_str(text).ok()?;
     match v.get("id")? {
         serde_json::Value::String(s) => Some(s.clone()),
-        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Number(n) if n.is_i64() || n.is_u64() => Some(n.to_string()),
         _ => None,
     }
 }

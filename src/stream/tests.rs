@@ -39,7 +39,7 @@ fn each_error_names_the_ticket_and_the_line() {
         (ticket_with("2026-03-06T16:00:00-06:00", "2026-03-06T16:00:00"), "ticket `T-1` (line 7): the time `2026-03-06T16:00:00` has no UTC offset (write one, or assume a zone)"),
         (ticket_with("\"tier\":\"gold\",", ""), "ticket `T-1` (line 7): missing field `tier`"),
         (r#"{"id":"T-1","tier":"gold",,}"#.to_string(), "line 7: malformed input"),
-        (r#"{"id":"T-1","tier":7,"events":[]}"#.to_string(), "ticket `T-1` (line 7): malformed input"),
+        (r#"{"id":"T-1","tier":7,"events":[]}"#.to_string(), "ticket `T-1` (line 7): `tier` is the number 7; it must be a tier name (a string)"),
         (ticket_with(r#"{"at":"2026-03-06T16:00:00-06:00","type":"replied"}"#, r#"{"at":"2026-03-06T16:00:00-06:00","type":"status"}"#), "ticket `T-1` (line 7): missing field `status`"),
     ];
     for (text, expected) in cases {
@@ -395,4 +395,43 @@ fn duplicates_and_failures_inside_a_batch() {
             );
         }
     }
+}
+
+#[test]
+fn duplicate_ids_are_remembered_for_the_window_and_no_longer() {
+    // Window 2: two generations of at most 2 ids. A(1), B(2) fill the
+    // newer one; C(3) moves {A, B} to the older one and starts {C}. B(4):
+    // remembered (older), a duplicate of line 2. D(5): newer {C, D}. A(6):
+    // still remembered (older), a duplicate of line 1. E(7): the newer one
+    // is full, so {A, B} is dropped, {C, D} is older, newer {E}. A(8):
+    // forgotten, so evaluated. Every id of the last 2 tickets is always
+    // remembered; A at line 6 was 5 lines back and still was.
+    let ids = ["A", "B", "C", "B", "D", "A", "E", "A"];
+    let input: String = ids
+        .iter()
+        .map(|id| GOOD.replace("T-1", id) + "\n")
+        .collect();
+    for chunk in [1, 2, 4096] {
+        let opts = StreamOptions {
+            chunk,
+            duplicate_window: 2,
+            ..StreamOptions::default()
+        };
+        let mut out = Vec::new();
+        let summary = evaluate_stream(&sample(), input.as_bytes(), &mut out, &opts, &mut |_| {})
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((summary.read, summary.evaluated, summary.failed), (8, 6, 2));
+        let errors: Vec<String> = summary.errors.iter().map(|e| e.to_string()).collect();
+        assert_eq!(
+            errors,
+            [
+                "ticket `B` (line 4): duplicate ticket id (first used on line 2)",
+                "ticket `A` (line 6): duplicate ticket id (first used on line 1)",
+            ],
+            "chunk {chunk}"
+        );
+    }
+    // The default window remembers all of them.
+    let (_, summary, _) = run(&input, 4096, OutputFormat::Jsonl);
+    assert_eq!((summary.evaluated, summary.failed), (5, 3));
 }

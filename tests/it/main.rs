@@ -15,5 +15,6 @@ mod eval_policies;
 mod eval_scenarios;
 mod facade;
 mod fixtures;
+mod hostile;
 mod sarif_multitool;
 mod support;

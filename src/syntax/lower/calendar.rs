@@ -130,7 +130,11 @@ impl Lower {
                                 Some((lhs, ldepth)) => {
                                     let depth = ldepth.max(rhs.1) + 1;
                                     if depth > MAX_EXPR_DEPTH {
-                                        self.too_deep(span, too_deep);
+                                        // The left side grows with each term of
+                                        // a flat chain (`a | b | c ...`); the
+                                        // right side only with parentheses.
+                                        let chain = ldepth >= rhs.1;
+                                        self.too_deep(span, too_deep, chain);
                                         (lhs, ldepth)
                                     } else {
                                         let s = lhs.span.join(rhs.0.span);
@@ -153,17 +157,25 @@ impl Lower {
         }
     }
 
-    fn too_deep(&mut self, span: Span, flag: &mut bool) {
+    /// Reports an expression past [`MAX_EXPR_DEPTH`]: "too deeply nested"
+    /// only for nesting; a flat chain of terms has "too many terms".
+    fn too_deep(&mut self, span: Span, flag: &mut bool, chain: bool) {
         if !*flag {
             *flag = true;
-            self.diags.push(
-                Diagnostic::new(
-                    Code::SyntaxError,
-                    span,
+            let (message, label) = if chain {
+                (
+                    "calendar expression has too many terms",
+                    format!("more than {MAX_EXPR_DEPTH} terms"),
+                )
+            } else {
+                (
                     "calendar expression is too deeply nested",
                     format!("more than {MAX_EXPR_DEPTH} levels"),
                 )
-                .with_help("split it into named calendars, such as `calendar part = a | b`"),
+            };
+            self.diags.push(
+                Diagnostic::new(Code::SyntaxError, span, message, label)
+                    .with_help("split it into named calendars, such as `calendar part = a | b`"),
             );
         }
     }
