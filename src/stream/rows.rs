@@ -84,6 +84,18 @@ pub struct Loaded<T> {
     pub unread: BTreeSet<String>,
 }
 
+impl<T> Loaded<T> {
+    /// Nothing read yet: `value` with zero counts.
+    pub(crate) fn new(value: T) -> Self {
+        Loaded {
+            value,
+            counts: Counts::default(),
+            errors: Vec::new(),
+            unread: BTreeSet::new(),
+        }
+    }
+}
+
 /// One row: the wanted fields in the order asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
@@ -180,6 +192,19 @@ impl<R: Read> Rows<R> {
                 .position(|w| w == name)
                 .is_some_and(|i| index[i].is_some()),
             Inner::Jsonl { .. } => true,
+        }
+    }
+
+    /// The header error for the first of `columns` a CSV file lacks;
+    /// `need` says what the file should hold (`windows need ...`).
+    pub(crate) fn require(&self, columns: &[&str], need: &str) -> Result<(), RowError> {
+        match columns.iter().find(|c| !self.has_column(c)) {
+            Some(col) => Err(self.error(
+                1,
+                Some(col),
+                format!("the header has no `{col}` column; {need}"),
+            )),
+            None => Ok(()),
         }
     }
 

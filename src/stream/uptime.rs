@@ -2,13 +2,12 @@
 //! windows (`start,end[,kind]`), as CSV or JSON Lines. Every refused row is
 //! an error naming the file, line and field; the rest are still read.
 
-use super::rows::{Counts, Loaded, RowError, RowFormat, Rows};
+use super::rows::{Loaded, RowError, RowFormat, Rows};
 use crate::eval::timeline::{parse_time, ReadOptions};
 use crate::ir::{Availability, Credit, CreditValue, DownRule};
 use crate::uptime::{is_down, MonthFigures, Observed, SampleSeries, Uptime, Window};
 use crate::values::Percent;
 use chrono::{DateTime, Utc};
-use std::collections::BTreeSet;
 use std::io::Read;
 
 /// The kind of an incident window.
@@ -60,15 +59,11 @@ pub fn read_samples<R: Read>(
     wanted.extend(checks.iter().map(String::as_str));
     wanted.extend(signals.iter().map(String::as_str));
     let mut rows = Rows::new(file, input, format, &wanted)?;
-    if format == RowFormat::Csv && !rows.has_column("at") {
-        return Err(rows.error(1, Some("at"), "the header has no `at` column; samples need `at` and `ok` or a measured signal such as `error_rate`".into()));
-    }
-    let mut out = Loaded {
-        value: SampleSeries::new(block),
-        counts: Counts::default(),
-        errors: Vec::new(),
-        unread: BTreeSet::new(),
-    };
+    rows.require(
+        &["at"],
+        "samples need `at` and `ok` or a measured signal such as `error_rate`",
+    )?;
+    let mut out = Loaded::new(SampleSeries::new(block));
     let readable: Vec<&str> = wanted[1..].to_vec();
     while let Some(row) = rows.next_row() {
         out.counts.read += 1;
@@ -139,21 +134,8 @@ pub fn read_incidents<R: Read>(
     maintenance_only: bool,
 ) -> Result<Loaded<Observed>, RowError> {
     let mut rows = Rows::new(file, input, format, &["start", "end", "kind"])?;
-    for col in ["start", "end"] {
-        if format == RowFormat::Csv && !rows.has_column(col) {
-            return Err(rows.error(
-                1,
-                Some(col),
-                format!("the header has no `{col}` column; windows need `start,end[,kind]`"),
-            ));
-        }
-    }
-    let mut out = Loaded {
-        value: Observed::default(),
-        counts: Counts::default(),
-        errors: Vec::new(),
-        unread: BTreeSet::new(),
-    };
+    rows.require(&["start", "end"], "windows need `start,end[,kind]`")?;
+    let mut out = Loaded::new(Observed::default());
     while let Some(row) = rows.next_row() {
         out.counts.read += 1;
         let result = row.and_then(|row| {

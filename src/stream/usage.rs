@@ -2,13 +2,13 @@
 //! and users (`account,tier,at,user`), as CSV or JSON Lines, streamed into a
 //! [`Meter`]. Every refused row is an error naming the file, line and field.
 
-use super::rows::{Counts, Loaded, RowError, RowFormat, Rows};
+use super::rows::{Loaded, RowError, RowFormat, Rows};
 use crate::eval::timeline::{parse_time, ReadOptions};
 use crate::ir::{Policy, TierId};
 use crate::usage::{Meter, OverItem, PeriodFigures, UsageKind, UsageRow};
 use crate::values::{format_seconds, parse_duration, Duration};
 use chrono::{DateTime, Utc};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::io::Read;
 
 /// Version of the usage JSON Lines and CSV forms.
@@ -49,21 +49,8 @@ pub fn read_accounts<R: Read>(
     format: RowFormat,
 ) -> Result<Loaded<HashMap<String, TierId>>, RowError> {
     let mut rows = Rows::new(file, input, format, &["account", "tier"])?;
-    for col in ["account", "tier"] {
-        if format == RowFormat::Csv && !rows.has_column(col) {
-            return Err(rows.error(
-                1,
-                Some(col),
-                format!("the header has no `{col}` column; an accounts file has `account,tier`"),
-            ));
-        }
-    }
-    let mut out = Loaded {
-        value: HashMap::new(),
-        counts: Counts::default(),
-        errors: Vec::new(),
-        unread: BTreeSet::new(),
-    };
+    rows.require(&["account", "tier"], "an accounts file has `account,tier`")?;
+    let mut out = Loaded::new(HashMap::new());
     let mut first_line: HashMap<String, u64> = HashMap::new();
     while let Some(row) = rows.next_row() {
         out.counts.read += 1;
@@ -135,21 +122,13 @@ pub fn read_usage<R: Read>(
     if kind == UsageKind::Users {
         needed.push("user");
     }
-    for col in needed {
-        if format == RowFormat::Csv && !rows.has_column(col) {
-            return Err(rows.error(
-                1,
-                Some(col),
-                format!("the header has no `{col}` column; usage rows need `account`, `tier` (or --tier), `at`{}", if kind == UsageKind::Users { " and `user`" } else { "" }),
-            ));
-        }
-    }
-    let mut out = Loaded {
-        value: (),
-        counts: Counts::default(),
-        errors: Vec::new(),
-        unread: BTreeSet::new(),
+    let need = if kind == UsageKind::Users {
+        "usage rows need `account`, `tier` (or --tier), `at` and `user`"
+    } else {
+        "usage rows need `account`, `tier` (or --tier), `at`"
     };
+    rows.require(&needed, need)?;
+    let mut out = Loaded::new(());
     while let Some(row) = rows.next_row() {
         out.counts.read += 1;
         let result = row.and_then(|row| {

@@ -1,6 +1,7 @@
 use super::*;
 use crate::ir::{CmpOp, MaintenanceRule, MissingRule};
 use crate::source::Span;
+use crate::stream::rows::Counts;
 
 fn dooap_like() -> Availability {
     Availability {

@@ -1,4 +1,5 @@
 use super::*;
+use crate::stream::rows::Counts;
 
 fn dooap() -> Policy {
     let source =
