@@ -99,7 +99,7 @@ use diagnostics::Diagnostic;
 use std::sync::OnceLock;
 
 /// The prelude's source text: the built-in metrics, written in slate.
-pub const PRELUDE: &str = include_str!("prelude.sla");
+pub(crate) const PRELUDE: &str = include_str!("prelude.sla");
 
 fn prelude() -> &'static ast::File {
     static PRELUDE_AST: OnceLock<ast::File> = OnceLock::new();

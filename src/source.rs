@@ -43,7 +43,7 @@ impl From<Span> for miette::SourceSpan {
 
 /// A value together with the span it was written at.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Spanned<T> {
+pub(crate) struct Spanned<T> {
     /// The value.
     pub node: T,
     /// Where it was written.
@@ -162,7 +162,7 @@ impl SourceFile {
     /// becomes `\n`, so byte offsets do not move): what a renderer that
     /// only knows `\n` should read. A copy is made only when the text has a
     /// lone `\r`, once.
-    pub fn lf_text(&self) -> &str {
+    pub(crate) fn lf_text(&self) -> &str {
         let copy = self.lf_text.get_or_init(|| {
             let bytes = self.text.as_bytes();
             let lone = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
@@ -191,13 +191,13 @@ impl SourceFile {
     }
 
     /// Zero-based line of a byte offset.
-    pub fn line_index(&self, offset: usize) -> usize {
+    pub(crate) fn line_index(&self, offset: usize) -> usize {
         self.index().line_of(self.floor(offset))
     }
 
     /// Byte offset where a zero-based line starts (the text's length past
     /// the last line).
-    pub fn line_start(&self, line: usize) -> usize {
+    pub(crate) fn line_start(&self, line: usize) -> usize {
         self.index()
             .starts
             .get(line)
@@ -206,12 +206,13 @@ impl SourceFile {
     }
 
     /// Number of lines (a text ending in `\n` has an empty last line).
-    pub fn line_count(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn line_count(&self) -> usize {
         self.index().starts.len()
     }
 
     /// Number of line breaks that end before byte `offset`.
-    pub fn newlines_before(&self, offset: usize) -> usize {
+    pub(crate) fn newlines_before(&self, offset: usize) -> usize {
         let offset = offset.min(self.text.len());
         self.index().starts.partition_point(|&s| s <= offset) - 1
     }
@@ -228,7 +229,7 @@ impl SourceFile {
 
     /// Characters before byte `offset`: the character offset SARIF's
     /// `charOffset` asks for.
-    pub fn char_offset(&self, offset: usize) -> usize {
+    pub(crate) fn char_offset(&self, offset: usize) -> usize {
         let offset = self.floor(offset);
         let index = self.index();
         index.chars_to(self.text.as_bytes(), index.line_of(offset), offset)
@@ -236,7 +237,7 @@ impl SourceFile {
 
     /// The text of the zero-based line holding byte `offset`, without its
     /// line break.
-    pub fn line_text(&self, offset: usize) -> &str {
+    pub(crate) fn line_text(&self, offset: usize) -> &str {
         let line = self.line_index(offset);
         let start = self.line_start(line);
         let end = self.line_start(line + 1).min(self.text.len());

@@ -150,7 +150,7 @@ pub struct Change {
 
 /// The week example tickets are opened in when no date matters: Monday
 /// 2026-03-02, a week without DST changes in the US or Europe.
-pub fn reference_week() -> chrono::NaiveDate {
+pub(crate) fn reference_week() -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap_or_default()
 }
 

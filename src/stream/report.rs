@@ -256,7 +256,7 @@ impl<W: Write> Reporter<W> {
 
     /// Writes one answer already rendered in this format (bytes the bulk
     /// driver rendered in a worker).
-    pub fn write_rendered(&mut self, bytes: &[u8]) -> io::Result<()> {
+    pub(crate) fn write_rendered(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.start()?;
         self.out.write_all(bytes)
     }
