@@ -383,8 +383,23 @@ impl Compiled {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn calendar(&self, name: &str) -> Result<Calendar<'_>, UnknownCalendar> {
-        // `24x7` is in the IR whenever the policy refers to it.
-        let found = self.policy.calendar_named(name);
+        let found = self.policy.calendar_named(name).or_else(|| {
+            // `24x7` is built in: any calendar defined as exactly `24x7`
+            // answers to it.
+            (name == "24x7")
+                .then(|| {
+                    self.policy.calendars.iter().position(|c| {
+                        matches!(
+                            c.def,
+                            CalendarDef::Expr {
+                                expr: CalendarExpr::Always
+                            }
+                        )
+                    })
+                })
+                .flatten()
+                .map(|i| CalendarId(i as u32))
+        });
         match found {
             Some(id) => Ok(Calendar { compiled: self, id }),
             None => {
