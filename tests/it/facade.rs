@@ -222,3 +222,25 @@ fn shared_types_are_send_and_sync() {
     shared::<slate::TicketAnswer<'static>>();
     shared::<slate::Explanation>();
 }
+
+#[test]
+fn the_built_in_24x7_answers_by_name_when_a_calendar_is_defined_as_it() {
+    // `calendar always = 24x7` does not put a calendar named `24x7` in the
+    // IR; the built-in name still answers (the Python binding relies on it).
+    let c = slate::compile(&SourceFile::new(
+        "p.sla",
+        "policy \"P\" { calendar always }\ncalendar always = 24x7\n\
+         severity high \"High\"\ntiers basic\n\
+         targets first_response {\n        basic\n  high  1h\n}\n",
+    ))
+    .expect("compiles");
+    let cal = c.calendar("24x7").expect("24x7 is built in");
+    assert!(cal.is_always_open());
+    let two_days = cal.duration("2d").expect("days on 24x7");
+    assert_eq!(
+        cal.add(t("2026-03-06T21:30:00Z"), two_days).expect("adds"),
+        t("2026-03-08T21:30:00Z")
+    );
+    let err = c.calendar("alwayz").err().expect("unknown");
+    assert!(err.to_string().contains("`always`"), "{err}");
+}
