@@ -219,15 +219,17 @@ impl<'a> Checker<'a> {
                 }
                 if let Some((prev, pdecl)) = previous {
                     if date <= prev {
-                        let (what, help) = if date == prev {
+                        let (what, help, label) = if date == prev {
                             (
                                 format!("versions `{}` and `{}` take effect on the same date {date}", pdecl.name.node, v.name.node),
                                 "two versions cannot both be in force from one day: merge their tables into one version, or give each its own date",
+                                "the same date",
                             )
                         } else {
                             (
                                 format!("version `{}` takes effect on {date}, before version `{}` declared above it ({prev})", v.name.node, pdecl.name.node),
                                 "declare versions in the order they take effect, oldest first, so that each one reads as a change to the one above",
+                                "out of order",
                             )
                         };
                         let diag = Diagnostic::new(
@@ -241,7 +243,10 @@ impl<'a> Checker<'a> {
                         self.error(diag);
                     }
                 }
-                previous = Some((date, v));
+                // Compare each version with the latest date declared above it.
+                if previous.is_none_or(|(prev, _)| date > prev) {
+                    previous = Some((date, v));
+                }
             }
             self.out_versions.push(ir::PolicyVersion {
                 name: v.name.node.clone(),
