@@ -232,14 +232,13 @@ impl<'a> Checker<'a> {
                                 "out of order",
                             )
                         };
-                        let diag = Diagnostic::new(
-                            Code::VersionOrder,
-                            v.effective.span,
-                            what,
-                            "out of order",
-                        )
-                        .with_label(pdecl.effective.span, "the version above takes effect here")
-                        .with_help(help);
+                        let diag =
+                            Diagnostic::new(Code::VersionOrder, v.effective.span, what, label)
+                                .with_label(
+                                    pdecl.effective.span,
+                                    "the version above takes effect here",
+                                )
+                                .with_help(help);
                         self.error(diag);
                     }
                 }
