@@ -121,7 +121,14 @@ fn show_tier(policy: &Policy, tier: TierId, out: &mut String) {
             let version = c
                 .version
                 .and_then(|v| policy.versions.get(v.index()))
-                .map(|v| format!(" (version `{}` from {})", v.name, v.effective))
+                .map(|v| {
+                    format!(
+                        " (version `{}` from {}, {})",
+                        v.name,
+                        v.effective,
+                        v.rule.name()
+                    )
+                })
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
