@@ -315,7 +315,7 @@ pub enum InputErrorKind {
         /// The ticket's value, when it has one.
         value: Option<String>,
         /// The values the calendar lists.
-        values: Vec<String>,
+        values: Box<[String]>,
     },
 }
 
