@@ -252,3 +252,85 @@ fn versions_pinned_and_re_evaluated() {
     assert_eq!(n["cycle"]["target"], "1h");
     assert_eq!(n["cycle"]["deadline"], "2026-07-01T01:00:00Z");
 }
+
+const BASE: &str = r#"
+policy "B" { calendar office  effective 2026-01-01 }
+calendar office { zone "Europe/Paris"  mon-fri 09:00-17:00 }
+severity sev1 "Critical"
+tiers gold
+targets first_response {
+        gold
+  sev1  2h
+}
+targets follow_up {
+        gold
+  sev1  4h
+}
+targets resolution {
+        gold
+  sev1  2bd
+}
+"#;
+
+/// `BASE` plus a version on 2026-03-04 with `rule` whose first-response
+/// table is `first` and whose resolution table is `resolution`.
+fn with_version(rule: &str, first: &str, resolution: &str) -> Policy {
+    policy_from(
+        "bv.sla",
+        &format!(
+            "{BASE}version v2 effective 2026-03-04 {rule}
+targets first_response in v2 {{
+        gold
+  sev1  {first}
+}}
+targets resolution in v2 {{
+        gold
+  sev1  {resolution}
+}}
+"
+        ),
+    )
+}
+
+/// The answer without the `version` field.
+fn metrics_only(policy: &Policy, line: &str, at: DateTime<Utc>) -> serde_json::Value {
+    let mut v = answer(policy, line, at);
+    if let Some(o) = v.as_object_mut() {
+        o.remove("version");
+    }
+    v
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    /// Versions change nothing they do not say: a version whose tables
+    /// equal the policy's own gives the same answers, pinned or
+    /// re-evaluated (a re-evaluation to the same target splits nothing);
+    /// and a pinned version, whatever its tables, gives a ticket opened
+    /// before its date the same answers as the policy without it.
+    #[test]
+    fn versions_change_only_what_they_say(
+        pinned in any::<bool>(),
+        start_minutes in 0i64..(60 * 24 * 5),
+        steps in proptest::collection::vec((0u8..5, 1i64..(60 * 30)), 0..6),
+        after in 0i64..(60 * 24 * 6),
+    ) {
+        let rule = if pinned { "pinned" } else { "re-evaluated" };
+        // Opened from Sunday 2026-03-01 on: before and after the change
+        // (2026-03-04 00:00 Paris = 03-03 23:00 UTC).
+        let base_at: DateTime<Utc> = "2026-03-01T00:00:00Z".parse().unwrap();
+        let start = base_at + TimeDelta::minutes(start_minutes);
+        let line = ticket(None, start, &steps);
+        let last = start + TimeDelta::minutes(steps.iter().map(|s| s.1).sum::<i64>());
+        let at = last + TimeDelta::minutes(after);
+        let plain = metrics_only(&policy_from("b.sla", BASE), &line, at);
+        let same = metrics_only(&with_version(rule, "2h", "2bd"), &line, at);
+        prop_assert_eq!(&plain, &same, "{}", line);
+        let change: DateTime<Utc> = "2026-03-03T23:00:00Z".parse().unwrap();
+        if start < change {
+            let pinned_other = metrics_only(&with_version("pinned", "30m", "1bd"), &line, at);
+            prop_assert_eq!(&plain, &pinned_other, "{}", line);
+        }
+    }
+}
