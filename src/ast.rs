@@ -39,8 +39,10 @@ pub enum Item {
     Type(TypeDecl),
     /// `metric name { ... }`.
     Metric(MetricDecl),
-    /// `targets metric for type on calendar { table }`.
+    /// `targets metric for type in version on calendar { table }`.
     Targets(TargetsDecl),
+    /// `version name effective 2026-07-01 pinned|re-evaluated`.
+    Version(VersionDecl),
     /// `warn metric at 75% to "..."` / `escalate ...`.
     Milestone(MilestoneDecl),
     /// `availability name { ... }`.
@@ -84,6 +86,32 @@ pub enum CalendarBody {
     Block(Vec<CalendarStmt>),
     /// `= a | b`.
     Expr(Spanned<CalendarExpr>),
+    /// `by region { eu: eu_desk } default us_desk`.
+    Select(SelectDecl),
+}
+
+/// A calendar chosen per ticket by an attribute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SelectDecl {
+    /// The ticket attribute (`region`).
+    pub attribute: Ident,
+    /// `value: calendar` cases in order.
+    pub cases: Vec<(Str, Ident)>,
+    /// `default calendar`.
+    pub default: Option<Ident>,
+}
+
+/// `version NAME effective DATE RULE`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionDecl {
+    /// Its name.
+    pub name: Ident,
+    /// The first date it is in force.
+    pub effective: Spanned<DateLit>,
+    /// `pinned` or `re-evaluated`, as written.
+    pub rule: Ident,
+    /// Span of the whole declaration.
+    pub span: Span,
 }
 
 /// A statement inside a calendar block.
@@ -353,6 +381,8 @@ pub struct TargetsDecl {
     pub metric: Ident,
     /// `for TYPE`.
     pub issue_type: Option<Ident>,
+    /// `in VERSION`.
+    pub version: Option<Ident>,
     /// `on CALENDAR`.
     pub calendar: Option<Spanned<CalendarExpr>>,
     /// Column headers: tier names or `*` (all tiers).

@@ -677,6 +677,17 @@ impl TicketBuilder {
         self
     }
 
+    /// An attribute of the ticket (`region`, `queue`), which a calendar
+    /// chosen per ticket (`calendar desk by region { ... }`) reads; the
+    /// first value given for a name counts, as in `"attributes"` of a JSON
+    /// line.
+    pub fn attribute(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.raw
+            .attributes
+            .push((Cow::Owned(name.into()), Cow::Owned(value.into())));
+        self
+    }
+
     /// An event without a value: `opened`, `replied`, `customer_replied`,
     /// `acknowledged`, `resolved`, `closed` or `reopened`.
     pub fn event(self, at: DateTime<Utc>, kind: impl Into<String>) -> Self {

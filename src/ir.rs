@@ -48,6 +48,10 @@ id_type!(
     /// Index into [`Policy::metrics`].
     MetricId
 );
+id_type!(
+    /// Index into [`Policy::versions`].
+    VersionId
+);
 
 /// A whole checked policy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,6 +87,10 @@ pub struct Policy {
     pub availability: Vec<Availability>,
     /// Quotas and allowances.
     pub quotas: Vec<Quota>,
+    /// Policy versions (`version NAME effective DATE RULE`), by effective
+    /// date; empty when the policy has one set of targets.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub versions: Vec<PolicyVersion>,
     /// Span of the `policy` header.
     pub span: Span,
 }
@@ -112,6 +120,47 @@ pub enum CalendarDef {
         /// The expression.
         expr: CalendarExpr,
     },
+    /// Chosen per ticket by one of its attributes
+    /// (`calendar desk by region { eu: eu_desk, us: us_desk } default us_desk`).
+    Select(CalendarSelect),
+}
+
+/// A calendar chosen per ticket by the value of one ticket attribute.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CalendarSelect {
+    /// The ticket attribute that selects (`region`).
+    pub attribute: String,
+    /// Attribute value and the calendar it selects, in declaration order;
+    /// values are unique and compare exactly. Each calendar has hours (it
+    /// is never another selector).
+    pub cases: Vec<SelectCase>,
+    /// The calendar of a ticket whose value is missing or not listed;
+    /// without one, such a ticket is refused when it is read.
+    pub default: Option<CalendarId>,
+}
+
+/// One `value: calendar` case of a [`CalendarSelect`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SelectCase {
+    /// The attribute value (`eu`).
+    pub value: String,
+    /// The calendar it selects.
+    pub calendar: CalendarId,
+    /// Where the case was written.
+    pub span: Span,
+}
+
+impl CalendarSelect {
+    /// The calendar a ticket with this attribute value gets: its case, else
+    /// the default; `None` when neither applies.
+    pub fn select(&self, value: Option<&str>) -> Option<CalendarId> {
+        value
+            .and_then(|v| self.cases.iter().find(|c| c.value == v))
+            .map(|c| c.calendar)
+            .or(self.default)
+    }
 }
 
 /// A calendar expression over other calendars.
@@ -355,10 +404,14 @@ pub enum EventKind {
     Severity,
     /// The tier changed.
     Tier,
+    /// A `re-evaluated` policy version took effect (not a ticket event:
+    /// the cause of a recompute, never written in a policy or a ticket).
+    Version,
 }
 
 impl EventKind {
-    /// Every event kind, in the order used for documentation.
+    /// Every event kind a policy or a ticket can name, in the order used
+    /// for documentation ([`EventKind::Version`] is not one).
     pub const ALL: [EventKind; 10] = [
         EventKind::Opened,
         EventKind::Replied,
@@ -385,6 +438,7 @@ impl EventKind {
             EventKind::Status => "status",
             EventKind::Severity => "severity",
             EventKind::Tier => "tier",
+            EventKind::Version => "version",
         }
     }
 
@@ -495,6 +549,10 @@ pub struct Target {
     pub tier: TierId,
     /// The promise.
     pub value: TargetValue,
+    /// The version whose table gave the cell (`targets M in VERSION`);
+    /// `None` for the policy's own tables.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<VersionId>,
     /// The cell as written in the policy (`90m`, `1w`, `1bd`, `-`): answers
     /// print the target this way. IR built by hand must keep it in step
     /// with `value`, or leave it empty (answers then print the normalized
@@ -502,6 +560,48 @@ pub struct Target {
     #[serde(default)]
     pub written: String,
     /// Where the cell was written.
+    pub span: Span,
+}
+
+/// What a new version does to tickets opened before its effective date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VersionRule {
+    /// `pinned`: they keep the targets in force when they were opened.
+    Pinned,
+    /// `re-evaluated`: they move to this version's targets at its
+    /// effective date (running cycles are recomputed then, as on a
+    /// severity change with `on change recompute`).
+    #[serde(rename = "re-evaluated")]
+    ReEvaluated,
+}
+
+impl VersionRule {
+    /// The rule as written in a policy.
+    pub fn name(self) -> &'static str {
+        match self {
+            VersionRule::Pinned => "pinned",
+            VersionRule::ReEvaluated => "re-evaluated",
+        }
+    }
+}
+
+/// `version NAME effective DATE RULE`: from 00:00 of `effective` (in the
+/// zone of the ticket's default calendar), the target tables written
+/// `targets METRIC in NAME` replace the earlier tables of the same metric
+/// and issue type; the others carry over from the version before.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PolicyVersion {
+    /// Identifier (`july2026`).
+    pub name: String,
+    /// The first local date it is in force.
+    pub effective: NaiveDate,
+    /// What it does to tickets opened before that date.
+    pub rule: VersionRule,
+    /// The tables it replaces: (metric, issue type of a `for TYPE` table).
+    pub tables: Vec<(MetricId, Option<TypeId>)>,
+    /// Where it was declared.
     pub span: Span,
 }
 
@@ -759,7 +859,8 @@ impl Policy {
             .and_then(|i| self.targets.get(i))
     }
 
-    /// The index in [`Policy::targets`] of the cell [`Policy::target`] gives.
+    /// The index in [`Policy::targets`] of the cell [`Policy::target`] gives
+    /// (the policy's own tables, before any version).
     pub fn target_index(
         &self,
         metric: MetricId,
@@ -767,20 +868,57 @@ impl Policy {
         tier: TierId,
         issue_type: Option<TypeId>,
     ) -> Option<usize> {
+        self.target_index_in(None, metric, severity, tier, issue_type)
+    }
+
+    /// The version whose table for `metric` and `table_type` (`None`: the
+    /// general table) is in force under `version`: the latest version up
+    /// to it that gives that table, else the policy's own (`None`).
+    pub fn table_version(
+        &self,
+        version: Option<VersionId>,
+        metric: MetricId,
+        table_type: Option<TypeId>,
+    ) -> Option<VersionId> {
+        let upto = version.map_or(0, |v| (v.index() + 1).min(self.versions.len()));
+        self.versions[..upto]
+            .iter()
+            .rposition(|v| v.tables.contains(&(metric, table_type)))
+            .map(|i| VersionId(i as u32))
+    }
+
+    /// [`Policy::target_index`] under a version: the type-specific cell of
+    /// the table in force for the type when there is one, else the cell of
+    /// the general table in force.
+    pub fn target_index_in(
+        &self,
+        version: Option<VersionId>,
+        metric: MetricId,
+        severity: SeverityId,
+        tier: TierId,
+        issue_type: Option<TypeId>,
+    ) -> Option<usize> {
+        let typed = issue_type.map(|ty| self.table_version(version, metric, Some(ty)));
+        let general = self.table_version(version, metric, None);
         // One pass: the first type-specific cell wins; otherwise the first
         // general one.
-        let mut general = None;
+        let mut found = None;
         for (i, t) in self.targets.iter().enumerate() {
             if t.metric != metric || t.severity != severity || t.tier != tier {
                 continue;
             }
             match t.issue_type {
-                Some(ty) if Some(ty) == issue_type => return Some(i),
-                None if general.is_none() => general = Some(i),
+                Some(ty) if Some(ty) == issue_type && typed == Some(t.version) => return Some(i),
+                None if found.is_none() && t.version == general => found = Some(i),
                 _ => {}
             }
         }
-        general
+        found
+    }
+
+    /// The version named `name`.
+    pub fn version_named(&self, name: &str) -> Option<VersionId> {
+        position(&self.versions, |v| v.name == name).map(VersionId)
     }
 }
 

@@ -90,7 +90,7 @@ pub use eval::answer::EVAL_FORMAT_VERSION;
 pub use eval::timeline::Ticket;
 pub use eval::{
     CycleAnswer, CycleTrace, Explanation, InputError, InputErrorKind, MetricAnswer, MetricTrace,
-    MilestoneAnswer, State, Stretch, StretchKind, TicketAnswer,
+    MilestoneAnswer, State, Stretch, StretchKind, TicketAnswer, VersionAnswer,
 };
 pub use source::SourceFile;
 pub use values::{Duration, DurationError};

@@ -227,6 +227,7 @@ impl Node {
         let kind = match &cal.def {
             CalendarDef::Weekly(w) => Kind::Weekly(Box::new(Weekly::new(w))),
             CalendarDef::Expr { expr } => Kind::Expr(expr.clone()),
+            CalendarDef::Select(_) => Kind::Expr(selector_stand_in(&cal.def)),
         };
         Node {
             name: cal.name.clone(),
@@ -262,9 +263,9 @@ pub(crate) fn day_zones(all: &[ir::Calendar]) -> Vec<Tz> {
     for i in refs_first(all).unwrap_or_default() {
         zone[i] = match &all[i].def {
             CalendarDef::Weekly(w) => Some(parse_zone(&w.zone)),
-            CalendarDef::Expr { expr } => {
+            CalendarDef::Expr { .. } | CalendarDef::Select(_) => {
                 refs.clear();
-                collect_refs(expr, &mut refs);
+                collect_refs(&selector_stand_in(&all[i].def), &mut refs);
                 refs.iter()
                     .find_map(|r| zone.get(r.index()).copied().flatten())
             }
@@ -296,9 +297,9 @@ pub(crate) fn refs_first(all: &[ir::Calendar]) -> Result<Vec<usize>, CalendarErr
             }
             state[i] = 1;
             stack.push((i, true));
-            if let CalendarDef::Expr { expr } = &all[i].def {
+            if let CalendarDef::Expr { .. } | CalendarDef::Select(_) = &all[i].def {
                 refs.clear();
-                collect_refs(expr, &mut refs);
+                collect_refs(&selector_stand_in(&all[i].def), &mut refs);
                 for r in refs.iter().rev() {
                     match state.get(r.index()) {
                         None => return Err(CalendarError::NoSuchCalendar(*r)),
@@ -316,6 +317,22 @@ pub(crate) fn refs_first(all: &[ir::Calendar]) -> Result<Vec<usize>, CalendarErr
 /// Checks that references exist and do not form cycles.
 pub(crate) fn check_refs(all: &[ir::Calendar]) -> Result<(), CalendarError> {
     refs_first(all).map(|_| ())
+}
+
+/// The expression a calendar stands for in the set: its own for an
+/// expression; for a calendar chosen per ticket (`by ATTRIBUTE`), its
+/// default case, else its first. The evaluator resolves a selector for
+/// each ticket before it asks the set anything, so the stand-in only
+/// answers callers that name the selector directly.
+fn selector_stand_in(def: &CalendarDef) -> CalendarExpr {
+    match def {
+        CalendarDef::Expr { expr } => expr.clone(),
+        CalendarDef::Select(s) => match s.default.or(s.cases.first().map(|c| c.calendar)) {
+            Some(calendar) => CalendarExpr::Ref { calendar },
+            None => CalendarExpr::Always,
+        },
+        CalendarDef::Weekly(_) => CalendarExpr::Always,
+    }
 }
 
 /// The calendars an expression refers to, left to right (the expression's

@@ -323,6 +323,18 @@ impl CalendarSet {
         }
     }
 
+    /// The instant local midnight begins `date` in the zone whose dates are
+    /// `cal`'s days (its own zone; for an expression, its leftmost weekly
+    /// calendar's; UTC for `24x7`). Midnight skipped by a DST change moves
+    /// forward by the gap, as every local time of a calendar does.
+    pub(crate) fn day_start(&self, cal: CalendarId, date: chrono::NaiveDate) -> DateTime<Utc> {
+        let tz = self
+            .nodes
+            .get(cal.index())
+            .map_or(chrono_tz::Tz::UTC, |n| n.day_zone);
+        to_utc(zone::local_to_instant(tz, date, 0))
+    }
+
     /// Years of `cal` with a built table; `None` before its first query
     /// (tests only).
     #[cfg(test)]

@@ -549,6 +549,6 @@ pub(crate) fn week_intervals(cal: &WeeklyCalendar) -> Vec<(u32, u32)> {
 pub(crate) fn def_is_weekly(def: &ir::CalendarDef) -> Option<&WeeklyCalendar> {
     match def {
         ir::CalendarDef::Weekly(w) => Some(w),
-        ir::CalendarDef::Expr { .. } => None,
+        ir::CalendarDef::Expr { .. } | ir::CalendarDef::Select(_) => None,
     }
 }

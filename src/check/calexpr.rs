@@ -38,6 +38,8 @@ impl<'a> Checker<'a> {
                 self.calendar_ok[id.index()] = ok;
             }
         }
+        // Before expressions, which may not use them.
+        self.check_selectors();
         let mut exprs: Vec<(
             CalendarId,
             &'a ast::CalendarDecl,
@@ -73,9 +75,13 @@ impl<'a> Checker<'a> {
         Some(match &e.node {
             ast::CalendarExpr::Always => CalendarExpr::Always,
             ast::CalendarExpr::Name(n) if n == "24x7" => CalendarExpr::Always,
-            ast::CalendarExpr::Name(n) => CalendarExpr::Ref {
-                calendar: self.calendar_ref(n, e.span)?,
-            },
+            ast::CalendarExpr::Name(n) => {
+                let calendar = self.calendar_ref(n, e.span)?;
+                if !self.needs_hours(calendar, e.span, "in a calendar expression") {
+                    return None;
+                }
+                CalendarExpr::Ref { calendar }
+            }
             ast::CalendarExpr::Union(l, r) => {
                 let (left, right) = pair(self, l, r)?;
                 CalendarExpr::Union { left, right }

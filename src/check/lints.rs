@@ -100,16 +100,17 @@ impl Checker<'_> {
 
     /// L0301 and L0302: a higher tier (or more severe level) slower than a lower one.
     fn inversions(&mut self) {
-        type Key = (MetricId, Option<TypeId>);
+        // Cells are compared within one table version only.
+        type Key = (MetricId, Option<TypeId>, Option<crate::ir::VersionId>);
         let mut by_sev: BTreeMap<(Key, SeverityId), Vec<&Target>> = BTreeMap::new();
         let mut by_tier: BTreeMap<(Key, TierId), Vec<&Target>> = BTreeMap::new();
         for t in &self.targets {
             by_sev
-                .entry(((t.metric, t.issue_type), t.severity))
+                .entry(((t.metric, t.issue_type, t.version), t.severity))
                 .or_default()
                 .push(t);
             by_tier
-                .entry(((t.metric, t.issue_type), t.tier))
+                .entry(((t.metric, t.issue_type, t.version), t.tier))
                 .or_default()
                 .push(t);
         }
@@ -197,11 +198,11 @@ impl Checker<'_> {
             .targets
             .iter()
             .filter(|r| r.metric == MetricId(fr))
-            .map(|r| ((r.issue_type, r.severity, r.tier), r))
+            .map(|r| ((r.issue_type, r.version, r.severity, r.tier), r))
             .collect();
         let mut out = Vec::new();
         for t in self.targets.iter().filter(|t| t.metric == MetricId(m)) {
-            let Some(&resp) = responses.get(&(t.issue_type, t.severity, t.tier)) else {
+            let Some(&resp) = responses.get(&(t.issue_type, t.version, t.severity, t.tier)) else {
                 continue;
             };
             if compare(t, resp) != Some(Ordering::Less) {

@@ -31,6 +31,7 @@ mod service;
 mod service_lints;
 mod targets;
 mod values;
+mod versions;
 mod zones;
 
 #[cfg(test)]
@@ -80,6 +81,7 @@ pub(crate) enum Kind {
     Metric,
     Type,
     Event,
+    Version,
 }
 
 impl Kind {
@@ -91,6 +93,7 @@ impl Kind {
             Kind::Metric => "metric",
             Kind::Type => "issue type",
             Kind::Event => "event",
+            Kind::Version => "version",
         }
     }
 
@@ -102,6 +105,7 @@ impl Kind {
             Kind::Metric => "metrics",
             Kind::Type => "issue types",
             Kind::Event => "ticket events",
+            Kind::Version => "versions",
         }
     }
 
@@ -113,6 +117,7 @@ impl Kind {
             Kind::Metric => Code::UnknownMetric,
             Kind::Type => Code::UnknownType,
             Kind::Event => Code::UnknownEvent,
+            Kind::Version => Code::UnknownVersion,
         }
     }
 }
@@ -256,6 +261,9 @@ pub(crate) struct Checker<'a> {
     pub(crate) metrics: Names,
     /// Declared calendar names; their ids are their positions.
     pub(crate) calendar_names: Names,
+    /// Declared version names; their ids are their positions.
+    pub(crate) version_names: Names,
+    pub(crate) out_versions: Vec<ir::PolicyVersion>,
 
     /// Every calendar of the policy, index = id: declared ones first, then
     /// the built-in `24x7` and anonymous clocks as they are needed.
@@ -295,6 +303,8 @@ impl<'a> Checker<'a> {
             types: Names::default(),
             metrics: Names::default(),
             calendar_names: Names::default(),
+            version_names: Names::default(),
+            out_versions: Vec::new(),
             calendars: Vec::new(),
             calendar_ok: Vec::new(),
             always: None,
@@ -322,6 +332,7 @@ impl<'a> Checker<'a> {
         self.check_tiers();
         self.check_types();
         self.check_metrics();
+        self.check_versions();
         self.check_targets();
         self.check_milestones();
         self.check_availability();
@@ -404,6 +415,7 @@ impl<'a> Checker<'a> {
             milestones: self.milestones,
             availability: self.availability,
             quotas: self.quotas,
+            versions: self.out_versions,
             span: header.span,
         };
         (Some(policy), diags)

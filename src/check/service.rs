@@ -32,12 +32,20 @@ impl Once {
 
 impl Checker<'_> {
     fn default_zone(&self) -> String {
-        match self.default_calendar {
-            Slot::Known(id) => match &self.calendars[id.index()].def {
-                ir::CalendarDef::Weekly(w) => w.zone.clone(),
-                ir::CalendarDef::Expr { .. } => "UTC".into(),
-            },
-            _ => "UTC".into(),
+        let mut cal = match self.default_calendar {
+            Slot::Known(id) => id,
+            _ => return "UTC".into(),
+        };
+        // A default chosen per ticket: its default case, else its first.
+        if let ir::CalendarDef::Select(s) = &self.calendars[cal.index()].def {
+            match s.default.or(s.cases.first().map(|c| c.calendar)) {
+                Some(id) => cal = id,
+                None => return "UTC".into(),
+            }
+        }
+        match &self.calendars[cal.index()].def {
+            ir::CalendarDef::Weekly(w) => w.zone.clone(),
+            ir::CalendarDef::Expr { .. } | ir::CalendarDef::Select(_) => "UTC".into(),
         }
     }
 
@@ -171,7 +179,10 @@ impl Checker<'_> {
                     }
                     AvailabilityStmt::Excluding(cals) => {
                         for c in cals {
-                            if let Some(id) = self.calendar_ref(&c.node, c.span) {
+                            if let Some(id) = self
+                                .calendar_ref(&c.node, c.span)
+                                .filter(|&id| self.needs_hours(id, c.span, "as maintenance"))
+                            {
                                 if !out.excluding.contains(&id) {
                                     out.excluding.push(id);
                                 }

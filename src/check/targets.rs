@@ -38,7 +38,8 @@ enum CellValue {
     Within(CheckedDuration),
 }
 
-type GroupKey = (String, Option<String>);
+/// (metric, `for TYPE`, `in VERSION`) as written.
+type GroupKey = (String, Option<String>, Option<String>);
 
 impl Checker<'_> {
     /// Every `targets` table, then the missing-cell checks of each group.
@@ -54,8 +55,12 @@ impl Checker<'_> {
             if group.skip {
                 continue;
             }
+            // A type's table needs only the cells the general table of
+            // its version (else the policy's own general table) lacks.
             let general = match key.1 {
-                Some(_) => groups.get(&(key.0.clone(), None)),
+                Some(_) => groups
+                    .get(&(key.0.clone(), None, key.2.clone()))
+                    .or_else(|| groups.get(&(key.0.clone(), None, None))),
                 None => None,
             };
             self.missing_cells(key, group, general);
@@ -90,9 +95,25 @@ impl Checker<'_> {
             let what = format!("the calendar of this `{}` table", decl.metric.node);
             self.clock(e, &format!("{anon}.on"), &what)
         });
+        let version: Slot<ir::VersionId> = match &decl.version {
+            None => Slot::Absent,
+            Some(v) => self.version_ref(v).map_or(Slot::Failed, Slot::Known),
+        };
+        if let (Slot::Known(v), Some(m)) = (version, metric) {
+            let table_type = match ty {
+                Slot::Known(t) => Some(t),
+                _ => None,
+            };
+            if let Some(out) = self.out_versions.get_mut(v.index()) {
+                if !out.tables.contains(&(m, table_type)) {
+                    out.tables.push((m, table_type));
+                }
+            }
+        }
         let key = (
             decl.metric.node.clone(),
             decl.issue_type.as_ref().map(|t| t.node.clone()),
+            decl.version.as_ref().map(|v| v.node.clone()),
         );
         let header = decl
             .columns
@@ -107,7 +128,7 @@ impl Checker<'_> {
         if group.header.is_none() {
             group.header = header;
         }
-        group.skip |= metric.is_none() || ty == Slot::Failed;
+        group.skip |= metric.is_none() || ty == Slot::Failed || version == Slot::Failed;
 
         let columns = self.columns(decl, group);
         let mut rows_seen: BTreeMap<u32, Span> = BTreeMap::new();
@@ -161,8 +182,12 @@ impl Checker<'_> {
                             Slot::Known(t) => Some(t),
                             _ => None,
                         };
+                        let version = match version {
+                            Slot::Known(v) => Some(v),
+                            _ => None,
+                        };
                         if let (Some(metric), Some(value)) = (metric, target.clone()) {
-                            self.push_target(metric, issue_type, sev, tier, value, cell);
+                            self.push_target(metric, (issue_type, version), sev, tier, value, cell);
                         }
                     }
                 }
@@ -173,7 +198,7 @@ impl Checker<'_> {
     fn push_target(
         &mut self,
         metric: MetricId,
-        issue_type: Option<TypeId>,
+        (issue_type, version): (Option<TypeId>, Option<ir::VersionId>),
         severity: SeverityId,
         tier: TierId,
         value: TargetValue,
@@ -182,6 +207,7 @@ impl Checker<'_> {
         self.targets.push(ir::Target {
             metric,
             issue_type,
+            version,
             severity,
             tier,
             value,
@@ -425,10 +451,13 @@ impl Checker<'_> {
                 || general.is_some_and(|g| g.cells.contains_key(&(s, t)))
         };
         let (n_sev, n_tier) = (self.severities.len() as u32, self.tiers.len() as u32);
-        let desc = match &key.1 {
+        let mut desc = match &key.1 {
             Some(ty) => format!("the `{}` targets for `{ty}`", key.0),
             None => format!("the `{}` targets", key.0),
         };
+        if let Some(v) = &key.2 {
+            desc.push_str(&format!(" in version `{v}`"));
+        }
         let missing_rows: Vec<u32> = (0..n_sev)
             .filter(|&s| (0..n_tier).all(|t| !covered(s, t)))
             .collect();

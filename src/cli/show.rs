@@ -118,9 +118,21 @@ fn show_tier(policy: &Policy, tier: TierId, out: &mut String) {
                     format!("{} {on}", duration_words(*duration))
                 }
             };
+            let version = c
+                .version
+                .and_then(|v| policy.versions.get(v.index()))
+                .map(|v| {
+                    format!(
+                        " (version `{}` from {}, {})",
+                        v.name,
+                        v.effective,
+                        v.rule.name()
+                    )
+                })
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "    {}{for_type}, `{}`{alias}: {promise}",
+                "    {}{for_type}, `{}`{alias}: {promise}{version}",
                 metric.name, sev.name
             );
         }
@@ -337,6 +349,35 @@ fn calendar_words(policy: &Policy, id: CalendarId, depth: usize) -> String {
             format!("`{}` = {}", cal.name, expr_words(policy, expr, depth + 1))
         }
         CalendarDef::Expr { .. } => format!("`{}`", cal.name),
+        CalendarDef::Select(sel) if depth < 8 => {
+            let mut cases: Vec<String> = sel
+                .cases
+                .iter()
+                .map(|c| {
+                    format!(
+                        "\n      {} `{}`: {}",
+                        sel.attribute,
+                        c.value,
+                        calendar_words(policy, c.calendar, depth + 1)
+                    )
+                })
+                .collect();
+            cases.push(match sel.default {
+                Some(d) => format!(
+                    "\n      any other {}: {}",
+                    sel.attribute,
+                    calendar_words(policy, d, depth + 1)
+                ),
+                None => format!("\n      any other {}: refused (no default)", sel.attribute),
+            });
+            format!(
+                "`{}`, chosen per ticket by its `{}`:{}",
+                cal.name,
+                sel.attribute,
+                cases.concat()
+            )
+        }
+        CalendarDef::Select(_) => format!("`{}`", cal.name),
         CalendarDef::Weekly(w) => {
             const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
             let hm = |s: u32| {

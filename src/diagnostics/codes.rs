@@ -130,6 +130,9 @@ codes! {
     UnknownKeyword = "E0107", "unknown-option", Error,
         "a keyword option has a value slate does not know",
         "Some clauses take one of a fixed set of words: `on change recompute|restart`,\n`on reopen continue|new_cycle|first_close_only`, `periodic on EVENT independent|sequential`,\n`maintenance counts as up` or `maintenance excluded`, `missing samples count as up|down` or\n`missing samples excluded`, and period words `day|week|month|year`.";
+    UnknownVersion = "E0108", "unknown-version", Error,
+        "a target table names a version that is not declared",
+        "A table written `targets METRIC in VERSION` belongs to a policy version, which is\ndeclared with `version NAME effective DATE pinned|re-evaluated`.\n\n    version july2026 effective 2026-07-01 pinned\n    targets first_response in july { ... }   # error: did you mean `july2026`?";
     DuplicateName = "E0110", "duplicate-name", Error,
         "two declarations of the same kind have the same name",
         "Each calendar, severity, tier, type, metric, availability objective and quota\nname must be unique within its kind.\n\n    tier gold { contacts 3 }\n    tier gold { contacts 4 }   # error: `gold` is declared twice";
@@ -154,6 +157,9 @@ codes! {
     TierNotInOrder = "E0132", "tier-not-ordered", Error,
         "a tier block names a tier that is not in the `tiers` order",
         "Tiers must be ordered, lowest first, with `tiers a < b < c`, so that slate can\ncompare what different tiers promise. A `tier NAME { ... }` block may only\ndescribe one of those tiers.\n\n    tiers silver < gold\n    tier platinum { }   # error: add it to the order";
+    VersionOrder = "E0150", "version-order", Error,
+        "policy versions are not in the order they take effect",
+        "Versions are declared oldest first, each on its own date, and after the policy's\nown `effective` date, so that each reads as a change to the one above it. Two\nversions on the same date would both be in force from that day.\n\n    policy \"Acme\" { effective 2026-01-01 }\n    version v2 effective 2026-07-01 pinned\n    version v3 effective 2026-03-01 pinned   # error: before v2";
     UnknownZone = "E0201", "unknown-time-zone", Error,
         "a time zone is not a known IANA zone name",
         "Zones are IANA names such as `America/Chicago` or `Europe/Helsinki`, which carry\ntheir daylight-saving rules. Abbreviations and descriptions are ambiguous.\n\n    zone \"Central US\"   # error: did you mean `America/Chicago`?";
@@ -175,6 +181,12 @@ codes! {
     InvalidRange = "E0207", "invalid-range", Error,
         "a time range is empty or a day range is unknown",
         "A range `a-b` whose end is not after its start crosses midnight; `08:00-08:00`\nwould be ambiguous and is refused. Day names are mon, tue, wed, thu, fri, sat, sun.";
+    DuplicateSelectorValue = "E0210", "duplicate-selector-value", Error,
+        "a calendar chosen per ticket lists one attribute value twice",
+        "`calendar NAME by ATTRIBUTE { value: CAL, ... }` gives each value of the ticket's\nattribute one calendar. A value listed twice would give a ticket two clocks.\n\n    calendar desk by region { eu: eu_desk, eu: us_desk }   # error";
+    SelectorNeedsHours = "E0211", "selector-needs-hours", Error,
+        "a calendar chosen per ticket is used where a calendar with hours is needed",
+        "A calendar chosen per ticket (`by ATTRIBUTE`) has no hours of its own: it is a\nclock for targets (the policy's `calendar`, a severity's `clock`, `targets ... on`).\nIt cannot be combined in an expression, excluded as maintenance, or chosen by\nanother selector. Name one of its calendars there instead.\n\n    calendar desk by region { eu: eu_desk, us: us_desk }\n    calendar staffed = desk - holidays   # error: use `eu_desk - holidays`";
     RowMismatch = "E0301", "table-shape", Error,
         "a target table row has a different number of cells than the header",
         "Each row of a target table has one cell per column of the header. Write `-`\nfor an explicit \"no guarantee\".\n\n    targets first_response {\n             silver gold\n      sev1   6h            # error: 1 cell for 2 columns\n    }";

@@ -104,6 +104,7 @@ fn item_span(item: &ast::Item) -> Span {
         Item::Type(d) => d.span,
         Item::Metric(d) => d.span,
         Item::Targets(d) => d.span,
+        Item::Version(d) => d.span,
         Item::Milestone(d) => d.span,
         Item::Availability(d) => d.span,
         Item::Quota(d) => d.span,

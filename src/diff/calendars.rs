@@ -171,6 +171,44 @@ pub(super) fn calendars(old: &Policy, new: &Policy, out: &mut Vec<Change>) {
                     }
                 }
             }
+            (CalendarDef::Select(a), CalendarDef::Select(b)) if a != b => {
+                // Which calendar each value chooses, in words; no example
+                // ticket (examples carry no attributes).
+                let name = |p: &Policy, id: Option<CalendarId>| {
+                    id.map_or("refused".to_string(), |c| {
+                        format!("`{}`", p.calendars[c.index()].name)
+                    })
+                };
+                let mut parts = Vec::new();
+                if a.attribute != b.attribute {
+                    parts.push(format!("chosen by `{}` -> `{}`", a.attribute, b.attribute));
+                }
+                let mut values: Vec<&str> = a.cases.iter().map(|c| c.value.as_str()).collect();
+                for c in &b.cases {
+                    if !values.contains(&c.value.as_str()) {
+                        values.push(&c.value);
+                    }
+                }
+                for v in values {
+                    let (x, y) = (name(old, a.select(Some(v))), name(new, b.select(Some(v))));
+                    if x != y {
+                        parts.push(format!("`{v}`: {x} -> {y}"));
+                    }
+                }
+                let (x, y) = (name(old, a.default), name(new, b.default));
+                if x != y {
+                    parts.push(format!("other values: {x} -> {y}"));
+                }
+                if parts.is_empty() {
+                    parts.push("same choices".to_string());
+                }
+                out.push(change(
+                    Category::Hours,
+                    Direction::Changed,
+                    &subject,
+                    parts.join("; "),
+                ));
+            }
             (a, b) if a != b => {
                 let mut c = change(
                     Category::Hours,

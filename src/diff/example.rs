@@ -61,7 +61,9 @@ pub(crate) fn find(
 ) -> Option<Example> {
     let start = probe.from.and_hms_opt(0, 0, 0)?.and_utc();
     let steps = i64::from(probe.days) * 86_400 / STEP_SECONDS;
-    for key in &probe.targets {
+    // A version's cells apply from its date on; the examples are opened in
+    // the reference week under the policy's own cells.
+    for key in probe.targets.iter().filter(|k| k.version.is_none()) {
         let metric = old.policy.metric_named(&key.metric)?;
         let calendar = old_calendar(old.policy, key);
         let metric = &old.policy.metrics[metric.index()];

@@ -103,6 +103,9 @@ pub struct TargetKey {
     pub severity: String,
     /// The tier column.
     pub tier: String,
+    /// The policy version whose table gives the cell (`None`: the
+    /// policy's own tables).
+    pub version: Option<String>,
 }
 
 impl std::fmt::Display for TargetKey {
@@ -110,6 +113,9 @@ impl std::fmt::Display for TargetKey {
         write!(f, "{} {} {}", self.metric, self.tier, self.severity)?;
         if let Some(t) = &self.issue_type {
             write!(f, " for {t}")?;
+        }
+        if let Some(v) = &self.version {
+            write!(f, " in version {v}")?;
         }
         Ok(())
     }
@@ -180,6 +186,7 @@ fn change(
 pub fn diff(old: &Policy, new: &Policy) -> Vec<Change> {
     let mut out = Vec::new();
     targets(old, new, &mut out);
+    versions(old, new, &mut out);
     calendars::calendars(old, new, &mut out);
     metrics(old, new, &mut out);
     terms::availability(old, new, &mut out);
@@ -244,6 +251,7 @@ fn target_map(p: &Policy) -> BTreeMap<TargetKey, Option<(Duration, String)>> {
             issue_type: t.issue_type.map(|ty| p.types[ty.index()].name.clone()),
             severity: p.severities[t.severity.index()].name.clone(),
             tier: p.tiers[t.tier.index()].name.clone(),
+            version: t.version.map(|v| p.versions[v.index()].name.clone()),
         };
         let value = match &t.value {
             TargetValue::NoTarget => None,
@@ -301,13 +309,60 @@ fn targets(old: &Policy, new: &Policy, out: &mut Vec<Change>) {
             key.to_string(),
             format!("{} -> {}", show(before), show(after)),
         );
-        c.probe = Some(Probe {
-            targets: vec![key.clone()],
-            from: reference_week(),
-            days: 7,
-            pause_status: None,
-        });
+        // Example tickets are looked for only for the policy's own cells
+        // (they are opened in a reference week, before any version).
+        if key.version.is_none() {
+            c.probe = Some(Probe {
+                targets: vec![key.clone()],
+                from: reference_week(),
+                days: 7,
+                pause_status: None,
+            });
+        }
         out.push(c);
+    }
+}
+
+/// Versions added, removed, or with another date or rule. Whether such a
+/// change weakens a promise depends on the tables, so it is `changed`.
+fn versions(old: &Policy, new: &Policy, out: &mut Vec<Change>) {
+    for ov in &old.versions {
+        let subject = format!("version {}", ov.name);
+        match new.versions.iter().find(|v| v.name == ov.name) {
+            None => out.push(change(
+                Category::Targets,
+                Direction::Changed,
+                subject,
+                format!("removed (was effective {})", ov.effective),
+            )),
+            Some(nv) => {
+                let mut parts = Vec::new();
+                if nv.effective != ov.effective {
+                    parts.push(format!("effective {} -> {}", ov.effective, nv.effective));
+                }
+                if nv.rule != ov.rule {
+                    parts.push(format!("{} -> {}", ov.rule.name(), nv.rule.name()));
+                }
+                if !parts.is_empty() {
+                    out.push(change(
+                        Category::Targets,
+                        Direction::Changed,
+                        subject,
+                        parts.join(", "),
+                    ));
+                }
+            }
+        }
+    }
+    for nv in &new.versions {
+        if !old.versions.iter().any(|v| v.name == nv.name) {
+            out.push(change(
+                Category::Targets,
+                Direction::Changed,
+                format!("version {}", nv.name),
+                format!("added, effective {} ({})", nv.effective, nv.rule.name()),
+            ));
+        }
     }
 }
 

@@ -352,3 +352,59 @@ fn a_type_that_covers_fewer_tiers_breaks() {
     assert_eq!(found, vec!["type bug: no longer covers tier `basic`"]);
     assert_eq!(breaks(&new, &old), vec![]);
 }
+
+#[test]
+fn versions_and_chosen_calendars_are_described() {
+    let old = crate::eval::testing::policy_from(
+        "old.sla",
+        r#"
+policy "V" { calendar desk }
+calendar eu_desk { zone "Europe/Paris"  mon-fri 09:00-17:00 }
+calendar us_desk { zone "America/New_York"  mon-fri 09:00-17:00 }
+calendar desk by region { eu: eu_desk, "us-east": us_desk } default us_desk
+severity sev1 "Critical"
+tiers basic
+targets first_response {
+        basic
+  sev1  4h
+}
+version july effective 2026-07-01 pinned
+targets first_response in july {
+        basic
+  sev1  1h
+}
+"#,
+    );
+    let new_text = r#"
+policy "V" { calendar desk }
+calendar eu_desk { zone "Europe/Paris"  mon-fri 09:00-17:00 }
+calendar us_desk { zone "America/New_York"  mon-fri 09:00-17:00 }
+calendar desk by region { eu: eu_desk, "us-east": eu_desk }
+severity sev1 "Critical"
+tiers basic
+targets first_response {
+        basic
+  sev1  4h
+}
+version july effective 2026-08-01 re-evaluated
+targets first_response in july {
+        basic
+  sev1  2h
+}
+"#;
+    let new = crate::eval::testing::policy_from("new.sla", new_text);
+    let lines: Vec<String> = super::diff(&old, &new)
+        .iter()
+        .map(|c| format!("{:?} {}: {}", c.direction, c.subject, c.detail))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            // The version's own cell, named with its version (not the
+            // policy's own 4h cell, which did not change).
+            "Looser first_response basic sev1 in version july: 1h on `desk` -> 2h on `desk`",
+            "Changed version july: effective 2026-07-01 -> 2026-08-01, pinned -> re-evaluated",
+            "Changed calendar desk: `us-east`: `us_desk` -> `eu_desk`; other values: `us_desk` -> refused",
+        ]
+    );
+}

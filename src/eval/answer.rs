@@ -187,8 +187,24 @@ pub struct TicketAnswer<'a> {
     pub issue_type: Option<Cow<'a, str>>,
     /// Status at `at`, when known.
     pub status: Option<Cow<'a, str>>,
+    /// The policy version whose targets apply to the ticket at `at`;
+    /// `None` when the policy declares no versions.
+    pub version: Option<VersionAnswer<'a>>,
     /// One entry per metric of the policy, in policy order.
     pub metrics: Vec<MetricAnswer<'a>>,
+}
+
+/// Which policy version applies to a ticket (only for policies that
+/// declare versions).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct VersionAnswer<'a> {
+    /// The version's name; `None` for the policy's own targets (before its
+    /// first version).
+    pub name: Option<Cow<'a, str>>,
+    /// The first local date it is in force: the version's `effective`
+    /// date, or the policy header's (`None` when the header gives none).
+    pub effective: Option<chrono::NaiveDate>,
 }
 
 /// One metric of one ticket.
@@ -462,6 +478,11 @@ fn evaluate_sorted<'a>(
             _ => {}
         }
     }
+    let version = if policy.versions.is_empty() {
+        None
+    } else {
+        super::versions::in_force(policy, hours, ticket, at)
+    };
     let mut metrics = Vec::with_capacity(all.len());
     let mut secs = Vec::new();
     for (i, cycles) in all.iter().enumerate() {
@@ -476,7 +497,7 @@ fn evaluate_sorted<'a>(
             state: match answers.last() {
                 Some(a) => a.state,
                 None => {
-                    let t = applied_target(policy, id, severity, tier, ticket.issue_type);
+                    let t = applied_target(policy, ticket, version, id, severity, tier);
                     match (t.duration, t.covered) {
                         (None, Covered::No) => State::NotCovered,
                         (None, _) => State::NoTarget,
@@ -499,6 +520,13 @@ fn evaluate_sorted<'a>(
             .and_then(|t| policy.types.get(t.index()))
             .map(|t| Cow::Borrowed(t.name.as_str())),
         status: status.map(Cow::Borrowed),
+        version: (!policy.versions.is_empty()).then(|| {
+            let v = version.and_then(|v| policy.versions.get(v.index()));
+            VersionAnswer {
+                name: v.map(|v| Cow::Borrowed(v.name.as_str())),
+                effective: v.map_or(policy.effective, |v| Some(v.effective)),
+            }
+        }),
         metrics,
     })
 }
@@ -535,6 +563,10 @@ impl TicketAnswer<'_> {
             severity: owned(self.severity),
             issue_type: self.issue_type.map(owned),
             status: self.status.map(owned),
+            version: self.version.map(|v| VersionAnswer {
+                name: v.name.map(owned),
+                effective: v.effective,
+            }),
             metrics: self
                 .metrics
                 .into_iter()

@@ -18,7 +18,7 @@ use super::timeline::{Change, Ticket};
 use crate::calendar::{CalendarError, CalendarSet};
 use crate::ir::{
     self, CalendarId, ChangeRule, EventKind, MetricId, PeriodicMode, Policy, ReopenRule,
-    SeverityId, TierId, TypeId,
+    SeverityId, TierId, VersionId,
 };
 use chrono::{DateTime, Utc};
 use std::cell::Cell;
@@ -137,16 +137,20 @@ impl<'a> Cycle<'a> {
     }
 }
 
+type TargetKey = (SeverityId, TierId, Option<VersionId>);
+
 struct Ctx<'a, 'h> {
     policy: &'a Policy,
     hours: &'h CalendarSet,
+    ticket: &'a Ticket,
     metric_id: MetricId,
     metric: &'a ir::Metric,
     status: Option<&'a str>,
     severity: SeverityId,
     tier: TierId,
-    issue_type: Option<TypeId>,
-    last_target: Cell<Option<(SeverityId, TierId, AppliedTarget)>>,
+    /// The policy version whose targets apply now.
+    version: Option<VersionId>,
+    last_target: Cell<Option<(TargetKey, AppliedTarget)>>,
 }
 
 impl<'a> Ctx<'a, '_> {
@@ -155,22 +159,24 @@ impl<'a> Ctx<'a, '_> {
             .filter(|s| self.metric.pauses.iter().any(|p| p == s))
     }
 
-    /// The target for the current severity and tier, looked up in the
-    /// policy's table only when they changed since the last lookup.
+    /// The target for the current severity, tier and version, looked up
+    /// in the policy's table only when they changed since the last lookup.
     fn target(&self) -> AppliedTarget {
-        if let Some((sev, tier, t)) = self.last_target.get() {
-            if sev == self.severity && tier == self.tier {
+        let key = (self.severity, self.tier, self.version);
+        if let Some((k, t)) = self.last_target.get() {
+            if k == key {
                 return t;
             }
         }
         let t = applied_target(
             self.policy,
+            self.ticket,
+            self.version,
             self.metric_id,
             self.severity,
             self.tier,
-            self.issue_type,
         );
-        self.last_target.set(Some((self.severity, self.tier, t)));
+        self.last_target.set(Some((key, t)));
         t
     }
 
@@ -389,15 +395,18 @@ pub fn run_metric<'a>(
     let Some(metric) = policy.metrics.get(metric_id.index()) else {
         return Ok(Vec::new());
     };
+    let (version, moves) = super::versions::timeline(policy, hours, ticket);
+    let mut moves = moves.into_iter().peekable();
     let mut ctx = Ctx {
         policy,
         hours,
+        ticket,
         metric_id,
         metric,
         status: ticket.status.as_deref(),
         severity: ticket.severity,
         tier: ticket.tier,
-        issue_type: ticket.issue_type,
+        version,
         last_target: Cell::new(None),
     };
     let mut cycles: Vec<Cycle> = Vec::new();
@@ -411,6 +420,11 @@ pub fn run_metric<'a>(
         rest = tail;
         if t > at {
             break;
+        }
+        // A re-evaluated version takes effect before the events of its
+        // instant, like a field change.
+        while let Some((b, v)) = moves.next_if(|&(b, _)| b <= t) {
+            change_version(&mut ctx, &mut cycles, b, v)?;
         }
         apply_field_changes(&mut ctx, &mut cycles, group, t)?;
         let others = || {
@@ -439,10 +453,61 @@ pub fn run_metric<'a>(
             }
         }
     }
+    while let Some((b, v)) = moves.next_if(|&(b, _)| b <= at) {
+        change_version(&mut ctx, &mut cycles, b, v)?;
+    }
     for c in cycles.iter_mut().filter(|c| c.stop.is_none()) {
         c.close(at);
     }
     Ok(cycles)
+}
+
+/// A `re-evaluated` version takes effect at `t`: the open cycle (running,
+/// paused, or a scheduled periodic window) is recomputed under the new
+/// version's target, as on a severity change with `on change recompute`
+/// whatever the metric's `on change` says (the contract changed, not the
+/// ticket). Stopped cycles keep their targets; cycles that start later
+/// get the new version's.
+fn change_version<'a>(
+    ctx: &mut Ctx<'a, '_>,
+    cycles: &mut [Cycle<'a>],
+    t: DateTime<Utc>,
+    v: VersionId,
+) -> Result<(), CalendarError> {
+    ctx.version = Some(v);
+    let cause = Cause {
+        kind: EventKind::Version,
+        value: ctx.policy.versions.get(v.index()).map(|x| x.name.as_str()),
+        at: t,
+    };
+    let new = ctx.target();
+    let Some(c) = running(cycles) else {
+        return Ok(());
+    };
+    recompute(ctx, c, t, cause, new)
+}
+
+/// Applies the target now in force to the open cycle `c` from `t` on: same
+/// start, counted time kept, a breach under the old target kept.
+fn recompute<'a>(
+    ctx: &Ctx<'a, '_>,
+    c: &mut Cycle<'a>,
+    t: DateTime<Utc>,
+    cause: Cause<'a>,
+    new: AppliedTarget,
+) -> Result<(), CalendarError> {
+    if new.duration == c.target.duration && new.calendar == c.target.calendar {
+        c.target = new;
+        return Ok(());
+    }
+    let paused = ctx.paused();
+    c.split(t, paused, cause);
+    keep_breach(ctx.hours, c, t)?;
+    let m = measure_target(ctx.hours, new.calendar, c.start, new.duration)?;
+    c.set_target(new, m);
+    c.target_since = t.max(c.start);
+    c.recomputes.push(cause);
+    Ok(())
 }
 
 fn running<'c, 'a>(cycles: &'c mut [Cycle<'a>]) -> Option<&'c mut Cycle<'a>> {
@@ -511,16 +576,8 @@ fn apply_field_changes<'a>(
         c.stop = Some(cause);
         let next = ctx.new_cycle(t, cause, false)?;
         cycles.push(next);
-    } else if new.duration == c.target.duration && new.calendar == c.target.calendar {
-        c.target = new;
     } else {
-        let paused = ctx.paused();
-        c.split(t, paused, cause);
-        keep_breach(ctx.hours, c, t)?;
-        let m = measure_target(ctx.hours, new.calendar, c.start, new.duration)?;
-        c.set_target(new, m);
-        c.target_since = t.max(c.start);
-        c.recomputes.push(cause);
+        recompute(ctx, c, t, cause, new)?;
     }
     Ok(())
 }

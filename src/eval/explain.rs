@@ -171,12 +171,17 @@ fn target_why(policy: &Policy, metric: &str, t: &AppliedTarget) -> String {
         }
         (true, Some(_)) => {
             let d = t.written(policy).unwrap_or_default();
-            format!("target {d}: `{metric}` row `{sev}`, column `{tier}` ({cell})")
+            let version = match t.version.and_then(|v| policy.versions.get(v.index())) {
+                Some(v) => format!(", version `{}`", v.name),
+                None if !policy.versions.is_empty() => ", the policy's own targets".to_string(),
+                None => String::new(),
+            };
+            format!("target {d}: `{metric}` row `{sev}`, column `{tier}` ({cell}{version})")
         }
     }
 }
 
-fn calendar_why(policy: &Policy, t: &AppliedTarget) -> String {
+fn calendar_why(policy: &Policy, ticket: &Ticket, t: &AppliedTarget) -> String {
     let name = policy
         .calendars
         .get(t.calendar.index())
@@ -190,7 +195,21 @@ fn calendar_why(policy: &Policy, t: &AppliedTarget) -> String {
         CalendarSource::Default => "the policy's default calendar".to_string(),
         CalendarSource::Table => "named by the target table".to_string(),
     };
-    format!("calendar `{name}`: {why}")
+    let chosen = t.selected_from.and_then(|sel| {
+        let s = ticket.selection(sel)?;
+        let cal = policy.calendars.get(sel.index())?;
+        let crate::ir::CalendarDef::Select(def) = &cal.def else {
+            return None;
+        };
+        Some(match &s.value {
+            Some(v) => format!(", chosen from `{}` by `{}` `{v}`", cal.name, def.attribute),
+            None => format!(
+                ", chosen from `{}` as its default (no listed `{}`)",
+                cal.name, def.attribute
+            ),
+        })
+    });
+    format!("calendar `{name}`: {why}{}", chosen.unwrap_or_default())
 }
 
 fn stretches(hours: &CalendarSet, c: &Cycle<'_>) -> Result<Vec<Stretch>, CalendarError> {
@@ -235,7 +254,13 @@ fn stretches(hours: &CalendarSet, c: &Cycle<'_>) -> Result<Vec<Stretch>, Calenda
     Ok(out)
 }
 
-fn not_started_note(policy: &Policy, ticket: &Ticket, at: DateTime<Utc>, id: MetricId) -> String {
+fn not_started_note(
+    policy: &Policy,
+    hours: &CalendarSet,
+    ticket: &Ticket,
+    at: DateTime<Utc>,
+    id: MetricId,
+) -> String {
     let Some(m) = policy.metrics.get(id.index()) else {
         return String::new();
     };
@@ -252,7 +277,8 @@ fn not_started_note(policy: &Policy, ticket: &Ticket, at: DateTime<Utc>, id: Met
             _ => {}
         }
     }
-    let target = applied_target(policy, id, sev, tier, ticket.issue_type);
+    let version = super::versions::in_force(policy, hours, ticket, at);
+    let target = applied_target(policy, ticket, version, id, sev, tier);
     format!("{text}; {}", target_why(policy, &m.name, &target))
 }
 
@@ -285,7 +311,7 @@ pub(crate) fn trace(
         for (a, c) in m.cycles.into_iter().zip(cs) {
             traces.push(CycleTrace {
                 target_why: target_why(policy, &m.metric, &c.target),
-                calendar_why: calendar_why(policy, &c.target),
+                calendar_why: calendar_why(policy, &sorted, &c.target),
                 recomputes: c.recomputes.iter().map(cause_text).collect(),
                 stretches: stretches(hours, &c)?,
                 answer: a,
@@ -293,7 +319,7 @@ pub(crate) fn trace(
         }
         let note = traces
             .is_empty()
-            .then(|| not_started_note(policy, &sorted, at, MetricId(i as u32)));
+            .then(|| not_started_note(policy, hours, &sorted, at, MetricId(i as u32)));
         metrics.push(MetricTrace {
             metric: m.metric.into_owned(),
             state: m.state,
@@ -301,13 +327,23 @@ pub(crate) fn trace(
             note,
         });
     }
-    let fields = format!(
+    let mut fields = format!(
         "tier `{}`, severity `{}`, type `{}`, status `{}`",
         answer.tier,
         answer.severity,
         answer.issue_type.as_deref().unwrap_or("-"),
         answer.status.as_deref().unwrap_or("-"),
     );
+    if let Some(v) = &answer.version {
+        let since = v
+            .effective
+            .map(|d| format!(", from {d}"))
+            .unwrap_or_default();
+        match &v.name {
+            Some(name) => fields.push_str(&format!(", version `{name}`{since}")),
+            None => fields.push_str(&format!(", the policy's own targets{since}")),
+        }
+    }
     Ok(Explanation {
         ticket: answer.id.into_owned(),
         at,

@@ -15,8 +15,9 @@ pub(crate) mod target;
 #[cfg(test)]
 pub(crate) mod testing;
 pub(crate) mod timeline;
+pub(crate) mod versions;
 
-pub use answer::{CycleAnswer, MetricAnswer, MilestoneAnswer, State, TicketAnswer};
+pub use answer::{CycleAnswer, MetricAnswer, MilestoneAnswer, State, TicketAnswer, VersionAnswer};
 pub use explain::{CycleTrace, Explanation, MetricTrace, Stretch, StretchKind};
 pub use timeline::{InputError, InputErrorKind};
 

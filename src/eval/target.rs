@@ -1,8 +1,11 @@
 //! Which target applies to a metric for a ticket's severity, tier and type,
 //! on which calendar and why, and its length in open seconds.
 
+use super::timeline::Ticket;
 use crate::calendar::{CalendarError, CalendarSet};
-use crate::ir::{CalendarId, Covered, MetricId, Policy, SeverityId, TargetValue, TierId, TypeId};
+use crate::ir::{
+    CalendarId, Covered, MetricId, Policy, SeverityId, TargetValue, TierId, TypeId, VersionId,
+};
 use crate::values::Duration;
 use chrono::{DateTime, Utc};
 use std::borrow::Cow;
@@ -36,6 +39,12 @@ pub struct AppliedTarget {
     pub tier: TierId,
     /// The issue type of the cell (`None`: the general table).
     pub cell_type: Option<TypeId>,
+    /// The policy version in force for the ticket when the target was
+    /// looked up (`None`: the policy's own targets).
+    pub version: Option<VersionId>,
+    /// The calendar chosen per ticket (`by ATTRIBUTE`) that `calendar` was
+    /// chosen from, when it was.
+    pub selected_from: Option<CalendarId>,
     /// The cell's index in the policy's targets (`None`: no cell).
     pub cell: Option<usize>,
     /// Whether the ticket's type is covered on the tier; when it is not, or
@@ -59,14 +68,18 @@ impl AppliedTarget {
     }
 }
 
-/// Looks up the target of `metric` for a severity, tier and issue type.
+/// Looks up the target of `metric` for a ticket's severity, tier and issue
+/// type under policy version `version`; a calendar chosen per ticket is
+/// resolved to the ticket's own.
 pub fn applied_target(
     policy: &Policy,
+    ticket: &Ticket,
+    version: Option<VersionId>,
     metric: MetricId,
     severity: SeverityId,
     tier: TierId,
-    issue_type: Option<TypeId>,
 ) -> AppliedTarget {
+    let issue_type = ticket.issue_type;
     let sev_cal = policy
         .severities
         .get(severity.index())
@@ -82,7 +95,7 @@ pub fn applied_target(
         }
     };
     let covered = issue_type.map_or(Covered::Yes, |ty| policy.covered(ty, tier));
-    let index = policy.target_index(metric, severity, tier, issue_type);
+    let index = policy.target_index_in(version, metric, severity, tier, issue_type);
     let cell = index.and_then(|i| policy.targets.get(i));
     let (duration, calendar) = match cell.map(|c| &c.value) {
         Some(TargetValue::Within { duration, calendar }) if covered == Covered::Yes => {
@@ -90,10 +103,13 @@ pub fn applied_target(
         }
         _ => (None, fallback),
     };
+    let chosen = ticket.calendar_for(calendar);
     AppliedTarget {
         duration,
         has_cell: cell.is_some(),
-        calendar,
+        calendar: chosen,
+        selected_from: (chosen != calendar).then_some(calendar),
+        version,
         calendar_source: source_of(calendar),
         severity,
         tier,

@@ -14,7 +14,7 @@
 //! keep their input order (two status changes in the same second: the later
 //! line wins).
 
-use crate::ir::{EventKind, Policy, SeverityId, TierId, TypeId};
+use crate::ir::{CalendarDef, CalendarId, EventKind, Policy, SeverityId, TierId, TypeId};
 use chrono::{
     DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike, Utc,
 };
@@ -44,8 +44,36 @@ pub struct Ticket {
     pub(crate) status: Option<String>,
     /// Events sorted stably by `(at, phase)`.
     pub(crate) events: Vec<Event>,
+    /// For each calendar of the policy chosen per ticket (`by ATTRIBUTE`),
+    /// the one this ticket runs on; empty when the policy has none.
+    pub(crate) selected: Vec<Selected>,
     /// The compilation the names were resolved against (0: none, tests).
     pub(crate) policy: u64,
+}
+
+/// The calendar a ticket runs on where the policy names a calendar chosen
+/// per ticket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Selected {
+    /// The calendar declared `by ATTRIBUTE`.
+    pub selector: CalendarId,
+    /// The calendar it chose for this ticket.
+    pub chosen: CalendarId,
+    /// The attribute value whose case chose it; `None` when the default did.
+    pub value: Option<String>,
+}
+
+impl Ticket {
+    /// The calendar this ticket runs on for `cal`: the one chosen for it
+    /// when `cal` is chosen per ticket, else `cal` itself.
+    pub(crate) fn calendar_for(&self, cal: CalendarId) -> CalendarId {
+        self.selection(cal).map_or(cal, |s| s.chosen)
+    }
+
+    /// How `cal` was chosen for this ticket, when it is chosen per ticket.
+    pub(crate) fn selection(&self, cal: CalendarId) -> Option<&Selected> {
+        self.selected.iter().find(|s| s.selector == cal)
+    }
 }
 
 /// One event of a ticket's timeline.
@@ -194,6 +222,9 @@ pub(crate) struct RawTicket<'a> {
     pub status: Option<Cow<'a, str>>,
     /// Events in input order.
     pub events: Vec<RawEvent<'a>>,
+    /// Attributes (`"attributes": {"region": "eu"}`, CSV columns
+    /// `attributes.region`), in input order.
+    pub attributes: Vec<(Cow<'a, str>, Cow<'a, str>)>,
 }
 
 /// An event as read.
@@ -273,6 +304,19 @@ pub enum InputErrorKind {
     LeapSecond(String),
     /// JSON nested deeper than the reader follows.
     TooDeep(usize),
+    /// A calendar chosen per ticket (`calendar NAME by ATTRIBUTE`) found no
+    /// calendar for this ticket: its attribute is missing or not listed,
+    /// and the calendar has no default.
+    NoCalendar {
+        /// The calendar chosen per ticket.
+        calendar: String,
+        /// The attribute it is chosen by.
+        attribute: String,
+        /// The ticket's value, when it has one.
+        value: Option<String>,
+        /// The values the calendar lists.
+        values: Box<[String]>,
+    },
 }
 
 /// At most this many characters of user text are quoted in a message.
@@ -340,6 +384,30 @@ impl fmt::Display for InputErrorKind {
             ),
             InputErrorKind::TooDeep(n) => {
                 write!(f, "the JSON is nested more than {n} levels deep")
+            }
+            InputErrorKind::NoCalendar {
+                calendar,
+                attribute,
+                value,
+                values,
+            } => {
+                let listed: Vec<String> = values.iter().map(|v| format!("`{}`", x(v))).collect();
+                match value {
+                    Some(v) => write!(
+                        f,
+                        "attribute `{attribute}` is `{}`, which selects no calendar of `{calendar}`",
+                        x(v)
+                    )?,
+                    None => write!(
+                        f,
+                        "no attribute `{attribute}`, which selects the calendar of `{calendar}`"
+                    )?,
+                };
+                write!(
+                    f,
+                    " (its values are {}; the policy gives `{calendar}` no default)",
+                    listed.join(", ")
+                )
             }
         }
     }
@@ -492,6 +560,7 @@ pub(crate) fn validate(
         issue_type,
         status,
         events: mut raw_events,
+        attributes,
     } = raw;
     let Some(id) = id else {
         return Err(InputError {
@@ -568,7 +637,9 @@ pub(crate) fn validate(
                 Change::Severity(severity_of(&value("severity")?).map_err(|k| err(l, k))?)
             }
             Some(EventKind::Tier) => Change::Tier(tier_of(&value("tier")?).map_err(|k| err(l, k))?),
-            None => return Err(err(l, InputErrorKind::UnknownEvent(kind.to_string()))),
+            Some(EventKind::Version) | None => {
+                return Err(err(l, InputErrorKind::UnknownEvent(kind.to_string())))
+            }
         };
         events.push(Event { at, change });
     }
@@ -588,6 +659,7 @@ pub(crate) fn validate(
         let k = InputErrorKind::BeforeOpened(e.change.kind().name().to_string());
         return Err(err(line_of(i), k));
     }
+    let selected = select_calendars(policy, &attributes).map_err(|k| err(line, k))?;
     let mut ticket = Ticket {
         id: id.into_owned(),
         line,
@@ -596,10 +668,51 @@ pub(crate) fn validate(
         issue_type,
         status: status.filter(|s| !s.is_empty()).map(Cow::into_owned),
         events,
+        selected,
         policy: 0,
     };
     ticket.sort_events();
     Ok(ticket)
+}
+
+/// The calendar each calendar chosen per ticket gives a ticket with these
+/// attributes: the case of its value, else the default; an error when
+/// neither applies. An empty value counts as missing; of two values of one
+/// attribute, the first counts.
+fn select_calendars(
+    policy: &Policy,
+    attributes: &[(Cow<'_, str>, Cow<'_, str>)],
+) -> Result<Vec<Selected>, InputErrorKind> {
+    let mut out = Vec::new();
+    for (i, cal) in policy.calendars.iter().enumerate() {
+        let CalendarDef::Select(sel) = &cal.def else {
+            continue;
+        };
+        let value = attributes
+            .iter()
+            .find(|(k, _)| *k == sel.attribute)
+            .map(|(_, v)| v.as_ref())
+            .filter(|v| !v.is_empty());
+        let case = value.and_then(|v| sel.cases.iter().find(|c| c.value == v));
+        let chosen = match (case, sel.default) {
+            (Some(c), _) => c.calendar,
+            (None, Some(d)) => d,
+            (None, None) => {
+                return Err(InputErrorKind::NoCalendar {
+                    calendar: cal.name.clone(),
+                    attribute: sel.attribute.clone(),
+                    value: value.map(str::to_string),
+                    values: sel.cases.iter().map(|c| c.value.clone()).collect(),
+                })
+            }
+        };
+        out.push(Selected {
+            selector: CalendarId(i as u32),
+            chosen,
+            value: case.map(|c| c.value.clone()),
+        });
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

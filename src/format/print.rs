@@ -363,6 +363,7 @@ impl Printer {
 fn spaced(prev: TokenKind, next: TokenKind) -> bool {
     use TokenKind::*;
     !(next == Comma
+        || next == Colon
         || prev == Range
         || next == Range
         || prev == Dash

@@ -290,3 +290,13 @@ fn crlf_and_a_missing_final_newline_become_lf() {
         "tier a {\n  x 1  # c\n  y\n}\n# end\n"
     );
 }
+
+#[test]
+fn calendars_chosen_per_ticket_and_versions() {
+    // The cases are one statement: inline when written on one line, else
+    // on their own line, with `: ` after each value and `default` after `}`.
+    let text = "policy \"D\" { calendar desk }\ncalendar desk by region {eu:eu_desk,\n  \"us-east\" :  us_desk }   default us_desk # c\ncalendar x by region { eu : eu_desk } default us_desk\nversion v2   effective 2026-07-01   re-evaluated\ntargets first_response  in v2 {\n  basic\n sev1 1h\n}\n";
+    let want = "policy \"D\" { calendar desk }\n\ncalendar desk by region {\n  eu: eu_desk, \"us-east\": us_desk\n} default us_desk  # c\n\ncalendar x by region { eu: eu_desk } default us_desk\nversion v2 effective 2026-07-01 re-evaluated\n\ntargets first_response in v2 {\n        basic\n  sev1  1h\n}\n";
+    assert_eq!(fmt(text), want);
+    assert_eq!(fmt(want), want);
+}

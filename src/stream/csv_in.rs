@@ -4,15 +4,17 @@
 //! type) and `value` (the new status, severity or tier of change events);
 //! optional `tier`, `severity`, `issue_type` and `status` give the ticket's
 //! initial fields, taken from the first row of the ticket that has them.
-//! The rows of one ticket must be consecutive; an id that comes back after
-//! another ticket is a duplicate.
+//! Columns named `attributes.NAME` give the ticket's attribute `NAME`
+//! (read by calendars chosen per ticket), from the first row of the ticket
+//! that has a value. The rows of one ticket must be consecutive; an id that
+//! comes back after another ticket is a duplicate.
 
 use crate::eval::timeline::{InputError, InputErrorKind, RawEvent, RawTicket};
 use csv::StringRecord;
 use std::borrow::Cow;
 use std::io::Read;
 
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 struct Columns {
     id: usize,
     at: usize,
@@ -22,6 +24,8 @@ struct Columns {
     severity: Option<usize>,
     issue_type: Option<usize>,
     status: Option<usize>,
+    /// `attributes.NAME` columns: (column, NAME).
+    attributes: Vec<(usize, String)>,
 }
 
 /// Reads grouped tickets from a CSV events table.
@@ -58,6 +62,13 @@ impl<R: Read> CsvTickets<R> {
                             severity: find(&["severity"]),
                             issue_type: find(&["issue_type", "ticket_type"]),
                             status: find(&["status"]),
+                            attributes: h
+                                .iter()
+                                .enumerate()
+                                .filter_map(|(i, c)| {
+                                    c.strip_prefix("attributes.").map(|n| (i, n.to_string()))
+                                })
+                                .collect(),
                         }),
                         None,
                     ),
@@ -147,7 +158,7 @@ impl<R: Read> Iterator for CsvTickets<R> {
             Ok(r) => r,
             Err(e) => return Some(Err(e)),
         };
-        let cols = self.columns?;
+        let cols = self.columns.clone()?;
         let id = cell(&first, Some(cols.id)).map(str::to_string);
         let mut ticket = RawTicket {
             id: id.clone().map(Cow::Owned),
@@ -171,6 +182,13 @@ impl<R: Read> Iterator for CsvTickets<R> {
             ticket.severity = ticket.severity.or_else(|| owned(&r, cols.severity));
             ticket.issue_type = ticket.issue_type.or_else(|| owned(&r, cols.issue_type));
             ticket.status = ticket.status.or_else(|| owned(&r, cols.status));
+            for (i, name) in &cols.attributes {
+                if !ticket.attributes.iter().any(|(k, _)| k == name) {
+                    if let Some(v) = owned(&r, Some(*i)) {
+                        ticket.attributes.push((Cow::Owned(name.clone()), v));
+                    }
+                }
+            }
             ticket.events.push(RawEvent {
                 line: l,
                 at: owned(&r, Some(cols.at)),

@@ -27,6 +27,17 @@ pub(crate) fn write_answer(a: &TicketAnswer, out: &mut Vec<u8>) -> io::Result<()
     opt_string(out, a.issue_type.as_deref())?;
     out.extend_from_slice(b",\"status\":");
     opt_string(out, a.status.as_deref())?;
+    // Only for a policy that declares versions: the one in force at `at`.
+    if let Some(v) = &a.version {
+        out.extend_from_slice(b",\"version\":{\"name\":");
+        opt_string(out, v.name.as_deref())?;
+        out.extend_from_slice(b",\"effective\":");
+        match v.effective {
+            Some(d) => string(out, &d.to_string())?,
+            None => out.extend_from_slice(b"null"),
+        }
+        out.push(b'}');
+    }
     out.extend_from_slice(b",\"metrics\":[");
     for (i, m) in a.metrics.iter().enumerate() {
         if i > 0 {
@@ -247,11 +258,18 @@ mod tests {
                        "cycles": cycles(&m.cycles)})
             })
             .collect();
-        json!({
+        let mut v = json!({
             "format_version": a.format_version, "id": a.id, "at": instant(&a.at),
             "tier": a.tier, "severity": a.severity, "type": a.issue_type,
             "status": a.status, "metrics": metrics,
-        })
+        });
+        if let Some(version) = &a.version {
+            v["version"] = json!({
+                "name": version.name,
+                "effective": version.effective.map(|d| d.to_string()),
+            });
+        }
+        v
     }
 
     /// The writer's bytes are JSON with exactly the reference's content,

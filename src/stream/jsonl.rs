@@ -20,6 +20,34 @@ struct JsonTicket<'a> {
     status: Option<Text<'a>>,
     #[serde(default, borrow)]
     events: Field<Events<'a>>,
+    #[serde(default, borrow)]
+    attributes: Option<Attributes<'a>>,
+}
+
+/// `"attributes": {"region": "eu"}`: names and string values, in order.
+struct Attributes<'a>(Vec<(Cow<'a, str>, Cow<'a, str>)>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Attributes<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Attributes<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object of attribute names and strings")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Attributes<'de>, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = map.next_entry::<Text<'de>, Text<'de>>()? {
+                    out.push((k.0, v.0));
+                }
+                Ok(Attributes(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 
 /// A required field: absent, `null`, or given. `null` is a value of the
@@ -216,6 +244,7 @@ pub(crate) fn parse_line(text: &str, line: u64) -> Result<RawTicket<'_>, InputEr
         issue_type: t.issue_type.map(|t| t.0),
         status: t.status.map(|t| t.0),
         events,
+        attributes: t.attributes.map(|a| a.0).unwrap_or_default(),
     })
 }
 
@@ -293,6 +322,23 @@ fn wrong_type(v: &serde_json::Value) -> Option<InputErrorKind> {
                 return wrong(format!("`{name}`"), x, expected)
             }
             _ => {}
+        }
+    }
+    match ticket.get("attributes") {
+        Some(Value::Object(attrs)) => {
+            for (name, x) in attrs {
+                if !x.is_string() {
+                    return wrong(format!("attribute `{name}`"), x, "a string");
+                }
+            }
+        }
+        Some(Value::Null) | None => {}
+        Some(x) => {
+            return wrong(
+                "`attributes`".into(),
+                x,
+                "an object of attribute names and strings",
+            )
         }
     }
     let events = match ticket.get("events") {

@@ -435,3 +435,60 @@ fn duplicate_ids_are_remembered_for_the_window_and_no_longer() {
     let (_, summary, _) = run(&input, 4096, OutputFormat::Jsonl);
     assert_eq!((summary.evaluated, summary.failed), (5, 3));
 }
+
+#[test]
+fn csv_attributes_choose_the_calendar() {
+    let compiled = crate::compile(&crate::SourceFile::new(
+        "desk.sla",
+        r#"
+policy "Desk" { calendar desk }
+calendar eu_desk { zone "Europe/Paris"  mon-fri 09:00-17:00 }
+calendar us_desk { zone "America/New_York"  mon-fri 09:00-17:00 }
+calendar desk by region { eu: eu_desk, "us-east": us_desk }
+severity sev1 "Critical"
+tiers basic
+targets first_response {
+        basic
+  sev1  2h
+}
+"#,
+    ))
+    .unwrap_or_else(|e| panic!("{e}"));
+    // `attributes.region` on the first row of EU-1, on its second row for
+    // US-1 (the first non-empty value counts), absent for XX-1 (refused:
+    // no default), not listed for AP-1 (refused).
+    let input = "\
+ticket_id,at,type,value,tier,severity,attributes.region
+EU-1,2026-03-02T15:30:00Z,opened,,basic,sev1,eu
+US-1,2026-03-02T15:30:00Z,opened,,basic,sev1,
+US-1,2026-03-02T15:40:00Z,customer_replied,,,,us-east
+XX-1,2026-03-02T15:30:00Z,opened,,basic,sev1,
+AP-1,2026-03-02T15:30:00Z,opened,,basic,sev1,apac
+";
+    let mut out = Vec::new();
+    let summary = evaluate_csv_stream(
+        &compiled,
+        input.as_bytes(),
+        &mut out,
+        &StreamOptions::default(),
+        &mut |_| {},
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let errors: Vec<String> = summary.errors.iter().map(|e| e.to_string()).collect();
+    assert_eq!(
+        errors,
+        [
+            "ticket `XX-1` (line 5): no attribute `region`, which selects the calendar of `desk` (its values are `eu`, `us-east`; the policy gives `desk` no default)",
+            "ticket `AP-1` (line 6): attribute `region` is `apac`, which selects no calendar of `desk` (its values are `eu`, `us-east`; the policy gives `desk` no default)",
+        ]
+    );
+    let text = String::from_utf8(out).unwrap_or_default();
+    let calendars: Vec<String> = text
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap_or_default();
+            v["metrics"][1]["cycles"][0]["calendar"].to_string()
+        })
+        .collect();
+    assert_eq!(calendars, ["\"eu_desk\"", "\"us_desk\""]);
+}

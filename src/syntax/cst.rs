@@ -55,6 +55,8 @@ pub enum TokenKind {
     Comma,
     /// `..` of a tier range.
     Range,
+    /// `:` after a value in `calendar NAME by ATTRIBUTE { value: CAL }`.
+    Colon,
     /// `-` of a time range.
     Dash,
 }
@@ -176,6 +178,27 @@ impl Builder<'_> {
                         inside = false;
                         self.token(&child, &mut node);
                     }
+                    // `by region { eu: eu_desk, us: us_desk } default us_desk`:
+                    // the cases are one statement of the braces.
+                    Rule::select_body => {
+                        let mut cases: Option<Node> = None;
+                        for part in child.into_inner() {
+                            match part.as_rule() {
+                                Rule::select_case => {
+                                    let stmt =
+                                        cases.get_or_insert_with(|| Node::new(NodeKind::Stmt));
+                                    self.flatten(part, stmt);
+                                }
+                                Rule::rbrace => {
+                                    if let Some(stmt) = cases.take() {
+                                        node.elems.push(Elem::Node(stmt));
+                                    }
+                                    self.token(&part, &mut node);
+                                }
+                                _ => self.flatten(part, &mut node),
+                            }
+                        }
+                    }
                     Rule::table => {
                         let mut table = Node::new(NodeKind::Table);
                         for line in child.into_inner() {
@@ -264,6 +287,7 @@ impl Builder<'_> {
                 let text = &rest[..len];
                 let kind = match text {
                     "," => TokenKind::Comma,
+                    ":" => TokenKind::Colon,
                     ".." => TokenKind::Range,
                     "-" => TokenKind::Dash,
                     _ => TokenKind::Op,

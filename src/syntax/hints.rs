@@ -137,6 +137,7 @@ fn example(text: &str, pos: usize) -> Option<String> {
         "tier" => "tier gold \"Gold\" extends silver { contacts 3  named_advisor }",
         "type" => "type bug \"Bug\" { covers silver..gold via \"email\" \"one business day\" }",
         "metric" => "metric follow_up { starts on customer_replied after first_response  stops on replied  repeats }",
+        "version" => "version july2026 effective 2026-07-01 pinned",
         "warn" => "warn first_response at 75% to \"Assigned engineer\"",
         "escalate" => "escalate first_response at 100% to \"Support management\"",
         "availability" => {

@@ -42,6 +42,13 @@ pub(crate) fn describe(rule: Rule) -> &'static str {
         Rule::policy_effective => "`effective` and a date",
         Rule::policy_calendar => "`calendar` and a calendar name",
         Rule::calendar_decl => "a `calendar` declaration",
+        Rule::select_body => "`by` and a ticket attribute such as `region`",
+        Rule::select_case => "a case such as `eu: eu_desk`",
+        Rule::select_value => "an attribute value such as `eu` or `\"us-east\"`",
+        Rule::attribute_name => "a ticket attribute name such as `region`",
+        Rule::version_decl => "a `version` declaration",
+        Rule::version_name => "a version name",
+        Rule::version_rule => "`pinned` or `re-evaluated`",
         Rule::calendar_stmt => {
             "a calendar statement (`zone`, weekly hours such as `mon-fri 08:00-17:00`, `closed` or `open`)"
         }
@@ -136,6 +143,9 @@ pub(crate) fn describe(rule: Rule) -> &'static str {
         Rule::lparen => "`(`",
         Rule::rparen => "`)`",
         Rule::equals => "`=`",
+        Rule::k_by => "`by`",
+        Rule::k_default => "`default`",
+        Rule::k_version => "`version`",
         Rule::k_import => "`import`",
         Rule::k_policy => "`policy`",
         Rule::k_provider => "`provider`",
@@ -218,6 +228,7 @@ pub(crate) fn keywords_for(rule: Rule) -> &'static [&'static str] {
             "type",
             "metric",
             "targets",
+            "version",
             "warn",
             "escalate",
             "availability",

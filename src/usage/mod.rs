@@ -187,7 +187,8 @@ impl std::error::Error for UsageError {}
 
 /// The zone whose days, months and years quotas count in: the zone of the
 /// policy's default calendar (for an expression, its leftmost weekly
-/// calendar; UTC for `24x7`).
+/// calendar; for a calendar chosen per ticket, that of its default case,
+/// else its first; UTC for `24x7`).
 pub fn policy_zone(policy: &Policy) -> Tz {
     fn leftmost(policy: &Policy, id: usize, depth: usize) -> Option<Tz> {
         let cal = policy.calendars.get(id)?;
@@ -195,6 +196,12 @@ pub fn policy_zone(policy: &Policy) -> Tz {
             CalendarDef::Weekly(w) => w.zone.parse().ok(),
             CalendarDef::Expr { expr } if depth < 64 => expr_zone(policy, expr, depth + 1),
             CalendarDef::Expr { .. } => None,
+            // Chosen per ticket: the zone of its default case, else its first.
+            CalendarDef::Select(s) if depth < 64 => s
+                .default
+                .or(s.cases.first().map(|c| c.calendar))
+                .and_then(|c| leftmost(policy, c.index(), depth + 1)),
+            CalendarDef::Select(_) => None,
         }
     }
     fn expr_zone(policy: &Policy, e: &CalendarExpr, depth: usize) -> Option<Tz> {

@@ -123,3 +123,31 @@ fn eval_clock_rules_cite_their_regressions() {
         }
     }
 }
+
+/// The worked examples of docs/language.md for calendars chosen per ticket
+/// and policy versions are the policies the eval scenarios run
+/// (`tests/fixtures/eval/clock/desk.sla`, `versions-pinned.sla`), so the
+/// answers eval.md gives for them are tested.
+#[test]
+fn language_examples_of_selection_and_versions_are_the_tested_policies() {
+    let blocks = sla_blocks(&read_doc("docs/language.md"));
+    for (marker, fixture) in [
+        (
+            "calendar desk by region",
+            "tests/fixtures/eval/clock/desk.sla",
+        ),
+        (
+            "version july2026 effective",
+            "tests/fixtures/eval/clock/versions-pinned.sla",
+        ),
+    ] {
+        let block = blocks
+            .iter()
+            .find(|b| b.contains(marker))
+            .unwrap_or_else(|| panic!("docs/language.md shows `{marker}`"));
+        assert_eq!(block.as_str(), read_doc(fixture), "{fixture}");
+        let source = slate::SourceFile::new("example.sla", block.clone());
+        let compiled = slate::compile(&source).expect("the example compiles");
+        assert!(compiled.warnings().is_empty(), "{:?}", compiled.warnings());
+    }
+}

@@ -105,6 +105,15 @@ fn scenarios() {
                 ));
             }
         }
+        // The policy version the answer names (policies with versions).
+        if let Some(version) = fixture.get("version") {
+            if json["version"] != *version {
+                problems.push(format!(
+                    "version: expected {version}, engine says {}",
+                    json["version"]
+                ));
+            }
+        }
         let expect = field(&fixture, "expect")
             .as_object()
             .expect("`expect` is an object");

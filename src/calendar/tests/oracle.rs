@@ -12,6 +12,10 @@
 //! longer run (`SLATE_PROPTEST_CASES=200000 cargo test --release --lib
 //! calendar::tests`).
 
+/// The generated calendars are weekly or expressions; a calendar chosen per
+/// ticket is resolved by the evaluator before any calendar query.
+const NO_SELECTORS: &str = "the oracle never generates a calendar chosen per ticket";
+
 use crate::calendar::{CalendarSet, SegmentState};
 use crate::ir::{
     Calendar, CalendarDef, CalendarExpr, CalendarId, Closure, DateRule, OpenOverride, TimeRange,
@@ -219,6 +223,7 @@ impl Oracle<'_> {
                 sweep(&[&ranges, &closed], self.lo, self.hi, |m| m[0] && !m[1])
             }
             CalendarDef::Expr { expr } => self.eval(expr),
+            CalendarDef::Select(_) => unreachable!("{}", NO_SELECTORS),
         }
     }
 
@@ -262,6 +267,7 @@ impl Oracle<'_> {
                 walk(self, expr, &mut out);
                 out
             }
+            CalendarDef::Select(_) => unreachable!("{}", NO_SELECTORS),
         }
     }
 
@@ -271,6 +277,7 @@ impl Oracle<'_> {
             CalendarExpr::Ref { calendar } => match &self.cals[calendar.index()].def {
                 CalendarDef::Weekly(w) => Some(w.zone.parse().expect("zone")),
                 CalendarDef::Expr { expr } => self.day_zone(expr),
+                CalendarDef::Select(_) => unreachable!("{}", NO_SELECTORS),
             },
             CalendarExpr::Union { left, right }
             | CalendarExpr::Intersection { left, right }
@@ -324,6 +331,7 @@ impl Oracle<'_> {
                 }
                 tz
             }
+            CalendarDef::Select(_) => unreachable!("{}", NO_SELECTORS),
         };
         days.sort_by_key(|d| (d.first, d.last, d.date));
         (days, tz)

@@ -289,6 +289,7 @@ impl B {
         Item::Targets(TargetsDecl {
             metric,
             issue_type,
+            version: None,
             calendar,
             columns,
             rows,

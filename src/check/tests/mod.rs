@@ -7,3 +7,4 @@ mod other;
 mod robust;
 mod source;
 mod targets;
+mod versions;

@@ -4,4 +4,5 @@
 mod basics;
 mod hours;
 mod oracle;
+mod selection;
 mod snapshots;

@@ -14,8 +14,10 @@ impl Lower {
         let mut name = Spanned::new(String::new(), span);
         let mut stmts = Vec::new();
         let mut expr = None;
+        let mut select = None;
         for p in decl.into_inner() {
             match p.as_rule() {
+                Rule::select_body => select = Some(self.select_body(p)),
                 Rule::calendar_name => name = text(&p),
                 Rule::calendar_stmt => {
                     if let Some(stmt) = p.into_inner().next() {
@@ -26,11 +28,53 @@ impl Lower {
                 _ => {}
             }
         }
-        let body = match expr {
-            Some(e) => CalendarBody::Expr(e),
-            None => CalendarBody::Block(stmts),
+        let body = match (expr, select) {
+            (Some(e), _) => CalendarBody::Expr(e),
+            (None, Some(s)) => CalendarBody::Select(s),
+            (None, None) => CalendarBody::Block(stmts),
         };
         CalendarDecl { name, body, span }
+    }
+
+    fn select_body(&mut self, body: P<'_>) -> SelectDecl {
+        let span = span_of(&body);
+        let mut attribute = Spanned::new(String::new(), span);
+        let mut cases = Vec::new();
+        let mut default = None;
+        for p in body.into_inner() {
+            match p.as_rule() {
+                Rule::attribute_name => attribute = text(&p),
+                Rule::select_case => {
+                    let mut value = None;
+                    let mut cal = None;
+                    for q in p.into_inner() {
+                        match q.as_rule() {
+                            Rule::select_value => {
+                                if let Some(v) = q.into_inner().next() {
+                                    value = Some(if v.as_rule() == Rule::string {
+                                        self.string(&v)
+                                    } else {
+                                        text(&v)
+                                    });
+                                }
+                            }
+                            Rule::calendar_name => cal = Some(text(&q)),
+                            _ => {}
+                        }
+                    }
+                    if let (Some(v), Some(c)) = (value, cal) {
+                        cases.push((v, c));
+                    }
+                }
+                Rule::calendar_name => default = Some(text(&p)),
+                _ => {}
+            }
+        }
+        SelectDecl {
+            attribute,
+            cases,
+            default,
+        }
     }
 
     fn calendar_stmt(&mut self, stmt: P<'_>) -> CalendarStmt {

@@ -36,12 +36,14 @@ impl Lower {
         let span = span_of(&decl);
         let mut metric = Spanned::new(String::new(), span);
         let mut issue_type = None;
+        let mut version = None;
         let mut calendar = None;
         let mut columns = Vec::new();
         let mut rows = Vec::new();
         for p in decl.into_inner() {
             match p.as_rule() {
                 Rule::type_name => issue_type = Some(text(&p)),
+                Rule::version_name => version = Some(text(&p)),
                 Rule::metric_name => metric = text(&p),
                 Rule::cal_expr => calendar = Some(self.cal_expr_root(p)),
                 Rule::table => {
@@ -61,9 +63,41 @@ impl Lower {
         TargetsDecl {
             metric,
             issue_type,
+            version,
             calendar,
             columns,
             rows,
+            span,
+        }
+    }
+
+    pub(super) fn version(&mut self, decl: P<'_>) -> VersionDecl {
+        let span = span_of(&decl);
+        let mut name = Spanned::new(String::new(), span);
+        let mut effective = None;
+        let mut rule = Spanned::new(String::new(), span);
+        for p in decl.into_inner() {
+            match p.as_rule() {
+                Rule::version_name => name = text(&p),
+                Rule::date => effective = Some(self.date(&p)),
+                Rule::version_rule => rule = text(&p),
+                _ => {}
+            }
+        }
+        let effective = effective.unwrap_or_else(|| {
+            Spanned::new(
+                DateLit {
+                    year: 0,
+                    month: 0,
+                    day: 0,
+                },
+                span,
+            )
+        });
+        VersionDecl {
+            name,
+            effective,
+            rule,
             span,
         }
     }

@@ -87,6 +87,7 @@ impl Lower {
             Rule::type_decl => Item::Type(self.issue_type(decl)),
             Rule::metric_decl => Item::Metric(self.metric(decl)),
             Rule::targets_decl => Item::Targets(self.targets(decl)),
+            Rule::version_decl => Item::Version(self.version(decl)),
             Rule::milestone_decl => Item::Milestone(self.milestone(decl)),
             Rule::availability_decl => Item::Availability(self.availability(decl)),
             Rule::quota_decl => Item::Quota(self.quota(decl)),

@@ -141,7 +141,11 @@ fn unclosed_parenthesis_and_missing_operand() {
         "expected a calendar such as `business`, `24x7` or `(a | b)`, found end of file",
         "",
     );
-    check("calendar c", "expected `{` or `=`, found end of file", "");
+    check(
+        "calendar c",
+        "expected `by`, `{` or `=`, found end of file",
+        "",
+    );
 }
 
 #[test]
