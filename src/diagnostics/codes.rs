@@ -153,7 +153,7 @@ codes! {
         "A target runs on its table's `on CALENDAR`, else its severity's `clock`, else the\npolicy's default `calendar`. Name a default calendar in the policy header.";
     TierNotInOrder = "E0132", "tier-not-ordered", Error,
         "a tier block names a tier that is not in the `tiers` order",
-        "Tiers must be ordered, lowest first, with `tiers a < b < c`, so that slate can\ncompare what different tiers promise. A `tier NAME { ... }` block may only\ndescribe one of those tiers.\n\n    tiers silver < gold\n    tier platinum { }   # error: add it to the order";
+        "Tiers must be ordered, lowest first, with `tiers a < b < c`, so that slate can\ncompare what different tiers promise. A `tier NAME { ... }` block may only\ndescribe one of those tiers. A policy with one tier may leave the order out\n(`tier gold { }` alone orders it); several tier blocks without a `tiers` line are\none error naming them all.\n\n    tiers silver < gold\n    tier platinum { }   # error: add it to the order";
     UnknownZone = "E0201", "unknown-time-zone", Error,
         "a time zone is not a known IANA zone name",
         "Zones are IANA names such as `America/Chicago` or `Europe/Helsinki`, which carry\ntheir daylight-saving rules. Abbreviations and descriptions are ambiguous.\n\n    zone \"Central US\"   # error: did you mean `America/Chicago`?";
