@@ -476,7 +476,14 @@ fn evaluate_sorted<'a>(
             state: match answers.last() {
                 Some(a) => a.state,
                 None => {
-                    let t = applied_target(policy, id, severity, tier, ticket.issue_type);
+                    let t = applied_target(
+                        policy,
+                        id,
+                        severity,
+                        tier,
+                        ticket.issue_type,
+                        ticket.channel.as_deref(),
+                    );
                     match (t.duration, t.covered) {
                         (None, Covered::No) => State::NotCovered,
                         (None, _) => State::NoTarget,

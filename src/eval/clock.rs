@@ -146,6 +146,7 @@ struct Ctx<'a, 'h> {
     severity: SeverityId,
     tier: TierId,
     issue_type: Option<TypeId>,
+    channel: Option<&'a str>,
     last_target: Cell<Option<(SeverityId, TierId, AppliedTarget)>>,
 }
 
@@ -169,6 +170,7 @@ impl<'a> Ctx<'a, '_> {
             self.severity,
             self.tier,
             self.issue_type,
+            self.channel,
         );
         self.last_target.set(Some((self.severity, self.tier, t)));
         t
@@ -398,6 +400,7 @@ pub fn run_metric<'a>(
         severity: ticket.severity,
         tier: ticket.tier,
         issue_type: ticket.issue_type,
+        channel: ticket.channel.as_deref(),
         last_target: Cell::new(None),
     };
     let mut cycles: Vec<Cycle> = Vec::new();

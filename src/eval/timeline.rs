@@ -42,6 +42,9 @@ pub struct Ticket {
     pub(crate) issue_type: Option<TypeId>,
     /// Status at creation (a ticket created in a paused status starts paused).
     pub(crate) status: Option<String>,
+    /// The channel it came in through, when the input says
+    /// (`covers ... via CHANNELS` is checked against it).
+    pub(crate) channel: Option<String>,
     /// Events sorted stably by `(at, phase)`.
     pub(crate) events: Vec<Event>,
     /// The compilation the names were resolved against (0: none, tests).
@@ -132,6 +135,11 @@ impl Ticket {
         self.line
     }
 
+    /// The channel the ticket came in through, when the input says.
+    pub fn channel(&self) -> Option<&str> {
+        self.channel.as_deref()
+    }
+
     /// How many events the ticket has.
     pub fn event_count(&self) -> usize {
         self.events.len()
@@ -192,6 +200,8 @@ pub(crate) struct RawTicket<'a> {
     pub issue_type: Option<Cow<'a, str>>,
     /// Status at creation.
     pub status: Option<Cow<'a, str>>,
+    /// The channel the ticket came in through.
+    pub channel: Option<Cow<'a, str>>,
     /// Events in input order.
     pub events: Vec<RawEvent<'a>>,
 }
@@ -553,6 +563,7 @@ pub(crate) fn validate(
         severity,
         issue_type,
         status,
+        channel,
         events: mut raw_events,
     } = raw;
     let Some(id) = id else {
@@ -678,6 +689,9 @@ pub(crate) fn validate(
         severity,
         issue_type,
         status: status.filter(|s| !s.is_empty()).map(Cow::into_owned),
+        channel: channel
+            .filter(|c| !c.trim().is_empty())
+            .map(Cow::into_owned),
         events,
         policy: 0,
     };

@@ -2,7 +2,7 @@
 //!
 //! Columns (by header name, any order): `ticket_id`, `at`, `type` (the event
 //! type) and `value` (the new status, severity or tier of change events);
-//! optional `tier`, `severity`, `issue_type` and `status` give the ticket's
+//! optional `tier`, `severity`, `issue_type`, `status` and `channel` give the ticket's
 //! initial fields, taken from the first row of the ticket that has them.
 //! The rows of one ticket must be consecutive; an id that comes back after
 //! another ticket is a duplicate.
@@ -22,6 +22,7 @@ struct Columns {
     severity: Option<usize>,
     issue_type: Option<usize>,
     status: Option<usize>,
+    channel: Option<usize>,
 }
 
 /// Reads grouped tickets from a CSV events table.
@@ -58,6 +59,7 @@ impl<R: Read> CsvTickets<R> {
                             severity: find(&["severity"]),
                             issue_type: find(&["issue_type", "ticket_type"]),
                             status: find(&["status"]),
+                            channel: find(&["channel"]),
                         }),
                         None,
                     ),
@@ -171,6 +173,7 @@ impl<R: Read> Iterator for CsvTickets<R> {
             ticket.severity = ticket.severity.or_else(|| owned(&r, cols.severity));
             ticket.issue_type = ticket.issue_type.or_else(|| owned(&r, cols.issue_type));
             ticket.status = ticket.status.or_else(|| owned(&r, cols.status));
+            ticket.channel = ticket.channel.or_else(|| owned(&r, cols.channel));
             ticket.events.push(RawEvent {
                 line: l,
                 at: owned(&r, Some(cols.at)),
