@@ -74,6 +74,7 @@ pub mod diff;
 mod eval;
 pub mod format;
 pub mod ir;
+mod reports;
 pub mod source;
 pub mod stream;
 mod syntax;
