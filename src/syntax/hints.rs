@@ -32,7 +32,11 @@ pub(super) fn help(text: &str, pos: usize, found: &Found, positives: &[Rule]) ->
                 .to_string(),
         );
     }
-    if word.starts_with(|c: char| c.is_ascii_digit()) && enclosing_block(text, pos) == Some("tier")
+    // A number where an entitlement's name belongs.
+    let starts_statement = !expects_value;
+    if starts_statement
+        && word.starts_with(|c: char| c.is_ascii_digit())
+        && enclosing_block(text, pos) == Some("tier")
     {
         return Some(
             "an entitlement is a name and a value (`contacts 3`); an allowance counted per \
