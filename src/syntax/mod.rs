@@ -128,9 +128,20 @@ pub fn parse_recovering(source: &SourceFile) -> Parsed {
         }
     }
     let blanked = String::from_utf8_lossy(&blanked);
-    let tree = <pest::SlateParser as ::pest::Parser<pest::Rule>>::parse(pest::Rule::file, &blanked)
-        .ok()
-        .map(|pairs| lower::file(pairs).0);
+    let tree = match <pest::SlateParser as ::pest::Parser<pest::Rule>>::parse(
+        pest::Rule::file,
+        &blanked,
+    ) {
+        Ok(pairs) => {
+            // Lowering findings of every declaration that parsed (the loop
+            // above only lowered the text after the last error).
+            let (file, lowered) = lower::file(pairs);
+            diags.retain(|d| d.code == Code::SyntaxError);
+            diags.extend(lowered);
+            Some(file)
+        }
+        Err(_) => None,
+    };
     Parsed {
         tree,
         diags,

@@ -238,3 +238,26 @@ severity sev1 "Critical"
     let codes: Vec<&str> = diags.iter().map(|d| d.code.as_str()).collect();
     assert_eq!(codes, ["E0001"]);
 }
+
+#[test]
+fn lowering_findings_before_a_syntax_error_are_kept() {
+    // `provider` twice (E0111, found while lowering the header) comes
+    // before the syntax error; it is reported with it.
+    let text = r#"
+policy "Acme" { provider "A"  provider "B"  calendar always }
+calendar always = 24x7
+severity sev1 "Critical" { clock: 24x7 }
+"#;
+    let (_, diags) = check_text(text);
+    let found: Vec<(&str, usize)> = diags
+        .iter()
+        .map(|d| (d.code.as_str(), d.primary.span.start))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("E0111", at(text, "provider \"B\"", 0)),
+            ("E0001", at(text, ": 24x7", 0)),
+        ]
+    );
+}
