@@ -45,11 +45,14 @@ pub fn parse(source: &SourceFile) -> (Option<ast::File>, Vec<Diagnostic>) {
 /// The result of [`parse_recovering`].
 pub struct Parsed {
     /// The declarations that parsed (all of them when `complete`); `None`
-    /// only when nothing could be recovered.
+    /// when nothing could be recovered, or when lowering refused a value
+    /// (an `E0001` such as an unknown escape: its placeholder is not
+    /// checked).
     pub tree: Option<ast::File>,
-    /// Syntax errors, and the findings of lowering the tree.
+    /// Syntax errors, and the findings of lowering the declarations that
+    /// parsed.
     pub diags: Vec<Diagnostic>,
-    /// Whether the whole file parsed (no syntax error).
+    /// Whether the whole file parsed and lowered without an `E0001`.
     pub complete: bool,
 }
 
@@ -71,7 +74,10 @@ pub fn parse_recovering(source: &SourceFile) -> Parsed {
             complete: false,
         };
     }
+    // Syntax errors from pest, and the lowering findings of the text after
+    // the last one.
     let mut diags = Vec::new();
+    let mut lowered = Vec::new();
     let mut tree = None;
     let mut offset = 0;
     // Byte ranges of `text` skipped after syntax errors.
@@ -81,7 +87,7 @@ pub fn parse_recovering(source: &SourceFile) -> Parsed {
         match <pest::SlateParser as ::pest::Parser<pest::Rule>>::parse(pest::Rule::file, rest) {
             Ok(pairs) => {
                 let (file, more) = lower::file(pairs);
-                diags.extend(more.into_iter().map(|d| error::shift(d, offset)));
+                lowered.extend(more.into_iter().map(|d| error::shift(d, offset)));
                 if offset == 0 {
                     tree = Some(file);
                 }
@@ -109,16 +115,19 @@ pub fn parse_recovering(source: &SourceFile) -> Parsed {
             }
         }
     }
-    let complete = !diags.iter().any(|d| d.code == Code::SyntaxError);
-    if complete {
+    // A value lowering refuses (`E0001` too: an unknown escape, a number
+    // too large) leaves a placeholder in the tree: no tree is checked then.
+    let refused = |d: &[Diagnostic]| d.iter().any(|d| d.code == Code::SyntaxError);
+    if skipped.is_empty() {
+        let complete = !refused(&lowered);
         return Parsed {
-            tree,
-            diags,
+            tree: if complete { tree } else { None },
+            diags: lowered,
             complete,
         };
     }
     // Blank the skipped declarations (keeping every byte offset and line)
-    // and parse the rest again; its own findings were reported above.
+    // and parse the rest again.
     let mut blanked = text.as_bytes().to_vec();
     for &(from, to) in &skipped {
         for b in blanked.get_mut(from..to).into_iter().flatten() {
@@ -128,20 +137,20 @@ pub fn parse_recovering(source: &SourceFile) -> Parsed {
         }
     }
     let blanked = String::from_utf8_lossy(&blanked);
-    let tree = match <pest::SlateParser as ::pest::Parser<pest::Rule>>::parse(
-        pest::Rule::file,
-        &blanked,
-    ) {
+    let mut tree = None;
+    match <pest::SlateParser as ::pest::Parser<pest::Rule>>::parse(pest::Rule::file, &blanked) {
         Ok(pairs) => {
-            // Lowering findings of every declaration that parsed (the loop
-            // above only lowered the text after the last error).
-            let (file, lowered) = lower::file(pairs);
-            diags.retain(|d| d.code == Code::SyntaxError);
-            diags.extend(lowered);
-            Some(file)
+            // The lowering findings of every declaration that parsed (the
+            // loop above only lowered the text after the last error).
+            let (file, all) = lower::file(pairs);
+            if !refused(&all) {
+                tree = Some(file);
+            }
+            diags.extend(all);
         }
-        Err(_) => None,
-    };
+        Err(_) => diags.extend(lowered),
+    }
+    let complete = false;
     Parsed {
         tree,
         diags,
