@@ -234,7 +234,7 @@ fn over_csv(policy: &Policy, o: &OverRow) -> Vec<String> {
         policy.quotas[o.item.quota].name.clone(),
         o.item.period.to_string(),
         o.line.to_string(),
-        o.at.to_rfc3339(),
+        o.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         o.item.number.to_string(),
         String::new(),
         String::new(),

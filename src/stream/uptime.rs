@@ -253,7 +253,7 @@ pub fn month_json(block: &Availability, f: &MonthFigures) -> String {
     let gaps: Vec<serde_json::Value> = f
         .gaps
         .iter()
-        .map(|g| serde_json::json!({"start": g.start.to_rfc3339(), "end": g.end.to_rfc3339()}))
+        .map(|g| serde_json::json!({"start": utc_text(g.start), "end": utc_text(g.end)}))
         .collect();
     use serde_json::Value;
     super::rows::ordered_json(&[
@@ -261,8 +261,8 @@ pub fn month_json(block: &Availability, f: &MonthFigures) -> String {
         ("availability", Value::from(block.name.as_str())),
         ("month", Value::from(f.month.to_string())),
         ("zone", Value::from(block.zone.as_str())),
-        ("start", Value::from(f.start.to_rfc3339())),
-        ("end", Value::from(f.end.to_rfc3339())),
+        ("start", Value::from(utc_text(f.start))),
+        ("end", Value::from(utc_text(f.end))),
         ("total_seconds", Value::from(f.total_seconds)),
         ("downtime_seconds", Value::from(f.downtime_seconds)),
         ("maintenance_seconds", Value::from(f.maintenance_seconds)),
@@ -464,3 +464,8 @@ fn percent_number(p: Percent) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// An instant as `slate eval` writes it: UTC, whole seconds, `Z`.
+pub(crate) fn utc_text(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}

@@ -284,7 +284,7 @@ pub fn over_json(policy: &Policy, o: &OverRow) -> String {
         ("line", Value::from(o.line)),
         ("id", Value::from(o.id.clone())),
         ("account", Value::from(o.account.as_str())),
-        ("at", Value::from(o.at.to_rfc3339())),
+        ("at", Value::from(super::uptime::utc_text(o.at))),
         ("contact", Value::from(o.contact.clone())),
         ("quota", Value::from(quota)),
         ("period", Value::from(o.item.period.to_string())),

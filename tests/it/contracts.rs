@@ -372,8 +372,8 @@ fn uptime_from_samples_reports_gaps_and_down_minutes() {
     assert_eq!(
         may["gaps"],
         serde_json::json!([
-            {"start": "2024-05-01T00:03:00+00:00", "end": "2024-05-01T00:04:00+00:00"},
-            {"start": "2024-05-01T00:06:00+00:00", "end": "2024-06-01T00:00:00+00:00"},
+            {"start": "2024-05-01T00:03:00Z", "end": "2024-05-01T00:04:00Z"},
+            {"start": "2024-05-01T00:06:00Z", "end": "2024-06-01T00:00:00Z"},
         ])
     );
     assert!(stderr(&o).contains("samples: 5 row(s) read, 5 used, 0 rejected"));
