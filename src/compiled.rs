@@ -688,6 +688,40 @@ impl TicketBuilder {
         self
     }
 
+    /// The channel the ticket came in through (`"email"`, `"Support
+    /// Portal"`): a ticket whose type is covered on its tier only through
+    /// other channels (`covers gold via "email"`) is answered `not_covered`.
+    ///
+    /// ```
+    /// let compiled = slate::compile(&slate::SourceFile::new("desk.sla", r#"
+    /// policy "Desk" { calendar always }
+    /// calendar always = 24x7
+    /// severity high "High"
+    /// tiers basic
+    /// type bug "Bug" { covers basic via "email" }
+    /// targets first_response {
+    ///         basic
+    ///   high  1h
+    /// }
+    /// "#))?;
+    /// let opened = "2026-03-02T09:00:00Z".parse()?;
+    /// let by_phone = slate::Ticket::builder("T-1")
+    ///     .tier("basic")
+    ///     .severity("high")
+    ///     .issue_type("bug")
+    ///     .channel("phone")
+    ///     .event(opened, "opened")
+    ///     .build(&compiled)?;
+    /// let answer = compiled.evaluate(&by_phone, "2026-03-02T12:00:00Z".parse()?)?;
+    /// let first = answer.metric("first_response").expect("a prelude metric");
+    /// assert_eq!(first.state, slate::State::NotCovered);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn channel(mut self, name: impl Into<String>) -> Self {
+        self.raw.channel = Some(Cow::Owned(name.into()));
+        self
+    }
+
     /// An event without a value: `opened`, `replied`, `customer_replied`,
     /// `acknowledged`, `resolved`, `closed` or `reopened`.
     pub fn event(self, at: DateTime<Utc>, kind: impl Into<String>) -> Self {

@@ -362,6 +362,46 @@ impl IssueType {
     }
 }
 
+impl IssueType {
+    /// [`IssueType::covered`] for a ticket that came in through `channel`
+    /// (when it says). Among the `covers` lines naming `tier`, the first that
+    /// lists no channel or lists `channel` (compared without case or
+    /// surrounding spaces) decides; when lines name the tier but none lists
+    /// the channel, the type is not covered ([`Covered::No`], with the first
+    /// of those lines). Without a channel, or for a type without `covers`
+    /// lines, this is [`IssueType::covered`].
+    pub fn covered_via(&self, tier: TierId, channel: Option<&str>) -> (Covered, Option<&Coverage>) {
+        let Some(channel) = channel.map(str::trim) else {
+            return self.covered(tier);
+        };
+        if self.coverage.is_empty() {
+            return (Covered::Yes, None);
+        }
+        let mut naming = self.coverage.iter().filter(|c| c.tiers.contains(&tier));
+        let Some(first) = naming.clone().next() else {
+            return (Covered::No, None);
+        };
+        match naming.find(|c| c.admits(channel)) {
+            Some(c) if c.no_guarantee => (Covered::NoGuarantee, Some(c)),
+            Some(c) => (Covered::Yes, Some(c)),
+            None => (Covered::No, Some(first)),
+        }
+    }
+}
+
+impl Coverage {
+    /// Whether a ticket through `channel` is covered by this line: it lists
+    /// no channel, or lists this one (without case or surrounding spaces).
+    pub fn admits(&self, channel: &str) -> bool {
+        let channel = channel.trim();
+        self.channels.is_empty()
+            || self
+                .channels
+                .iter()
+                .any(|c| c.trim().eq_ignore_ascii_case(channel))
+    }
+}
+
 /// Coverage of an issue type for some tiers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -816,6 +856,14 @@ impl Policy {
         self.types
             .get(issue_type.index())
             .map_or(Covered::Yes, |t| t.covered(tier).0)
+    }
+
+    /// [`Policy::covered`] for a ticket that came in through `channel`
+    /// ([`IssueType::covered_via`]).
+    pub fn covered_via(&self, issue_type: TypeId, tier: TierId, channel: Option<&str>) -> Covered {
+        self.types
+            .get(issue_type.index())
+            .map_or(Covered::Yes, |t| t.covered_via(tier, channel).0)
     }
 
     /// The calendar with this name.

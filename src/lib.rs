@@ -74,6 +74,7 @@ pub mod diff;
 mod eval;
 pub mod format;
 pub mod ir;
+mod reports;
 pub mod source;
 pub mod stream;
 mod syntax;
@@ -113,8 +114,24 @@ fn prelude() -> &'static ast::File {
 /// Parses and checks one policy file, returning the policy (when it has no
 /// errors) and every finding in stable order. (`slate check` reports
 /// findings this way; embedders call [`compile`].)
+///
+/// After a syntax error, the declarations that parsed are checked too
+/// ([`syntax::parse_recovering`]), and their errors are reported except
+/// those the skipped declarations could cause ([`follows_syntax_error`]).
 pub(crate) fn check_source(source: &SourceFile) -> (Option<ir::Policy>, Vec<Diagnostic>) {
-    let (file, mut diags) = syntax::parse(source);
+    let parsed = syntax::parse_recovering(source);
+    let (file, mut diags) = (parsed.tree, parsed.diags);
+    if !parsed.complete {
+        if let Some(file) = file {
+            let (_, more) = check::check(&file, prelude(), &source.name);
+            diags.extend(
+                more.into_iter()
+                    .filter(|d| d.is_error() && !follows_syntax_error(d.code)),
+            );
+        }
+        diagnostics::sort(&mut diags);
+        return (None, diags);
+    }
     let mut policy = None;
     if let Some(file) = file {
         for item in &file.items {
@@ -143,6 +160,28 @@ pub(crate) fn check_source(source: &SourceFile) -> (Option<ir::Policy>, Vec<Diag
         policy = None;
     }
     (policy, diags)
+}
+
+/// Whether a checker finding may be caused by a declaration skipped after a
+/// syntax error, so it is held back until the syntax is fixed: a name no
+/// declaration gives (the declaring one may be the broken one), a missing
+/// header, default calendar, tier order or target cell. Warnings wait for a
+/// file without errors anyway. `docs/checking.md` states the rule.
+fn follows_syntax_error(code: diagnostics::Code) -> bool {
+    use diagnostics::Code::*;
+    matches!(
+        code,
+        UnknownTier
+            | UnknownSeverity
+            | UnknownCalendar
+            | UnknownMetric
+            | UnknownType
+            | UnknownEvent
+            | MissingPolicy
+            | MissingDefaultCalendar
+            | TierNotInOrder
+            | MissingCell
+    )
 }
 
 /// Reads policy bytes. Invalid UTF-8 is not a failure: the text comes back

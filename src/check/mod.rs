@@ -256,6 +256,8 @@ pub(crate) struct Checker<'a> {
     pub(crate) default_calendar: Slot<CalendarId>,
 
     pub(crate) tiers: Names,
+    /// Tier blocks outside the `tiers` order (already reported as E0132).
+    pub(crate) unordered_tiers: BTreeSet<String>,
     pub(crate) severities: Names,
     pub(crate) types: Names,
     pub(crate) metrics: Names,
@@ -299,6 +301,7 @@ impl<'a> Checker<'a> {
             effective: None,
             default_calendar: Slot::Absent,
             tiers: Names::default(),
+            unordered_tiers: BTreeSet::new(),
             severities: Names::default(),
             types: Names::default(),
             metrics: Names::default(),

@@ -111,8 +111,26 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// The `tiers` order. A file without one whose only tier block names
+    /// one tier has that tier as its order (nothing to compare). Tier
+    /// blocks outside the order are remembered, so that references to them
+    /// are not reported again as unknown tiers (E0132 says it once).
     fn declare_tier_order(&mut self) {
         let file = self.file;
+        let has_order = file.items.iter().any(|i| matches!(i, Item::TierOrder(_)));
+        let mut block_names: Vec<&Spanned<String>> = Vec::new();
+        for item in &file.items {
+            if let Item::Tier(decl) = item {
+                if !block_names.iter().any(|n| n.node == decl.name.node) {
+                    block_names.push(&decl.name);
+                }
+            }
+        }
+        if !has_order && block_names.len() == 1 {
+            let only = block_names[0];
+            let _ = self.tiers.declare(&only.node, only.span);
+            return;
+        }
         let mut first_order: Option<Span> = None;
         for item in &file.items {
             let Item::TierOrder(order) = item else {
@@ -129,12 +147,19 @@ impl<'a> Checker<'a> {
                 }
             }
         }
+        for name in block_names {
+            if self.tiers.get(&name.node).is_none() {
+                self.unordered_tiers.insert(name.node.clone());
+            }
+        }
     }
 
     /// Resolves a tier name, reporting E0101.
     pub(crate) fn tier(&mut self, name: &str, span: Span) -> Option<TierId> {
         match self.tiers.get(name) {
             Some(i) => Some(TierId(i)),
+            // Its block was reported (E0132): not an unknown tier as well.
+            None if self.unordered_tiers.contains(name) => None,
             None => {
                 let diag = unknown_name(Kind::Tier, name, span, self.tiers.names());
                 self.error(diag);
@@ -184,10 +209,15 @@ impl<'a> Checker<'a> {
         let file = self.file;
         let n = self.tiers.len();
         let mut blocks: Vec<Option<&'a ast::TierDecl>> = vec![None; n];
+        if n == 0 {
+            self.no_tier_order();
+        }
         for item in &file.items {
             let Item::Tier(decl) = item else { continue };
             let Some(id) = self.tiers.get(&decl.name.node) else {
-                self.tier_not_ordered(decl);
+                if n > 0 {
+                    self.tier_not_ordered(decl);
+                }
                 continue;
             };
             match blocks[id as usize] {
@@ -229,11 +259,43 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// E0132 once for a file whose several tier blocks have no `tiers`
+    /// order: at the first block, with the others as labels.
+    fn no_tier_order(&mut self) {
+        let file = self.file;
+        let mut names: Vec<&str> = Vec::new();
+        let mut spans: Vec<Span> = Vec::new();
+        for item in &file.items {
+            if let Item::Tier(decl) = item {
+                if !names.contains(&decl.name.node.as_str()) {
+                    names.push(&decl.name.node);
+                    spans.push(decl.name.span);
+                }
+            }
+        }
+        let Some(&first) = spans.first() else { return };
+        let mut diag = Diagnostic::new(
+            Code::TierNotInOrder,
+            first,
+            format!(
+                "the file declares {} tiers but no `tiers` order",
+                names.len()
+            ),
+            "not an ordered tier",
+        );
+        for &span in &spans[1..] {
+            diag = diag.with_label(span, "nor this one");
+        }
+        let order = names.join(" < ");
+        let diag = diag.with_help(format!(
+            "order them lowest first, for example `tiers {order}` (a policy with one tier needs no order)"
+        ));
+        self.error(diag);
+    }
+
     fn tier_not_ordered(&mut self, decl: &ast::TierDecl) {
         let name = &decl.name.node;
-        let help = if self.tiers.len() == 0 {
-            format!("declare the tiers lowest first, for example `tiers basic < {name}`")
-        } else if let Some(close) = close_name(name, self.tiers.names()) {
+        let help = if let Some(close) = close_name(name, self.tiers.names()) {
             format!("did you mean `{close}`? otherwise add `{name}` to the `tiers` order")
         } else {
             format!("add `{name}` to the `tiers` order, where it ranks among the other tiers")

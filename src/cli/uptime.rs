@@ -3,7 +3,6 @@
 
 use super::{EXIT_FINDINGS, EXIT_IO, EXIT_OK, EXIT_USAGE};
 use clap::ValueEnum;
-use slate::ir::{Availability, Policy};
 use slate::stream::uptime::{self as reader, CSV_HEADER};
 use slate::stream::{Counts, Loaded, RowError, RowFormat};
 use slate::uptime::{self, Month, Observed};
@@ -88,8 +87,7 @@ pub fn run(args: Args) -> i32 {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let policy = compiled.policy();
-    let block = match pick_block(policy, args.availability.as_deref()) {
+    let block = match compiled.availability(args.availability.as_deref()) {
         Ok(b) => b,
         Err(e) => {
             eprintln!("error: {e}");
@@ -143,7 +141,7 @@ pub fn run(args: Args) -> i32 {
         eprintln!("error: the input has no usable row, so no month to report; give --month YYYY-MM to report a month anyway");
         return EXIT_FINDINGS;
     }
-    let figures = match uptime::monthly(block, &compiled, &observed, &months) {
+    let figures = match compiled.uptime(Some(&block.name), &observed, Some(&months)) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("error: {e}");
@@ -179,32 +177,6 @@ pub fn run(args: Args) -> i32 {
         EXIT_FINDINGS
     } else {
         EXIT_OK
-    }
-}
-
-fn pick_block<'p>(policy: &'p Policy, name: Option<&str>) -> Result<&'p Availability, String> {
-    let names = || {
-        policy
-            .availability
-            .iter()
-            .map(|a| format!("`{}`", a.name))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    match (name, policy.availability.as_slice()) {
-        (_, []) => Err(format!(
-            "policy `{}` declares no `availability` block, so there is no uptime objective to measure",
-            policy.name
-        )),
-        (None, [one]) => Ok(one),
-        (None, _) => Err(format!(
-            "policy `{}` has several availability blocks ({}); choose one with --availability NAME",
-            policy.name,
-            names()
-        )),
-        (Some(n), all) => all.iter().find(|a| a.name == n).ok_or_else(|| {
-            format!("no availability block `{n}` in policy `{}`; it has {}", policy.name, names())
-        }),
     }
 }
 

@@ -6,7 +6,7 @@ use super::{EXIT_FINDINGS, EXIT_IO, EXIT_OK, EXIT_USAGE};
 use slate::ir::Policy;
 use slate::stream::usage::{self as reader, amount_text, OverRow};
 use slate::stream::RowFormat;
-use slate::usage::{Charge, Meter, PeriodFigures, UsageKind};
+use slate::usage::{Charge, PeriodFigures, UsageKind};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -112,7 +112,7 @@ pub fn run(args: Args) -> i32 {
         rejected += report("accounts", path, &loaded);
         accounts.known = Some(loaded.value);
     }
-    let mut meter = Meter::new(policy, kind, rate);
+    let mut meter = compiled.meter(kind, rate);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut over_rows: Vec<OverRow> = Vec::new();
@@ -162,17 +162,9 @@ pub fn run(args: Args) -> i32 {
             .iter()
             .try_for_each(|f| writeln!(out, "{}", reader::period_json(policy, f)))
             .and_then(|_| {
-                findings.iter().try_for_each(|f| {
-                    let json = serde_json::json!({
-                        "format_version": reader::USAGE_FORMAT_VERSION,
-                        "record": "contacts",
-                        "account": f.account,
-                        "tier": policy.tiers[f.tier.index()].name,
-                        "authorized": f.authorized,
-                        "contacts": f.contacts,
-                    });
-                    writeln!(out, "{json}")
-                })
+                findings
+                    .iter()
+                    .try_for_each(|f| writeln!(out, "{}", reader::contacts_json(policy, f)))
             }),
         ReportFormat::Csv => {
             let mut w = csv_out.unwrap_or_else(|| csv::Writer::from_writer(Vec::new()));
@@ -242,7 +234,7 @@ fn over_csv(policy: &Policy, o: &OverRow) -> Vec<String> {
         policy.quotas[o.item.quota].name.clone(),
         o.item.period.to_string(),
         o.line.to_string(),
-        o.at.to_rfc3339(),
+        o.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         o.item.number.to_string(),
         String::new(),
         String::new(),

@@ -156,7 +156,7 @@ codes! {
         "A target runs on its table's `on CALENDAR`, else its severity's `clock`, else the\npolicy's default `calendar`. Name a default calendar in the policy header.";
     TierNotInOrder = "E0132", "tier-not-ordered", Error,
         "a tier block names a tier that is not in the `tiers` order",
-        "Tiers must be ordered, lowest first, with `tiers a < b < c`, so that slate can\ncompare what different tiers promise. A `tier NAME { ... }` block may only\ndescribe one of those tiers.\n\n    tiers silver < gold\n    tier platinum { }   # error: add it to the order";
+        "Tiers must be ordered, lowest first, with `tiers a < b < c`, so that slate can\ncompare what different tiers promise. A `tier NAME { ... }` block may only\ndescribe one of those tiers. A policy with one tier may leave the order out\n(`tier gold { }` alone orders it); several tier blocks without a `tiers` line are\none error naming them all.\n\n    tiers silver < gold\n    tier platinum { }   # error: add it to the order";
     VersionOrder = "E0150", "version-order", Error,
         "policy versions are not in the order they take effect",
         "Versions are declared oldest first, each on its own date, and after the policy's\nown `effective` date, so that each reads as a change to the one above it. Two\nversions on the same date would both be in force from that day.\n\n    policy \"Acme\" { effective 2026-01-01 }\n    version v2 effective 2026-07-01 pinned\n    version v3 effective 2026-03-01 pinned   # error: before v2";

@@ -133,7 +133,7 @@ fn cause_text(c: &Cause) -> String {
     }
 }
 
-fn target_why(policy: &Policy, metric: &str, t: &AppliedTarget) -> String {
+fn target_why(policy: &Policy, metric: &str, t: &AppliedTarget, channel: Option<&str>) -> String {
     let sev = policy
         .severities
         .get(t.severity.index())
@@ -152,6 +152,28 @@ fn target_why(policy: &Policy, metric: &str, t: &AppliedTarget) -> String {
         .and_then(|ty| policy.types.get(ty.index()))
         .map_or("?", |ty| ty.name.as_str());
     match t.covered {
+        Covered::No if t.channel_refused => {
+            let list: Vec<String> = t
+                .asked_type
+                .and_then(|ty| policy.types.get(ty.index()))
+                .map(|ty| {
+                    ty.coverage
+                        .iter()
+                        .filter(|c| c.tiers.contains(&t.tier))
+                        .flat_map(|c| c.channels.iter().map(|n| format!("`{n}`")))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let via = if list.is_empty() {
+                String::new()
+            } else {
+                format!(" (covered there via {})", list.join(", "))
+            };
+            return format!(
+                "not covered: type `{ty}` is not covered on tier `{tier}` through channel `{}`{via}, so `{metric}` has no target",
+                channel.unwrap_or("?")
+            );
+        }
         Covered::No => {
             return format!(
             "not covered: type `{ty}` is not covered on tier `{tier}`, so `{metric}` has no target"
@@ -278,8 +300,9 @@ fn not_started_note(
         }
     }
     let version = super::versions::in_force(policy, hours, ticket, at);
+    let channel = ticket.channel.as_deref();
     let target = applied_target(policy, ticket, version, id, sev, tier);
-    format!("{text}; {}", target_why(policy, &m.name, &target))
+    format!("{text}; {}", target_why(policy, &m.name, &target, channel))
 }
 
 /// Builds the explanation of a ticket at `at`, for every metric or one.
@@ -310,7 +333,7 @@ pub(crate) fn trace(
         let mut traces = Vec::new();
         for (a, c) in m.cycles.into_iter().zip(cs) {
             traces.push(CycleTrace {
-                target_why: target_why(policy, &m.metric, &c.target),
+                target_why: target_why(policy, &m.metric, &c.target, sorted.channel.as_deref()),
                 calendar_why: calendar_why(policy, &sorted, &c.target),
                 recomputes: c.recomputes.iter().map(cause_text).collect(),
                 stretches: stretches(hours, &c)?,
@@ -343,6 +366,9 @@ pub(crate) fn trace(
             Some(name) => fields.push_str(&format!(", version `{name}`{since}")),
             None => fields.push_str(&format!(", the policy's own targets{since}")),
         }
+    }
+    if let Some(channel) = sorted.channel.as_deref() {
+        fields.push_str(&format!(", channel `{channel}`"));
     }
     Ok(Explanation {
         ticket: answer.id.into_owned(),

@@ -53,6 +53,9 @@ pub struct AppliedTarget {
     pub covered: Covered,
     /// The ticket's issue type, as asked.
     pub asked_type: Option<TypeId>,
+    /// The type is covered on the tier, but not through the ticket's
+    /// channel (`covered` is then [`Covered::No`]).
+    pub channel_refused: bool,
 }
 
 impl AppliedTarget {
@@ -94,7 +97,11 @@ pub fn applied_target(
             CalendarSource::Table
         }
     };
-    let covered = issue_type.map_or(Covered::Yes, |ty| policy.covered(ty, tier));
+    let channel = ticket.channel.as_deref();
+    let covered = issue_type.map_or(Covered::Yes, |ty| policy.covered_via(ty, tier, channel));
+    let channel_refused = covered == Covered::No
+        && channel.is_some()
+        && issue_type.is_some_and(|ty| policy.covered(ty, tier) != Covered::No);
     let index = policy.target_index_in(version, metric, severity, tier, issue_type);
     let cell = index.and_then(|i| policy.targets.get(i));
     let (duration, calendar) = match cell.map(|c| &c.value) {
@@ -117,6 +124,7 @@ pub fn applied_target(
         cell: index,
         covered,
         asked_type: issue_type,
+        channel_refused,
     }
 }
 

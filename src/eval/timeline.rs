@@ -42,6 +42,9 @@ pub struct Ticket {
     pub(crate) issue_type: Option<TypeId>,
     /// Status at creation (a ticket created in a paused status starts paused).
     pub(crate) status: Option<String>,
+    /// The channel it came in through, when the input says
+    /// (`covers ... via CHANNELS` is checked against it).
+    pub(crate) channel: Option<String>,
     /// Events sorted stably by `(at, phase)`.
     pub(crate) events: Vec<Event>,
     /// For each calendar of the policy chosen per ticket (`by ATTRIBUTE`),
@@ -160,6 +163,11 @@ impl Ticket {
         self.line
     }
 
+    /// The channel the ticket came in through, when the input says.
+    pub fn channel(&self) -> Option<&str> {
+        self.channel.as_deref()
+    }
+
     /// How many events the ticket has.
     pub fn event_count(&self) -> usize {
         self.events.len()
@@ -220,6 +228,8 @@ pub(crate) struct RawTicket<'a> {
     pub issue_type: Option<Cow<'a, str>>,
     /// Status at creation.
     pub status: Option<Cow<'a, str>>,
+    /// The channel the ticket came in through.
+    pub channel: Option<Cow<'a, str>>,
     /// Events in input order.
     pub events: Vec<RawEvent<'a>>,
     /// Attributes (`"attributes": {"region": "eu"}`, CSV columns
@@ -430,6 +440,68 @@ fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<
     crate::diagnostics::did_you_mean(name, candidates).map(str::to_string)
 }
 
+/// The name to suggest for an unknown tier, severity or issue type written
+/// in a ticket, among `(name, description, aliases)`, in this order:
+///
+/// 1. the one whose description (title) is the text, ignoring case and
+///    surrounding spaces (`"Critical"` for `severity sev1 "Critical"`);
+/// 2. the only one whose name or an alias carries the same single number
+///    as the text (`"Severity 1"` or `"P1"` for `sev1`);
+/// 3. the closest name or alias ([`crate::diagnostics::did_you_mean`])
+///    that does not carry a different number (`sev9` is not `sev1`), else
+///    the name of the closest description.
+fn suggest_named<'a>(
+    text: &str,
+    entries: impl Iterator<Item = (&'a str, Option<&'a str>, &'a [String])> + Clone,
+) -> Option<String> {
+    let wanted = text.trim();
+    if let Some((name, _, _)) = entries
+        .clone()
+        .find(|(_, d, _)| d.is_some_and(|d| d.trim().eq_ignore_ascii_case(wanted)))
+    {
+        return Some(name.to_string());
+    }
+    let number = single_number(wanted);
+    if let Some(number) = number {
+        let mut same = entries.clone().filter(|(n, _, aliases)| {
+            single_number(n) == Some(number)
+                || aliases.iter().any(|a| single_number(a) == Some(number))
+        });
+        if let (Some((name, _, _)), None) = (same.next(), same.next()) {
+            return Some(name.to_string());
+        }
+    }
+    // `Severity 4` is not a misspelt `Severity 1`.
+    let other_number =
+        |w: &str| number.is_some() && single_number(w).is_some_and(|n| Some(n) != number);
+    let words = entries
+        .clone()
+        .flat_map(|(n, _, aliases)| std::iter::once(n).chain(aliases.iter().map(String::as_str)))
+        .filter(|w| !other_number(w));
+    if let Some(s) = suggest(wanted, words) {
+        return Some(s);
+    }
+    let close = crate::diagnostics::did_you_mean(wanted, entries.clone().filter_map(|e| e.1))?;
+    entries
+        .into_iter()
+        .find(|e| e.1 == Some(close))
+        .map(|e| e.0.to_string())
+}
+
+/// The digits of `text` when it holds exactly one run of them (`1` in
+/// `"Severity 1"`), without leading zeros.
+fn single_number(text: &str) -> Option<&str> {
+    let mut runs = text
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|r| !r.is_empty());
+    let run = runs.next()?;
+    if runs.next().is_some() {
+        return None;
+    }
+    let trimmed = run.trim_start_matches('0');
+    Some(if trimmed.is_empty() { "0" } else { trimmed })
+}
+
 /// Parses a ticket time: RFC 3339 with an offset, or (with `assume_zone`) a
 /// local `YYYY-MM-DDTHH:MM:SS`. Fractional seconds are dropped. A local time
 /// skipped by a DST gap moves forward by the gap; an ambiguous one takes the
@@ -559,6 +631,7 @@ pub(crate) fn validate(
         severity,
         issue_type,
         status,
+        channel,
         events: mut raw_events,
         attributes,
     } = raw;
@@ -579,13 +652,28 @@ pub(crate) fn validate(
     }
     let tier_of = |name: &str| {
         policy.tier_named(name).ok_or_else(|| {
-            let s = suggest(name, policy.tiers.iter().map(|t| t.name.as_str()));
+            let s = suggest_named(
+                name,
+                policy
+                    .tiers
+                    .iter()
+                    .map(|t| (t.name.as_str(), t.title.as_deref(), &[][..])),
+            );
             InputErrorKind::UnknownTier(name.to_string(), s)
         })
     };
     let severity_of = |name: &str| {
         policy.severity_named(name).ok_or_else(|| {
-            let s = suggest(name, policy.severities.iter().map(|t| t.name.as_str()));
+            let s = suggest_named(
+                name,
+                policy.severities.iter().map(|t| {
+                    (
+                        t.name.as_str(),
+                        t.description.as_deref(),
+                        t.aliases.as_slice(),
+                    )
+                }),
+            );
             InputErrorKind::UnknownSeverity(name.to_string(), s)
         })
     };
@@ -599,7 +687,13 @@ pub(crate) fn validate(
     };
     let issue_type = match issue_type.as_deref() {
         Some(n) => Some(policy.type_named(n).ok_or_else(|| {
-            let s = suggest(n, policy.types.iter().map(|t| t.name.as_str()));
+            let s = suggest_named(
+                n,
+                policy
+                    .types
+                    .iter()
+                    .map(|t| (t.name.as_str(), t.description.as_deref(), &[][..])),
+            );
             err(line, InputErrorKind::UnknownType(n.to_string(), s))
         })?),
         None => None,
@@ -667,6 +761,9 @@ pub(crate) fn validate(
         severity,
         issue_type,
         status: status.filter(|s| !s.is_empty()).map(Cow::into_owned),
+        channel: channel
+            .filter(|c| !c.trim().is_empty())
+            .map(Cow::into_owned),
         events,
         selected,
         policy: 0,
@@ -719,6 +816,96 @@ fn select_calendars(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// What a ticket naming a tier, severity and type gets told.
+    fn read_error(tier: &str, severity: &str, issue_type: &str) -> Option<String> {
+        let compiled = crate::compile(&crate::SourceFile::new(
+            "names.sla",
+            r#"
+policy "Names" { calendar always }
+calendar always = 24x7
+severity sev1 "Production down"
+severity sev2 "Degraded" { alias "P2" }
+tiers standard < gold
+tier gold "Gold Plus" { }
+type bug "Software defect"
+targets first_response {
+        standard gold
+  sev1  8h       4h
+  sev2  16h      8h
+}
+"#,
+        ))
+        .expect("compiles");
+        let json = format!(
+            r#"{{"id": "T-1", "tier": "{tier}", "severity": "{severity}", "type": "{issue_type}",
+                "events": [{{"at": "2026-03-02T09:00:00Z", "type": "opened"}}]}}"#
+        );
+        compiled
+            .ticket_from_json(&json)
+            .err()
+            .map(|e| e.to_string())
+    }
+
+    #[test]
+    fn unknown_names_written_as_descriptions_aliases_or_numbers_get_a_suggestion() {
+        // Issue 14: `"Severity 1"` got no suggestion. Accepted as they are:
+        // names and aliases (aliases without case).
+        assert_eq!(read_error("gold", "sev1", "bug"), None);
+        assert_eq!(read_error("gold", "p2", "bug"), None);
+        let cases = [
+            // The only severity whose name or alias carries the number 1.
+            (
+                ("gold", "Severity 1", "bug"),
+                "unknown severity `Severity 1` (did you mean `sev1`?)",
+            ),
+            (
+                ("gold", "P1", "bug"),
+                "unknown severity `P1` (did you mean `sev1`?)",
+            ),
+            // The description, any case.
+            (
+                ("gold", "production down", "bug"),
+                "unknown severity `production down` (did you mean `sev1`?)",
+            ),
+            // Close to a description: its name.
+            (
+                ("gold", "Degraded!", "bug"),
+                "unknown severity `Degraded!` (did you mean `sev2`?)",
+            ),
+            (
+                ("gold", "P-2", "bug"),
+                "unknown severity `P-2` (did you mean `sev2`?)",
+            ),
+            // Close to an alias: the alias, which tickets may use.
+            (
+                ("gold", "PP", "bug"),
+                "unknown severity `PP` (did you mean `P2`?)",
+            ),
+            // No severity carries 3, and `sev1` is not a misspelt `Severity 3`.
+            (
+                ("gold", "Severity 3", "bug"),
+                "unknown severity `Severity 3`",
+            ),
+            (("gold", "sev3", "bug"), "unknown severity `sev3`"),
+            // A tier's title and a type's description.
+            (
+                ("Gold Plus", "sev1", "bug"),
+                "unknown tier `Gold Plus` (did you mean `gold`?)",
+            ),
+            (
+                ("gold", "sev1", "Software defect"),
+                "unknown issue type `Software defect` (did you mean `bug`?)",
+            ),
+        ];
+        for ((tier, severity, ty), want) in cases {
+            assert_eq!(
+                read_error(tier, severity, ty).as_deref(),
+                Some(format!("ticket `T-1` (line 1): {want}").as_str()),
+                "{tier} / {severity} / {ty}"
+            );
+        }
+    }
 
     /// `parse_time` (with its fast path) and chrono alone agree on `text`,
     /// with and without an assumed zone.

@@ -2,7 +2,7 @@
 //!
 //! Columns (by header name, any order): `ticket_id`, `at`, `type` (the event
 //! type) and `value` (the new status, severity or tier of change events);
-//! optional `tier`, `severity`, `issue_type` and `status` give the ticket's
+//! optional `tier`, `severity`, `issue_type`, `status` and `channel` give the ticket's
 //! initial fields, taken from the first row of the ticket that has them.
 //! Columns named `attributes.NAME` give the ticket's attribute `NAME`
 //! (read by calendars chosen per ticket), from the first row of the ticket
@@ -26,6 +26,7 @@ struct Columns {
     status: Option<usize>,
     /// `attributes.NAME` columns: (column, NAME).
     attributes: Vec<(usize, String)>,
+    channel: Option<usize>,
 }
 
 /// Reads grouped tickets from a CSV events table.
@@ -69,6 +70,7 @@ impl<R: Read> CsvTickets<R> {
                                     c.strip_prefix("attributes.").map(|n| (i, n.to_string()))
                                 })
                                 .collect(),
+                            channel: find(&["channel"]),
                         }),
                         None,
                     ),
@@ -189,6 +191,7 @@ impl<R: Read> Iterator for CsvTickets<R> {
                     }
                 }
             }
+            ticket.channel = ticket.channel.or_else(|| owned(&r, cols.channel));
             ticket.events.push(RawEvent {
                 line: l,
                 at: owned(&r, Some(cols.at)),

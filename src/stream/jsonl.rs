@@ -18,6 +18,8 @@ struct JsonTicket<'a> {
     issue_type: Option<Text<'a>>,
     #[serde(borrow)]
     status: Option<Text<'a>>,
+    #[serde(borrow)]
+    channel: Option<Text<'a>>,
     #[serde(default, borrow)]
     events: Field<Events<'a>>,
     #[serde(default, borrow)]
@@ -243,6 +245,7 @@ pub(crate) fn parse_line(text: &str, line: u64) -> Result<RawTicket<'_>, InputEr
         severity: severity.map(|t| t.0),
         issue_type: t.issue_type.map(|t| t.0),
         status: t.status.map(|t| t.0),
+        channel: t.channel.map(|t| t.0),
         events,
         attributes: t.attributes.map(|a| a.0).unwrap_or_default(),
     })
@@ -310,6 +313,7 @@ fn wrong_type(v: &serde_json::Value) -> Option<InputErrorKind> {
         ("severity", SEVERITY_EXPECTED),
         ("type", "an issue type name (a string)"),
         ("status", "a status name (a string)"),
+        ("channel", "a channel name (a string)"),
     ];
     if let Some(id) = ticket.get("id") {
         if !(id.is_string() || id.is_i64() || id.is_u64()) {

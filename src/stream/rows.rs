@@ -368,3 +368,21 @@ fn json_row(
     }
     Ok(Row { line, values })
 }
+
+/// One JSON object as a line, with its keys in the order given (the
+/// `format_version` first, as in `slate eval`'s answers), not sorted.
+pub(crate) fn ordered_json(fields: &[(&str, serde_json::Value)]) -> String {
+    struct Ordered<'a>(&'a [(&'a str, serde_json::Value)]);
+    impl serde::Serialize for Ordered<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut map = s.serialize_map(Some(self.0.len()))?;
+            for (k, v) in self.0 {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    // Serializing strings, numbers and `Value`s cannot fail.
+    serde_json::to_string(&Ordered(fields)).unwrap_or_default()
+}

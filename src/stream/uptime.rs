@@ -239,8 +239,9 @@ fn parse_percent(v: &str) -> Option<Percent> {
 /// incompatible change.
 pub const UPTIME_FORMAT_VERSION: u32 = 1;
 
-/// One month as a JSON object (documented in docs/cli.md).
-pub fn month_json(block: &Availability, f: &MonthFigures) -> serde_json::Value {
+/// One month as a line of JSON (documented in docs/cli.md): keys in the
+/// documented order, `format_version` first.
+pub fn month_json(block: &Availability, f: &MonthFigures) -> String {
     let credit = f.credit.as_ref().map(|c| {
         let mut o = serde_json::json!({ "below_percent": percent_number(c.below) });
         match &c.credit {
@@ -249,31 +250,37 @@ pub fn month_json(block: &Availability, f: &MonthFigures) -> serde_json::Value {
         }
         o
     });
-    serde_json::json!({
-        "format_version": UPTIME_FORMAT_VERSION,
-        "availability": block.name,
-        "month": f.month.to_string(),
-        "zone": block.zone,
-        "start": f.start.to_rfc3339(),
-        "end": f.end.to_rfc3339(),
-        "total_seconds": f.total_seconds,
-        "downtime_seconds": f.downtime_seconds,
-        "maintenance_seconds": f.maintenance_seconds,
-        "missing_seconds": f.missing_seconds,
-        "degraded_seconds": f.degraded_seconds,
-        "excluded_seconds": f.excluded_seconds,
-        "counted_seconds": f.uptime.counted,
-        "uptime_percent": uptime_number(f.uptime),
-        "objective_percent": percent_number(block.objective),
-        "state": if f.met { "met" } else { "breached" },
-        "credit": credit,
-        "budget_seconds": f.budget_seconds,
-        "budget_left_seconds": f.budget_left_seconds,
-        "gaps": f.gaps.iter().map(|g| serde_json::json!({
-            "start": g.start.to_rfc3339(),
-            "end": g.end.to_rfc3339(),
-        })).collect::<Vec<_>>(),
-    })
+    let gaps: Vec<serde_json::Value> = f
+        .gaps
+        .iter()
+        .map(|g| serde_json::json!({"start": utc_text(g.start), "end": utc_text(g.end)}))
+        .collect();
+    use serde_json::Value;
+    super::rows::ordered_json(&[
+        ("format_version", Value::from(UPTIME_FORMAT_VERSION)),
+        ("availability", Value::from(block.name.as_str())),
+        ("month", Value::from(f.month.to_string())),
+        ("zone", Value::from(block.zone.as_str())),
+        ("start", Value::from(utc_text(f.start))),
+        ("end", Value::from(utc_text(f.end))),
+        ("total_seconds", Value::from(f.total_seconds)),
+        ("downtime_seconds", Value::from(f.downtime_seconds)),
+        ("maintenance_seconds", Value::from(f.maintenance_seconds)),
+        ("missing_seconds", Value::from(f.missing_seconds)),
+        ("degraded_seconds", Value::from(f.degraded_seconds)),
+        ("excluded_seconds", Value::from(f.excluded_seconds)),
+        ("counted_seconds", Value::from(f.uptime.counted)),
+        ("uptime_percent", Value::from(uptime_number(f.uptime))),
+        (
+            "objective_percent",
+            Value::from(percent_number(block.objective)),
+        ),
+        ("state", Value::from(if f.met { "met" } else { "breached" })),
+        ("credit", credit.unwrap_or(Value::Null)),
+        ("budget_seconds", Value::from(f.budget_seconds)),
+        ("budget_left_seconds", Value::from(f.budget_left_seconds)),
+        ("gaps", Value::from(gaps)),
+    ])
 }
 
 /// The CSV header of [`month_csv_row`].
@@ -457,3 +464,8 @@ fn percent_number(p: Percent) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// An instant as `slate eval` writes it: UTC, whole seconds, `Z`.
+pub(crate) fn utc_text(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}

@@ -2,10 +2,10 @@
 //! and users (`account,tier,at,user`), as CSV or JSON Lines, streamed into a
 //! [`Meter`]. Every refused row is an error naming the file, line and field.
 
-use super::rows::{Loaded, RowError, RowFormat, Rows};
+use super::rows::{ordered_json, Loaded, RowError, RowFormat, Rows};
 use crate::eval::timeline::{parse_time, ReadOptions};
 use crate::ir::{Policy, TierId};
-use crate::usage::{Meter, OverItem, PeriodFigures, UsageKind, UsageRow};
+use crate::usage::{ContactFinding, Meter, OverItem, PeriodFigures, UsageKind, UsageRow};
 use crate::values::{format_seconds, parse_duration, Duration};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -273,46 +273,79 @@ fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> String 
         .unwrap_or_default()
 }
 
-/// One row beyond its allowance as JSON.
-pub fn over_json(policy: &Policy, o: &OverRow) -> serde_json::Value {
-    serde_json::json!({
-        "format_version": USAGE_FORMAT_VERSION,
-        "record": "beyond",
-        "line": o.line,
-        "id": o.id,
-        "account": o.account,
-        "at": o.at.to_rfc3339(),
-        "contact": o.contact,
-        "quota": policy.quotas[o.item.quota].name,
-        "period": o.item.period.to_string(),
-        "number": o.item.number,
-        "billed_seconds": o.item.billed_seconds,
-        "charge": o.item.charge.as_ref().map(|c| c.value.to_string()),
-        "currency": o.item.charge.as_ref().map(|c| c.currency.clone()),
-    })
+/// One row beyond its allowance as a line of JSON: keys in the documented
+/// order, `format_version` first, then `record`.
+pub fn over_json(policy: &Policy, o: &OverRow) -> String {
+    use serde_json::Value;
+    let quota = policy.quotas.get(o.item.quota).map(|q| q.name.as_str());
+    ordered_json(&[
+        ("format_version", Value::from(USAGE_FORMAT_VERSION)),
+        ("record", Value::from("beyond")),
+        ("line", Value::from(o.line)),
+        ("id", Value::from(o.id.clone())),
+        ("account", Value::from(o.account.as_str())),
+        ("at", Value::from(super::uptime::utc_text(o.at))),
+        ("contact", Value::from(o.contact.clone())),
+        ("quota", Value::from(quota)),
+        ("period", Value::from(o.item.period.to_string())),
+        ("number", Value::from(o.item.number)),
+        ("billed_seconds", Value::from(o.item.billed_seconds)),
+        (
+            "charge",
+            Value::from(o.item.charge.as_ref().map(|c| c.value.to_string())),
+        ),
+        (
+            "currency",
+            Value::from(o.item.charge.as_ref().map(|c| c.currency.clone())),
+        ),
+    ])
 }
 
-/// One account's quota period as JSON.
-pub fn period_json(policy: &Policy, f: &PeriodFigures) -> serde_json::Value {
-    let quota = &policy.quotas[f.quota];
-    serde_json::json!({
-        "format_version": USAGE_FORMAT_VERSION,
-        "record": "period",
-        "account": f.account,
-        "tier": policy.tiers[f.tier.index()].name,
-        "quota": quota.name,
-        "period": f.period.to_string(),
-        "unit": unit(quota),
-        "rows": f.rows,
-        "used": f.used,
-        "allowance": f.allowance,
-        "over": f.over,
-        "billed_seconds": f.billed_seconds,
-        "charge": f.charge.as_ref().map(|c| c.value.to_string()),
-        "currency": f.charge.as_ref().map(|c| c.currency.clone()),
-        "unpriced": f.unpriced,
-        "beyond": quota.beyond,
-    })
+/// One account's quota period as a line of JSON: keys in the documented
+/// order, `format_version` first, then `record`.
+pub fn period_json(policy: &Policy, f: &PeriodFigures) -> String {
+    use serde_json::Value;
+    let quota = policy.quotas.get(f.quota);
+    let tier = policy.tiers.get(f.tier.index()).map(|t| t.name.as_str());
+    ordered_json(&[
+        ("format_version", Value::from(USAGE_FORMAT_VERSION)),
+        ("record", Value::from("period")),
+        ("account", Value::from(f.account.as_str())),
+        ("tier", Value::from(tier)),
+        ("quota", Value::from(quota.map(|q| q.name.as_str()))),
+        ("period", Value::from(f.period.to_string())),
+        ("unit", Value::from(quota.map(unit))),
+        ("rows", Value::from(f.rows)),
+        ("used", Value::from(f.used)),
+        ("allowance", Value::from(f.allowance)),
+        ("over", Value::from(f.over)),
+        ("billed_seconds", Value::from(f.billed_seconds)),
+        (
+            "charge",
+            Value::from(f.charge.as_ref().map(|c| c.value.to_string())),
+        ),
+        (
+            "currency",
+            Value::from(f.charge.as_ref().map(|c| c.currency.clone())),
+        ),
+        ("unpriced", Value::from(f.unpriced)),
+        ("beyond", Value::from(quota.and_then(|q| q.beyond.clone()))),
+    ])
+}
+
+/// An account with more contacts than its tier authorizes, as a line of
+/// JSON: `format_version` first, then `record` (`contacts`).
+pub fn contacts_json(policy: &Policy, f: &ContactFinding) -> String {
+    use serde_json::Value;
+    let tier = policy.tiers.get(f.tier.index()).map(|t| t.name.as_str());
+    ordered_json(&[
+        ("format_version", Value::from(USAGE_FORMAT_VERSION)),
+        ("record", Value::from("contacts")),
+        ("account", Value::from(f.account.as_str())),
+        ("tier", Value::from(tier)),
+        ("authorized", Value::from(f.authorized)),
+        ("contacts", Value::from(f.contacts.clone())),
+    ])
 }
 
 /// The unit `used`, `allowance` and `over` are in: `seconds` for a time

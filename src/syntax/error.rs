@@ -106,6 +106,28 @@ pub(crate) fn resume_point(text: &str, pos: usize, after: usize) -> Option<usize
     }
 }
 
+/// Where the declaration holding an error at `pos` starts: the last line at
+/// or before `pos` that starts with a declaration keyword in its first
+/// column (0 when there is none).
+pub(crate) fn declaration_start(text: &str, pos: usize) -> usize {
+    let keywords = keywords_for(Rule::item);
+    let before = text.get(..pos.min(text.len())).unwrap_or("");
+    let mut end = before.len();
+    loop {
+        let line = before[..end].rfind('\n').map_or(0, |i| i + 1);
+        let rest = &text[line..];
+        let starts_decl = keywords.iter().any(|k| {
+            rest.strip_prefix(k).is_some_and(|after_kw| {
+                !after_kw.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+            })
+        });
+        if starts_decl || line == 0 {
+            return if starts_decl { line } else { 0 };
+        }
+        end = line - 1;
+    }
+}
+
 /// Moves every span of `diag` right by `offset` bytes.
 pub(crate) fn shift(mut diag: Diagnostic, offset: usize) -> Diagnostic {
     let by = |s: Span| Span::new(s.start + offset, s.end + offset);

@@ -32,13 +32,23 @@ pub(super) fn help(text: &str, pos: usize, found: &Found, positives: &[Rule]) ->
                 .to_string(),
         );
     }
+    // A number where an entitlement's name belongs.
+    let starts_statement = !expects_value;
+    if starts_statement
+        && word.starts_with(|c: char| c.is_ascii_digit())
+        && enclosing_block(text, pos) == Some("tier")
+    {
+        return Some(
+            "an entitlement is a name and a value (`contacts 3`); an allowance counted per \
+             period is a `quota` declaration: `quota requests { 10 requests per month  tiers gold }`"
+                .to_string(),
+        );
+    }
     if expects_value && word.contains('.') && word.ends_with(['h', 'm', 's', 'd', 'w']) {
         return Some("durations take whole numbers: write `1h30m` rather than `1.5h`".to_string());
     }
     if expects_value && word.starts_with(|c: char| c.is_ascii_digit()) {
-        return Some(
-            "durations are written like `30m`, `4h`, `1h30m`, `2d`, `1w` or `1bd`".to_string(),
-        );
+        return Some(duration_help(text, pos));
     }
     if word.starts_with('%') {
         return Some("write a percentage without a space, such as `99.5%`".to_string());
@@ -115,6 +125,31 @@ pub(super) fn help(text: &str, pos: usize, found: &Found, positives: &[Rule]) ->
                     .to_string(),
             )
         })
+}
+
+/// The duration forms valid where `pos` is. In a target table, `d` and `w`
+/// (24-hour days) are only valid on a 24x7 clock, which the parser can see
+/// only when the table says `on 24x7`; elsewhere the help offers what is
+/// valid on every clock (the checker reports `2d` on a business calendar as
+/// E0205). Outside target tables (`sampled every 1m`) days are 24 hours.
+fn duration_help(text: &str, pos: usize) -> String {
+    match table_header(text, pos) {
+        Some(header) if header.split_whitespace().any(|w| w == "24x7") => {
+            "durations are written like `30m`, `4h`, `1h30m`, `2d`, `1w` or `1bd`".to_string()
+        }
+        Some(_) => "durations are written like `30m`, `4h`, `1h30m` or `1bd` (business days); \
+                    `2d` and `1w` count 24-hour days and need a 24x7 clock"
+            .to_string(),
+        None => "durations are written like `30m`, `4h`, `1h30m`, `2d` or `1w`".to_string(),
+    }
+}
+
+/// The text from `targets` to `{` of the target table around `pos`.
+fn table_header(text: &str, pos: usize) -> Option<&str> {
+    let open = unclosed_brace(text.get(..pos)?)?;
+    let line_start = text[..open].rfind('\n').map_or(0, |i| i + 1);
+    let header = &text[line_start..open];
+    (header.split_whitespace().next() == Some("targets")).then_some(header)
 }
 
 /// An example of the declaration the error is in, found as the last line

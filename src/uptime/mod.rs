@@ -209,6 +209,23 @@ pub enum UptimeError {
     MonthOutOfRange(Month),
     /// A maintenance calendar failed.
     Calendar(CalendarError),
+    /// The policy declares no `availability` block.
+    NoAvailability {
+        /// The policy's name.
+        policy: String,
+    },
+    /// No availability block has this name.
+    UnknownAvailability {
+        /// The name asked for.
+        name: String,
+        /// The policy's blocks.
+        known: Vec<String>,
+    },
+    /// The policy has several blocks and none was named.
+    SeveralAvailability {
+        /// The policy's blocks.
+        known: Vec<String>,
+    },
 }
 
 impl fmt::Display for UptimeError {
@@ -217,6 +234,20 @@ impl fmt::Display for UptimeError {
             UptimeError::UnknownZone(z) => write!(f, "unknown time zone `{z}`"),
             UptimeError::MonthOutOfRange(m) => write!(f, "month `{m}` is out of range"),
             UptimeError::Calendar(e) => write!(f, "maintenance calendar: {e}"),
+            UptimeError::NoAvailability { policy } => write!(
+                f,
+                "policy `{policy}` declares no `availability` block, so there is no uptime objective to measure"
+            ),
+            UptimeError::UnknownAvailability { name, known } => write!(
+                f,
+                "no availability block `{name}`; the policy has {}",
+                crate::check::backtick_list(known.iter().map(String::as_str))
+            ),
+            UptimeError::SeveralAvailability { known } => write!(
+                f,
+                "the policy has several availability blocks ({}); choose one by name (--availability NAME)",
+                crate::check::backtick_list(known.iter().map(String::as_str))
+            ),
         }
     }
 }

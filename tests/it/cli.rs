@@ -553,3 +553,36 @@ fn time_add_business_day_is_the_eval_deadline() {
         assert_eq!(fr["cycles"][0]["target"], "1bd", "{file}");
     }
 }
+
+#[test]
+fn eval_suggests_names_for_descriptions_titles_and_numbers() {
+    // Issue 14: a severity written as the contract writes it got no
+    // suggestion. Domo's sev1 answers to its aliases "Severity 1" and
+    // "Niveau 1" (any case); "Sev 1" carries the number of exactly one
+    // severity; the description and the tier's title name theirs.
+    let ticket = |id: &str, tier: &str, severity: &str| {
+        format!(
+            r#"{{"id":"{id}","tier":"{tier}","severity":"{severity}","events":[{{"at":"2026-03-06T15:30:00-07:00","type":"opened"}}]}}"#
+        )
+    };
+    let description = "Major functionality affected or performance significantly degraded; persistent, affects many users, no reasonable workaround; includes urgent requests such as feature activation or data import";
+    let lines = [
+        ticket("OK-1", "gold", "severity 1"),
+        ticket("BAD-1", "gold", "Sev 1"),
+        ticket("BAD-2", "gold", description),
+        ticket("BAD-3", "Gold", "sev3"),
+        ticket("BAD-4", "gold", "Severity 4"),
+    ];
+    let p = temp_file("names.jsonl", lines.join("\n").as_bytes());
+    let o = slate(&[
+        "eval",
+        "policies/domo.sla",
+        p.to_str().expect("utf-8 path"),
+        "--at",
+        "2026-03-09T12:00:00-06:00",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o).lines().count(), 1, "OK-1 is answered");
+    let err = stderr(&o).replace(p.to_str().expect("utf-8 path"), "names.jsonl");
+    insta::assert_snapshot!(err);
+}

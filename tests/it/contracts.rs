@@ -372,8 +372,8 @@ fn uptime_from_samples_reports_gaps_and_down_minutes() {
     assert_eq!(
         may["gaps"],
         serde_json::json!([
-            {"start": "2024-05-01T00:03:00+00:00", "end": "2024-05-01T00:04:00+00:00"},
-            {"start": "2024-05-01T00:06:00+00:00", "end": "2024-06-01T00:00:00+00:00"},
+            {"start": "2024-05-01T00:03:00Z", "end": "2024-05-01T00:04:00Z"},
+            {"start": "2024-05-01T00:06:00Z", "end": "2024-06-01T00:00:00Z"},
         ])
     );
     assert!(stderr(&o).contains("samples: 5 row(s) read, 5 used, 0 rejected"));
@@ -468,4 +468,151 @@ fn dated_maintenance_windows_declared_in_the_policy() {
     assert_eq!(april["uptime_percent"], "99.721");
     assert_eq!(april["state"], "breached");
     assert_eq!(april["budget_left_seconds"], -4_623);
+}
+
+/// The keys of a JSON object line in the order written.
+fn key_order(line: &str) -> Vec<String> {
+    // Top-level keys only: `"key":` at nesting depth 1.
+    let mut keys = Vec::new();
+    let (mut depth, mut in_str, mut esc) = (0i32, false, false);
+    let mut current = String::new();
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_str {
+            if esc {
+                esc = false;
+            } else if c == '\\' {
+                esc = true;
+            } else if c == '"' {
+                in_str = false;
+                if depth == 1 && chars.peek() == Some(&':') {
+                    keys.push(std::mem::take(&mut current));
+                }
+                current.clear();
+                continue;
+            }
+            current.push(c);
+            continue;
+        }
+        match c {
+            '"' => in_str = true,
+            '{' | '[' => depth += 1,
+            '}' | ']' => depth -= 1,
+            _ => {}
+        }
+    }
+    keys
+}
+
+#[test]
+fn uptime_and_usage_json_lines_are_envelopes_like_eval() {
+    // Issue 10: `slate eval` writes `format_version` first, then the fields
+    // in the documented order; `uptime` and `usage` wrote their keys sorted
+    // (`availability` before `format_version`).
+    let eval = slate(&[
+        "eval",
+        "policies/dooap.sla",
+        "examples/tickets/dooap.jsonl",
+        "--at",
+        "2026-03-10T12:00:00Z",
+    ]);
+    let first_eval = stdout(&eval).lines().next().unwrap_or("").to_string();
+    assert_eq!(
+        key_order(&first_eval)[..3],
+        ["format_version", "id", "at"],
+        "{first_eval}"
+    );
+    let uptime = slate(&[
+        "uptime",
+        "policies/dooap.sla",
+        "--incidents",
+        "examples/incidents.csv",
+        "--month",
+        "2024-04",
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!(uptime.status.code(), Some(0), "{}", stderr(&uptime));
+    let april = stdout(&uptime);
+    assert_eq!(
+        key_order(april.trim()),
+        [
+            "format_version",
+            "availability",
+            "month",
+            "zone",
+            "start",
+            "end",
+            "total_seconds",
+            "downtime_seconds",
+            "maintenance_seconds",
+            "missing_seconds",
+            "degraded_seconds",
+            "excluded_seconds",
+            "counted_seconds",
+            "uptime_percent",
+            "objective_percent",
+            "state",
+            "credit",
+            "budget_seconds",
+            "budget_left_seconds",
+            "gaps",
+        ]
+    );
+    let usage = slate(&[
+        "usage",
+        "policies/dooap.sla",
+        "--requests",
+        "examples/requests.csv",
+        "--rate",
+        "$150",
+        "--format",
+        "jsonl",
+    ]);
+    let out = stdout(&usage);
+    let beyond = out.lines().find(|l| l.contains("\"beyond\"")).unwrap_or("");
+    assert_eq!(
+        key_order(beyond),
+        [
+            "format_version",
+            "record",
+            "line",
+            "id",
+            "account",
+            "at",
+            "contact",
+            "quota",
+            "period",
+            "number",
+            "billed_seconds",
+            "charge",
+            "currency",
+        ]
+    );
+    let period = out
+        .lines()
+        .find(|l| l.contains("\"record\":\"period\""))
+        .unwrap_or("");
+    assert_eq!(
+        key_order(period),
+        [
+            "format_version",
+            "record",
+            "account",
+            "tier",
+            "quota",
+            "period",
+            "unit",
+            "rows",
+            "used",
+            "allowance",
+            "over",
+            "billed_seconds",
+            "charge",
+            "currency",
+            "unpriced",
+            "beyond",
+        ]
+    );
+    insta::assert_snapshot!(format!("uptime:\n{april}usage:\n{out}"));
 }

@@ -242,6 +242,7 @@ struct Input<'a> {
     severity: Strings<'a>,
     issue_type: Strings<'a>,
     status: Strings<'a>,
+    channel: Strings<'a>,
     events: Events<'a>,
     event_cols: EventColumns<'a>,
 }
@@ -280,6 +281,7 @@ fn input(batch: &StructArray) -> PyResult<Input<'_>> {
         severity: Strings::of(batch.column_by_name("severity"), "severity", false)?,
         issue_type: Strings::of(batch.column_by_name("type"), "type", false)?,
         status: Strings::of(batch.column_by_name("status"), "status", false)?,
+        channel: Strings::of(batch.column_by_name("channel"), "channel", false)?,
         events,
         event_cols: event_columns(values)?,
     })
@@ -312,6 +314,9 @@ impl Input<'_> {
         }
         if let Some(s) = self.status.get(row) {
             b = b.status(s);
+        }
+        if let Some(c) = self.channel.get(row) {
+            b = b.channel(c);
         }
         let range = match self.events {
             Events::List(l) => event_range(l, row),

@@ -115,3 +115,149 @@ fn shipped_prelude_checks_clean_on_its_own() {
     assert!(p.metrics.iter().all(|m| m.prelude));
     assert_eq!(p.metrics.len(), 5);
 }
+
+#[test]
+fn one_tier_needs_no_order() {
+    // Issue 14: `tier gold { }` alone is the whole order; before, it gave
+    // E0132 and an E0101 for every table column naming `gold`.
+    let text = r#"
+policy "One" { calendar always }
+calendar always = 24x7
+severity sev1 "Critical"
+severity sev2 "Major"
+tier gold "Gold" { contacts 3 }
+targets first_response {
+        gold
+  sev1  4h
+  sev2  8h
+}
+"#;
+    let (policy, diags) = check_text(text);
+    assert!(diags.is_empty(), "{diags:?}");
+    let policy = policy.expect("compiles");
+    assert_eq!(policy.tiers.len(), 1);
+    assert_eq!(policy.tiers[0].name, "gold");
+    assert_eq!(policy.tiers[0].title.as_deref(), Some("Gold"));
+    assert_eq!(policy.targets.len(), 2);
+}
+
+#[test]
+fn several_tiers_without_order_are_one_error() {
+    let text = r#"
+policy "Two" { calendar always }
+calendar always = 24x7
+severity sev1 "Critical"
+tier silver { }
+tier gold extends silver { }
+targets first_response {
+        silver gold
+  sev1  8h     4h
+}
+"#;
+    let (policy, diags) = check_text(text);
+    assert!(policy.is_none());
+    let codes: Vec<&str> = diags.iter().map(|d| d.code.as_str()).collect();
+    // One E0132, and no E0101 for `silver`, `gold` or `extends silver`.
+    assert_eq!(codes, ["E0132"]);
+    assert_eq!(diags[0].primary.span.start, at(text, "silver {", 0));
+    assert_eq!(diags[0].secondary.len(), 1);
+    assert_eq!(
+        diags[0].help.as_deref(),
+        Some("order them lowest first, for example `tiers silver < gold` (a policy with one tier needs no order)")
+    );
+}
+
+#[test]
+fn a_tier_outside_the_order_is_reported_once() {
+    let text = format!(
+        "{HEADER}{}",
+        r#"
+tier platinum { contacts 5 }
+targets first_response {
+        silver gold platinum
+  sev1  8h     4h   2h
+  sev2  16h    8h   4h
+}
+"#
+    );
+    let (_, diags) = check_text(&text);
+    let codes: Vec<&str> = diags.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["E0132"]);
+}
+
+#[test]
+fn after_a_syntax_error_the_rest_is_checked_without_follow_on_errors() {
+    // `severity sev1` does not parse, so `sev1` is unknown to the tables:
+    // that E0102 waits (it may be the broken declaration's), the bad zone
+    // and the wrong-kind cell are reported, and the second syntax error too.
+    let text = r#"
+policy "Acme" { calendar business }
+calendar business { zone "America/Denver"  mon-fri 08:00-17:00 }
+severity sev1 "Critical" { clock: 24x7 }
+severity sev2 "Major"
+tiers silver < gold
+calendar central { zone "Central US"  mon-fri 08:00-17:00 }
+targets first_response {
+        silver gold
+  sev1  8h     4h
+  sev2  16h    8 h
+}
+targets resolution {
+        silver gold
+  sev1  2bd    1bd
+  sev2  3bd    yes
+}
+"#;
+    let (policy, diags) = check_text(text);
+    assert!(policy.is_none());
+    let found: Vec<(&str, usize)> = diags
+        .iter()
+        .map(|d| (d.code.as_str(), d.primary.span.start))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("E0001", at(text, ": 24x7", 0)),
+            ("E0201", at(text, "\"Central US\"", 0)),
+            ("E0001", at(text, "8 h", 0)),
+            ("E0304", at(text, "yes", 0)),
+        ]
+    );
+}
+
+#[test]
+fn unrecoverable_syntax_errors_check_nothing() {
+    // A `}` missing before the next declaration: what precedes the error
+    // does not parse on its own, so nothing is checked (no guesses).
+    let text = r#"
+policy "Acme" { calendar business }
+calendar business { zone "Central US"  mon-fri 08:00-17:00
+severity sev1 "Critical"
+"#;
+    let (_, diags) = check_text(text);
+    let codes: Vec<&str> = diags.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["E0001"]);
+}
+
+#[test]
+fn lowering_findings_before_a_syntax_error_are_kept() {
+    // `provider` twice (E0111, found while lowering the header) comes
+    // before the syntax error; it is reported with it.
+    let text = r#"
+policy "Acme" { provider "A"  provider "B"  calendar always }
+calendar always = 24x7
+severity sev1 "Critical" { clock: 24x7 }
+"#;
+    let (_, diags) = check_text(text);
+    let found: Vec<(&str, usize)> = diags
+        .iter()
+        .map(|d| (d.code.as_str(), d.primary.span.start))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("E0111", at(text, "provider \"B\"", 0)),
+            ("E0001", at(text, ": 24x7", 0)),
+        ]
+    );
+}

@@ -678,3 +678,79 @@ fn evaluating_before_the_ticket_opened() {
         assert_eq!(m.state, State::NotStarted, "{}", m.metric);
     }
 }
+
+/// A policy whose `bug` type is covered on gold by email or the portal
+/// (with targets), on gold by phone without guarantee, and on platinum
+/// through any channel.
+fn channel_policy() -> Policy {
+    crate::eval::testing::policy_from(
+        "channels.sla",
+        r#"
+policy "Channels" { calendar always }
+calendar always = 24x7
+severity sev1 "Critical"
+tiers standard < gold < platinum
+type bug "Bug" {
+  covers gold via "email", "Support Portal"
+  covers gold via "phone" without guarantee "best effort by phone"
+  covers platinum
+}
+targets first_response {
+        standard gold platinum
+  sev1  4h       2h   1h
+}
+"#,
+    )
+}
+
+#[test]
+fn channels_narrow_coverage_when_the_ticket_gives_one() {
+    // Opened Monday 09:00, nothing since; asked at 12:00 (3h later).
+    let policy = channel_policy();
+    let state = |tier: &str, channel: Option<&str>| {
+        let mut v = ticket_json(tier, "sev1", &[ev("09:00", "opened")]);
+        v["type"] = json!("bug");
+        if let Some(c) = channel {
+            v["channel"] = json!(c);
+        }
+        let a = answer(&policy, &v, "12:00");
+        metric(&a, "first_response").state
+    };
+    // gold: email or the portal (any case, spaces trimmed) get the 2h
+    // target, breached at 11:00.
+    assert_eq!(state("gold", Some("email")), State::Breached);
+    assert_eq!(state("gold", Some("  support portal ")), State::Breached);
+    // No channel given: the first line naming gold decides (covered).
+    assert_eq!(state("gold", None), State::Breached);
+    // phone: the first line naming gold that lists it is `without guarantee`.
+    assert_eq!(state("gold", Some("phone")), State::NoTarget);
+    // chat: lines name gold, none lists chat: not covered.
+    assert_eq!(state("gold", Some("chat")), State::NotCovered);
+    // platinum's line lists no channel: every channel is covered (1h).
+    assert_eq!(state("platinum", Some("chat")), State::Breached);
+    // standard is not named at all: not covered, channel or not.
+    assert_eq!(state("standard", None), State::NotCovered);
+    assert_eq!(state("standard", Some("email")), State::NotCovered);
+}
+
+#[test]
+fn explain_names_the_channel_that_is_not_covered() {
+    let policy = channel_policy();
+    let mut v = ticket_json("gold", "sev1", &[ev("09:00", "opened")]);
+    v["type"] = json!("bug");
+    v["channel"] = json!("chat");
+    let ticket = read_line(&policy, &v.to_string(), 1, &ReadOptions::default())
+        .unwrap_or_else(|e| panic!("valid ticket: {e}"));
+    let hours = CalendarSet::from_policy(&policy);
+    let text =
+        crate::eval::explain::explain(&policy, &hours, &ticket, t("12:00"), Some("first_response"))
+            .unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(
+        text.contains(
+            "not covered: type `bug` is not covered on tier `gold` through channel `chat` \
+             (covered there via `email`, `Support Portal`, `phone`), so `first_response` has no target"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("channel `chat`"), "{text}");
+}

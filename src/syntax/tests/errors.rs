@@ -409,3 +409,47 @@ fn number_and_unit_with_a_space_outside_tables() {
         Some("durations are written without spaces, such as `4h`, `30m`, `1h30m` or `1bd`")
     );
 }
+
+#[test]
+fn duration_help_offers_what_is_valid_where_it_is_written() {
+    // Issue 14: the help offered `2d`, which is E0205 in a table on a
+    // business calendar. The parser cannot see the table's clock unless the
+    // table says `on 24x7`.
+    let business = "targets first_response {\n      gold\n  s1  4hrs\n}\n";
+    let d = error(business);
+    assert_eq!(at(business, d.primary.span), "4hrs");
+    assert_eq!(
+        d.help.as_deref(),
+        Some(
+            "durations are written like `30m`, `4h`, `1h30m` or `1bd` (business days); \
+             `2d` and `1w` count 24-hour days and need a 24x7 clock"
+        )
+    );
+    let always = "targets first_response on 24x7 {\n      gold\n  s1  4hrs\n}\n";
+    let d = error(always);
+    assert_eq!(
+        d.help.as_deref(),
+        Some("durations are written like `30m`, `4h`, `1h30m`, `2d`, `1w` or `1bd`")
+    );
+    let sampling = "availability a { sampled every 5mins }";
+    let d = error(sampling);
+    assert_eq!(at(sampling, d.primary.span), "5mins");
+    assert_eq!(
+        d.help.as_deref(),
+        Some("durations are written like `30m`, `4h`, `1h30m`, `2d` or `1w`")
+    );
+}
+
+#[test]
+fn a_quota_written_inside_a_tier() {
+    let text = "tier gold \"Gold\" {\n  10 service requests per month\n}\n";
+    let d = error(text);
+    assert_eq!(at(text, d.primary.span), "10");
+    assert_eq!(
+        d.help.as_deref(),
+        Some(
+            "an entitlement is a name and a value (`contacts 3`); an allowance counted per \
+             period is a `quota` declaration: `quota requests { 10 requests per month  tiers gold }`"
+        )
+    );
+}

@@ -140,7 +140,7 @@ class Policy:
         """Evaluates one ticket at the instant ``at``.
 
         ``ticket`` is a dict in the ``slate eval`` input format (``id``,
-        ``tier``, ``severity``, optional ``type`` and ``status``, ``events``
+        ``tier``, ``severity``, optional ``type``, ``status`` and ``channel``, ``events``
         with ``at`` and ``type``), or the same as a JSON string. Event times
         may be aware ``datetime`` objects. Events after ``at`` are ignored.
 

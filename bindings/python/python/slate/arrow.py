@@ -28,7 +28,7 @@ EVENT_TYPE = pa.struct(
     ]
 )
 
-#: One row per ticket. ``type`` and ``status`` may be absent or null;
+#: One row per ticket. ``type``, ``status`` and ``channel`` may be absent or null;
 #: ``id`` may also be an integer column.
 INPUT_SCHEMA = pa.schema(
     [
@@ -37,6 +37,7 @@ INPUT_SCHEMA = pa.schema(
         pa.field("severity", pa.string()),
         pa.field("type", pa.string()),
         pa.field("status", pa.string()),
+        pa.field("channel", pa.string()),
         pa.field("events", pa.list_(EVENT_TYPE)),
     ]
 )
@@ -86,7 +87,7 @@ def events_to_tickets(
     Columns: ``id`` (the ticket id), ``at`` (a timestamp with a time zone, or
     RFC 3339 strings with an offset), ``type`` (the event type), ``value``
     (the new status, severity or tier of change events; optional), and
-    optionally ``tier``, ``severity``, ``issue_type`` and ``status``: the
+    optionally ``tier``, ``severity``, ``issue_type``, ``status`` and ``channel``: the
     ticket's fields, from the first row of the ticket where they are not
     null. Rows of one ticket need not be consecutive; tickets come out in
     order of id, each ticket's events in input order.
@@ -133,7 +134,7 @@ def events_to_tickets(
         "id": ticket_ids,
         "events": pa.ListArray.from_arrays(offsets, event_structs, type=pa.list_(EVENT_TYPE)),
     }
-    for out, src in (("tier", "tier"), ("severity", "severity"), ("type", "issue_type"), ("status", "status")):
+    for out, src in (("tier", "tier"), ("severity", "severity"), ("type", "issue_type"), ("status", "status"), ("channel", "channel")):
         if src in table.column_names:
             columns[out] = _first_per_ticket(
                 ids, pc.cast(table[src].combine_chunks(), pa.string()).take(order), ticket_ids

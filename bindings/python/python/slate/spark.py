@@ -126,7 +126,7 @@ def events_to_tickets(
 ) -> "DataFrame":
     """Builds ``evaluate``'s input from a DataFrame with one row per event:
     ``id``, ``at`` (a timestamp), ``type``, ``value`` (optional), and
-    optionally ``tier``, ``severity``, ``issue_type`` and ``status`` (the
+    optionally ``tier``, ``severity``, ``issue_type``, ``status`` and ``channel`` (the
     first non-null value of each ticket). This is a shuffle by ticket id;
     each ticket's events come out ordered by time, then input order."""
     from pyspark.sql import functions as F
@@ -147,11 +147,11 @@ def events_to_tickets(
             F.col(type).cast("string").alias("type"),
             value_col.alias("value"),
         ).alias("event"),
-        *[F.col(c).cast("string").alias(c) for c in ("tier", "severity", "issue_type", "status") if c in cols],
+        *[F.col(c).cast("string").alias(c) for c in ("tier", "severity", "issue_type", "status", "channel") if c in cols],
     )
     firsts = [
         F.first(c, ignorenulls=True).alias("type" if c == "issue_type" else c)
-        for c in ("tier", "severity", "issue_type", "status")
+        for c in ("tier", "severity", "issue_type", "status", "channel")
         if c in cols
     ]
     grouped = staged.groupBy("id").agg(
@@ -161,5 +161,5 @@ def events_to_tickets(
         "events",
         lambda e: F.struct(e["at"].alias("at"), e["type"].alias("type"), e["value"].alias("value")),
     ).alias("events")
-    keep = [c for c in ("tier", "severity", "type", "status") if c in grouped.columns]
+    keep = [c for c in ("tier", "severity", "type", "status", "channel") if c in grouped.columns]
     return grouped.select("id", *keep, events_col)
