@@ -300,3 +300,23 @@ fn calendars_chosen_per_ticket_and_versions() {
     assert_eq!(fmt(text), want);
     assert_eq!(fmt(want), want);
 }
+
+/// Fuzz finding (fmt_round_trip, 2026-11-30): a `0h` cell is written `0s`
+/// after formatting. The target keeps its meaning (0 seconds on the same
+/// calendar); only its `written` spelling changes, as the normalization
+/// rule says. The fuzz target compared `written` too and now strips it
+/// like this test does.
+#[test]
+fn fuzz_zero_hours_cell_is_normalized_without_changing_the_ir() {
+    let text = "policy \"Fixture\" { calendar business }\n\
+                calendar business { zone \"America/Denver\"  mon-fri 08:00-17:00 }\n\
+                severity sev1 \"Critical\" { clock 24x7 }\nseverity sev2 \"Major\"\n\
+                tiers silver < gold\n\
+                targets first_response {\n        silver gold\n  sev1  8h     4h\n  sev2  16h    0h\n}\n";
+    let once = fmt(text);
+    assert!(once.contains("  sev2  16h    0s\n"), "{once}");
+    let before = ir_without_spans(&SourceFile::new("t.sla", text));
+    let after = ir_without_spans(&SourceFile::new("t.sla", once.as_str()));
+    assert!(before.0.is_some(), "the fixture compiles: {:?}", before.1);
+    assert_eq!(before, after);
+}
