@@ -3,7 +3,9 @@
 //! Columns (by header name, any order): `ticket_id`, `at`, `type` (the event
 //! type) and `value` (the new status, severity or tier of change events);
 //! optional `tier`, `severity`, `issue_type` and `status` give the ticket's
-//! initial fields, taken from the first row of the ticket that has them.
+//! initial fields, taken from the first row of the ticket that has them;
+//! optional `actor` and `public` say who did each event and whether a
+//! message was public (as in JSON Lines).
 //! The rows of one ticket must be consecutive; an id that comes back after
 //! another ticket is a duplicate.
 
@@ -22,6 +24,8 @@ struct Columns {
     severity: Option<usize>,
     issue_type: Option<usize>,
     status: Option<usize>,
+    actor: Option<usize>,
+    public: Option<usize>,
 }
 
 /// Reads grouped tickets from a CSV events table.
@@ -58,6 +62,8 @@ impl<R: Read> CsvTickets<R> {
                             severity: find(&["severity"]),
                             issue_type: find(&["issue_type", "ticket_type"]),
                             status: find(&["status"]),
+                            actor: find(&["actor"]),
+                            public: find(&["public"]),
                         }),
                         None,
                     ),
@@ -176,6 +182,8 @@ impl<R: Read> Iterator for CsvTickets<R> {
                 at: owned(&r, Some(cols.at)),
                 kind: owned(&r, Some(cols.kind)),
                 value: owned(&r, cols.value),
+                actor: owned(&r, cols.actor),
+                public: owned(&r, cols.public),
             });
             match self.next_record() {
                 Some(Ok((next, nl))) => {
