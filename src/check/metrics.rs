@@ -30,7 +30,10 @@ pub(crate) fn keyword<T: Copy>(
         Code::UnknownKeyword,
         word.span,
         format!("unknown {what} `{}`", word.node),
-        format!("not a {what}"),
+        match what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            true => format!("not an {what}"),
+            false => format!("not a {what}"),
+        },
     )
     .with_help(help);
     cx.error(diag);
@@ -313,9 +316,13 @@ impl<'a> Checker<'a> {
                     a.name()
                 ),
             };
+            let label = match kind {
+                EventKind::CustomerReplied => "`customer_replied` is always the customer's",
+                _ => "the customer's messages are never this event",
+            };
             return fail(
                 format!("`{name} by {}` never happens, so this never counts", a.name()),
-                "no such event",
+                label,
                 help,
             );
         }
