@@ -6,7 +6,8 @@ use super::{duplicate_entry, unknown_name, Checker, Kind};
 use crate::ast::{self, Ident, Item, MetricClause};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{
-    self, Actor, ChangeRule, EventKind, FilterClause, MetricId, PeriodicMode, ReopenRule, ResetOrder,
+    self, Actor, ChangeRule, EventKind, FilterClause, MetricId, PeriodicMode, ReopenRule,
+    ResetOrder,
 };
 use crate::source::Span;
 use crate::values::Percent;
@@ -230,7 +231,14 @@ impl<'a> Checker<'a> {
                 .iter()
                 .filter(|f| f.0 == which && f.1.node == event.node)
                 .count();
-            let f = self.event_filter(&m, (which, siblings), event, by.as_ref(), visibility.as_ref(), span);
+            let f = self.event_filter(
+                &m,
+                (which, siblings),
+                event,
+                by.as_ref(),
+                visibility.as_ref(),
+                span,
+            );
             if let Some(f) = f {
                 m.filters.push(f);
             }
@@ -321,7 +329,10 @@ impl<'a> Checker<'a> {
                 _ => "the customer's messages are never this event",
             };
             return fail(
-                format!("`{name} by {}` never happens, so this never counts", a.name()),
+                format!(
+                    "`{name} by {}` never happens, so this never counts",
+                    a.name()
+                ),
                 label,
                 help,
             );

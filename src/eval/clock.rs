@@ -416,7 +416,9 @@ pub fn run_metric<'a>(
         apply_field_changes(&mut ctx, &mut cycles, group, t)?;
         // `resets when status S`: the status changed in this second, to S.
         let reset = (ctx.status != status_before
-            && ctx.status.is_some_and(|s| metric.resets.iter().any(|r| r == s)))
+            && ctx
+                .status
+                .is_some_and(|s| metric.resets.iter().any(|r| r == s)))
         .then(|| {
             group
                 .iter()

@@ -164,7 +164,9 @@ impl<'de: 'a, 'a> Deserialize<'de> for Events<'a> {
                         kind: e.kind.map(|t| t.0),
                         value: value.map(|t| t.0),
                         actor: e.actor.map(|t| t.0),
-                        public: e.public.map(|p| Cow::Borrowed(if p { "true" } else { "false" })),
+                        public: e
+                            .public
+                            .map(|p| Cow::Borrowed(if p { "true" } else { "false" })),
                     });
                 }
                 Ok(Events(events))

@@ -135,9 +135,7 @@ fn metric_clause(clause: P<'_>, out: &mut Vec<Spanned<MetricClause>>) {
                         _ => {}
                     }
                 }
-                if let (Some(event), true) =
-                    (names.last(), by.is_some() || visibility.is_some())
-                {
+                if let (Some(event), true) = (names.last(), by.is_some() || visibility.is_some()) {
                     let node = MetricClause::EventFilter {
                         clause: clause_word,
                         event: event.clone(),
