@@ -371,12 +371,11 @@ impl fmt::Display for InputErrorKind {
                 write!(f, "the JSON is nested more than {n} levels deep")
             }
             InputErrorKind::UnknownActor(n, s) => {
-                write!(
-                    f,
-                    "unknown actor `{}` (write `agent`, `customer` or `system`)",
-                    x(n)
-                )?;
-                hint(f, s)
+                write!(f, "unknown actor `{}`", x(n))?;
+                match s {
+                    Some(_) => hint(f, s),
+                    None => write!(f, " (write `agent`, `customer` or `system`)"),
+                }
             }
             InputErrorKind::ActorCannotDo { kind, actor } => match *kind {
                 "customer_replied" => write!(
