@@ -319,7 +319,14 @@ fn not_started_note(policy: &Policy, ticket: &Ticket, at: DateTime<Utc>, id: Met
     let Some(m) = policy.metrics.get(id.index()) else {
         return String::new();
     };
-    let starts: Vec<String> = m.starts.iter().map(|k| format!("`{}`", k.name())).collect();
+    let starts: Vec<String> = m
+        .starts
+        .iter()
+        .map(|k| match filters_text(m, FilterClause::Starts, *k) {
+            t if t.is_empty() => format!("`{}`", k.name()),
+            t => t,
+        })
+        .collect();
     let mut text = format!("starts on {}", starts.join(" or "));
     if let Some(dep) = m.after.and_then(|d| policy.metrics.get(d.index())) {
         text.push_str(&format!(" once `{}` has stopped", dep.name));
