@@ -615,17 +615,27 @@ pub struct Metric {
 }
 
 impl Metric {
+    /// The event kinds a clause lists (`periodic on`: none for a metric
+    /// that is not periodic).
+    pub fn clause_events(&self, clause: FilterClause) -> &[EventKind] {
+        match clause {
+            FilterClause::Starts => &self.starts,
+            FilterClause::Stops => &self.stops,
+            FilterClause::Periodic => self.periodic.as_ref().map_or(&[], |p| &p.on),
+        }
+    }
+
     /// Whether an event of `kind`, done by `actor` with visibility
-    /// `public`, counts for `clause` (given the clause's kinds).
+    /// `public`, counts for `clause`: the clause lists the kind, and either
+    /// has no filter for it or has one that matches.
     pub fn counts(
         &self,
         clause: FilterClause,
-        kinds: &[EventKind],
         kind: EventKind,
         actor: Actor,
         public: bool,
     ) -> bool {
-        if !kinds.contains(&kind) {
+        if !self.clause_events(clause).contains(&kind) {
             return false;
         }
         let mut filters = self

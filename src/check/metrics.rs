@@ -349,13 +349,13 @@ impl<'a> Checker<'a> {
             "stops on" => FilterClause::Stops,
             _ => FilterClause::Periodic,
         };
-        let kinds: &[EventKind] = match clause {
-            FilterClause::Starts => &m.starts,
-            FilterClause::Stops => &m.stops,
-            FilterClause::Periodic => m.periodic.as_ref().map_or(&[], |p| &p.on),
-        };
         // `siblings`: the filtered listings of this event in the clause.
-        if kinds.iter().filter(|k| **k == kind).count() > siblings {
+        if m.clause_events(clause)
+            .iter()
+            .filter(|k| **k == kind)
+            .count()
+            > siblings
+        {
             return fail(
                 format!("`{which}` lists `{name}` both with and without a filter"),
                 "the one without a filter counts every such event",

@@ -438,11 +438,11 @@ pub fn run_metric<'a>(
                 .iter()
                 .filter(|e| e.change.phase() != 0 && !e.opening_comment)
         };
-        let counts = |clause, kinds: &[EventKind], e: &super::timeline::Event| {
-            metric.counts(clause, kinds, e.change.kind(), e.actor, e.public)
+        let counts = |clause, e: &super::timeline::Event| {
+            metric.counts(clause, e.change.kind(), e.actor, e.public)
         };
         for e in others() {
-            if counts(FilterClause::Starts, &metric.starts, e) {
+            if counts(FilterClause::Starts, e) {
                 start(&ctx, &mut cycles, e.change.kind(), t, first_stop)?;
             }
         }
@@ -450,7 +450,7 @@ pub fn run_metric<'a>(
             reopen(&ctx, &mut cycles, t)?;
         }
         for e in others() {
-            if counts(FilterClause::Stops, &metric.stops, e) {
+            if counts(FilterClause::Stops, e) {
                 stop(&mut cycles, e.change.kind(), t);
             }
         }
@@ -459,7 +459,7 @@ pub fn run_metric<'a>(
         }
         // Several updates in the same second are one update.
         if let Some(periodic) = &metric.periodic {
-            if let Some(e) = others().find(|e| counts(FilterClause::Periodic, &periodic.on, e)) {
+            if let Some(e) = others().find(|e| counts(FilterClause::Periodic, e)) {
                 update(&ctx, &mut cycles, e.change.kind(), t, periodic.mode)?;
             }
         }

@@ -282,16 +282,15 @@ fn ignored_events(
     to: DateTime<Utc>,
 ) -> Vec<String> {
     let mut out = Vec::new();
-    let periodic: &[EventKind] = m.periodic.as_ref().map_or(&[], |p| &p.on);
     let clauses = [
-        (FilterClause::Starts, "starts on", m.starts.as_slice()),
-        (FilterClause::Stops, "stops on", m.stops.as_slice()),
-        (FilterClause::Periodic, "periodic on", periodic),
+        (FilterClause::Starts, "starts on"),
+        (FilterClause::Stops, "stops on"),
+        (FilterClause::Periodic, "periodic on"),
     ];
     for e in ticket.events.iter().filter(|e| from <= e.at && e.at <= to) {
         let kind = e.change.kind();
-        for (clause, word, kinds) in clauses {
-            if !kinds.contains(&kind) {
+        for (clause, word) in clauses {
+            if !m.clause_events(clause).contains(&kind) {
                 continue;
             }
             let at = ts(e.at);
@@ -303,7 +302,7 @@ fn ignored_events(
                 ));
                 break;
             }
-            if !m.counts(clause, kinds, kind, e.actor, e.public) {
+            if !m.counts(clause, kind, e.actor, e.public) {
                 out.push(format!(
                     "ignored {name} {} at {at}: `{word}` counts only {}",
                     who(e),
