@@ -689,7 +689,7 @@ pub(crate) fn validate(
     let Some((_, first_open)) = opened.next() else {
         return Err(err(line, InputErrorKind::NoOpened));
     };
-    let (opened_at, first_open) = (first_open.at, first_open.clone());
+    let (opened_at, opener) = (first_open.at, first_open.actor);
     if let Some((i, _)) = opened.next() {
         return Err(err(line_of(i), InputErrorKind::SecondOpened));
     }
@@ -699,7 +699,7 @@ pub(crate) fn validate(
     }
     // A ticket an agent opens: agent replies in the opening second are its
     // opening comment, not replies.
-    if first_open.actor == Actor::Agent {
+    if opener == Actor::Agent {
         for e in events.iter_mut() {
             e.opening_comment =
                 e.at == opened_at && e.change == Change::Replied && e.actor == Actor::Agent;
