@@ -91,6 +91,11 @@ pub struct CycleTrace {
     pub recomputes: Vec<String>,
     /// The timeline of the cycle.
     pub stretches: Vec<Stretch>,
+    /// Who did the event that started the cycle (`agent, public`), when
+    /// the input said something else than the defaults.
+    pub started_who: Option<String>,
+    /// The same for the event that stopped it.
+    pub stopped_who: Option<String>,
     /// Events of the kinds the metric starts, stops or updates on that did
     /// not count, and why (`replied by system, public at ...: `stops on`
     /// counts only `replied by agent public``).
@@ -249,6 +254,24 @@ fn who(e: &super::timeline::Event) -> String {
     text
 }
 
+/// `agent, internal` for the event of `kind` at `at` that counted, when
+/// its actor or visibility is not the default one.
+fn who_if_not_default(ticket: &Ticket, at: DateTime<Utc>, kind: &str) -> Option<String> {
+    let e = ticket
+        .events
+        .iter()
+        .find(|e| e.at == at && e.change.kind().name() == kind && !e.opening_comment)?;
+    let k = e.change.kind();
+    if e.actor == crate::ir::Actor::default_for(k) && e.public {
+        return None;
+    }
+    let mut text = e.actor.name().to_string();
+    if k.has_visibility() {
+        text.push_str(if e.public { ", public" } else { ", internal" });
+    }
+    Some(text)
+}
+
 /// `replied by agent public, replied by system`: the filtered events of a
 /// clause, as written.
 fn filters_text(m: &crate::ir::Metric, clause: FilterClause, kind: EventKind) -> String {
@@ -376,7 +399,14 @@ pub(crate) fn trace(
             } else {
                 ignored_events(metric_ir, &sorted, a.start, end)
             };
+            let started_who = who_if_not_default(&sorted, a.start, &a.started_by);
+            let stopped_who = match (a.stop, a.stopped_by.as_deref()) {
+                (Some(t), Some(by)) => who_if_not_default(&sorted, t, by),
+                _ => None,
+            };
             traces.push(CycleTrace {
+                started_who,
+                stopped_who,
                 ignored,
                 target_why: target_why(policy, &m.metric, &c.target),
                 calendar_why: calendar_why(policy, &c.target),
@@ -454,8 +484,14 @@ fn render_cycle(out: &mut String, metric: &str, c: &CycleTrace) {
     } else {
         let _ = write!(out, "  started {} by {}", ts(a.start), a.started_by);
     }
+    if let Some(who) = &c.started_who {
+        let _ = write!(out, " ({who})");
+    }
     if let (Some(s), Some(by)) = (a.stop, &a.stopped_by) {
         let _ = write!(out, ", stopped {} by {by}", ts(s));
+        if let Some(who) = &c.stopped_who {
+            let _ = write!(out, " ({who})");
+        }
     }
     let _ = writeln!(out);
     for s in &c.stretches {
