@@ -370,8 +370,26 @@ pub enum MetricClause {
     },
     /// `on change recompute|restart`.
     OnChange(Ident),
-    /// `on reopen continue|new_cycle|first_close_only`.
+    /// `on reopen continue|new_cycle|first_close_only|include_closed`.
     OnReopen(Ident),
+    /// `resets when status in_progress, ...`.
+    Resets(Vec<Ident>),
+    /// `order stop before reset`: the two words as written.
+    Order(Ident, Ident),
+    /// The filter of one event of a `starts on`, `stops on` or `periodic
+    /// on` clause (`replied by agent public`). The parser adds one after
+    /// its clause for each event written with `by`, `public` or
+    /// `internal`; the clause itself lists the event as usual.
+    EventFilter {
+        /// `starts on`, `stops on` or `periodic on`.
+        clause: &'static str,
+        /// The event.
+        event: Ident,
+        /// `by ACTOR`.
+        by: Option<Ident>,
+        /// `public` or `internal`.
+        visibility: Option<Ident>,
+    },
 }
 
 /// `targets metric for type on calendar { header rows }`.

@@ -728,6 +728,34 @@ impl TicketBuilder {
         self.push(at, kind.into(), None)
     }
 
+    /// An event done by `actor` (`agent`, `customer` or `system`), such as
+    /// an automatic acknowledgement: `event_by(t, "replied", "system")`.
+    /// Without an actor, `opened` and `customer_replied` are the
+    /// customer's and every other event the support team's.
+    pub fn event_by(
+        self,
+        at: DateTime<Utc>,
+        kind: impl Into<String>,
+        actor: impl Into<String>,
+    ) -> Self {
+        self.push_with(at, kind.into(), None, Some(actor.into()), None)
+    }
+
+    /// A message (`opened`, `replied` or `customer_replied`) by `actor`,
+    /// public or internal: `message(t, "replied", "agent", false)` is an
+    /// internal note, `message(t, "opened", "agent", true)` a ticket an
+    /// agent opened with a public comment.
+    pub fn message(
+        self,
+        at: DateTime<Utc>,
+        kind: impl Into<String>,
+        actor: impl Into<String>,
+        public: bool,
+    ) -> Self {
+        let public = if public { "true" } else { "false" };
+        self.push_with(at, kind.into(), None, Some(actor.into()), Some(public))
+    }
+
     /// A change event with its new value: `status`, `severity` or `tier`.
     pub fn change(
         self,
@@ -738,13 +766,26 @@ impl TicketBuilder {
         self.push(at, kind.into(), Some(value.into()))
     }
 
-    fn push(mut self, at: DateTime<Utc>, kind: String, value: Option<String>) -> Self {
+    fn push(self, at: DateTime<Utc>, kind: String, value: Option<String>) -> Self {
+        self.push_with(at, kind, value, None, None)
+    }
+
+    fn push_with(
+        mut self,
+        at: DateTime<Utc>,
+        kind: String,
+        value: Option<String>,
+        actor: Option<String>,
+        public: Option<&'static str>,
+    ) -> Self {
         let at = crate::eval::answer::utc::text(&at);
         self.raw.events.push(RawEvent {
             line: 1,
             at: Some(Cow::Owned(at)),
             kind: Some(Cow::Owned(kind)),
             value: value.map(Cow::Owned),
+            actor: actor.map(Cow::Owned),
+            public: public.map(Cow::Borrowed),
         });
         self
     }

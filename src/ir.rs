@@ -510,6 +510,142 @@ pub enum ReopenRule {
     NewCycle,
     /// Only the first close counts; reopening changes nothing.
     FirstCloseOnly,
+    /// The clock continues and the time the ticket spent resolved or closed
+    /// counts too (open time on the cycle's calendar, never paused): total
+    /// elapsed time across closed periods.
+    IncludeClosed,
+}
+
+/// Who did something on a ticket (an event's `actor`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Actor {
+    /// Someone of the support team.
+    Agent,
+    /// The customer (the requester or anyone on their side).
+    Customer,
+    /// An automation: a trigger, an automatic acknowledgement, a bot.
+    System,
+}
+
+impl Actor {
+    /// Every actor, in the order used for documentation.
+    pub const ALL: [Actor; 3] = [Actor::Agent, Actor::Customer, Actor::System];
+
+    /// The name used in policies and ticket files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Actor::Agent => "agent",
+            Actor::Customer => "customer",
+            Actor::System => "system",
+        }
+    }
+
+    /// The actor with this name.
+    pub fn from_name(name: &str) -> Option<Actor> {
+        Actor::ALL.into_iter().find(|a| a.name() == name)
+    }
+
+    /// Who did an event of `kind` whose input names no actor: the customer
+    /// for `opened` and `customer_replied`, the support team for every
+    /// other event.
+    pub fn default_for(kind: EventKind) -> Actor {
+        match kind {
+            EventKind::Opened | EventKind::CustomerReplied => Actor::Customer,
+            _ => Actor::Agent,
+        }
+    }
+
+    /// Whether an event of `kind` can be done by this actor: `replied` and
+    /// `acknowledged` are the support team's (an agent, or an automation on
+    /// its behalf), `customer_replied` is the customer's; anyone may do the
+    /// others.
+    pub fn can_do(self, kind: EventKind) -> bool {
+        match kind {
+            EventKind::Replied | EventKind::Acknowledged => self != Actor::Customer,
+            EventKind::CustomerReplied => self == Actor::Customer,
+            _ => true,
+        }
+    }
+}
+
+impl EventKind {
+    /// Whether events of this kind are messages, which are public (seen by
+    /// the customer) or internal: `opened` (its opening comment), `replied`
+    /// and `customer_replied`.
+    pub fn has_visibility(self) -> bool {
+        matches!(
+            self,
+            EventKind::Opened | EventKind::Replied | EventKind::CustomerReplied
+        )
+    }
+
+    /// Whether this kind is a field change (`status`, `severity`, `tier`),
+    /// which no `by` or visibility filter applies to.
+    pub fn is_field_change(self) -> bool {
+        matches!(
+            self,
+            EventKind::Status | EventKind::Severity | EventKind::Tier
+        )
+    }
+}
+
+/// Which clause of a metric an event filter belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FilterClause {
+    /// `starts on`.
+    Starts,
+    /// `stops on`.
+    Stops,
+    /// `periodic on`.
+    Periodic,
+}
+
+/// `replied by agent public`: an event of a clause counts only when it was
+/// done by `by` (when given) with the visibility `public` (when given).
+/// Events without `actor` or `public` in the input take the defaults of
+/// [`Actor::default_for`] and public.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct EventFilter {
+    /// The clause it belongs to.
+    pub clause: FilterClause,
+    /// The event kind it filters (listed in that clause).
+    pub event: EventKind,
+    /// Only events by this actor.
+    pub by: Option<Actor>,
+    /// Only public (`true`) or internal (`false`) messages.
+    pub public: Option<bool>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+impl EventFilter {
+    /// Whether an event done by `actor` with visibility `public` passes.
+    pub fn matches(&self, actor: Actor, public: bool) -> bool {
+        self.by.is_none_or(|a| a == actor) && self.public.is_none_or(|p| p == public)
+    }
+}
+
+/// Which of a reset and a stop applies first when both happen in the same
+/// second (`order stop before reset`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ResetOrder {
+    /// The reset applies with the second's field changes, before its starts
+    /// and stops (default): a stop in the same second stops the new cycle.
+    #[default]
+    ResetFirst,
+    /// The reset applies after the second's stops: a stop in the same second
+    /// stops the old cycle, and the new cycle runs on.
+    StopFirst,
+}
+
+impl ResetOrder {
+    fn is_default(&self) -> bool {
+        *self == ResetOrder::ResetFirst
+    }
 }
 
 /// How periodic update windows follow each other.
@@ -554,10 +690,55 @@ pub struct Metric {
     pub on_change: ChangeRule,
     /// What a reopen does.
     pub on_reopen: ReopenRule,
+    /// Filters on the events of `starts`, `stops` and `periodic`: an event
+    /// of a kind that has filters in a clause counts for that clause only
+    /// when one of them matches it; a kind without filters always counts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub filters: Vec<EventFilter>,
+    /// `resets when status ...`: a change to one of these statuses stops
+    /// the open cycle and starts a new one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resets: Vec<String>,
+    /// Whether a reset applies before or after a stop of the same second.
+    #[serde(default, skip_serializing_if = "ResetOrder::is_default")]
+    pub reset_order: ResetOrder,
     /// Whether it comes from the built-in prelude.
     pub prelude: bool,
     /// Where it was declared.
     pub span: Span,
+}
+
+impl Metric {
+    /// The event kinds a clause lists (`periodic on`: none for a metric
+    /// that is not periodic).
+    pub fn clause_events(&self, clause: FilterClause) -> &[EventKind] {
+        match clause {
+            FilterClause::Starts => &self.starts,
+            FilterClause::Stops => &self.stops,
+            FilterClause::Periodic => self.periodic.as_ref().map_or(&[], |p| &p.on),
+        }
+    }
+
+    /// Whether an event of `kind`, done by `actor` with visibility
+    /// `public`, counts for `clause`: the clause lists the kind, and either
+    /// has no filter for it or has one that matches.
+    pub fn counts(
+        &self,
+        clause: FilterClause,
+        kind: EventKind,
+        actor: Actor,
+        public: bool,
+    ) -> bool {
+        if !self.clause_events(clause).contains(&kind) {
+            return false;
+        }
+        let mut filters = self
+            .filters
+            .iter()
+            .filter(|f| f.clause == clause && f.event == kind)
+            .peekable();
+        filters.peek().is_none() || filters.any(|f| f.matches(actor, public))
+    }
 }
 
 /// The promise of one target cell.

@@ -5,7 +5,10 @@ use super::close_name;
 use super::{duplicate_entry, unknown_name, Checker, Kind};
 use crate::ast::{self, Ident, Item, MetricClause};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::ir::{self, ChangeRule, EventKind, MetricId, PeriodicMode, ReopenRule};
+use crate::ir::{
+    self, Actor, ChangeRule, EventKind, FilterClause, MetricId, PeriodicMode, ReopenRule,
+    ResetOrder,
+};
 use crate::source::Span;
 use crate::values::Percent;
 
@@ -28,7 +31,10 @@ pub(crate) fn keyword<T: Copy>(
         Code::UnknownKeyword,
         word.span,
         format!("unknown {what} `{}`", word.node),
-        format!("not a {what}"),
+        match what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            true => format!("not an {what}"),
+            false => format!("not a {what}"),
+        },
     )
     .with_help(help);
     cx.error(diag);
@@ -124,11 +130,26 @@ impl<'a> Checker<'a> {
             periodic: None,
             on_change: ChangeRule::default(),
             on_reopen: ReopenRule::default(),
+            filters: Vec::new(),
+            resets: Vec::new(),
+            reset_order: ResetOrder::default(),
             prelude,
             span: decl.span,
         };
         let mut seen: Vec<(&'static str, Span)> = Vec::new();
+        let mut filters = Vec::new();
+        let mut order_span = None;
         for clause in &decl.clauses {
+            if let MetricClause::EventFilter {
+                clause: which,
+                event,
+                by,
+                visibility,
+            } = &clause.node
+            {
+                filters.push((*which, event, by, visibility, clause.span));
+                continue;
+            }
             let kind = clause_name(&clause.node);
             if let Some(&(_, first)) = seen.iter().find(|(k, _)| *k == kind) {
                 let diag =
@@ -171,11 +192,58 @@ impl<'a> Checker<'a> {
                         ("continue", ReopenRule::Continue),
                         ("new_cycle", ReopenRule::NewCycle),
                         ("first_close_only", ReopenRule::FirstCloseOnly),
+                        ("include_closed", ReopenRule::IncludeClosed),
                     ];
                     m.on_reopen = keyword(self, word, "reopen rule", &rules).unwrap_or_default();
                 }
+                MetricClause::Resets(statuses) => {
+                    m.resets = statuses.iter().map(|s| s.node.clone()).collect()
+                }
+                MetricClause::Order(first, second) => {
+                    order_span = Some(clause.span);
+                    let words = [("stop", false), ("reset", true)];
+                    let a = keyword(self, first, "order word", &words);
+                    let b = keyword(self, second, "order word", &words);
+                    match (a, b) {
+                        (Some(true), Some(false)) => m.reset_order = ResetOrder::ResetFirst,
+                        (Some(false), Some(true)) => m.reset_order = ResetOrder::StopFirst,
+                        (Some(x), Some(_)) => {
+                            let w = if x { "reset" } else { "stop" };
+                            let diag = Diagnostic::new(
+                                Code::InvalidReset,
+                                clause.span,
+                                format!("`order {w} before {w}` orders nothing"),
+                                "the same word on both sides",
+                            )
+                            .with_help(
+                                "write `order stop before reset` or `order reset before stop`",
+                            );
+                            self.error(diag);
+                        }
+                        _ => {}
+                    }
+                }
+                MetricClause::EventFilter { .. } => {}
             }
         }
+        for &(which, event, by, visibility, span) in &filters {
+            let siblings = filters
+                .iter()
+                .filter(|f| f.0 == which && f.1.node == event.node)
+                .count();
+            let f = self.event_filter(
+                &m,
+                (which, siblings),
+                event,
+                by.as_ref(),
+                visibility.as_ref(),
+                span,
+            );
+            if let Some(f) = f {
+                m.filters.push(f);
+            }
+        }
+        self.check_resets(&m, decl, order_span);
         let has_start = seen
             .iter()
             .any(|(k, _)| *k == "starts on" || *k == "periodic on");
@@ -200,6 +268,136 @@ impl<'a> Checker<'a> {
             self.error(diag);
         }
         m
+    }
+
+    /// The filter of one event of a clause (`replied by agent public`), or
+    /// E0107 for an unknown actor and E0410 for a filter that cannot match
+    /// or means nothing.
+    fn event_filter(
+        &mut self,
+        m: &ir::Metric,
+        (which, siblings): (&str, usize),
+        event: &Ident,
+        by: Option<&Ident>,
+        visibility: Option<&Ident>,
+        span: Span,
+    ) -> Option<ir::EventFilter> {
+        // An unknown event was reported with its clause.
+        let kind = EventKind::from_name(&event.node)?;
+        let name = kind.name();
+        let actors = Actor::ALL.map(|a| (a.name(), a));
+        let actor = match by {
+            Some(word) => Some(keyword(self, word, "actor", &actors)?),
+            None => None,
+        };
+        let public = visibility.map(|v| v.node == "public");
+        let filter_text = [
+            actor.map(|a| format!("by {}", a.name())),
+            visibility.map(|v| v.node.clone()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+        let mut fail = |message: String, label: &str, help: String| {
+            let diag = Diagnostic::new(Code::InvalidEventFilter, span, message, label.to_string())
+                .with_help(help);
+            self.error(diag);
+            None
+        };
+        if kind.is_field_change() {
+            return fail(
+                format!("`{name}` is a field change: `{filter_text}` does not apply to it"),
+                "who acted and visibility are for messages and actions",
+                format!(
+                    "remove `{filter_text}`; to react to a status, use `pauses while status` or `resets when status`"
+                ),
+            );
+        }
+        if let Some(a) = actor.filter(|a| !a.can_do(kind)) {
+            let help = match kind {
+                EventKind::CustomerReplied => {
+                    "a message by the support team is `replied`: write `replied by agent` or `replied by system`".to_string()
+                }
+                _ => format!(
+                    "a message by the customer is `customer_replied`: write `customer_replied` instead of `{name} by {}`",
+                    a.name()
+                ),
+            };
+            let label = match kind {
+                EventKind::CustomerReplied => "`customer_replied` is always the customer's",
+                _ => "the customer's messages are never this event",
+            };
+            return fail(
+                format!(
+                    "`{name} by {}` never happens, so this never counts",
+                    a.name()
+                ),
+                label,
+                help,
+            );
+        }
+        if let (Some(v), false) = (visibility, kind.has_visibility()) {
+            return fail(
+                format!("`{name}` is not a message, so it is neither public nor internal"),
+                "only `opened`, `replied` and `customer_replied` have a visibility",
+                format!("remove `{}`", v.node),
+            );
+        }
+        let clause = match which {
+            "starts on" => FilterClause::Starts,
+            "stops on" => FilterClause::Stops,
+            _ => FilterClause::Periodic,
+        };
+        // `siblings`: the filtered listings of this event in the clause.
+        if m.clause_events(clause)
+            .iter()
+            .filter(|k| **k == kind)
+            .count()
+            > siblings
+        {
+            return fail(
+                format!("`{which}` lists `{name}` both with and without a filter"),
+                "the one without a filter counts every such event",
+                format!("keep either `{name}` or `{name} {filter_text}`"),
+            );
+        }
+        Some(ir::EventFilter {
+            clause,
+            event: kind,
+            by: actor,
+            public,
+            span,
+        })
+    }
+
+    /// E0411: `resets when status` on a periodic metric (its windows follow
+    /// their updates), and `order` without a reset to order.
+    fn check_resets(&mut self, m: &ir::Metric, decl: &ast::MetricDecl, order: Option<Span>) {
+        let resets = decl.clauses.iter().find_map(|c| match &c.node {
+            MetricClause::Resets(_) => Some(c.span),
+            _ => None,
+        });
+        if let (Some(span), Some(_)) = (resets, &m.periodic) {
+            let diag = Diagnostic::new(
+                Code::InvalidReset,
+                span,
+                format!("the periodic metric `{}` cannot be reset", m.name),
+                "a periodic metric's windows follow its updates",
+            )
+            .with_help("reset a metric with `starts on` and `stops on`, or remove `resets when`");
+            self.error(diag);
+        }
+        if let (Some(span), None) = (order, resets) {
+            let diag = Diagnostic::new(
+                Code::InvalidReset,
+                span,
+                format!("metric `{}` has no reset to order", m.name),
+                "`order` says which of a reset and a stop in the same second applies first",
+            )
+            .with_help("add `resets when status STATUS`, or remove `order`");
+            self.error(diag);
+        }
     }
 
     /// A metric by name (marked used), or E0104.
@@ -265,5 +463,8 @@ fn clause_name(c: &MetricClause) -> &'static str {
         MetricClause::Periodic { .. } => "periodic on",
         MetricClause::OnChange(_) => "on change",
         MetricClause::OnReopen(_) => "on reopen",
+        MetricClause::Resets(_) => "resets when",
+        MetricClause::Order(..) => "order",
+        MetricClause::EventFilter { .. } => "event filter",
     }
 }

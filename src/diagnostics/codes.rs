@@ -202,6 +202,12 @@ codes! {
     InvalidMetric = "E0401", "invalid-metric", Error,
         "a metric does not say when it starts or stops",
         "A metric needs at least one `starts on EVENT` and one `stops on EVENT` (or a\n`periodic on EVENT` clause).\n\n    metric triage { starts on opened }   # error: never stops";
+    InvalidEventFilter = "E0410", "invalid-event-filter", Error,
+        "an event filter that never matches or means nothing",
+        "`by ACTOR` and `public` / `internal` narrow the events of `starts on`, `stops on`\nand `periodic on`. Actors are `agent`, `customer` and `system`; only messages\n(`opened`, `replied`, `customer_replied`) are public or internal; field changes\n(`status`, `severity`, `tier`) take no filter; `replied` and `acknowledged` are the\nsupport team's, `customer_replied` the customer's.\n\n    stops on replied by customer      # error: a customer message is `customer_replied`\n    stops on resolved public          # error: `resolved` is not a message";
+    InvalidReset = "E0411", "invalid-reset", Error,
+        "a reset that cannot apply, or an order with nothing to order",
+        "`resets when status S` stops the open cycle and starts a new one when the status\nchanges to `S`; a periodic metric cannot be reset. `order stop before reset` (or\n`reset before stop`) needs a `resets when` clause and two different words.\n\n    metric m { starts on opened  stops on resolved  order stop before reset }   # error: no reset";
     MissingSetting = "E0402", "missing-setting", Error,
         "a declaration leaves out a setting it needs",
         "Some declarations mean nothing without one of their settings: an availability\nobjective needs its `objective`, a quota needs its allowance.\n\n    availability product { sampled every 1m }   # error: no `objective 99.9% per calendar month`\n    quota requests { beyond \"billed\" }          # error: no allowance such as `10 per month`";

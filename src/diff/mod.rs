@@ -415,6 +415,10 @@ fn metrics(old: &Policy, new: &Policy, out: &mut Vec<Change>) {
             let mut m = m.clone();
             m.pauses.clear();
             m.span = crate::source::Span::new(0, 0);
+            // Where a filter is written is not what it says.
+            for f in &mut m.filters {
+                f.span = crate::source::Span::new(0, 0);
+            }
             let after = m.after.map(|a| p.metrics[a.index()].name.clone());
             m.after = None;
             (m, after)

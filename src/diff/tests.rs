@@ -408,3 +408,22 @@ targets first_response in july {
         ]
     );
 }
+
+/// A filter on who acted is part of what a metric says; where it is
+/// written is not.
+#[test]
+fn event_filters_are_compared_by_meaning() {
+    let metric = |stops: &str| {
+        format!("{BASE}metric first_response {{\n  starts on opened\n  stops on {stops}\n}}\n")
+    };
+    let filtered = policy("p.sla", &metric("replied by agent public"));
+    let moved = policy(
+        "p.sla",
+        &format!("\n\n{}", metric("replied by agent public")),
+    );
+    assert_eq!(diff(&filtered, &moved), vec![]);
+    let unfiltered = policy("p.sla", &metric("replied"));
+    let found = diff(&unfiltered, &filtered);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].detail, "when it starts, stops or repeats changed");
+}

@@ -320,8 +320,29 @@ fn measure<'a>(
         milestones: Vec::new(),
     };
     if at < c.start {
+        // A periodic window scheduled ahead (sequential mode): nothing is
+        // counted yet; its deadline is the one it will have if its clock
+        // runs from its start, and the time left is the open time from
+        // `at` to that deadline.
         answer.state = State::NotStarted;
         answer.wall_seconds = 0;
+        if let Some(target) = c.target_seconds {
+            let deadline = projected(hours, c, c.start, target, 0)?;
+            answer.deadline = Some(deadline);
+            answer.remaining_seconds = Some(hours.between(c.calendar_now(), at, deadline)?);
+            answer.consumed_permille = (target > 0).then_some(0);
+            for m in policy.milestones.iter().filter(|m| m.metric == metric) {
+                let x = i128::from(target) * i128::from(m.at.0) / i128::from(Percent::WHOLE);
+                let x = i64::try_from(x).unwrap_or(i64::MAX);
+                answer.milestones.push(MilestoneAnswer {
+                    kind: m.kind,
+                    percent: Cow::Owned(m.at.to_string()),
+                    to: Cow::Borrowed(m.to.as_str()),
+                    fires_at: Some(projected(hours, c, c.start, x, 0)?),
+                    fired: false,
+                });
+            }
+        }
         return Ok(answer);
     }
     let Some(target) = c.target_seconds else {

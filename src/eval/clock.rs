@@ -17,8 +17,8 @@ pub use super::target::{applied_target, measure_target, AppliedTarget, CalendarS
 use super::timeline::{Change, Ticket};
 use crate::calendar::{CalendarError, CalendarSet};
 use crate::ir::{
-    self, CalendarId, ChangeRule, EventKind, MetricId, PeriodicMode, Policy, ReopenRule,
-    SeverityId, TierId, VersionId,
+    self, CalendarId, ChangeRule, EventKind, FilterClause, MetricId, PeriodicMode, Policy,
+    ReopenRule, ResetOrder, SeverityId, TierId, VersionId,
 };
 use chrono::{DateTime, Utc};
 use std::cell::Cell;
@@ -426,30 +426,55 @@ pub fn run_metric<'a>(
         while let Some((b, v)) = moves.next_if(|&(b, _)| b <= t) {
             change_version(&mut ctx, &mut cycles, b, v)?;
         }
+        let status_before = ctx.status;
         apply_field_changes(&mut ctx, &mut cycles, group, t)?;
+        // `resets when status S`: the status changed in this second, to S.
+        let reset = (ctx.status != status_before
+            && ctx
+                .status
+                .is_some_and(|s| metric.resets.iter().any(|r| r == s)))
+        .then(|| {
+            group
+                .iter()
+                .rev()
+                .find(|e| matches!(e.change, Change::Status(_)))
+                .map(|e| change_cause(policy, &e.change, t))
+        })
+        .flatten();
+        let stop_first = metric.reset_order == ResetOrder::StopFirst;
+        if let Some(cause) = reset.filter(|_| !stop_first) {
+            reset_cycle(&ctx, &mut cycles, t, cause)?;
+        }
+        // The events a metric's clauses see: not field changes, and not the
+        // opening comment of a ticket an agent opened.
         let others = || {
             group
                 .iter()
-                .filter(|e| e.change.phase() != 0)
-                .map(|e| e.change.kind())
+                .filter(|e| e.change.phase() != 0 && !e.opening_comment)
         };
-        for k in others() {
-            if metric.starts.contains(&k) {
-                start(&ctx, &mut cycles, k, t, first_stop)?;
+        let counts = |clause, e: &super::timeline::Event| {
+            metric.counts(clause, e.change.kind(), e.actor, e.public)
+        };
+        for e in others() {
+            if counts(FilterClause::Starts, e) {
+                start(&ctx, &mut cycles, e.change.kind(), t, first_stop)?;
             }
         }
-        if others().any(|k| k == EventKind::Reopened) {
+        if others().any(|e| e.change.kind() == EventKind::Reopened) {
             reopen(&ctx, &mut cycles, t)?;
         }
-        for k in others() {
-            if metric.stops.contains(&k) {
-                stop(&mut cycles, k, t);
+        for e in others() {
+            if counts(FilterClause::Stops, e) {
+                stop(&mut cycles, e.change.kind(), t);
             }
+        }
+        if let Some(cause) = reset.filter(|_| stop_first) {
+            reset_cycle(&ctx, &mut cycles, t, cause)?;
         }
         // Several updates in the same second are one update.
         if let Some(periodic) = &metric.periodic {
-            if let Some(k) = others().find(|k| periodic.on.contains(k)) {
-                update(&ctx, &mut cycles, k, t, periodic.mode)?;
+            if let Some(e) = others().find(|e| counts(FilterClause::Periodic, e)) {
+                update(&ctx, &mut cycles, e.change.kind(), t, periodic.mode)?;
             }
         }
     }
@@ -637,7 +662,7 @@ fn reopen<'a>(
     };
     match ctx.metric.on_reopen {
         ReopenRule::FirstCloseOnly => {}
-        ReopenRule::Continue => {
+        ReopenRule::Continue | ReopenRule::IncludeClosed => {
             let Some(last) = cycles.last_mut() else {
                 return Ok(());
             };
@@ -645,16 +670,26 @@ fn reopen<'a>(
                 return Ok(());
             };
             if matches!(stop.kind, EventKind::Resolved | EventKind::Closed) {
-                keep_breach(ctx.hours, last, stop.at)?;
-                last.gaps.push(Gap {
-                    from: stop.at,
-                    to: t,
-                    stopped_by: stop.kind,
-                });
                 last.stop = None;
-                last.open_from = t;
-                last.open_paused = ctx.paused();
-                last.open_cause = cause;
+                if ctx.metric.on_reopen == ReopenRule::IncludeClosed {
+                    // The closed time counts: one unpaused stretch from the
+                    // stop to the reopen, begun by the stop.
+                    last.open_from = stop.at;
+                    last.open_paused = None;
+                    last.open_cause = stop;
+                    last.split(t, ctx.paused(), cause);
+                    keep_breach(ctx.hours, last, t)?;
+                } else {
+                    keep_breach(ctx.hours, last, stop.at)?;
+                    last.gaps.push(Gap {
+                        from: stop.at,
+                        to: t,
+                        stopped_by: stop.kind,
+                    });
+                    last.open_from = t;
+                    last.open_paused = ctx.paused();
+                    last.open_cause = cause;
+                }
                 // A change while stopped applies from the reopen on.
                 let now = ctx.target();
                 if now.duration != last.target.duration || now.calendar != last.target.calendar {
@@ -672,6 +707,28 @@ fn reopen<'a>(
             }
         }
     }
+    Ok(())
+}
+
+/// `resets when status S`: the open cycle stops at `t` (stopped by the
+/// status change) and a new one starts there, paused if the ticket is. No
+/// cycle open, or one that started in this very second: nothing to reset.
+fn reset_cycle<'a>(
+    ctx: &Ctx<'a, '_>,
+    cycles: &mut Vec<Cycle<'a>>,
+    t: DateTime<Utc>,
+    cause: Cause<'a>,
+) -> Result<(), CalendarError> {
+    let Some(c) = running(cycles) else {
+        return Ok(());
+    };
+    if c.scheduled || c.start >= t {
+        return Ok(());
+    }
+    c.close(t);
+    c.stop = Some(cause);
+    let next = ctx.new_cycle(t, cause, false)?;
+    cycles.push(next);
     Ok(())
 }
 

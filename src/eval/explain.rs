@@ -14,7 +14,7 @@ use super::answer::{evaluate, CycleAnswer, State};
 use super::clock::{applied_target, AppliedTarget, CalendarSource, Cause, Cycle};
 use super::timeline::{Change, Ticket};
 use crate::calendar::{CalendarError, CalendarSet, SegmentState};
-use crate::ir::{Covered, EventKind, MetricId, Policy};
+use crate::ir::{Covered, EventKind, FilterClause, MetricId, Policy};
 use crate::values::format_seconds;
 use chrono::{DateTime, SecondsFormat, Utc};
 use std::fmt::{self, Write as _};
@@ -91,6 +91,15 @@ pub struct CycleTrace {
     pub recomputes: Vec<String>,
     /// The timeline of the cycle.
     pub stretches: Vec<Stretch>,
+    /// Who did the event that started the cycle (`agent, public`), when
+    /// the input said something else than the defaults.
+    pub started_who: Option<String>,
+    /// The same for the event that stopped it.
+    pub stopped_who: Option<String>,
+    /// Events of the kinds the metric starts, stops or updates on that did
+    /// not count, and why (`replied by system, public at ...: `stops on`
+    /// counts only `replied by agent public``).
+    pub ignored: Vec<String>,
 }
 
 /// The explanation of one metric.
@@ -276,6 +285,99 @@ fn stretches(hours: &CalendarSet, c: &Cycle<'_>) -> Result<Vec<Stretch>, Calenda
     Ok(out)
 }
 
+/// Who did an event and, for a message, whether it was public:
+/// `by agent, internal`.
+fn who(e: &super::timeline::Event) -> String {
+    let mut text = format!("by {}", e.actor.name());
+    if e.change.kind().has_visibility() {
+        text.push_str(if e.public { ", public" } else { ", internal" });
+    }
+    text
+}
+
+/// `agent, internal` for the event of `kind` at `at` that counted, when
+/// its actor or visibility is not the default one.
+fn who_if_not_default(ticket: &Ticket, at: DateTime<Utc>, kind: &str) -> Option<String> {
+    let e = ticket
+        .events
+        .iter()
+        .find(|e| e.at == at && e.change.kind().name() == kind && !e.opening_comment)?;
+    let k = e.change.kind();
+    if e.actor == crate::ir::Actor::default_for(k) && e.public {
+        return None;
+    }
+    let mut text = e.actor.name().to_string();
+    if k.has_visibility() {
+        text.push_str(if e.public { ", public" } else { ", internal" });
+    }
+    Some(text)
+}
+
+/// `replied by agent public, replied by system`: the filtered events of a
+/// clause, as written.
+fn filters_text(m: &crate::ir::Metric, clause: FilterClause, kind: EventKind) -> String {
+    let items: Vec<String> = m
+        .filters
+        .iter()
+        .filter(|f| f.clause == clause && f.event == kind)
+        .map(|f| {
+            let mut t = kind.name().to_string();
+            if let Some(a) = f.by {
+                t.push_str(&format!(" by {}", a.name()));
+            }
+            match f.public {
+                Some(true) => t.push_str(" public"),
+                Some(false) => t.push_str(" internal"),
+                None => {}
+            }
+            format!("`{t}`")
+        })
+        .collect();
+    items.join(" or ")
+}
+
+/// The events from `from` to `to` (inclusive) of a kind the metric's
+/// clauses name that did not count for a clause: filtered out, or the
+/// opening comment of a ticket an agent opened.
+fn ignored_events(
+    m: &crate::ir::Metric,
+    ticket: &Ticket,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let clauses = [
+        (FilterClause::Starts, "starts on"),
+        (FilterClause::Stops, "stops on"),
+        (FilterClause::Periodic, "periodic on"),
+    ];
+    for e in ticket.events.iter().filter(|e| from <= e.at && e.at <= to) {
+        let kind = e.change.kind();
+        for (clause, word) in clauses {
+            if !m.clause_events(clause).contains(&kind) {
+                continue;
+            }
+            let at = ts(e.at);
+            let name = kind.name();
+            if e.opening_comment {
+                out.push(format!(
+                    "ignored {name} {} at {at}: the opening comment of a ticket an agent opened",
+                    who(e)
+                ));
+                break;
+            }
+            if !m.counts(clause, kind, e.actor, e.public) {
+                out.push(format!(
+                    "ignored {name} {} at {at}: `{word}` counts only {}",
+                    who(e),
+                    filters_text(m, clause, kind)
+                ));
+            }
+        }
+    }
+    out
+}
+
 fn not_started_note(
     policy: &Policy,
     hours: &CalendarSet,
@@ -286,7 +388,14 @@ fn not_started_note(
     let Some(m) = policy.metrics.get(id.index()) else {
         return String::new();
     };
-    let starts: Vec<String> = m.starts.iter().map(|k| format!("`{}`", k.name())).collect();
+    let starts: Vec<String> = m
+        .starts
+        .iter()
+        .map(|k| match filters_text(m, FilterClause::Starts, *k) {
+            t if t.is_empty() => format!("`{}`", k.name()),
+            t => t,
+        })
+        .collect();
     let mut text = format!("starts on {}", starts.join(" or "));
     if let Some(dep) = m.after.and_then(|d| policy.metrics.get(d.index())) {
         text.push_str(&format!(" once `{}` has stopped", dep.name));
@@ -331,8 +440,23 @@ pub(crate) fn trace(
             continue;
         }
         let mut traces = Vec::new();
+        let metric_ir = &policy.metrics[i];
         for (a, c) in m.cycles.into_iter().zip(cs) {
+            let end = a.stop.unwrap_or(at);
+            let ignored = if a.state == State::NotStarted {
+                Vec::new()
+            } else {
+                ignored_events(metric_ir, &sorted, a.start, end)
+            };
+            let started_who = who_if_not_default(&sorted, a.start, &a.started_by);
+            let stopped_who = match (a.stop, a.stopped_by.as_deref()) {
+                (Some(t), Some(by)) => who_if_not_default(&sorted, t, by),
+                _ => None,
+            };
             traces.push(CycleTrace {
+                started_who,
+                stopped_who,
+                ignored,
                 target_why: target_why(policy, &m.metric, &c.target, sorted.channel.as_deref()),
                 calendar_why: calendar_why(policy, &sorted, &c.target),
                 recomputes: c.recomputes.iter().map(cause_text).collect(),
@@ -412,9 +536,24 @@ fn render_cycle(out: &mut String, metric: &str, c: &CycleTrace) {
     for r in &c.recomputes {
         let _ = writeln!(out, "  target recomputed by {r}");
     }
-    let _ = write!(out, "  started {} by {}", ts(a.start), a.started_by);
+    if a.state == State::NotStarted {
+        let _ = write!(
+            out,
+            "  starts {} (scheduled by {})",
+            ts(a.start),
+            a.started_by
+        );
+    } else {
+        let _ = write!(out, "  started {} by {}", ts(a.start), a.started_by);
+    }
+    if let Some(who) = &c.started_who {
+        let _ = write!(out, " ({who})");
+    }
     if let (Some(s), Some(by)) = (a.stop, &a.stopped_by) {
         let _ = write!(out, ", stopped {} by {by}", ts(s));
+        if let Some(who) = &c.stopped_who {
+            let _ = write!(out, " ({who})");
+        }
     }
     let _ = writeln!(out);
     for s in &c.stretches {
@@ -438,6 +577,9 @@ fn render_cycle(out: &mut String, metric: &str, c: &CycleTrace) {
             line.push_str(&format!(" since {cause}"));
         }
         let _ = writeln!(out, "{}", line.trim_end());
+    }
+    for i in &c.ignored {
+        let _ = writeln!(out, "  {i}");
     }
     let mut summary = format!("  elapsed {}", format_seconds(a.elapsed_seconds));
     if let (Some(t), Some(p)) = (a.target_seconds, a.consumed_permille) {

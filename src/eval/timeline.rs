@@ -14,7 +14,7 @@
 //! keep their input order (two status changes in the same second: the later
 //! line wins).
 
-use crate::ir::{CalendarDef, CalendarId, EventKind, Policy, SeverityId, TierId, TypeId};
+use crate::ir::{Actor, CalendarDef, CalendarId, EventKind, Policy, SeverityId, TierId, TypeId};
 use chrono::{
     DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike, Utc,
 };
@@ -86,6 +86,15 @@ pub(crate) struct Event {
     pub at: DateTime<Utc>,
     /// What happened.
     pub change: Change,
+    /// Who did it (the input's `actor`, else [`Actor::default_for`]).
+    pub actor: Actor,
+    /// Whether a message was public (the input's `public`, else `true`;
+    /// `true` for events that are not messages).
+    pub public: bool,
+    /// A `replied` by an agent in the same second as the `opened` of a
+    /// ticket an agent opened: the opening comment, which is part of the
+    /// opening and not a reply (no metric starts, stops or updates on it).
+    pub opening_comment: bool,
 }
 
 impl Event {
@@ -248,6 +257,10 @@ pub(crate) struct RawEvent<'a> {
     pub kind: Option<Cow<'a, str>>,
     /// The new status, severity or tier for change events.
     pub value: Option<Cow<'a, str>>,
+    /// Who acted (`agent`, `customer`, `system`), as written.
+    pub actor: Option<Cow<'a, str>>,
+    /// Whether a message is public (`true` / `false`), as written.
+    pub public: Option<Cow<'a, str>>,
 }
 
 /// Options for reading tickets.
@@ -326,6 +339,22 @@ pub enum InputErrorKind {
         value: Option<String>,
         /// The values the calendar lists.
         values: Box<[String]>,
+    },
+    /// The `actor` of an event is not `agent`, `customer` or `system`.
+    UnknownActor(String, Option<String>),
+    /// The `actor` of an event cannot do it (`replied` by the customer).
+    ActorCannotDo {
+        /// The event type.
+        kind: &'static str,
+        /// The actor.
+        actor: &'static str,
+    },
+    /// `public` on an event that is not a message, or not `true`/`false`.
+    BadPublic {
+        /// The event type.
+        kind: &'static str,
+        /// The value as written, when it is not `true` or `false`.
+        value: Option<String>,
     },
 }
 
@@ -419,6 +448,38 @@ impl fmt::Display for InputErrorKind {
                     listed.join(", ")
                 )
             }
+            InputErrorKind::UnknownActor(n, s) => {
+                write!(f, "unknown actor `{}`", x(n))?;
+                match s {
+                    Some(_) => hint(f, s),
+                    None => write!(f, " (write `agent`, `customer` or `system`)"),
+                }
+            }
+            InputErrorKind::ActorCannotDo { kind, actor } => match *kind {
+                "customer_replied" => write!(
+                    f,
+                    "a `customer_replied` event is the customer's, not by `{actor}`: \
+                     a message by the support team is `replied`"
+                ),
+                _ => write!(
+                    f,
+                    "a `{kind}` event is the support team's, not by `{actor}`: \
+                     a message by the customer is `customer_replied`"
+                ),
+            },
+            InputErrorKind::BadPublic { kind, value: None } => write!(
+                f,
+                "`public` is only for messages (`opened`, `replied`, `customer_replied`), \
+                 not for a `{kind}` event: remove it"
+            ),
+            InputErrorKind::BadPublic {
+                kind,
+                value: Some(v),
+            } => write!(
+                f,
+                "`public` of a `{kind}` event is `{}`; it must be `true` or `false`",
+                x(v)
+            ),
         }
     }
 }
@@ -616,6 +677,47 @@ fn parse_time_with_chrono(text: &str, opts: &ReadOptions) -> Result<DateTime<Utc
     Ok(whole(local.with_timezone(&Utc)))
 }
 
+/// Who did an event of `kind` and whether it was public: the input's
+/// `actor` and `public`, else the defaults (see [`Actor::default_for`];
+/// public). `public` is refused on events that are not messages, and an
+/// actor on events that actor cannot do.
+fn who(kind: EventKind, ev: &RawEvent<'_>) -> Result<(Actor, bool), InputErrorKind> {
+    let actor = match ev.actor.as_deref().filter(|a| !a.is_empty()) {
+        None => Actor::default_for(kind),
+        Some(name) => {
+            let a = Actor::from_name(name).ok_or_else(|| {
+                let s = suggest(name, Actor::ALL.iter().map(|a| a.name()));
+                InputErrorKind::UnknownActor(name.to_string(), s)
+            })?;
+            if !a.can_do(kind) {
+                return Err(InputErrorKind::ActorCannotDo {
+                    kind: kind.name(),
+                    actor: a.name(),
+                });
+            }
+            a
+        }
+    };
+    let public = match ev.public.as_deref().filter(|p| !p.is_empty()) {
+        None => true,
+        Some(_) if !kind.has_visibility() => {
+            return Err(InputErrorKind::BadPublic {
+                kind: kind.name(),
+                value: None,
+            })
+        }
+        Some(p) if p.eq_ignore_ascii_case("true") => true,
+        Some(p) if p.eq_ignore_ascii_case("false") => false,
+        Some(p) => {
+            return Err(InputErrorKind::BadPublic {
+                kind: kind.name(),
+                value: Some(p.to_string()),
+            })
+        }
+    };
+    Ok((actor, public))
+}
+
 /// Resolves and checks a raw ticket against the policy. Only what the
 /// [`Ticket`] keeps is taken out of `raw` (its id, its status and the values
 /// of `status` events: copied when borrowed, moved when owned).
@@ -735,7 +837,14 @@ pub(crate) fn validate(
                 return Err(err(l, InputErrorKind::UnknownEvent(kind.to_string())))
             }
         };
-        events.push(Event { at, change });
+        let (actor, public) = who(change.kind(), ev).map_err(|k| err(l, k))?;
+        events.push(Event {
+            at,
+            change,
+            actor,
+            public,
+            opening_comment: false,
+        });
     }
     let line_of = |i: usize| raw_events.get(i).map_or(line, |e| e.line);
     let mut opened = events
@@ -745,7 +854,7 @@ pub(crate) fn validate(
     let Some((_, first_open)) = opened.next() else {
         return Err(err(line, InputErrorKind::NoOpened));
     };
-    let opened_at = first_open.at;
+    let (opened_at, opener) = (first_open.at, first_open.actor);
     if let Some((i, _)) = opened.next() {
         return Err(err(line_of(i), InputErrorKind::SecondOpened));
     }
@@ -754,6 +863,14 @@ pub(crate) fn validate(
         return Err(err(line_of(i), k));
     }
     let selected = select_calendars(policy, &attributes).map_err(|k| err(line, k))?;
+    // A ticket an agent opens: agent replies in the opening second are its
+    // opening comment, not replies.
+    if opener == Actor::Agent {
+        for e in events.iter_mut() {
+            e.opening_comment =
+                e.at == opened_at && e.change == Change::Replied && e.actor == Actor::Agent;
+        }
+    }
     let mut ticket = Ticket {
         id: id.into_owned(),
         line,

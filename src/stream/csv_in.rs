@@ -3,7 +3,9 @@
 //! Columns (by header name, any order): `ticket_id`, `at`, `type` (the event
 //! type) and `value` (the new status, severity or tier of change events);
 //! optional `tier`, `severity`, `issue_type`, `status` and `channel` give the ticket's
-//! initial fields, taken from the first row of the ticket that has them.
+//! initial fields, taken from the first row of the ticket that has them;
+//! optional `actor` and `public` say who did each event and whether a
+//! message was public (as in JSON Lines).
 //! Columns named `attributes.NAME` give the ticket's attribute `NAME`
 //! (read by calendars chosen per ticket), from the first row of the ticket
 //! that has a value. The rows of one ticket must be consecutive; an id that
@@ -27,6 +29,8 @@ struct Columns {
     /// `attributes.NAME` columns: (column, NAME).
     attributes: Vec<(usize, String)>,
     channel: Option<usize>,
+    actor: Option<usize>,
+    public: Option<usize>,
 }
 
 /// Reads grouped tickets from a CSV events table.
@@ -71,6 +75,8 @@ impl<R: Read> CsvTickets<R> {
                                 })
                                 .collect(),
                             channel: find(&["channel"]),
+                            actor: find(&["actor"]),
+                            public: find(&["public"]),
                         }),
                         None,
                     ),
@@ -197,6 +203,8 @@ impl<R: Read> Iterator for CsvTickets<R> {
                 at: owned(&r, Some(cols.at)),
                 kind: owned(&r, Some(cols.kind)),
                 value: owned(&r, cols.value),
+                actor: owned(&r, cols.actor),
+                public: owned(&r, cols.public),
             });
             match self.next_record() {
                 Some(Ok((next, nl))) => {

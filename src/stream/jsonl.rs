@@ -133,6 +133,9 @@ struct JsonEvent<'a> {
     severity: Option<Text<'a>>,
     #[serde(borrow)]
     tier: Option<Text<'a>>,
+    #[serde(borrow)]
+    actor: Option<Text<'a>>,
+    public: Option<bool>,
 }
 
 /// A JSON string: borrowed from the line, or owned when it has escapes.
@@ -190,6 +193,10 @@ impl<'de: 'a, 'a> Deserialize<'de> for Events<'a> {
                         at: e.at.map(|t| t.0),
                         kind: e.kind.map(|t| t.0),
                         value: value.map(|t| t.0),
+                        actor: e.actor.map(|t| t.0),
+                        public: e
+                            .public
+                            .map(|p| Cow::Borrowed(if p { "true" } else { "false" })),
                     });
                 }
                 Ok(Events(events))
@@ -359,13 +366,19 @@ fn wrong_type(v: &serde_json::Value) -> Option<InputErrorKind> {
                 "an event object (`at`, `type`, ...)",
             );
         };
-        for name in ["at", "type", "status", "severity", "tier"] {
+        for name in ["at", "type", "status", "severity", "tier", "actor"] {
             match fields.get(name) {
                 Some(x) if !(x.is_string() || x.is_null()) => {
                     return wrong(format!("`{name}` of event {n}"), x, "a string")
                 }
                 _ => {}
             }
+        }
+        match fields.get("public") {
+            Some(x) if !(x.is_boolean() || x.is_null()) => {
+                return wrong(format!("`public` of event {n}"), x, "`true` or `false`")
+            }
+            _ => {}
         }
     }
     None

@@ -552,3 +552,75 @@ C-3,2026-03-02T12:00:00Z,replied,,,,,
     // Replied at 12:00, 3h after opening, against 2h: breached.
     assert_eq!(states, ["C-1 breached", "C-2 not_covered", "C-3 breached"]);
 }
+
+/// `actor` and `public` (issue 14): every misuse is an error that names the
+/// ticket, the line and what to write.
+#[test]
+fn who_acted_errors_say_what_to_write() {
+    let event = r#"{"at":"2026-03-06T16:00:00-06:00","type":"replied"}"#;
+    let with = |fields: &str, kind: &str| {
+        ticket_with(
+            event,
+            &format!(r#"{{"at":"2026-03-06T16:00:00-06:00","type":"{kind}"{fields}}}"#),
+        )
+    };
+    let cases: Vec<(String, &str)> = vec![
+        (with(r#","actor":"agnet""#, "replied"), "ticket `T-1` (line 7): unknown actor `agnet` (did you mean `agent`?)"),
+        (with(r#","actor":"bot""#, "replied"), "ticket `T-1` (line 7): unknown actor `bot` (write `agent`, `customer` or `system`)"),
+        (with(r#","actor":"customer""#, "replied"), "ticket `T-1` (line 7): a `replied` event is the support team's, not by `customer`: a message by the customer is `customer_replied`"),
+        (with(r#","actor":"agent""#, "customer_replied"), "ticket `T-1` (line 7): a `customer_replied` event is the customer's, not by `agent`: a message by the support team is `replied`"),
+        (with(r#","public":false"#, "resolved"), "ticket `T-1` (line 7): `public` is only for messages (`opened`, `replied`, `customer_replied`), not for a `resolved` event: remove it"),
+        (with(r#","public":"no""#, "replied"), "ticket `T-1` (line 7): `public` of event 2 is the string \"no\"; it must be `true` or `false`"),
+        (with(r#","actor":3"#, "replied"), "ticket `T-1` (line 7): `actor` of event 2 is the number 3; it must be a string"),
+    ];
+    for (text, expected) in cases {
+        let e = line_error(&text);
+        assert_eq!(e.to_string(), expected);
+        assert_eq!(e.line, 7);
+    }
+    // Absent, null and empty mean the defaults; the defaults answer as a
+    // ticket without the fields.
+    let plain = read_line(&sample_policy(), GOOD, 1, &ReadOptions::default());
+    for fields in [
+        r#","actor":null,"public":null"#,
+        r#","actor":"agent","public":true"#,
+    ] {
+        let text = with(fields, "replied");
+        let t = read_line(&sample_policy(), &text, 1, &ReadOptions::default());
+        assert_eq!(t, plain, "{text}");
+    }
+}
+
+/// CSV takes the same `actor` and `public` columns, with the same meaning
+/// and the same errors (the row of the event).
+#[test]
+fn csv_actor_and_public_columns() {
+    let input = "\
+ticket_id,at,type,value,tier,severity,actor,public
+W-1,2026-03-02T09:00:00Z,opened,,gold,sev2,agent,true
+W-1,2026-03-02T09:00:00Z,replied,,,,agent,true
+W-1,2026-03-02T09:20:00Z,replied,,,,,FALSE
+W-1,2026-03-02T09:30:00Z,replied,,,,system,
+W-1,2026-03-02T10:30:00Z,replied,,,,agent,true
+W-2,2026-03-02T09:00:00Z,opened,,gold,sev2,,
+W-2,2026-03-02T09:10:00Z,replied,,,,,maybe
+";
+    let opts = StreamOptions::default();
+    let mut out = Vec::new();
+    let summary = evaluate_csv_stream(&sample(), input.as_bytes(), &mut out, &opts, &mut |_| {})
+        .unwrap_or_else(|e| panic!("{e}"));
+    let errors: Vec<String> = summary.errors.iter().map(|e| e.to_string()).collect();
+    assert_eq!(
+        errors,
+        ["ticket `W-2` (line 8): `public` of a `replied` event is `maybe`; it must be `true` or `false`"]
+    );
+    let text = String::from_utf8(out).unwrap_or_default();
+    let first: serde_json::Value =
+        serde_json::from_str(text.lines().next().unwrap_or("")).unwrap_or_default();
+    // The opening comment (09:00), the internal note (09:20) and the
+    // automatic reply (09:30) are not responses: first response stops at
+    // 10:30, 5400 s after the opening.
+    let fr = &first["metrics"][1]["cycles"][0];
+    assert_eq!(fr["stop"], "2026-03-02T10:30:00Z", "{fr}");
+    assert_eq!(fr["elapsed_seconds"], 5400, "{fr}");
+}

@@ -78,7 +78,7 @@ pub(crate) fn describe(rule: Rule) -> &'static str {
         Rule::tier_sel | Rule::tier_range => "a tier name, a range such as `silver..gold`, or `all`",
         Rule::metric_decl => "a `metric` declaration",
         Rule::metric_clause => {
-            "a metric clause (`starts on`, `stops on`, `pauses while`, `repeats`, `periodic on`, `on change` or `on reopen`)"
+            "a metric clause (`starts on`, `stops on`, `pauses while`, `repeats`, `periodic on`, `on change`, `on reopen`, `resets when` or `order`)"
         }
         Rule::starts_clause => "`starts on` and events",
         Rule::stops_clause => "`stops on` and events",
@@ -86,7 +86,15 @@ pub(crate) fn describe(rule: Rule) -> &'static str {
         Rule::repeats_clause => "`repeats`",
         Rule::periodic_clause => "`periodic on` and events",
         Rule::on_change_clause => "`on change` and `recompute` or `restart`",
-        Rule::on_reopen_clause => "`on reopen` and `continue`, `new_cycle` or `first_close_only`",
+        Rule::on_reopen_clause => {
+            "`on reopen` and `continue`, `new_cycle`, `first_close_only` or `include_closed`"
+        }
+        Rule::resets_clause => "`resets when status` and statuses",
+        Rule::order_clause => "`order stop before reset` or `order reset before stop`",
+        Rule::order_word => "`stop` or `reset`",
+        Rule::event_item => "an event such as `replied` or `replied by agent public`",
+        Rule::actor_name => "`agent`, `customer` or `system`",
+        Rule::visibility => "`public` or `internal`",
         Rule::targets_decl => "a `targets` table",
         Rule::table => "a target table",
         Rule::table_header | Rule::column => "a header line of tier names (or `*`)",
@@ -134,7 +142,7 @@ pub(crate) fn describe(rule: Rule) -> &'static str {
         Rule::status_name => "a ticket status such as `waiting_on_customer`",
         Rule::periodic_mode => "`independent` or `sequential`",
         Rule::change_mode => "`recompute` or `restart`",
-        Rule::reopen_mode => "`continue`, `new_cycle` or `first_close_only`",
+        Rule::reopen_mode => "`continue`, `new_cycle`, `first_close_only` or `include_closed`",
         Rule::signal_name => "a signal name such as `error_rate` or `health_check`",
         Rule::count_word => "`up` or `down`",
         Rule::per_word => "a period or unit such as `month` or `user`",
@@ -183,6 +191,11 @@ pub(crate) fn describe(rule: Rule) -> &'static str {
         Rule::k_change => "`change`",
         Rule::k_reopen => "`reopen`",
         Rule::k_targets => "`targets`",
+        Rule::k_resets => "`resets`",
+        Rule::k_order => "`order`",
+        Rule::k_before => "`before`",
+        Rule::k_public => "`public`",
+        Rule::k_internal => "`internal`",
         Rule::k_for => "`for`",
         Rule::k_warn => "`warn`",
         Rule::k_escalate => "`escalate`",
@@ -240,7 +253,9 @@ pub(crate) fn keywords_for(rule: Rule) -> &'static [&'static str] {
             "zone", "closed", "open", "daily", "mon", "tue", "wed", "thu", "fri", "sat", "sun",
         ],
         Rule::severity_stmt => &["alias", "clock"],
-        Rule::metric_clause => &["starts", "stops", "pauses", "repeats", "periodic", "on"],
+        Rule::metric_clause => &[
+            "starts", "stops", "pauses", "repeats", "periodic", "on", "resets", "order",
+        ],
         Rule::availability_stmt => &[
             "objective",
             "zone",

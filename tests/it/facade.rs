@@ -244,3 +244,78 @@ fn the_built_in_24x7_answers_by_name_when_a_calendar_is_defined_as_it() {
     let err = c.calendar("alwayz").expect_err("unknown");
     assert!(err.to_string().contains("`always`"), "{err}");
 }
+
+/// Issue 14's "done means": an agent-created ticket with a public comment
+/// at 09:00 and a second public agent comment at 10:30 has its first
+/// response at 10:30; an internal note or an automatic reply never stops a
+/// first-response clock. Built in code (`event_by`, `message`) and read from
+/// JSON, with the same answer.
+#[test]
+fn first_response_is_the_next_public_agent_comment() {
+    let c = desk();
+    // Monday 2026-03-02, 09:00 in Chicago is 15:00Z (desk open 08:00-16:00).
+    let built = Ticket::builder("Z-1")
+        .tier("gold")
+        .severity("high")
+        .message(t("2026-03-02T15:00:00Z"), "opened", "agent", true)
+        .message(t("2026-03-02T15:20:00Z"), "replied", "agent", false)
+        .event_by(t("2026-03-02T15:25:00Z"), "replied", "system")
+        .message(t("2026-03-02T16:30:00Z"), "replied", "agent", true)
+        .build(&c)
+        .expect("valid");
+    let json = c
+        .ticket_from_json(
+            r#"{"id":"Z-1","tier":"gold","severity":"high","events":[
+            {"at":"2026-03-02T15:00:00Z","type":"opened","actor":"agent","public":true},
+            {"at":"2026-03-02T15:20:00Z","type":"replied","actor":"agent","public":false},
+            {"at":"2026-03-02T15:25:00Z","type":"replied","actor":"system"},
+            {"at":"2026-03-02T16:30:00Z","type":"replied","actor":"agent","public":true}]}"#,
+        )
+        .expect("valid");
+    assert_eq!(built, json);
+    let answer = c
+        .evaluate(&built, t("2026-03-02T18:00:00Z"))
+        .expect("evaluates");
+    let fr = &answer.metric("first_response").expect("prelude").cycles[0];
+    // 09:00 to 10:30 Chicago: 5400 s of the 4h target, met.
+    assert_eq!(fr.state, State::Met);
+    assert_eq!(fr.stop, Some(t("2026-03-02T16:30:00Z")));
+    assert_eq!(fr.elapsed_seconds, 5400);
+
+    // Without the 10:30 reply, nothing stops it: at 14:00 Chicago (20:00Z)
+    // 5h are counted, breached at 13:00 Chicago (19:00Z).
+    let notes_only = Ticket::builder("Z-2")
+        .tier("gold")
+        .severity("high")
+        .event(t("2026-03-02T15:00:00Z"), "opened")
+        .message(t("2026-03-02T15:20:00Z"), "replied", "agent", false)
+        .event_by(t("2026-03-02T15:25:00Z"), "replied", "system")
+        .build(&c)
+        .expect("valid");
+    let answer = c
+        .evaluate(&notes_only, t("2026-03-02T20:00:00Z"))
+        .expect("evaluates");
+    let fr = &answer.metric("first_response").expect("prelude").cycles[0];
+    assert_eq!(fr.state, State::Breached);
+    assert_eq!(fr.stop, None);
+    assert_eq!(fr.breached_at, Some(t("2026-03-02T19:00:00Z")));
+
+    // A customer cannot `reply`: the error says what to write.
+    let err = Ticket::builder("Z-3")
+        .tier("gold")
+        .severity("high")
+        .event(t("2026-03-02T15:00:00Z"), "opened")
+        .event_by(t("2026-03-02T15:10:00Z"), "replied", "customer")
+        .build(&c)
+        .expect_err("a customer's message is customer_replied");
+    assert!(
+        matches!(
+            err.kind,
+            InputErrorKind::ActorCannotDo {
+                kind: "replied",
+                actor: "customer"
+            }
+        ),
+        "{err}"
+    );
+}

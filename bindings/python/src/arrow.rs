@@ -167,6 +167,10 @@ struct EventColumns<'a> {
     unit: TimeUnit,
     kind: Strings<'a>,
     value: Strings<'a>,
+    /// Optional `actor` (`agent`, `customer`, `system`).
+    actor: Strings<'a>,
+    /// Optional `public` (bool): whether a message was public.
+    public: Option<&'a arrow_array::BooleanArray>,
 }
 
 impl EventColumns<'_> {
@@ -231,6 +235,17 @@ fn event_columns(values: &StructArray) -> PyResult<EventColumns<'_>> {
             None => return Err(schema_error("the `events` structs have no field `type`")),
         },
         value: Strings::of(values.column_by_name("value"), "events.value", false)?,
+        actor: Strings::of(values.column_by_name("actor"), "events.actor", false)?,
+        public: match values.column_by_name("public") {
+            None => None,
+            Some(c) if *c.data_type() == DataType::Boolean => Some(c.as_boolean()),
+            Some(c) => {
+                return Err(schema_error(format!(
+                    "`events.public` is {}; it must be a boolean",
+                    c.data_type()
+                )))
+            }
+        },
     })
 }
 
@@ -329,9 +344,25 @@ impl Input<'_> {
             let Some(kind) = self.event_cols.kind.get(e) else {
                 return Err(missing(id, "events.type"));
             };
-            b = match self.event_cols.value.get(e) {
-                Some(v) => b.change(at, kind, v),
-                None => b.event(at, kind),
+            let public = self
+                .event_cols
+                .public
+                .and_then(|p| p.is_valid(e).then(|| p.value(e)));
+            let actor = self.event_cols.actor.get(e);
+            b = match (self.event_cols.value.get(e), actor, public) {
+                (Some(v), _, _) => b.change(at, kind, v),
+                (None, actor, Some(public)) => {
+                    // Without an actor, the event's default one (the
+                    // customer for `opened` and `customer_replied`).
+                    let actor = actor.unwrap_or_else(|| {
+                        let k = slate::ir::EventKind::from_name(&kind);
+                        k.map_or("agent", |k| slate::ir::Actor::default_for(k).name())
+                            .to_string()
+                    });
+                    b.message(at, kind, actor, public)
+                }
+                (None, Some(actor), None) => b.event_by(at, kind, actor),
+                (None, None, None) => b.event(at, kind),
             };
         }
         b.build(compiled).map_err(|e| Failure::input(&e))

@@ -109,6 +109,9 @@ pub(crate) fn kind_and_field(kind: &InputErrorKind) -> (&'static str, Option<&'s
         InputErrorKind::DuplicateId(_) => ("duplicate_id", Some("id")),
         InputErrorKind::Evaluation(_) => ("evaluation", None),
         InputErrorKind::NoCalendar { .. } => ("no_calendar", Some("attributes")),
+        InputErrorKind::UnknownActor(..) => ("unknown_actor", Some("events.actor")),
+        InputErrorKind::ActorCannotDo { .. } => ("actor_cannot_do", Some("events.actor")),
+        InputErrorKind::BadPublic { .. } => ("bad_public", Some("events.public")),
         _ => ("other", None),
     }
 }

@@ -163,3 +163,31 @@ def test_many_chunks_keep_input_order(dooap: slate.Policy) -> None:
             expected = [r for r in rows if r["ticket"] == t["id"]]
             assert expected[0]["error"] == str(e)
         assert [r for r in rows if r["ticket"] == t["id"]] == expected
+
+
+def test_events_may_say_who_acted(desk: slate.Policy) -> None:
+    # The event structs may carry `actor` and `public` (issue 14): the same
+    # ticket as test_policy's test_who_acted_in_a_ticket_dict, first
+    # response met at 10:30 CST (16:30 UTC) with 1h30m counted.
+    event = pa.struct([
+        ("at", pa.timestamp("us", tz="UTC")), ("type", pa.string()), ("value", pa.string()),
+        ("actor", pa.string()), ("public", pa.bool_()),
+    ])
+    schema = pa.schema([("id", pa.string()), ("tier", pa.string()), ("severity", pa.string()),
+                        ("events", pa.list_(event))])
+
+    def at(h, m):
+        return datetime(2026, 1, 5, h, m, tzinfo=UTC)
+
+    events = [
+        {"at": at(15, 0), "type": "opened", "value": None, "actor": "agent", "public": True},
+        {"at": at(15, 20), "type": "replied", "value": None, "actor": None, "public": False},
+        {"at": at(15, 30), "type": "replied", "value": None, "actor": "system", "public": None},
+        {"at": at(16, 30), "type": "replied", "value": None, "actor": "agent", "public": True},
+    ]
+    batch = pa.RecordBatch.from_pylist(
+        [{"id": "W-1", "tier": "gold", "severity": "high", "events": events}], schema=schema
+    )
+    out = desk.evaluate_arrow(batch, at="2026-01-05T18:00:00Z")
+    first = [r for r in out.to_pylist() if r["metric"] == "first_response"][0]
+    assert (first["state"], first["stop"], first["elapsed_seconds"]) == ("met", at(16, 30), 5400)

@@ -155,3 +155,26 @@ def test_ir_is_the_versioned_json(desk: slate.Policy) -> None:
     ir = desk.ir()
     assert ir["format_version"] == 1
     assert [t["name"] for t in ir["tiers"]] == ["basic", "gold"]
+
+
+def test_who_acted_in_a_ticket_dict(desk: slate.Policy) -> None:
+    # Issue 14: an agent opens the ticket Monday 2026-01-05 09:00 CST with a
+    # public comment; an internal note (09:20) and an automatic message
+    # (09:30) are not responses; the public agent reply at 10:30 is:
+    # 1h30m counted (gold x high = 4h), met.
+    ticket = {
+        "id": "W-1",
+        "tier": "gold",
+        "severity": "high",
+        "events": [
+            {"at": datetime(2026, 1, 5, 9, 0, tzinfo=CST), "type": "opened", "actor": "agent", "public": True},
+            {"at": datetime(2026, 1, 5, 9, 20, tzinfo=CST), "type": "replied", "public": False},
+            {"at": datetime(2026, 1, 5, 9, 30, tzinfo=CST), "type": "replied", "actor": "system"},
+            {"at": datetime(2026, 1, 5, 10, 30, tzinfo=CST), "type": "replied", "actor": "agent", "public": True},
+        ],
+    }
+    answer = desk.evaluate(ticket, at="2026-01-05T18:00:00Z")
+    cycle = answer["metrics"][[m["metric"] for m in answer["metrics"]].index("first_response")]["cycles"][0]
+    assert cycle["state"] == "met"
+    assert cycle["stop"] == datetime(2026, 1, 5, 16, 30, tzinfo=UTC)
+    assert cycle["elapsed_seconds"] == 5400

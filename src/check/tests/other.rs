@@ -455,3 +455,77 @@ fn a_metric_cannot_start_after_itself() {
         ]
     );
 }
+
+/// Issue 14's clauses, from text: event filters, resets, their order, and
+/// the reopen that counts closed time.
+#[test]
+fn who_acted_resets_and_include_closed() {
+    let text = r#"
+policy "W" { calendar c }
+calendar c = 24x7
+severity s1 "S"
+tiers t
+metric handling {
+  starts on opened by agent, customer_replied by customer public
+  stops on replied by agent public, replied by system internal, resolved
+  resets when status in_progress, triage
+  order stop before reset
+  on reopen include_closed
+}
+targets handling {
+     t
+  *  1h
+}
+"#;
+    let compiled = crate::compile(&crate::source::SourceFile::new("w.sla", text))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let policy = compiled.policy();
+    let m = policy.metrics.last().expect("metric");
+    assert_eq!(m.name, "handling");
+    assert_eq!(m.resets, ["in_progress", "triage"]);
+    assert_eq!(m.reset_order, ir::ResetOrder::StopFirst);
+    assert_eq!(m.on_reopen, ir::ReopenRule::IncludeClosed);
+    let filters: Vec<_> = m
+        .filters
+        .iter()
+        .map(|f| (f.clause, f.event, f.by, f.public))
+        .collect();
+    use ir::{Actor, EventKind, FilterClause};
+    assert_eq!(
+        filters,
+        [
+            (
+                FilterClause::Starts,
+                EventKind::Opened,
+                Some(Actor::Agent),
+                None
+            ),
+            (
+                FilterClause::Starts,
+                EventKind::CustomerReplied,
+                Some(Actor::Customer),
+                Some(true)
+            ),
+            (
+                FilterClause::Stops,
+                EventKind::Replied,
+                Some(Actor::Agent),
+                Some(true)
+            ),
+            (
+                FilterClause::Stops,
+                EventKind::Replied,
+                Some(Actor::System),
+                Some(false)
+            ),
+        ]
+    );
+    // Two filters of one kind: either matches; `resolved` has none.
+    let counts = |kind, actor, public| m.counts(FilterClause::Stops, kind, actor, public);
+    assert!(counts(EventKind::Replied, Actor::Agent, true));
+    assert!(counts(EventKind::Replied, Actor::System, false));
+    assert!(!counts(EventKind::Replied, Actor::Agent, false));
+    assert!(!counts(EventKind::Replied, Actor::System, true));
+    assert!(counts(EventKind::Resolved, Actor::Customer, true));
+    assert!(!counts(EventKind::Closed, Actor::Agent, true));
+}

@@ -9,6 +9,13 @@
 //! always-open calendar with small targets so that breaches happen, and on
 //! a calendar of short open periods.
 //!
+//! Issue 14's rules too: who acted (internal notes and automatic replies
+//! never stop or update a clock; an agent's reply in the opening second of
+//! a ticket an agent opened is its opening comment), resets when the status
+//! moves to `in_progress` (first response, follow-up and resolution; in
+//! either same-second order), and resolution's reopen counting the closed
+//! time (`include_closed`).
+//!
 //! Cases per property: 512, or `SLATE_PROPTEST_CASES`.
 
 use crate::calendar::CalendarSet;
@@ -24,7 +31,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-const KINDS: [&str; 13] = [
+const KINDS: [&str; 16] = [
     "replied",
     "customer_replied",
     "resolved",
@@ -38,7 +45,36 @@ const KINDS: [&str; 13] = [
     "tier:standard",
     "tier:gold",
     "tier:platinum",
+    // Who acted (issue 14): an internal note, an automatic reply.
+    "replied:internal",
+    "replied:system",
+    // Resets (issue 14).
+    "status:in_progress",
 ];
+
+/// Whether `KINDS[k]` is a status change.
+fn is_status(k: usize) -> bool {
+    KINDS[k].starts_with("status:")
+}
+
+/// Issue 14's options of a run: resets (and their order), resolution's
+/// reopen rule, and whether an agent opened the ticket.
+#[derive(Debug, Clone, Copy, Default)]
+struct Extra {
+    /// `resets when status in_progress` on first response, follow-up and
+    /// resolution.
+    resets: bool,
+    /// `order stop before reset`.
+    stop_first: bool,
+    /// Resolution's `on reopen include_closed`.
+    include_closed: bool,
+    /// `opened` by an agent, with a `replied` by the agent in the same
+    /// second (the opening comment).
+    agent_opened: bool,
+    /// A move to `in_progress` in the same second as the `i`-th raw event
+    /// (a reset and a stop in one second).
+    pair: Option<usize>,
+}
 
 const TIERS: [&str; 3] = ["standard", "gold", "platinum"];
 
@@ -63,8 +99,19 @@ fn minute(m: i64) -> DateTime<Utc> {
 /// 10/20/30m, follow-up 20/60/120m, periodic 5/10/20m, resolution
 /// 60/180/300m for sev1/sev2/sev3); standard first response is `0s` for
 /// sev1, `-` for sev2 and `1bd` for sev3.
-fn policy(restart: bool, sequential: bool, business: bool) -> Policy {
+fn policy(restart: bool, sequential: bool, business: bool, extra: Extra) -> Policy {
     let mut p = sample_policy();
+    for m in &mut p.metrics {
+        if extra.resets && m.periodic.is_none() && m.name != "acknowledge" {
+            m.resets = vec!["in_progress".to_string()];
+            if extra.stop_first {
+                m.reset_order = crate::ir::ResetOrder::StopFirst;
+            }
+        }
+        if extra.include_closed && m.name == "resolution" {
+            m.on_reopen = crate::ir::ReopenRule::IncludeClosed;
+        }
+    }
     if business {
         let ranges: Vec<TimeRange> = (9..17)
             .map(|h| TimeRange {
@@ -151,6 +198,10 @@ struct Spec {
     targets: [[Option<Tgt>; 3]; 3],
     windows: Windows,
     restart: bool,
+    /// `resets when status in_progress`, and whether `order stop before reset`.
+    resets: Option<bool>,
+    /// `on reopen include_closed`.
+    include_closed: bool,
     /// Whether minute `[m, m + 1)` is open on the calendar.
     open: fn(i64) -> bool,
     /// Whether that is the hourly calendar (else 24x7).
@@ -202,6 +253,7 @@ fn oracle(
     spec: &Spec,
     (mut sev, mut tier): (usize, usize),
     origin: i64,
+    agent_opened: bool,
 ) -> (Vec<OracleCycle>, Option<i64>) {
     let mut cycles: Vec<OracleCycle> = Vec::new();
     let mut scheduled = false;
@@ -214,21 +266,27 @@ fn oracle(
     // The current cycle's active minutes [m, m + 1) and whether each counted,
     // for a sequential window that starts in the past.
     let mut hist: Vec<(i64, bool)> = Vec::new();
+    let mut status: Option<&str> = None;
     for b in 0..=end {
+        // Internal notes and automatic replies are other kinds: no clause
+        // names them. An agent's reply in the opening second of a ticket an
+        // agent opened is its opening comment: it is not a reply.
         let here: Vec<&str> = events
             .iter()
             .filter(|(m, _)| *m == b)
             .map(|(_, k)| KINDS[*k])
+            .filter(|k| !(agent_opened && b == origin && *k == "replied"))
             .collect();
         let running = |c: &Vec<OracleCycle>| c.last().is_some_and(|c| c.stop.is_none());
         // Field changes, in input order; severity and tier as one net change
         // per instant, named after the later of the last events that changed
         // a field.
-        let (sev0, tier0) = (sev, tier);
+        let (sev0, tier0, status0) = (sev, tier, status);
         let (mut last_sev, mut last_tier) = (None, None);
         for (i, k) in here.iter().enumerate() {
-            if let Some(status) = k.strip_prefix("status:") {
-                paused = status == "waiting_on_customer";
+            if let Some(s) = k.strip_prefix("status:") {
+                paused = s == "waiting_on_customer";
+                status = Some(s);
             } else if let Some(level) = k.strip_prefix("severity:sev") {
                 sev = level.parse::<usize>().unwrap_or(2) - 1;
                 last_sev = Some(i);
@@ -255,6 +313,25 @@ fn oracle(
                 cycles.push(cycle(b));
                 hist.clear();
             }
+        }
+        // A reset: the status moved to `in_progress` in this second; the
+        // open cycle (not one that started in this second) stops and a new
+        // one starts. With `order stop before reset`, after the stops.
+        let reset_here =
+            spec.resets.is_some() && status != status0 && status == Some("in_progress");
+        let reset = |cycles: &mut Vec<OracleCycle>, hist: &mut Vec<(i64, bool)>| {
+            if let Some(c) = cycles
+                .last_mut()
+                .filter(|c| c.stop.is_none() && c.start < b)
+            {
+                c.stop = Some(b);
+                c.by = Some("status".to_string());
+                cycles.push(cycle(b));
+                hist.clear();
+            }
+        };
+        if reset_here && spec.resets == Some(false) {
+            reset(&mut cycles, &mut hist);
         }
         // The target in force, measured from the last cycle's start.
         let measure = |start: i64| -> Option<(i64, Option<i64>)> {
@@ -284,6 +361,19 @@ fn oracle(
             if let Some(c) = cycles.last_mut().filter(|c| {
                 c.stop.is_some() && matches!(c.by.as_deref(), Some("resolved" | "closed"))
             }) {
+                if spec.include_closed {
+                    // The closed minutes count (never paused), judged
+                    // against minute targets as they are counted.
+                    let x = judged.map_or(i64::MAX, |t| t.0);
+                    for m in c.stop.unwrap_or(b)..b {
+                        if c.breach.is_none() && c.counted >= x {
+                            c.breach = Some(m);
+                        }
+                        if (spec.open)(m) {
+                            c.counted += 60;
+                        }
+                    }
+                }
                 c.stop = None;
                 c.by = None;
             }
@@ -299,6 +389,9 @@ fn oracle(
                     first_stop.get_or_insert(b);
                 }
             }
+        }
+        if reset_here && spec.resets == Some(true) {
+            reset(&mut cycles, &mut hist);
         }
         if spec.windows != Windows::None && here.contains(&"replied") {
             if let Some(c) = cycles
@@ -382,6 +475,8 @@ fn oracle(
 fn ev(m: i64, k: usize) -> Value {
     let at = minute(m).to_rfc3339();
     match KINDS[k].split_once(':') {
+        Some(("replied", "internal")) => json!({"at": at, "type": "replied", "public": false}),
+        Some(("replied", "system")) => json!({"at": at, "type": "replied", "actor": "system"}),
         Some((kind, value)) => json!({"at": at, "type": kind, kind: value}),
         None => json!({"at": at, "type": KINDS[k]}),
     }
@@ -418,6 +513,7 @@ fn check(
     restart: bool,
     sequential: bool,
     business: bool,
+    mut extra: Extra,
 ) -> Result<(), TestCaseError> {
     {
         // Severity and tier changes in the same second as another event
@@ -427,25 +523,40 @@ fn check(
                 raw.push((m, 7 + k % 6));
             }
         }
+        if let Some(&(m, _)) = extra.pair.and_then(|i| raw.get(i)) {
+            raw.push((m, 15));
+        }
         // At most one status change per minute (two in one second keep input
         // order); the ticket opens `origin` minutes after Monday 09:00.
         let mut seen = std::collections::HashSet::new();
         let mut all: Vec<(i64, usize)> = raw
             .into_iter()
-            .filter(|(m, k)| !(5..=6).contains(k) || seen.insert(*m))
+            .filter(|(m, k)| !is_status(*k) || seen.insert(*m))
             .map(|(m, k)| (m + origin, k))
             .collect();
         if created_paused {
             all.push((origin, 5));
         }
+        if extra.agent_opened {
+            all.push((origin, 0));
+        }
+        // The closed time under a changed target is judged against the
+        // target in force at the stop, which the oracle does not track.
+        if all.iter().any(|(_, k)| (7..=12).contains(k)) {
+            extra.include_closed = false;
+        }
         let end = end + origin;
-        let mut json_events = vec![json!({"at": minute(origin).to_rfc3339(), "type": "opened"})];
+        let opened = match extra.agent_opened {
+            true => json!({"at": minute(origin).to_rfc3339(), "type": "opened", "actor": "agent"}),
+            false => json!({"at": minute(origin).to_rfc3339(), "type": "opened"}),
+        };
+        let mut json_events = vec![opened];
         json_events.extend(all.iter().map(|(m, k)| ev(*m, *k)));
         let line = json!({
             "id": "O-1", "tier": TIERS[tier], "severity": format!("sev{}", sev + 1),
             "events": json_events
         });
-        let p = policy(restart, sequential, business);
+        let p = policy(restart, sequential, business, extra);
         let open: fn(i64) -> bool = if business { business_open } else { |_| true };
         let ticket = read_line(&p, &line.to_string(), 1, &ReadOptions::default())
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
@@ -461,10 +572,12 @@ fn check(
             targets,
             windows,
             restart: restart && windows == Windows::None,
+            resets: (extra.resets && windows == Windows::None).then_some(extra.stop_first),
+            include_closed: false,
             open,
             business,
         };
-        let run = |spec: &Spec| oracle(&all, end, spec, (sev, tier), origin);
+        let run = |spec: &Spec| oracle(&all, end, spec, (sev, tier), origin, extra.agent_opened);
         let minutes = |t: [[i64; 3]; 3]| t.map(|row| row.map(|m| Some(Tgt::Min(m))));
         let (fr, fr_first_stop) = run(&spec(
             &["opened"],
@@ -494,14 +607,17 @@ fn check(
             ),
             (
                 "resolution",
-                run(&spec(
-                    &["opened"],
-                    &["resolved", "closed"],
-                    false,
-                    None,
-                    minutes([[60, 180, 300]; 3]),
-                    Windows::None,
-                ))
+                run(&Spec {
+                    include_closed: extra.include_closed,
+                    ..spec(
+                        &["opened"],
+                        &["resolved", "closed"],
+                        false,
+                        None,
+                        minutes([[60, 180, 300]; 3]),
+                        Windows::None,
+                    )
+                })
                 .0,
             ),
         ];
@@ -533,6 +649,26 @@ fn check(
     Ok(())
 }
 
+/// Issue 14's options, each on in about half the runs.
+fn extra() -> impl Strategy<Value = Extra> {
+    (
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+        proptest::option::of(0usize..14),
+    )
+        .prop_map(
+            |(resets, stop_first, include_closed, agent_opened, pair)| Extra {
+                resets,
+                stop_first,
+                include_closed,
+                agent_opened,
+                pair,
+            },
+        )
+}
+
 /// 512 cases per property, or `SLATE_PROPTEST_CASES`.
 fn cases() -> u32 {
     std::env::var("SLATE_PROPTEST_CASES")
@@ -552,8 +688,9 @@ proptest! {
         created_paused in any::<bool>(),
         restart in any::<bool>(),
         sequential in any::<bool>(),
+        extra in extra(),
     ) {
-        check(raw, echo, start, 0, end, created_paused, restart, sequential, false)?;
+        check(raw, echo, start, 0, end, created_paused, restart, sequential, false, extra)?;
     }
 
     /// The same on a calendar of short open periods (40 minutes of every
@@ -571,7 +708,8 @@ proptest! {
         created_paused in any::<bool>(),
         restart in any::<bool>(),
         sequential in any::<bool>(),
+        extra in extra(),
     ) {
-        check(raw, echo, start, origin, end, created_paused, restart, sequential, true)?;
+        check(raw, echo, start, origin, end, created_paused, restart, sequential, true, extra)?;
     }
 }

@@ -17,7 +17,7 @@ impl Lower {
                 Rule::metric_name => name = text(&p),
                 Rule::metric_clause => {
                     if let Some(c) = p.into_inner().next() {
-                        clauses.push(metric_clause(c));
+                        metric_clause(c, &mut clauses);
                     }
                 }
                 _ => {}
@@ -141,16 +141,46 @@ impl Lower {
     }
 }
 
-fn metric_clause(clause: P<'_>) -> Spanned<MetricClause> {
+/// Lowers one clause into `out`, followed by the filters of its events.
+fn metric_clause(clause: P<'_>, out: &mut Vec<Spanned<MetricClause>>) {
     let span = span_of(&clause);
     let rule = clause.as_rule();
+    let clause_word = match rule {
+        Rule::starts_clause => "starts on",
+        Rule::stops_clause => "stops on",
+        _ => "periodic on",
+    };
     let mut names = Vec::new();
+    let mut filters = Vec::new();
+    let mut words = Vec::new();
     let mut after = None;
     let mut mode = None;
     for p in clause.into_inner() {
         match p.as_rule() {
             Rule::metric_name => after = Some(text(&p)),
+            Rule::event_item => {
+                let item_span = span_of(&p);
+                let (mut by, mut visibility) = (None, None);
+                for q in p.into_inner() {
+                    match q.as_rule() {
+                        Rule::event_name => names.push(text(&q)),
+                        Rule::actor_name => by = Some(text(&q)),
+                        Rule::visibility => visibility = Some(text(&q)),
+                        _ => {}
+                    }
+                }
+                if let (Some(event), true) = (names.last(), by.is_some() || visibility.is_some()) {
+                    let node = MetricClause::EventFilter {
+                        clause: clause_word,
+                        event: event.clone(),
+                        by,
+                        visibility,
+                    };
+                    filters.push(Spanned::new(node, item_span));
+                }
+            }
             Rule::event_name | Rule::status_name => names.push(text(&p)),
+            Rule::order_word => words.push(text(&p)),
             Rule::periodic_mode | Rule::change_mode | Rule::reopen_mode => mode = Some(text(&p)),
             _ => {}
         }
@@ -169,7 +199,16 @@ fn metric_clause(clause: P<'_>) -> Spanned<MetricClause> {
         },
         Rule::on_change_clause => MetricClause::OnChange(mode),
         Rule::on_reopen_clause => MetricClause::OnReopen(mode),
+        Rule::resets_clause => MetricClause::Resets(names),
+        Rule::order_clause => {
+            let mut w = words.into_iter();
+            let empty = || Spanned::new(String::new(), span);
+            let first = w.next().unwrap_or_else(empty);
+            let second = w.next().unwrap_or_else(empty);
+            MetricClause::Order(first, second)
+        }
         _ => MetricClause::Repeats,
     };
-    Spanned::new(node, span)
+    out.push(Spanned::new(node, span));
+    out.extend(filters);
 }

@@ -252,7 +252,7 @@ fn names_are_described_by_what_they_name() {
     );
     check(
         "metric m { on reopen 3 }",
-        "expected `continue`, `new_cycle` or `first_close_only`, found `3`",
+        "expected `continue`, `new_cycle`, `first_close_only` or `include_closed`, found `3`",
         "3",
     );
     check(
