@@ -147,7 +147,7 @@ impl Checker<'_> {
             let has_target = self
                 .targets
                 .iter()
-                .any(|t| t.metric == m.metric && matches!(t.value, TargetValue::Within { .. }));
+                .any(|t| t.metric == m.metric && matches!(t.value, TargetValue::Within { .. } | TargetValue::By { .. }));
             if has_target {
                 continue;
             }

@@ -115,7 +115,8 @@ fn old_calendar(p: &Policy, key: &TargetKey) -> Option<crate::ir::CalendarId> {
         key.issue_type.as_deref().and_then(|t| p.type_named(t)),
     )?;
     match target.value {
-        crate::ir::TargetValue::Within { calendar, .. } => Some(calendar),
+        crate::ir::TargetValue::Within { calendar, .. }
+        | crate::ir::TargetValue::By { calendar, .. } => Some(calendar),
         crate::ir::TargetValue::NoTarget => None,
     }
 }

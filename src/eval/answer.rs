@@ -477,7 +477,7 @@ fn evaluate_sorted<'a>(
                 Some(a) => a.state,
                 None => {
                     let t = applied_target(policy, id, severity, tier, ticket.issue_type);
-                    match (t.duration, t.covered) {
+                    match (t.promise, t.covered) {
                         (None, Covered::No) => State::NotCovered,
                         (None, _) => State::NoTarget,
                         (Some(_), _) => State::NotStarted,

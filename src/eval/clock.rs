@@ -13,7 +13,9 @@
 //! the same instant give a cycle that starts paused or running according to
 //! the new status, whatever the input order.
 
-pub use super::target::{applied_target, measure_target, AppliedTarget, CalendarSource, Measured};
+pub use super::target::{
+    applied_target, measure_target, AppliedTarget, CalendarSource, Measured, Promise,
+};
 use super::timeline::{Change, Ticket};
 use crate::calendar::{CalendarError, CalendarSet};
 use crate::ir::{
@@ -146,6 +148,8 @@ struct Ctx<'a, 'h> {
     severity: SeverityId,
     tier: TierId,
     issue_type: Option<TypeId>,
+    /// The ticket's due date, for `due` targets.
+    due_at: Option<DateTime<Utc>>,
     last_target: Cell<Option<(SeverityId, TierId, AppliedTarget)>>,
 }
 
@@ -181,7 +185,13 @@ impl<'a> Ctx<'a, '_> {
         scheduled: bool,
     ) -> Result<Cycle<'a>, CalendarError> {
         let target = self.target();
-        let m = measure_target(self.hours, target.calendar, start, target.duration)?;
+        let m = measure_target(
+            self.hours,
+            target.calendar,
+            start,
+            target.promise,
+            self.due_at,
+        )?;
         Ok(Cycle {
             // Most cycles have a few pieces: one allocation, not three.
             start,
@@ -398,6 +408,7 @@ pub fn run_metric<'a>(
         severity: ticket.severity,
         tier: ticket.tier,
         issue_type: ticket.issue_type,
+        due_at: ticket.due_at,
         last_target: Cell::new(None),
     };
     let mut cycles: Vec<Cycle> = Vec::new();
@@ -511,13 +522,13 @@ fn apply_field_changes<'a>(
         c.stop = Some(cause);
         let next = ctx.new_cycle(t, cause, false)?;
         cycles.push(next);
-    } else if new.duration == c.target.duration && new.calendar == c.target.calendar {
+    } else if new.promise == c.target.promise && new.calendar == c.target.calendar {
         c.target = new;
     } else {
         let paused = ctx.paused();
         c.split(t, paused, cause);
         keep_breach(ctx.hours, c, t)?;
-        let m = measure_target(ctx.hours, new.calendar, c.start, new.duration)?;
+        let m = measure_target(ctx.hours, new.calendar, c.start, new.promise, ctx.due_at)?;
         c.set_target(new, m);
         c.target_since = t.max(c.start);
         c.recomputes.push(cause);
@@ -600,8 +611,14 @@ fn reopen<'a>(
                 last.open_cause = cause;
                 // A change while stopped applies from the reopen on.
                 let now = ctx.target();
-                if now.duration != last.target.duration || now.calendar != last.target.calendar {
-                    let m = measure_target(ctx.hours, now.calendar, last.start, now.duration)?;
+                if now.promise != last.target.promise || now.calendar != last.target.calendar {
+                    let m = measure_target(
+                        ctx.hours,
+                        now.calendar,
+                        last.start,
+                        now.promise,
+                        ctx.due_at,
+                    )?;
                     last.set_target(now, m);
                     last.target_since = t;
                 } else {

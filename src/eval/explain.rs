@@ -11,7 +11,7 @@
 use super::answer::permille_text;
 use super::answer::run_all;
 use super::answer::{evaluate, CycleAnswer, State};
-use super::clock::{applied_target, AppliedTarget, CalendarSource, Cause, Cycle};
+use super::clock::{applied_target, AppliedTarget, CalendarSource, Cause, Cycle, Promise};
 use super::timeline::{Change, Ticket};
 use crate::calendar::{CalendarError, CalendarSet, SegmentState};
 use crate::ir::{Covered, EventKind, MetricId, Policy};
@@ -162,7 +162,7 @@ fn target_why(policy: &Policy, metric: &str, t: &AppliedTarget) -> String {
         }
         Covered::Yes => {}
     }
-    match (t.has_cell, t.duration) {
+    match (t.has_cell, t.promise) {
         (false, _) => {
             format!("no target: `{metric}` has no cell for severity `{sev}`, tier `{tier}`")
         }
@@ -176,7 +176,21 @@ fn target_why(policy: &Policy, metric: &str, t: &AppliedTarget) -> String {
     }
 }
 
-fn calendar_why(policy: &Policy, t: &AppliedTarget) -> String {
+/// For a deadline target (`1bd@16:00`, `1bd@end`, `due`), the instant it
+/// names and the open time from the start to it.
+fn deadline_why(why: String, c: &Cycle<'_>) -> String {
+    match (c.target.promise, c.target_end, c.target_seconds) {
+        (Some(Promise::By(_)), Some(end), Some(secs)) => format!(
+            "{why}; due {} ({} of open time from the start {})",
+            ts(end),
+            crate::values::format_seconds(secs),
+            ts(c.start)
+        ),
+        _ => why,
+    }
+}
+
+fn calendar_why(policy: &Policy, metric: &str, t: &AppliedTarget) -> String {
     let name = policy
         .calendars
         .get(t.calendar.index())
@@ -187,6 +201,7 @@ fn calendar_why(policy: &Policy, t: &AppliedTarget) -> String {
         .map_or("?", |s| s.name.as_str());
     let why = match t.calendar_source {
         CalendarSource::Severity => format!("the clock of severity `{sev}`"),
+        CalendarSource::SeverityMetric => format!("the clock of severity `{sev}` for `{metric}`"),
         CalendarSource::Default => "the policy's default calendar".to_string(),
         CalendarSource::Table => "named by the target table".to_string(),
     };
@@ -284,8 +299,8 @@ pub(crate) fn trace(
         let mut traces = Vec::new();
         for (a, c) in m.cycles.into_iter().zip(cs) {
             traces.push(CycleTrace {
-                target_why: target_why(policy, &m.metric, &c.target),
-                calendar_why: calendar_why(policy, &c.target),
+                target_why: deadline_why(target_why(policy, &m.metric, &c.target), &c),
+                calendar_why: calendar_why(policy, &m.metric, &c.target),
                 recomputes: c.recomputes.iter().map(cause_text).collect(),
                 stretches: stretches(hours, &c)?,
                 answer: a,

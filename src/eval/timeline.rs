@@ -44,6 +44,8 @@ pub struct Ticket {
     pub(crate) status: Option<String>,
     /// Events sorted stably by `(at, phase)`.
     pub(crate) events: Vec<Event>,
+    /// The ticket's due date (`due_at`), for `due` targets.
+    pub(crate) due_at: Option<DateTime<Utc>>,
     /// The compilation the names were resolved against (0: none, tests).
     pub(crate) policy: u64,
 }
@@ -192,6 +194,8 @@ pub(crate) struct RawTicket<'a> {
     pub issue_type: Option<Cow<'a, str>>,
     /// Status at creation.
     pub status: Option<Cow<'a, str>>,
+    /// The due date (`due_at`), as written.
+    pub due_at: Option<Cow<'a, str>>,
     /// Events in input order.
     pub events: Vec<RawEvent<'a>>,
 }
@@ -273,6 +277,16 @@ pub enum InputErrorKind {
     LeapSecond(String),
     /// JSON nested deeper than the reader follows.
     TooDeep(usize),
+    /// A target of the ticket is its due date (`due`), but the ticket has
+    /// no `due_at`.
+    MissingDueDate {
+        /// The metric whose target is `due`.
+        metric: String,
+        /// The severity row of that cell.
+        severity: String,
+        /// The tier column of that cell.
+        tier: String,
+    },
 }
 
 /// At most this many characters of user text are quoted in a message.
@@ -341,6 +355,15 @@ impl fmt::Display for InputErrorKind {
             InputErrorKind::TooDeep(n) => {
                 write!(f, "the JSON is nested more than {n} levels deep")
             }
+            InputErrorKind::MissingDueDate {
+                metric,
+                severity,
+                tier,
+            } => write!(
+                f,
+                "no `due_at`, but the `{metric}` target for severity `{severity}` and tier \
+                 `{tier}` is `due` (the ticket's due date): give the ticket a `due_at` time"
+            ),
         }
     }
 }
@@ -491,6 +514,7 @@ pub(crate) fn validate(
         severity,
         issue_type,
         status,
+        due_at,
         events: mut raw_events,
     } = raw;
     let Some(id) = id else {
@@ -588,6 +612,10 @@ pub(crate) fn validate(
         let k = InputErrorKind::BeforeOpened(e.change.kind().name().to_string());
         return Err(err(line_of(i), k));
     }
+    let due_at = match due_at.as_deref().filter(|t| !t.is_empty()) {
+        Some(t) => Some(parse_time(t, opts).map_err(|k| err(line, k))?),
+        None => None,
+    };
     let mut ticket = Ticket {
         id: id.into_owned(),
         line,
@@ -596,10 +624,67 @@ pub(crate) fn validate(
         issue_type,
         status: status.filter(|s| !s.is_empty()).map(Cow::into_owned),
         events,
+        due_at,
         policy: 0,
     };
     ticket.sort_events();
+    if ticket.due_at.is_none() {
+        if let Some(kind) = missing_due_date(policy, &ticket) {
+            return Err(InputError {
+                ticket: Some(ticket.id),
+                line,
+                kind,
+            });
+        }
+    }
     Ok(ticket)
+}
+
+/// The first `due` target a ticket without `due_at` would need: for each
+/// severity and tier the ticket has (at opening and after each change),
+/// each metric whose cell for them (and the ticket's type) is `due`.
+/// Only a policy with a `due` cell is searched.
+fn missing_due_date(policy: &Policy, ticket: &Ticket) -> Option<InputErrorKind> {
+    use crate::ir::{Deadline, TargetValue};
+    let is_due = |t: &crate::ir::Target| {
+        matches!(
+            t.value,
+            TargetValue::By {
+                deadline: Deadline::DueAt,
+                ..
+            }
+        )
+    };
+    if !policy.targets.iter().any(is_due) {
+        return None;
+    }
+    let mut pairs = vec![(ticket.severity, ticket.tier)];
+    let (mut sev, mut tier) = (ticket.severity, ticket.tier);
+    for e in &ticket.events {
+        match e.change {
+            Change::Severity(s) => sev = s,
+            Change::Tier(t) => tier = t,
+            _ => continue,
+        }
+        if !pairs.contains(&(sev, tier)) {
+            pairs.push((sev, tier));
+        }
+    }
+    for (sev, tier) in pairs {
+        for (i, m) in policy.metrics.iter().enumerate() {
+            let metric = crate::ir::MetricId(i as u32);
+            let applied = super::target::applied_target(policy, metric, sev, tier, ticket.issue_type);
+            if applied.promise == Some(super::target::Promise::By(Deadline::DueAt)) {
+                let name = |n: Option<&String>| n.cloned().unwrap_or_default();
+                return Some(InputErrorKind::MissingDueDate {
+                    metric: m.name.clone(),
+                    severity: name(policy.severities.get(sev.index()).map(|s| &s.name)),
+                    tier: name(policy.tiers.get(tier.index()).map(|t| &t.name)),
+                });
+            }
+        }
+    }
+    None
 }
 
 #[cfg(test)]

@@ -2,8 +2,9 @@
 //!
 //! Columns (by header name, any order): `ticket_id`, `at`, `type` (the event
 //! type) and `value` (the new status, severity or tier of change events);
-//! optional `tier`, `severity`, `issue_type` and `status` give the ticket's
-//! initial fields, taken from the first row of the ticket that has them.
+//! optional `tier`, `severity`, `issue_type`, `status` and `due_at` give the
+//! ticket's initial fields (and due date), taken from the first row of the
+//! ticket that has them.
 //! The rows of one ticket must be consecutive; an id that comes back after
 //! another ticket is a duplicate.
 
@@ -22,6 +23,7 @@ struct Columns {
     severity: Option<usize>,
     issue_type: Option<usize>,
     status: Option<usize>,
+    due_at: Option<usize>,
 }
 
 /// Reads grouped tickets from a CSV events table.
@@ -58,6 +60,7 @@ impl<R: Read> CsvTickets<R> {
                             severity: find(&["severity"]),
                             issue_type: find(&["issue_type", "ticket_type"]),
                             status: find(&["status"]),
+                            due_at: find(&["due_at"]),
                         }),
                         None,
                     ),
@@ -171,6 +174,7 @@ impl<R: Read> Iterator for CsvTickets<R> {
             ticket.severity = ticket.severity.or_else(|| owned(&r, cols.severity));
             ticket.issue_type = ticket.issue_type.or_else(|| owned(&r, cols.issue_type));
             ticket.status = ticket.status.or_else(|| owned(&r, cols.status));
+            ticket.due_at = ticket.due_at.or_else(|| owned(&r, cols.due_at));
             ticket.events.push(RawEvent {
                 line: l,
                 at: owned(&r, Some(cols.at)),

@@ -18,6 +18,8 @@ struct JsonTicket<'a> {
     issue_type: Option<Text<'a>>,
     #[serde(borrow)]
     status: Option<Text<'a>>,
+    #[serde(borrow)]
+    due_at: Option<Text<'a>>,
     #[serde(default, borrow)]
     events: Field<Events<'a>>,
 }
@@ -215,6 +217,7 @@ pub(crate) fn parse_line(text: &str, line: u64) -> Result<RawTicket<'_>, InputEr
         severity: severity.map(|t| t.0),
         issue_type: t.issue_type.map(|t| t.0),
         status: t.status.map(|t| t.0),
+        due_at: t.due_at.map(|t| t.0),
         events,
     })
 }
@@ -281,6 +284,7 @@ fn wrong_type(v: &serde_json::Value) -> Option<InputErrorKind> {
         ("severity", SEVERITY_EXPECTED),
         ("type", "an issue type name (a string)"),
         ("status", "a status name (a string)"),
+        ("due_at", "a time (a string such as \"2026-03-10T17:00:00Z\")"),
     ];
     if let Some(id) = ticket.get("id") {
         if !(id.is_string() || id.is_i64() || id.is_u64()) {
