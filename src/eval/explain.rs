@@ -181,7 +181,7 @@ fn target_why(policy: &Policy, metric: &str, t: &AppliedTarget) -> String {
 fn deadline_why(why: String, c: &Cycle<'_>) -> String {
     match (c.target.promise, c.target_end, c.target_seconds) {
         (Some(Promise::By(_)), Some(end), Some(secs)) => format!(
-            "{why}; due {} ({} of open time from the start {})",
+            "{why}; it names {}, {} of open time after the start {} (a pause pushes the deadline by the open time it loses)",
             ts(end),
             crate::values::format_seconds(secs),
             ts(c.start)
