@@ -285,8 +285,15 @@ fn crossing_by(
     seconds: impl Fn(usize, &Piece) -> Result<i64, CalendarError>,
 ) -> Result<Option<DateTime<Utc>>, CalendarError> {
     if x <= 0 {
-        // Nothing to count: a zero target is reached at the start, paused or not.
-        return Ok(Some(after_gaps(c, c.start.max(c.target_since))));
+        // Nothing to count: a zero target is reached at the start, paused
+        // or not; a deadline target with no open time before its instant
+        // (due Saturday evening on a weekday calendar, opened Saturday
+        // noon) is reached at that instant, which no pause can move.
+        let at = match c.target_end {
+            Some(end) if Some(x) == c.target_seconds => end,
+            _ => c.start,
+        };
+        return Ok(Some(after_gaps(c, at.max(c.target_since))));
     }
     let mut cum = 0i64;
     for (i, p) in c.pieces.iter().enumerate() {
