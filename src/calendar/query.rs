@@ -473,8 +473,8 @@ impl CalendarSet {
     /// A deadline `days` business days after day zero, at local time
     /// `at` (seconds after midnight of that day's date) or, with `None`,
     /// at that day's last close. Day zero is the business day `t` counts
-    /// in: the day with `first(D) <= t < last(D)`, else (outside hours)
-    /// the next business day.
+    /// in: the latest-starting day `D` with `first(D) <= t`, when
+    /// `t < last(D)`; else (outside hours) the next business day to open.
     pub(super) fn day_deadline_raw(
         &self,
         id: usize,
@@ -483,8 +483,9 @@ impl CalendarSet {
         at: Option<u32>,
     ) -> Result<i64, CalendarError> {
         let off = || self.ran_off(id, MAX_SECONDS);
+        // `first < t + 1`: an opening instant belongs to its day.
         let inside = self
-            .day_before(id, t)
+            .day_before(id, t + 1)
             .filter(|&r| t < self.day(id, r).2);
         let d0 = match inside {
             Some(r) => r,
