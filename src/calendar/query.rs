@@ -491,9 +491,7 @@ impl CalendarSet {
             Some(r) => r,
             None => self.day_from(id, t).ok_or_else(off)?,
         };
-        let target = self
-            .day_offset(id, d0, i64::from(days))
-            .ok_or_else(off)?;
+        let target = self.day_offset(id, d0, i64::from(days)).ok_or_else(off)?;
         let (date, _, last) = self.day(id, target);
         Ok(match at {
             None => last,

@@ -72,7 +72,10 @@ fn days(text: &str, count: &str, at: &str) -> Result<u32, Bad> {
         return Err(Bad {
             message: format!("`{count}` in `{text}` is not a number of business days"),
             label: "expected business days such as `1bd`",
-            help: format!("write a whole number of business days: `1bd@{}`", at_or("16:00")),
+            help: format!(
+                "write a whole number of business days: `1bd@{}`",
+                at_or("16:00")
+            ),
         });
     }
     match digits.parse::<u32>() {
@@ -88,9 +91,8 @@ fn days(text: &str, count: &str, at: &str) -> Result<u32, Bad> {
 /// `hh:mm` (one or two hour digits) from `00:00` to `24:00`, in seconds.
 fn time_of_day(at: &str) -> Option<u32> {
     let (h, m) = at.split_once(':')?;
-    let ok = |s: &str, max: usize| {
-        (1..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
-    };
+    let ok =
+        |s: &str, max: usize| (1..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
     if !ok(h, 2) || m.len() != 2 || !ok(m, 2) {
         return None;
     }

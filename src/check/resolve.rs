@@ -495,10 +495,7 @@ impl<'a> Checker<'a> {
                     continue;
                 };
                 if let Some(&(_, _, first)) = seen.iter().find(|(x, _, _)| *x == id) {
-                    let what = format!(
-                        "the clock of severity `{}` for `{}`",
-                        s.name.node, m.node
-                    );
+                    let what = format!("the clock of severity `{}` for `{}`", s.name.node, m.node);
                     self.error(super::duplicate_entry(&what, m.span, first));
                     continue;
                 }

@@ -320,7 +320,11 @@ impl Checker<'_> {
 
     /// The kind check of a cell: a duration, a deadline or `-`, or E0304
     /// (E0310 and E0311 for deadlines).
-    fn cell_value(&mut self, cell: &Spanned<Literal>, metric: Option<MetricId>) -> Option<CellValue> {
+    fn cell_value(
+        &mut self,
+        cell: &Spanned<Literal>,
+        metric: Option<MetricId>,
+    ) -> Option<CellValue> {
         match &cell.node {
             Literal::NoGuarantee => Some(CellValue::NoTarget),
             Literal::Deadline(text) => self

@@ -4,8 +4,8 @@
 
 use super::{EXIT_OK, EXIT_USAGE};
 use slate::ir::{
-    Amount, CalendarDef, CalendarExpr, CalendarId, Covered, CreditValue, DateRule, DownRule,
-    Deadline, MaintenanceRule, MilestoneKind, MissingRule, Period, Policy, TargetValue, TierId,
+    Amount, CalendarDef, CalendarExpr, CalendarId, Covered, CreditValue, DateRule, Deadline,
+    DownRule, MaintenanceRule, MilestoneKind, MissingRule, Period, Policy, TargetValue, TierId,
     Value,
 };
 use slate::Duration;
@@ -121,7 +121,12 @@ fn show_tier(policy: &Policy, tier: TierId, out: &mut String) {
                 TargetValue::By { deadline, calendar } => {
                     used_calendars.insert(*calendar);
                     let name = &policy.calendars[calendar.index()].name;
-                    format!("{} (business days of `{name}`)", deadline_words(*deadline))
+                    match deadline {
+                        Deadline::DueAt => {
+                            format!("{}, counted on `{name}`", deadline_words(*deadline))
+                        }
+                        _ => format!("{} on `{name}`", deadline_words(*deadline)),
+                    }
                 }
             };
             let _ = writeln!(

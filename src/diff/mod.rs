@@ -277,8 +277,14 @@ fn show_target(v: &Option<(Promise, String)>) -> String {
 fn deadline_direction(a: Deadline, b: Deadline) -> Direction {
     let order = match (a, b) {
         (
-            Deadline::TimeOfDay { days: d1, seconds: s1 },
-            Deadline::TimeOfDay { days: d2, seconds: s2 },
+            Deadline::TimeOfDay {
+                days: d1,
+                seconds: s1,
+            },
+            Deadline::TimeOfDay {
+                days: d2,
+                seconds: s2,
+            },
         ) => Some((d2, s2).cmp(&(d1, s1))),
         (Deadline::EndOfDay { days: d1 }, Deadline::EndOfDay { days: d2 }) => Some(d2.cmp(&d1)),
         _ => None,
@@ -314,8 +320,7 @@ fn targets(old: &Policy, new: &Policy, out: &mut Vec<Change>) {
                 (
                     Promise::Within(Duration::BusinessDays(x)),
                     Promise::Within(Duration::BusinessDays(y)),
-                ) if c1 == c2 =>
-                {
+                ) if c1 == c2 => {
                     if y < x {
                         Direction::Tighter
                     } else {

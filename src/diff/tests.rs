@@ -359,8 +359,14 @@ fn a_type_that_covers_fewer_tiers_breaks() {
 /// example (its deadline is the ticket's own date).
 #[test]
 fn deadline_targets_are_compared_and_described() {
-    let old = policy("p.sla", &edit(BASE, "  high  8h    4h", "  high  1bd@16:00 due"));
-    let looser = policy("p.sla", &edit(BASE, "  high  8h    4h", "  high  1bd@17:00 due"));
+    let old = policy(
+        "p.sla",
+        &edit(BASE, "  high  8h    4h", "  high  1bd@16:00 due"),
+    );
+    let looser = policy(
+        "p.sla",
+        &edit(BASE, "  high  8h    4h", "  high  1bd@17:00 due"),
+    );
     let d = diff(&old, &looser);
     assert_eq!(d.len(), 1, "{d:#?}");
     assert_eq!(d[0].direction, Direction::Looser);
@@ -370,10 +376,16 @@ fn deadline_targets_are_compared_and_described() {
     );
     let found = breaks(&old, &looser);
     assert_eq!(found.len(), 1);
-    let tighter = policy("p.sla", &edit(BASE, "  high  8h    4h", "  high  0bd@end due"));
+    let tighter = policy(
+        "p.sla",
+        &edit(BASE, "  high  8h    4h", "  high  0bd@end due"),
+    );
     assert_eq!(diff(&old, &tighter)[0].direction, Direction::Changed);
     // From `due` to a duration: changed, described, but no example.
-    let dur = policy("p.sla", &edit(BASE, "  high  8h    4h", "  high  1bd@16:00 4h"));
+    let dur = policy(
+        "p.sla",
+        &edit(BASE, "  high  8h    4h", "  high  1bd@16:00 4h"),
+    );
     let d = diff(&old, &dur);
     assert_eq!(d.len(), 1, "{d:#?}");
     assert_eq!(d[0].direction, Direction::Changed);
@@ -381,7 +393,10 @@ fn deadline_targets_are_compared_and_described() {
     assert!(d[0].probe.is_none());
     assert_eq!(breaks(&old, &dur), vec![]);
     // An earlier time on the same day is tighter, and does not break.
-    let earlier = policy("p.sla", &edit(BASE, "  high  8h    4h", "  high  1bd@12:00 due"));
+    let earlier = policy(
+        "p.sla",
+        &edit(BASE, "  high  8h    4h", "  high  1bd@12:00 due"),
+    );
     assert_eq!(diff(&old, &earlier)[0].direction, Direction::Tighter);
     assert_eq!(breaks(&old, &earlier), vec![]);
 }

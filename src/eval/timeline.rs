@@ -673,7 +673,8 @@ fn missing_due_date(policy: &Policy, ticket: &Ticket) -> Option<InputErrorKind> 
     for (sev, tier) in pairs {
         for (i, m) in policy.metrics.iter().enumerate() {
             let metric = crate::ir::MetricId(i as u32);
-            let applied = super::target::applied_target(policy, metric, sev, tier, ticket.issue_type);
+            let applied =
+                super::target::applied_target(policy, metric, sev, tier, ticket.issue_type);
             if applied.promise == Some(super::target::Promise::By(Deadline::DueAt)) {
                 let name = |n: Option<&String>| n.cloned().unwrap_or_default();
                 return Some(InputErrorKind::MissingDueDate {

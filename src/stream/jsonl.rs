@@ -284,7 +284,10 @@ fn wrong_type(v: &serde_json::Value) -> Option<InputErrorKind> {
         ("severity", SEVERITY_EXPECTED),
         ("type", "an issue type name (a string)"),
         ("status", "a status name (a string)"),
-        ("due_at", "a time (a string such as \"2026-03-10T17:00:00Z\")"),
+        (
+            "due_at",
+            "a time (a string such as \"2026-03-10T17:00:00Z\")",
+        ),
     ];
     if let Some(id) = ticket.get("id") {
         if !(id.is_string() || id.is_i64() || id.is_u64()) {

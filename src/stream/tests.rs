@@ -482,8 +482,14 @@ D-4,2026-03-02T10:00:00Z,opened,,gold,sev2,next week
     };
     let compiled = due_policy();
     let mut from_json = Vec::new();
-    let a = evaluate_stream(&compiled, jsonl.as_bytes(), &mut from_json, &opts, &mut |_| {})
-        .unwrap_or_else(|e| panic!("{e}"));
+    let a = evaluate_stream(
+        &compiled,
+        jsonl.as_bytes(),
+        &mut from_json,
+        &opts,
+        &mut |_| {},
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let mut from_csv = Vec::new();
     let b = evaluate_csv_stream(&compiled, csv.as_bytes(), &mut from_csv, &opts, &mut |_| {})
         .unwrap_or_else(|e| panic!("{e}"));

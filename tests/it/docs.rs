@@ -92,8 +92,7 @@ fn deadline_example_is_the_regressions_policy() {
         "docs/language.md does not show deadlines.sla"
     );
     let eval = read_doc("docs/eval.md");
-    let dir =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/eval/deadline");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/eval/deadline");
     let mut n = 0;
     for e in std::fs::read_dir(&dir).expect("the deadline fixtures folder exists") {
         let name = e.expect("entry").file_name().to_string_lossy().into_owned();
@@ -102,7 +101,10 @@ fn deadline_example_is_the_regressions_policy() {
         };
         n += 1;
         let prefix = format!("`{}`", &stem[..3]);
-        assert!(doc.contains(&prefix), "docs/language.md does not cite {name}");
+        assert!(
+            doc.contains(&prefix),
+            "docs/language.md does not cite {name}"
+        );
         assert!(eval.contains(&name), "docs/eval.md does not cite {name}");
     }
     assert!(n >= 8, "the deadline regressions: {n}");

@@ -19,7 +19,12 @@ fn compile(body: &str) -> Result<Policy, Vec<Diagnostic>> {
 }
 
 fn codes(body: &str) -> Vec<Code> {
-    compile(body).err().unwrap_or_default().iter().map(|d| d.code).collect()
+    compile(body)
+        .err()
+        .unwrap_or_default()
+        .iter()
+        .map(|d| d.code)
+        .collect()
 }
 
 fn cell(p: &Policy, metric: &str, sev: &str, tier: &str) -> TargetValue {
@@ -58,9 +63,15 @@ targets resolution {
     };
     // sev1's first response runs around the clock, its resolution on
     // office hours; sev2 has no clock of its own.
-    assert_eq!(cal(cell(&p, "first_response", "sev1", "gold")), Some(always));
+    assert_eq!(
+        cal(cell(&p, "first_response", "sev1", "gold")),
+        Some(always)
+    );
     assert_eq!(cal(cell(&p, "resolution", "sev1", "gold")), Some(office));
-    assert_eq!(cal(cell(&p, "first_response", "sev2", "gold")), Some(office));
+    assert_eq!(
+        cal(cell(&p, "first_response", "sev2", "gold")),
+        Some(office)
+    );
     let sev1 = &p.severities[0];
     let ids: Vec<&str> = sev1
         .metric_calendars
