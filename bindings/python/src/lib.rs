@@ -108,6 +108,7 @@ pub(crate) fn kind_and_field(kind: &InputErrorKind) -> (&'static str, Option<&'s
         InputErrorKind::BeforeOpened(_) => ("before_opened", Some("events")),
         InputErrorKind::DuplicateId(_) => ("duplicate_id", Some("id")),
         InputErrorKind::Evaluation(_) => ("evaluation", None),
+        InputErrorKind::MissingDueDate { .. } => ("missing_due_date", Some("due_at")),
         _ => ("other", None),
     }
 }
