@@ -180,6 +180,10 @@ fn target_why(policy: &Policy, metric: &str, t: &AppliedTarget) -> String {
 /// names and the open time from the start to it.
 fn deadline_why(why: String, c: &Cycle<'_>) -> String {
     match (c.target.promise, c.target_end, c.target_seconds) {
+        (Some(Promise::By(_)), Some(end), Some(0)) if end == c.start => format!(
+            "{why}; it names an instant at or before the start {}: a zero target, reached at the start",
+            ts(c.start)
+        ),
         (Some(Promise::By(_)), Some(end), Some(secs)) => format!(
             "{why}; it names {}, {} of open time after the start {} (a pause pushes the deadline by the open time it loses)",
             ts(end),
