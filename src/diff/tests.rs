@@ -381,6 +381,22 @@ fn deadline_targets_are_compared_and_described() {
         &edit(BASE, "  high  8h    4h", "  high  0bd@end due"),
     );
     assert_eq!(diff(&old, &tighter)[0].direction, Direction::Changed);
+    // A change of form breaks when an example ticket (given a due date,
+    // which the `due` cell next to it needs) is due later: opened Monday
+    // 09:00, `1bd@16:00` is Tuesday 16:00 and `2bd@end` Wednesday 17:00.
+    let later = policy(
+        "p.sla",
+        &edit(BASE, "  high  8h    4h", "  high  2bd@end due"),
+    );
+    let found = breaks(&old, &later);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let ex = found[0].example.as_ref().expect("an example ticket");
+    assert!(ex.ticket.contains(r#""due_at":"#), "{}", ex.ticket);
+    assert_eq!(ex.old_deadline.to_rfc3339(), "2026-03-03T16:00:00+00:00");
+    assert_eq!(
+        ex.new_deadline.map(|d| d.to_rfc3339()).as_deref(),
+        Some("2026-03-04T17:00:00+00:00")
+    );
     // From `due` to a duration: changed, described, but no example.
     let dur = policy(
         "p.sla",
