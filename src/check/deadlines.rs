@@ -23,6 +23,15 @@ fn read(text: &str) -> Result<Deadline, Bad> {
     if text == "due" {
         return Ok(Deadline::DueAt);
     }
+    if !text.contains('@') && time_of_day(text).is_some() {
+        return Err(Bad {
+            message: format!("`{text}` alone is not a target"),
+            label: "a time of day without its day",
+            help: format!(
+                "a deadline names its business day: `0bd@{text}` (the same business day) or `1bd@{text}` (the next one)"
+            ),
+        });
+    }
     let (count, at) = text.split_once('@').unwrap_or((text, ""));
     let days = days(text, count, at)?;
     if at == "end" {
@@ -216,6 +225,10 @@ mod tests {
         assert_eq!(
             help("1@16:00").as_deref(),
             Some("count business days: `1bd@16:00`")
+        );
+        assert_eq!(
+            help("16:00").as_deref(),
+            Some("a deadline names its business day: `0bd@16:00` (the same business day) or `1bd@16:00` (the next one)")
         );
         for bad in [
             "1bd@25:00",

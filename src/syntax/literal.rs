@@ -53,7 +53,7 @@ pub(crate) fn classify(text: &str, start: usize) -> Result<Literal, LiteralError
     }
     // Only a target cell scans these shapes (`1bd@16:00`, `due`); the
     // checker reads them.
-    if text == "due" || text.contains('@') {
+    if text == "due" || text.contains('@') || text.contains(':') {
         return Ok(Literal::Deadline(text.to_string()));
     }
     match text {
