@@ -613,7 +613,18 @@ pub(crate) fn validate(
         return Err(err(line_of(i), k));
     }
     let due_at = match due_at.as_deref().filter(|t| !t.is_empty()) {
-        Some(t) => Some(parse_time(t, opts).map_err(|k| err(line, k))?),
+        Some(t) => Some(parse_time(t, opts).map_err(|k| {
+            // Say which field: events' times are not the only ones.
+            let k = match k {
+                InputErrorKind::BadTime(t) => InputErrorKind::WrongType {
+                    field: "`due_at`".to_string(),
+                    found: format!("the string {t:?}"),
+                    expected: "a time such as \"2026-03-10T17:00:00Z\"",
+                },
+                other => other,
+            };
+            err(line, k)
+        })?),
         None => None,
     };
     let mut ticket = Ticket {

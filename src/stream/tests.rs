@@ -501,7 +501,7 @@ D-4,2026-03-02T10:00:00Z,opened,,gold,sev2,next week
         errors(&a),
         [
             "ticket `D-2` (line 2): no `due_at`, but the `resolution` target for severity `sev2` and tier `gold` is `due` (the ticket's due date): give the ticket a `due_at` time",
-            "ticket `D-4` (line 4): cannot read the time `next week`",
+            "ticket `D-4` (line 4): `due_at` is the string \"next week\"; it must be a time such as \"2026-03-10T17:00:00Z\"",
             "ticket `D-5` (line 5): `due_at` is the number 17; it must be a time (a string such as \"2026-03-10T17:00:00Z\")",
         ]
     );
@@ -509,7 +509,7 @@ D-4,2026-03-02T10:00:00Z,opened,,gold,sev2,next week
         errors(&b),
         [
             "ticket `D-2` (line 3): no `due_at`, but the `resolution` target for severity `sev2` and tier `gold` is `due` (the ticket's due date): give the ticket a `due_at` time",
-            "ticket `D-4` (line 6): cannot read the time `next week`",
+            "ticket `D-4` (line 6): `due_at` is the string \"next week\"; it must be a time such as \"2026-03-10T17:00:00Z\"",
         ]
     );
     assert_eq!((a.read, a.evaluated, b.read, b.evaluated), (5, 2, 4, 2));
