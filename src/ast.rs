@@ -233,7 +233,20 @@ pub struct SeverityDecl {
     pub aliases: Vec<Str>,
     /// `clock NAME` or `clock 24x7`.
     pub clock: Option<Spanned<CalendarExpr>>,
+    /// `clock NAME for METRIC, ...`: clocks of single metrics.
+    pub metric_clocks: Vec<MetricClock>,
     /// Span of the whole declaration.
+    pub span: Span,
+}
+
+/// `clock 24x7 for first_response, acknowledge` in a severity block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetricClock {
+    /// The metrics it applies to.
+    pub metrics: Vec<Ident>,
+    /// The clock.
+    pub clock: Spanned<CalendarExpr>,
+    /// Span of the statement.
     pub span: Span,
 }
 
@@ -291,6 +304,9 @@ pub enum Literal {
     Bool(bool),
     /// `-` or `none`: an explicit "no guarantee".
     NoGuarantee,
+    /// A deadline target cell as written (`1bd@16:00`, `1bd@end`, `due`),
+    /// read by the checker.
+    Deadline(String),
 }
 
 pub(crate) use crate::values::DurationUnit;

@@ -722,6 +722,15 @@ impl TicketBuilder {
         self
     }
 
+    /// The ticket's due date, the deadline of `due` targets (the JSON
+    /// field `due_at`). A ticket that a `due` cell applies to must have
+    /// one: without it, [`TicketBuilder::build`] fails with
+    /// [`InputErrorKind::MissingDueDate`](crate::InputErrorKind::MissingDueDate).
+    pub fn due_at(mut self, at: DateTime<Utc>) -> Self {
+        self.raw.due_at = Some(Cow::Owned(crate::eval::answer::utc::text(&at)));
+        self
+    }
+
     /// An event without a value: `opened`, `replied`, `customer_replied`,
     /// `acknowledged`, `resolved`, `closed` or `reopened`.
     pub fn event(self, at: DateTime<Utc>, kind: impl Into<String>) -> Self {

@@ -283,6 +283,11 @@ pub struct Severity {
     pub aliases: Vec<String>,
     /// The clock this severity's targets run on, overriding the policy default.
     pub calendar: Option<CalendarId>,
+    /// Clocks of single metrics for this severity (`clock 24x7 for
+    /// first_response`), overriding [`Severity::calendar`] for them; at
+    /// most one per metric.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub metric_calendars: Vec<(MetricId, CalendarId)>,
     /// Where it was declared.
     pub span: Span,
 }
@@ -754,6 +759,51 @@ pub enum TargetValue {
         /// On which calendar (table override, else severity clock, else policy default).
         calendar: CalendarId,
     },
+    /// A deadline: an instant, counted as the open time from the cycle's
+    /// start to it on a calendar.
+    By {
+        /// Which instant.
+        deadline: Deadline,
+        /// On which calendar (chosen as for [`TargetValue::Within`]); its
+        /// business days and zone place the deadline.
+        calendar: CalendarId,
+    },
+}
+
+/// A deadline target: an instant rather than a length of time (see
+/// `docs/language.md`, "Deadline targets").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum Deadline {
+    /// `Nbd@hh:mm`: at a local time of day on the `days`-th business day
+    /// after day zero (the business day the cycle's start counts in).
+    TimeOfDay {
+        /// Business days after day zero (0: day zero itself).
+        days: u32,
+        /// Seconds after local midnight, `0..=86400`.
+        seconds: u32,
+    },
+    /// `Nbd@end`: at the last close of the `days`-th business day after
+    /// day zero.
+    EndOfDay {
+        /// Business days after day zero (0: day zero itself).
+        days: u32,
+    },
+    /// `due`: the ticket's own `due_at`.
+    DueAt,
+}
+
+impl std::fmt::Display for Deadline {
+    /// The canonical cell text: `1bd@16:00`, `1bd@end`, `due`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Deadline::TimeOfDay { days, seconds } => {
+                write!(f, "{days}bd@{:02}:{:02}", seconds / 3600, seconds / 60 % 60)
+            }
+            Deadline::EndOfDay { days } => write!(f, "{days}bd@end"),
+            Deadline::DueAt => f.write_str("due"),
+        }
+    }
 }
 
 /// One cell of a target table.

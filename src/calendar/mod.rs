@@ -302,6 +302,28 @@ impl CalendarSet {
         Ok(to_utc(self.add_days_raw(id, t, n)?))
     }
 
+    /// The instant of a deadline target counted from `t`: `days` business
+    /// days after day zero, at local time `at` (seconds after local
+    /// midnight of that business day's date, read by the zone rules) or,
+    /// with `None`, at that day's last close. Day zero is the business day
+    /// `t` counts in: the latest-starting day `D` with `first(D) <= t`, when
+    /// `t < last(D)`; otherwise (before opening, at or after closing, on a
+    /// closed date) the next business day to open. Friday 17:30 on a mon-fri 09:00-17:00 calendar counts in
+    /// Monday, so 1 day at 16:00 is Tuesday 16:00. The answer may be
+    /// before `t` (day zero's 16:00 for `t` at 16:30).
+    pub(crate) fn business_day_deadline(
+        &self,
+        cal: CalendarId,
+        t: DateTime<Utc>,
+        days: u32,
+        at: Option<u32>,
+    ) -> Result<DateTime<Utc>, CalendarError> {
+        let id = self.id(cal)?;
+        let t = check(t)?;
+        let u = self.day_deadline_raw(id, t, days, at)?;
+        Ok(to_utc(check(to_utc(u))?))
+    }
+
     /// Consecutive pieces covering `[from, to)` (empty when `to <= from`),
     /// each open, outside hours, or closed with the closure's label.
     pub fn segments(

@@ -470,6 +470,35 @@ impl CalendarSet {
         }
     }
 
+    /// A deadline `days` business days after day zero, at local time
+    /// `at` (seconds after midnight of that day's date) or, with `None`,
+    /// at that day's last close. Day zero is the business day `t` counts
+    /// in: the latest-starting day `D` with `first(D) <= t`, when
+    /// `t < last(D)`; else (outside hours) the next business day to open.
+    pub(super) fn day_deadline_raw(
+        &self,
+        id: usize,
+        t: i64,
+        days: u32,
+        at: Option<u32>,
+    ) -> Result<i64, CalendarError> {
+        let off = || self.ran_off(id, MAX_SECONDS);
+        // `first < t + 1`: an opening instant belongs to its day.
+        let inside = self
+            .day_before(id, t + 1)
+            .filter(|&r| t < self.day(id, r).2);
+        let d0 = match inside {
+            Some(r) => r,
+            None => self.day_from(id, t).ok_or_else(off)?,
+        };
+        let target = self.day_offset(id, d0, i64::from(days)).ok_or_else(off)?;
+        let (date, _, last) = self.day(id, target);
+        Ok(match at {
+            None => last,
+            Some(s) => local_to_instant(self.nodes[id].day_zone, date, i64::from(s)),
+        })
+    }
+
     // ---- segments ------------------------------------------------------
 
     pub(super) fn segments_raw(&self, id: usize, from: i64, to: i64) -> Vec<Segment> {

@@ -13,10 +13,12 @@ use crate::values::Duration;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// A target's promise in a form that can be compared: same unit and same calendar.
+/// A target's promise in a form that can be compared: same unit and same
+/// calendar. Deadlines (`1bd@16:00`, `due`) are not compared: whether one
+/// is sooner than a duration depends on when the ticket opens.
 fn promise(t: &Target) -> Option<(bool, i64, CalendarId)> {
     match t.value {
-        TargetValue::NoTarget => None,
+        TargetValue::NoTarget | TargetValue::By { .. } => None,
         TargetValue::Within { duration, calendar } => Some(match duration {
             Duration::Seconds(s) => (false, s, calendar),
             Duration::BusinessDays(n) => (true, n, calendar),
@@ -35,6 +37,7 @@ fn shown(t: &Target) -> String {
     match t.value {
         TargetValue::NoTarget => "-".into(),
         TargetValue::Within { duration, .. } => duration.to_string(),
+        TargetValue::By { deadline, .. } => deadline.to_string(),
     }
 }
 

@@ -24,6 +24,7 @@
 
 mod calendar;
 mod calexpr;
+mod deadlines;
 mod lints;
 mod metrics;
 mod resolve;
@@ -274,6 +275,9 @@ pub(crate) struct Checker<'a> {
     pub(crate) calendar_ok: Vec<bool>,
     pub(crate) always: Option<CalendarId>,
     pub(crate) severity_clocks: Vec<Slot<CalendarId>>,
+    /// Per severity (same index as `severity_clocks`), its
+    /// `clock CAL for METRIC` clocks.
+    pub(crate) severity_metric_clocks: Vec<Vec<(MetricId, Slot<CalendarId>)>>,
 
     pub(crate) out_tiers: Vec<ir::Tier>,
     pub(crate) out_severities: Vec<ir::Severity>,
@@ -312,6 +316,7 @@ impl<'a> Checker<'a> {
             calendar_ok: Vec::new(),
             always: None,
             severity_clocks: Vec::new(),
+            severity_metric_clocks: Vec::new(),
             out_tiers: Vec::new(),
             out_severities: Vec::new(),
             out_types: Vec::new(),

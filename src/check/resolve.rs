@@ -6,7 +6,7 @@ use super::values::money;
 use super::{duplicate_entry, duplicate_name, unknown_name, Checker, Kind, Slot};
 use crate::ast::{self, Item, Literal, TierSel};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::ir::{self, TierId, TypeId};
+use crate::ir::{self, CalendarId, MetricId, TierId, TypeId};
 use crate::source::{Span, Spanned};
 use std::collections::BTreeMap;
 
@@ -487,7 +487,7 @@ impl<'a> Checker<'a> {
                     return None;
                 }
             },
-            Literal::Decimal(_) => {
+            Literal::Decimal(_) | Literal::Deadline(_) => {
                 self.mismatch(
                     lit.span,
                     "a whole number, duration, percentage, amount of money, `yes`/`no` or text",
@@ -521,6 +521,7 @@ impl<'a> Checker<'a> {
                 }
             };
             self.severity_clocks.push(clock);
+            let metric_calendars = self.severity_metric_clocks(s);
             self.out_severities.push(ir::Severity {
                 name: s.name.node.clone(),
                 description: s.description.as_ref().map(|d| d.node.clone()),
@@ -529,10 +530,50 @@ impl<'a> Checker<'a> {
                     Slot::Known(id) => Some(id),
                     _ => None,
                 },
+                metric_calendars,
                 span: s.span,
             });
         }
         self.alias_collisions();
+    }
+
+    /// `clock CAL for METRIC, ...` of one severity: each metric resolved
+    /// (E0104), at most one clock per metric (E0111). Records every clock,
+    /// also broken ones (so that cells do not fall back to another clock
+    /// and report follow-on errors), in `severity_metric_clocks`.
+    fn severity_metric_clocks(&mut self, s: &ast::SeverityDecl) -> Vec<(MetricId, CalendarId)> {
+        let mut seen: Vec<(MetricId, Slot<CalendarId>, Span)> = Vec::new();
+        for mc in &s.metric_clocks {
+            let names: Vec<&str> = mc.metrics.iter().map(|m| m.node.as_str()).collect();
+            let what = format!(
+                "the clock of severity `{}` for {}",
+                s.name.node,
+                super::backtick_list(names.iter().copied())
+            );
+            let anon = format!("{}.clock.{}", s.name.node, names.join("."));
+            let clock = self.clock(&mc.clock, &anon, &what);
+            for m in &mc.metrics {
+                let Some(id) = self.metric_ref(&m.node, m.span) else {
+                    continue;
+                };
+                if let Some(&(_, _, first)) = seen.iter().find(|(x, _, _)| *x == id) {
+                    let what = format!("the clock of severity `{}` for `{}`", s.name.node, m.node);
+                    self.error(super::duplicate_entry(&what, m.span, first));
+                    continue;
+                }
+                seen.push((id, clock, m.span));
+            }
+        }
+        let out = seen
+            .iter()
+            .filter_map(|&(m, c, _)| match c {
+                Slot::Known(c) => Some((m, c)),
+                _ => None,
+            })
+            .collect();
+        self.severity_metric_clocks
+            .push(seen.into_iter().map(|(m, c, _)| (m, c)).collect());
+        out
     }
 
     /// E0110: an alias that another severity also answers to (aliases

@@ -144,10 +144,10 @@ impl Checker<'_> {
     fn never_firing_milestones(&mut self) {
         let mut out = Vec::new();
         for m in &self.milestones {
-            let has_target = self
-                .targets
-                .iter()
-                .any(|t| t.metric == m.metric && matches!(t.value, TargetValue::Within { .. }));
+            let has_target = self.targets.iter().any(|t| {
+                t.metric == m.metric
+                    && matches!(t.value, TargetValue::Within { .. } | TargetValue::By { .. })
+            });
             if has_target {
                 continue;
             }

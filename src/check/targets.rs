@@ -36,6 +36,7 @@ struct Group {
 enum CellValue {
     NoTarget,
     Within(CheckedDuration),
+    By(ir::Deadline),
 }
 
 /// (metric, `for TYPE`, `in VERSION`) as written.
@@ -135,8 +136,11 @@ impl Checker<'_> {
         let mut no_calendar_reported = false;
         for row in &decl.rows {
             let sevs = self.row_severities(row, &mut rows_seen, group);
-            let values: Vec<Option<CellValue>> =
-                row.cells.iter().map(|c| self.cell_value(c)).collect();
+            let values: Vec<Option<CellValue>> = row
+                .cells
+                .iter()
+                .map(|c| self.cell_value(c, metric))
+                .collect();
             if row.cells.len() != columns.len() {
                 self.row_shape(decl, row);
                 // Count the row as written so that it is not also missing.
@@ -155,13 +159,27 @@ impl Checker<'_> {
                 let mut duplicate_reported = false;
                 let mut days_reported = false;
                 for &sev in &sevs {
-                    let cal = self.cell_calendar(table_cal, sev, decl, &mut no_calendar_reported);
+                    let promised = matches!(value, Some(CellValue::Within(_) | CellValue::By(_)));
+                    let cal = self.cell_calendar(
+                        table_cal,
+                        (sev, metric),
+                        decl,
+                        promised.then_some(cell.span),
+                        &mut no_calendar_reported,
+                    );
                     let target = match &value {
                         None => None,
                         Some(CellValue::NoTarget) => Some(TargetValue::NoTarget),
                         Some(CellValue::Within(d)) => {
                             self.within(cell, *d, cal, &mut days_reported)
                         }
+                        Some(CellValue::By(d)) => match cal {
+                            Slot::Known(calendar) => Some(TargetValue::By {
+                                deadline: *d,
+                                calendar,
+                            }),
+                            _ => None,
+                        },
                     };
                     for &tier in tiers {
                         if let Some(&first) = group.cells.get(&(sev.0, tier.0)) {
@@ -326,10 +344,18 @@ impl Checker<'_> {
         self.error(diag);
     }
 
-    /// The kind check of a cell: a duration or `-`, or E0304.
-    fn cell_value(&mut self, cell: &Spanned<Literal>) -> Option<CellValue> {
+    /// The kind check of a cell: a duration, a deadline or `-`, or E0304
+    /// (E0310 and E0311 for deadlines).
+    fn cell_value(
+        &mut self,
+        cell: &Spanned<Literal>,
+        metric: Option<MetricId>,
+    ) -> Option<CellValue> {
         match &cell.node {
             Literal::NoGuarantee => Some(CellValue::NoTarget),
+            Literal::Deadline(text) => self
+                .deadline_cell(text, cell.span, metric)
+                .map(CellValue::By),
             Literal::Duration(parts) => {
                 self.duration_parts(parts, cell.span).map(CellValue::Within)
             }
@@ -338,7 +364,7 @@ impl Checker<'_> {
                     Literal::Int(n) => format!(
                         "add a unit: `{n}h` for {n} hours of open time, `{n}bd` for {n} business days"
                     ),
-                    _ => "a target is open time (`4h`, `1h30m`), business days (`1bd`), or `-` for no guarantee"
+                    _ => "a target is open time (`4h`, `1h30m`), business days (`1bd`), a deadline (`1bd@16:00`), or `-` for no guarantee"
                         .to_string(),
                 };
                 self.mismatch(cell.span, "a duration such as `4h` or `1bd`", other, &help);
@@ -347,16 +373,34 @@ impl Checker<'_> {
         }
     }
 
-    /// The calendar of a cell: the table's, else the severity's clock,
-    /// else the policy default, else E0131 (once per table).
+    /// The calendar of a cell: the table's, else the severity's clock for
+    /// the metric, else the severity's clock, else the policy default, else
+    /// E0131 (once per table). A table calendar and a different clock of
+    /// the severity for the metric on a cell that promises something
+    /// (`promise`, its span) is E0312.
     fn cell_calendar(
         &mut self,
         table: Option<Slot<CalendarId>>,
-        sev: SeverityId,
+        (sev, metric): (SeverityId, Option<MetricId>),
         decl: &ast::TargetsDecl,
+        promise: Option<Span>,
         reported: &mut bool,
     ) -> Slot<CalendarId> {
+        let for_metric = self
+            .severity_metric_clocks
+            .get(sev.index())
+            .and_then(|clocks| clocks.iter().find(|(m, _)| Some(*m) == metric))
+            .map(|(_, slot)| *slot);
         if let Some(slot) = table {
+            if let (Slot::Known(t), Some(Slot::Known(s)), Some(span)) = (slot, for_metric, promise)
+            {
+                if t != s {
+                    self.conflicting_clocks(decl, sev, (t, s), span);
+                }
+            }
+            return slot;
+        }
+        if let Some(slot) = for_metric {
             return slot;
         }
         match self
@@ -386,6 +430,50 @@ impl Checker<'_> {
             self.error(diag);
         }
         Slot::Failed
+    }
+
+    /// E0312: the table names one calendar, the severity another for this
+    /// metric.
+    fn conflicting_clocks(
+        &mut self,
+        decl: &ast::TargetsDecl,
+        sev: SeverityId,
+        (table, own): (CalendarId, CalendarId),
+        cell: Span,
+    ) {
+        let metric = decl.metric.node.clone();
+        let sev_name = self.severities.name(sev.0).to_string();
+        let (t, s) = (
+            self.calendars[table.index()].name.clone(),
+            self.calendars[own.index()].name.clone(),
+        );
+        let mut diag = Diagnostic::new(
+            Code::ConflictingClocks,
+            cell,
+            format!(
+                "this `{metric}` target of severity `{sev_name}` has two clocks: `{t}` from the table and `{s}` from the severity"
+            ),
+            "two clocks",
+        )
+        .with_help(format!(
+            "keep one: remove `on {t}` from the table, or `clock {s} for {metric}` from severity `{sev_name}`"
+        ));
+        if let Some(e) = &decl.calendar {
+            diag = diag.with_label(e.span, format!("the table's clock `{t}`"));
+        }
+        diag = diag.with_label(
+            self.severities.span(sev.0),
+            format!("severity `{sev_name}` runs `{metric}` on `{s}`"),
+        );
+        // Once per table and severity, not once per cell of the row.
+        let repeated = self.diags.iter().any(|d| {
+            d.code == Code::ConflictingClocks
+                && d.message == diag.message
+                && d.secondary == diag.secondary
+        });
+        if !repeated {
+            self.error(diag);
+        }
     }
 
     /// A duration target on its calendar; days only on an always-open one.

@@ -24,6 +24,7 @@ pub(crate) fn literal_text(lit: &Literal) -> String {
         Literal::Bool(true) => "yes".into(),
         Literal::Bool(false) => "no".into(),
         Literal::NoGuarantee => "-".into(),
+        Literal::Deadline(s) => s.clone(),
     }
 }
 
@@ -50,6 +51,7 @@ pub(crate) fn describe(lit: &Literal) -> String {
         Literal::Str(_) => format!("text `{text}`"),
         Literal::Bool(_) => format!("`{text}`"),
         Literal::NoGuarantee => "`-` (no guarantee)".into(),
+        Literal::Deadline(_) => format!("a deadline `{text}`"),
     }
 }
 

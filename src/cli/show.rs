@@ -4,8 +4,9 @@
 
 use super::{EXIT_OK, EXIT_USAGE};
 use slate::ir::{
-    Amount, CalendarDef, CalendarExpr, CalendarId, Covered, CreditValue, DateRule, DownRule,
-    MaintenanceRule, MilestoneKind, MissingRule, Period, Policy, TargetValue, TierId, Value,
+    Amount, CalendarDef, CalendarExpr, CalendarId, Covered, CreditValue, DateRule, Deadline,
+    DownRule, MaintenanceRule, MilestoneKind, MissingRule, Period, Policy, TargetValue, TierId,
+    Value,
 };
 use slate::Duration;
 
@@ -116,6 +117,16 @@ fn show_tier(policy: &Policy, tier: TierId, out: &mut String) {
                         _ => format!("on `{}`", policy.calendars[calendar.index()].name),
                     };
                     format!("{} {on}", duration_words(*duration))
+                }
+                TargetValue::By { deadline, calendar } => {
+                    used_calendars.insert(*calendar);
+                    let name = &policy.calendars[calendar.index()].name;
+                    match deadline {
+                        Deadline::DueAt => {
+                            format!("{}, counted on `{name}`", deadline_words(*deadline))
+                        }
+                        _ => format!("{} on `{name}`", deadline_words(*deadline)),
+                    }
                 }
             };
             let version = c
@@ -317,6 +328,31 @@ fn availability(policy: &Policy) -> String {
         }
     }
     s.trim_end().to_string()
+}
+
+/// A deadline target in words: `by 16:00 the next business day`, `by the
+/// close, 3 business days later` (counted from the business day the
+/// ticket counts in).
+fn deadline_words(d: Deadline) -> String {
+    let day = |n: u32| match n {
+        0 => "the same business day".to_string(),
+        1 => "the next business day".to_string(),
+        n => format!("{n} business days later"),
+    };
+    match d {
+        Deadline::TimeOfDay { days, seconds } => {
+            let at = format!("{:02}:{:02}", seconds / 3600, seconds / 60 % 60);
+            match days {
+                0 | 1 => format!("by {at} {}", day(days)),
+                n => format!("by {at}, {}", day(n)),
+            }
+        }
+        Deadline::EndOfDay { days } => match days {
+            0 | 1 => format!("by the close of {}", day(days)),
+            n => format!("by the close, {}", day(n)),
+        },
+        Deadline::DueAt => "by the ticket's due date (`due_at`)".to_string(),
+    }
 }
 
 fn duration_words(d: Duration) -> String {

@@ -199,6 +199,15 @@ codes! {
     InvalidValue = "E0305", "invalid-value", Error,
         "a value is out of range",
         "Percentages of uptime must be at most 100%, durations and counts must not be\nnegative or absurdly large, sampling intervals must be positive.";
+    InvalidDeadline = "E0310", "invalid-deadline", Error,
+        "a deadline target is not written `Nbd@hh:mm`, `Nbd@end` or `due`",
+        "A deadline cell names an instant instead of a length of time:\n\n    1bd@16:00   by 16:00 on the next business day\n    0bd@16:00   by 16:00 on the same business day\n    1bd@end     by the close of the next business day\n    due         by the ticket's own `due_at`\n\nThe count before `@` is in business days (`bd`), from 0 to 1000; after `@` comes a\ntime of day `hh:mm` from `00:00` to `24:00`, or `end`.\n\n    targets resolution {\n            gold\n      sev2  1bd@4pm      # error: write the time as `16:00`\n    }";
+    DeadlineNotApplicable = "E0311", "deadline-not-applicable", Error,
+        "a `due` target on a metric that runs more than one cycle per ticket",
+        "`due` is the ticket's own due date, one instant per ticket. A metric that\n`repeats` (a follow-up after every customer message) or is `periodic` (an\nupdate every few hours) runs many cycles, and every one would share that one\ninstant. Give such a metric a duration (`4h`) or a business-day deadline\n(`1bd@16:00`), which count from each cycle's start.\n\n    targets follow_up {\n            gold\n      sev2  due      # error: `follow_up` repeats\n    }";
+    ConflictingClocks = "E0312", "conflicting-clocks", Error,
+        "a target table and a severity name different clocks for the same cells",
+        "A severity may give one metric its own clock (`clock 24x7 for first_response`),\nand a target table may name the clock of all its cells (`targets first_response\non business`). When both apply to a cell and name different calendars, slate\ndoes not guess which the contract means. Keep one of them.\n\n    severity sev1 \"Critical\" { clock 24x7 for first_response }\n    targets first_response on business {   # error: sev1's cells have two clocks\n            gold\n      sev1  4h\n    }";
     InvalidMetric = "E0401", "invalid-metric", Error,
         "a metric does not say when it starts or stops",
         "A metric needs at least one `starts on EVENT` and one `stops on EVENT` (or a\n`periodic on EVENT` clause).\n\n    metric triage { starts on opened }   # error: never stops";

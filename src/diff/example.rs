@@ -74,7 +74,19 @@ pub(crate) fn find(
             .chain((0..steps).filter(|i| !open_at(old, calendar, start, *i)));
         for i in open_first {
             let t = start + chrono::Duration::seconds(i * STEP_SECONDS);
-            let ticket = ticket_line(old.policy, metric, key, t, pause_status);
+            let mut ticket = ticket_line(old.policy, metric, key, t, pause_status);
+            if has_due(old.policy) || has_due(new.policy) {
+                // A version with `due` cells refuses tickets without a due
+                // date; the probed cell is never `due` (its deadline would
+                // be made up), so any date will do: 30 days on.
+                let due =
+                    (t + chrono::Duration::days(30)).to_rfc3339_opts(SecondsFormat::Secs, true);
+                ticket = ticket.replacen(
+                    r#","events":"#,
+                    &format!(r#","due_at":"{due}","events":"#),
+                    1,
+                );
+            }
             let at = t + chrono::Duration::seconds(4 * 3600);
             let Some((Some(before), _)) = deadline(old, &ticket, &key.metric, at) else {
                 continue;
@@ -117,7 +129,8 @@ fn old_calendar(p: &Policy, key: &TargetKey) -> Option<crate::ir::CalendarId> {
         key.issue_type.as_deref().and_then(|t| p.type_named(t)),
     )?;
     match target.value {
-        crate::ir::TargetValue::Within { calendar, .. } => Some(calendar),
+        crate::ir::TargetValue::Within { calendar, .. }
+        | crate::ir::TargetValue::By { calendar, .. } => Some(calendar),
         crate::ir::TargetValue::NoTarget => None,
     }
 }
@@ -196,6 +209,19 @@ fn ticket_line(
         json_string(&key.severity),
         events.join(",")
     )
+}
+
+/// Whether a policy has a `due` cell (its tickets then need a `due_at`).
+fn has_due(p: &Policy) -> bool {
+    p.targets.iter().any(|t| {
+        matches!(
+            t.value,
+            crate::ir::TargetValue::By {
+                deadline: crate::ir::Deadline::DueAt,
+                ..
+            }
+        )
+    })
 }
 
 fn as_json<S: serde::Serializer>(line: &str, s: S) -> Result<S::Ok, S::Error> {

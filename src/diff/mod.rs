@@ -10,7 +10,8 @@ mod calendars;
 pub mod example;
 mod terms;
 
-use crate::ir::{Policy, TargetValue};
+use crate::eval::target::Promise;
+use crate::ir::{Deadline, Policy, TargetValue};
 use crate::values::Duration;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -241,9 +242,9 @@ pub(crate) fn breaking_versions(
     out
 }
 
-/// The target cells of a policy by key: the duration and calendar name
+/// The target cells of a policy by key: the promise and calendar name
 /// (`None`: an explicit "no guarantee").
-fn target_map(p: &Policy) -> BTreeMap<TargetKey, Option<(Duration, String)>> {
+fn target_map(p: &Policy) -> BTreeMap<TargetKey, Option<(Promise, String)>> {
     let mut map = BTreeMap::new();
     for t in &p.targets {
         let key = TargetKey {
@@ -255,19 +256,51 @@ fn target_map(p: &Policy) -> BTreeMap<TargetKey, Option<(Duration, String)>> {
         };
         let value = match &t.value {
             TargetValue::NoTarget => None,
-            TargetValue::Within { duration, calendar } => {
-                Some((*duration, p.calendars[calendar.index()].name.clone()))
-            }
+            TargetValue::Within { duration, calendar } => Some((
+                Promise::Within(*duration),
+                p.calendars[calendar.index()].name.clone(),
+            )),
+            TargetValue::By { deadline, calendar } => Some((
+                Promise::By(*deadline),
+                p.calendars[calendar.index()].name.clone(),
+            )),
         };
         map.entry(key).or_insert(value);
     }
     map
 }
 
-fn show_target(v: &Option<(Duration, String)>) -> String {
+fn show_target(v: &Option<(Promise, String)>) -> String {
     match v {
         None => "no target".to_string(),
-        Some((d, cal)) => format!("{d} on `{cal}`"),
+        Some((Promise::Within(d), cal)) => format!("{d} on `{cal}`"),
+        Some((Promise::By(Deadline::DueAt), _)) => "the ticket's due date".to_string(),
+        Some((Promise::By(d), cal)) => format!("by {d} on `{cal}`"),
+    }
+}
+
+/// How a deadline moved, when two deadlines of the same form on the same
+/// calendar can be ordered: more business days, or a later time on the
+/// same day, is looser.
+fn deadline_direction(a: Deadline, b: Deadline) -> Direction {
+    let order = match (a, b) {
+        (
+            Deadline::TimeOfDay {
+                days: d1,
+                seconds: s1,
+            },
+            Deadline::TimeOfDay {
+                days: d2,
+                seconds: s2,
+            },
+        ) => Some((d2, s2).cmp(&(d1, s1))),
+        (Deadline::EndOfDay { days: d1 }, Deadline::EndOfDay { days: d2 }) => Some(d2.cmp(&d1)),
+        _ => None,
+    };
+    match order {
+        Some(std::cmp::Ordering::Less) => Direction::Tighter,
+        Some(_) => Direction::Looser,
+        None => Direction::Changed,
     }
 }
 
@@ -281,15 +314,21 @@ fn targets(old: &Policy, new: &Policy, out: &mut Vec<Change>) {
             (None | Some(None), None | Some(None)) => continue,
             (None | Some(None), Some(Some(_))) => Direction::Added,
             (Some(Some(_)), None | Some(None)) => Direction::Removed,
-            (Some(Some((d1, c1))), Some(Some((d2, c2)))) => match (d1, d2) {
-                (Duration::Seconds(x), Duration::Seconds(y)) if c1 == c2 => {
+            (Some(Some((p1, c1))), Some(Some((p2, c2)))) => match (p1, p2) {
+                (Promise::By(x), Promise::By(y)) if c1 == c2 => deadline_direction(*x, *y),
+                (Promise::Within(Duration::Seconds(x)), Promise::Within(Duration::Seconds(y)))
+                    if c1 == c2 =>
+                {
                     if y < x {
                         Direction::Tighter
                     } else {
                         Direction::Looser
                     }
                 }
-                (Duration::BusinessDays(x), Duration::BusinessDays(y)) if c1 == c2 => {
+                (
+                    Promise::Within(Duration::BusinessDays(x)),
+                    Promise::Within(Duration::BusinessDays(y)),
+                ) if c1 == c2 => {
                     if y < x {
                         Direction::Tighter
                     } else {
@@ -299,7 +338,7 @@ fn targets(old: &Policy, new: &Policy, out: &mut Vec<Change>) {
                 _ => Direction::Changed,
             },
         };
-        let show = |v: Option<&Option<(Duration, String)>>| match v {
+        let show = |v: Option<&Option<(Promise, String)>>| match v {
             None => "no cell".to_string(),
             Some(v) => show_target(v),
         };
@@ -310,8 +349,13 @@ fn targets(old: &Policy, new: &Policy, out: &mut Vec<Change>) {
             format!("{} -> {}", show(before), show(after)),
         );
         // Example tickets are looked for only for the policy's own cells
-        // (they are opened in a reference week, before any version).
-        if key.version.is_none() {
+        // (they are opened in a reference week, before any version), and
+        // none for a `due` cell: its deadline is the ticket's own date,
+        // which an example would have to make up.
+        let due = |v: Option<&Option<(Promise, String)>>| {
+            matches!(v, Some(Some((Promise::By(Deadline::DueAt), _))))
+        };
+        if key.version.is_none() && !due(before) && !due(after) {
             c.probe = Some(Probe {
                 targets: vec![key.clone()],
                 from: reference_week(),

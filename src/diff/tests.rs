@@ -427,3 +427,67 @@ fn event_filters_are_compared_by_meaning() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].detail, "when it starts, stops or repeats changed");
 }
+
+/// Deadline cells: a later time or more business days is looser (and
+/// breaks), an earlier one tighter; a change of form is `changed`, which
+/// breaks when an example ticket's deadline moves later; `due` gets no
+/// example (its deadline is the ticket's own date).
+#[test]
+fn deadline_targets_are_compared_and_described() {
+    let old = policy(
+        "p.sla",
+        &edit(BASE, "  high  8h    4h", "  high  1bd@16:00 due"),
+    );
+    let looser = policy(
+        "p.sla",
+        &edit(BASE, "  high  8h    4h", "  high  1bd@17:00 due"),
+    );
+    let d = diff(&old, &looser);
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].direction, Direction::Looser);
+    assert_eq!(
+        d[0].detail,
+        "by 1bd@16:00 on `office` -> by 1bd@17:00 on `office`"
+    );
+    let found = breaks(&old, &looser);
+    assert_eq!(found.len(), 1);
+    let tighter = policy(
+        "p.sla",
+        &edit(BASE, "  high  8h    4h", "  high  0bd@end due"),
+    );
+    assert_eq!(diff(&old, &tighter)[0].direction, Direction::Changed);
+    // A change of form breaks when an example ticket (given a due date,
+    // which the `due` cell next to it needs) is due later: opened Monday
+    // 09:00, `1bd@16:00` is Tuesday 16:00 and `2bd@end` Wednesday 17:00.
+    let later = policy(
+        "p.sla",
+        &edit(BASE, "  high  8h    4h", "  high  2bd@end due"),
+    );
+    let found = breaks(&old, &later);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let ex = found[0].example.as_ref().expect("an example ticket");
+    assert!(ex.ticket.contains(r#""due_at":"#), "{}", ex.ticket);
+    assert_eq!(ex.old_deadline.to_rfc3339(), "2026-03-03T16:00:00+00:00");
+    assert_eq!(
+        ex.new_deadline.map(|d| d.to_rfc3339()).as_deref(),
+        Some("2026-03-04T17:00:00+00:00")
+    );
+    // From `due` to a duration: changed, described, but no example.
+    let dur = policy(
+        "p.sla",
+        &edit(BASE, "  high  8h    4h", "  high  1bd@16:00 4h"),
+    );
+    let d = diff(&old, &dur);
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].direction, Direction::Changed);
+    assert_eq!(d[0].detail, "the ticket's due date -> 4h on `office`");
+    assert!(d[0].probe.is_none());
+    assert_eq!(breaks(&old, &dur), vec![]);
+    // An earlier time on the same day is tighter, and does not break.
+    let earlier = policy(
+        "p.sla",
+        &edit(BASE, "  high  8h    4h", "  high  1bd@12:00 due"),
+    );
+    assert_eq!(diff(&old, &earlier)[0].direction, Direction::Tighter);
+    assert_eq!(breaks(&old, &earlier), vec![]);
+}

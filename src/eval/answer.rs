@@ -519,7 +519,7 @@ fn evaluate_sorted<'a>(
                 Some(a) => a.state,
                 None => {
                     let t = applied_target(policy, ticket, version, id, severity, tier);
-                    match (t.duration, t.covered) {
+                    match (t.promise, t.covered) {
                         (None, Covered::No) => State::NotCovered,
                         (None, _) => State::NoTarget,
                         (Some(_), _) => State::NotStarted,

@@ -13,7 +13,9 @@
 //! the same instant give a cycle that starts paused or running according to
 //! the new status, whatever the input order.
 
-pub use super::target::{applied_target, measure_target, AppliedTarget, CalendarSource, Measured};
+pub use super::target::{
+    applied_target, measure_target, AppliedTarget, CalendarSource, Measured, Promise,
+};
 use super::timeline::{Change, Ticket};
 use crate::calendar::{CalendarError, CalendarSet};
 use crate::ir::{
@@ -150,6 +152,8 @@ struct Ctx<'a, 'h> {
     tier: TierId,
     /// The policy version whose targets apply now.
     version: Option<VersionId>,
+    /// The ticket's due date, for `due` targets.
+    due_at: Option<DateTime<Utc>>,
     last_target: Cell<Option<(TargetKey, AppliedTarget)>>,
 }
 
@@ -187,7 +191,13 @@ impl<'a> Ctx<'a, '_> {
         scheduled: bool,
     ) -> Result<Cycle<'a>, CalendarError> {
         let target = self.target();
-        let m = measure_target(self.hours, target.calendar, start, target.duration)?;
+        let m = measure_target(
+            self.hours,
+            target.calendar,
+            start,
+            target.promise,
+            self.due_at,
+        )?;
         Ok(Cycle {
             // Most cycles have a few pieces: one allocation, not three.
             start,
@@ -281,8 +291,15 @@ fn crossing_by(
     seconds: impl Fn(usize, &Piece) -> Result<i64, CalendarError>,
 ) -> Result<Option<DateTime<Utc>>, CalendarError> {
     if x <= 0 {
-        // Nothing to count: a zero target is reached at the start, paused or not.
-        return Ok(Some(after_gaps(c, c.start.max(c.target_since))));
+        // Nothing to count: a zero target is reached at the start, paused
+        // or not; a deadline target with no open time before its instant
+        // (due Saturday evening on a weekday calendar, opened Saturday
+        // noon) is reached at that instant, which no pause can move.
+        let at = match c.target_end {
+            Some(end) if Some(x) == c.target_seconds => end,
+            _ => c.start,
+        };
+        return Ok(Some(after_gaps(c, at.max(c.target_since))));
     }
     let mut cum = 0i64;
     for (i, p) in c.pieces.iter().enumerate() {
@@ -407,6 +424,7 @@ pub fn run_metric<'a>(
         severity: ticket.severity,
         tier: ticket.tier,
         version,
+        due_at: ticket.due_at,
         last_target: Cell::new(None),
     };
     let mut cycles: Vec<Cycle> = Vec::new();
@@ -521,14 +539,14 @@ fn recompute<'a>(
     cause: Cause<'a>,
     new: AppliedTarget,
 ) -> Result<(), CalendarError> {
-    if new.duration == c.target.duration && new.calendar == c.target.calendar {
+    if new.promise == c.target.promise && new.calendar == c.target.calendar {
         c.target = new;
         return Ok(());
     }
     let paused = ctx.paused();
     c.split(t, paused, cause);
     keep_breach(ctx.hours, c, t)?;
-    let m = measure_target(ctx.hours, new.calendar, c.start, new.duration)?;
+    let m = measure_target(ctx.hours, new.calendar, c.start, new.promise, ctx.due_at)?;
     c.set_target(new, m);
     c.target_since = t.max(c.start);
     c.recomputes.push(cause);
@@ -692,8 +710,14 @@ fn reopen<'a>(
                 }
                 // A change while stopped applies from the reopen on.
                 let now = ctx.target();
-                if now.duration != last.target.duration || now.calendar != last.target.calendar {
-                    let m = measure_target(ctx.hours, now.calendar, last.start, now.duration)?;
+                if now.promise != last.target.promise || now.calendar != last.target.calendar {
+                    let m = measure_target(
+                        ctx.hours,
+                        now.calendar,
+                        last.start,
+                        now.promise,
+                        ctx.due_at,
+                    )?;
                     last.set_target(now, m);
                     last.target_since = t;
                 } else {

@@ -11,7 +11,7 @@
 use super::answer::permille_text;
 use super::answer::run_all;
 use super::answer::{evaluate, CycleAnswer, State};
-use super::clock::{applied_target, AppliedTarget, CalendarSource, Cause, Cycle};
+use super::clock::{applied_target, AppliedTarget, CalendarSource, Cause, Cycle, Promise};
 use super::timeline::{Change, Ticket};
 use crate::calendar::{CalendarError, CalendarSet, SegmentState};
 use crate::ir::{Covered, EventKind, FilterClause, MetricId, Policy};
@@ -193,7 +193,7 @@ fn target_why(policy: &Policy, metric: &str, t: &AppliedTarget, channel: Option<
         }
         Covered::Yes => {}
     }
-    match (t.has_cell, t.duration) {
+    match (t.has_cell, t.promise) {
         (false, _) => {
             format!("no target: `{metric}` has no cell for severity `{sev}`, tier `{tier}`")
         }
@@ -212,7 +212,25 @@ fn target_why(policy: &Policy, metric: &str, t: &AppliedTarget, channel: Option<
     }
 }
 
-fn calendar_why(policy: &Policy, ticket: &Ticket, t: &AppliedTarget) -> String {
+/// For a deadline target (`1bd@16:00`, `1bd@end`, `due`), the instant it
+/// names and the open time from the start to it.
+fn deadline_why(why: String, c: &Cycle<'_>) -> String {
+    match (c.target.promise, c.target_end, c.target_seconds) {
+        (Some(Promise::By(_)), Some(end), Some(0)) if end == c.start => format!(
+            "{why}; it names an instant at or before the start {}: a zero target, reached at the start",
+            ts(c.start)
+        ),
+        (Some(Promise::By(_)), Some(end), Some(secs)) => format!(
+            "{why}; it names {}, {} of open time after the start {} (a pause pushes the deadline by the open time it loses)",
+            ts(end),
+            crate::values::format_seconds(secs),
+            ts(c.start)
+        ),
+        _ => why,
+    }
+}
+
+fn calendar_why(policy: &Policy, metric: &str, ticket: &Ticket, t: &AppliedTarget) -> String {
     let name = policy
         .calendars
         .get(t.calendar.index())
@@ -223,6 +241,7 @@ fn calendar_why(policy: &Policy, ticket: &Ticket, t: &AppliedTarget) -> String {
         .map_or("?", |s| s.name.as_str());
     let why = match t.calendar_source {
         CalendarSource::Severity => format!("the clock of severity `{sev}`"),
+        CalendarSource::SeverityMetric => format!("the clock of severity `{sev}` for `{metric}`"),
         CalendarSource::Default => "the policy's default calendar".to_string(),
         CalendarSource::Table => "named by the target table".to_string(),
     };
@@ -457,8 +476,11 @@ pub(crate) fn trace(
                 started_who,
                 stopped_who,
                 ignored,
-                target_why: target_why(policy, &m.metric, &c.target, sorted.channel.as_deref()),
-                calendar_why: calendar_why(policy, &sorted, &c.target),
+                target_why: deadline_why(
+                    target_why(policy, &m.metric, &c.target, sorted.channel.as_deref()),
+                    &c,
+                ),
+                calendar_why: calendar_why(policy, &m.metric, &sorted, &c.target),
                 recomputes: c.recomputes.iter().map(cause_text).collect(),
                 stretches: stretches(hours, &c)?,
                 answer: a,

@@ -4,7 +4,8 @@
 use super::timeline::Ticket;
 use crate::calendar::{CalendarError, CalendarSet};
 use crate::ir::{
-    CalendarId, Covered, MetricId, Policy, SeverityId, TargetValue, TierId, TypeId, VersionId,
+    CalendarId, Covered, Deadline, MetricId, Policy, SeverityId, TargetValue, TierId, TypeId,
+    VersionId,
 };
 use crate::values::Duration;
 use chrono::{DateTime, Utc};
@@ -15,18 +16,38 @@ use std::borrow::Cow;
 pub enum CalendarSource {
     /// The severity's own clock (`severity sev1 { clock 24x7 }`).
     Severity,
+    /// The severity's clock for this metric (`clock 24x7 for first_response`).
+    SeverityMetric,
     /// The policy's default calendar.
     Default,
     /// Named by the target table.
     Table,
 }
 
+/// What a target cell promises: a length of open time, or a deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Promise {
+    /// `4h`, `1bd`.
+    Within(Duration),
+    /// `1bd@16:00`, `1bd@end`, `due`.
+    By(Deadline),
+}
+
+impl std::fmt::Display for Promise {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Promise::Within(d) => d.fmt(f),
+            Promise::By(d) => d.fmt(f),
+        }
+    }
+}
+
 /// The target that applies to a cycle, and why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AppliedTarget {
-    /// The promised duration; `None` when there is no target (explicit `-`
-    /// or no cell for this combination).
-    pub duration: Option<Duration>,
+    /// The promise; `None` when there is no target (explicit `-` or no
+    /// cell for this combination).
+    pub promise: Option<Promise>,
     /// Whether a cell exists at all (`false`: nothing in the table).
     pub has_cell: bool,
     /// The calendar time is counted on.
@@ -59,15 +80,37 @@ pub struct AppliedTarget {
 }
 
 impl AppliedTarget {
-    /// The target as written in the policy (`1w`, `90m`, `1bd`), `None`
-    /// without target. IR without the cell's text gives the normalized form
-    /// (`168h`).
+    /// The target as written in the policy (`1w`, `90m`, `1bd`,
+    /// `1bd@16:00`), `None` without target. IR without the cell's text
+    /// gives the normalized form (`168h`).
     pub fn written<'p>(&self, policy: &'p Policy) -> Option<Cow<'p, str>> {
-        let d = self.duration?;
+        let d = self.promise?;
         Some(match self.cell.and_then(|i| policy.targets.get(i)) {
             Some(cell) if !cell.written.is_empty() => Cow::Borrowed(cell.written.as_str()),
             _ => Cow::Owned(d.to_string()),
         })
+    }
+}
+
+/// The clock of `severity` for `metric` when no table names one: the
+/// severity's clock for that metric, else the severity's clock, else the
+/// policy default.
+pub(crate) fn severity_calendar(
+    policy: &Policy,
+    metric: MetricId,
+    severity: SeverityId,
+) -> (CalendarId, CalendarSource) {
+    let sev = policy.severities.get(severity.index());
+    let for_metric = sev.and_then(|s| {
+        s.metric_calendars
+            .iter()
+            .find(|(m, _)| *m == metric)
+            .map(|(_, c)| *c)
+    });
+    match (for_metric, sev.and_then(|s| s.calendar)) {
+        (Some(c), _) => (c, CalendarSource::SeverityMetric),
+        (None, Some(c)) => (c, CalendarSource::Severity),
+        (None, None) => (policy.default_calendar, CalendarSource::Default),
     }
 }
 
@@ -83,14 +126,10 @@ pub fn applied_target(
     tier: TierId,
 ) -> AppliedTarget {
     let issue_type = ticket.issue_type;
-    let sev_cal = policy
-        .severities
-        .get(severity.index())
-        .and_then(|s| s.calendar);
-    let fallback = sev_cal.unwrap_or(policy.default_calendar);
+    let (fallback, fallback_source) = severity_calendar(policy, metric, severity);
     let source_of = |cal: CalendarId| {
-        if Some(cal) == sev_cal {
-            CalendarSource::Severity
+        if cal == fallback {
+            fallback_source
         } else if cal == policy.default_calendar {
             CalendarSource::Default
         } else {
@@ -104,15 +143,18 @@ pub fn applied_target(
         && issue_type.is_some_and(|ty| policy.covered(ty, tier) != Covered::No);
     let index = policy.target_index_in(version, metric, severity, tier, issue_type);
     let cell = index.and_then(|i| policy.targets.get(i));
-    let (duration, calendar) = match cell.map(|c| &c.value) {
+    let (promise, calendar) = match cell.map(|c| &c.value) {
         Some(TargetValue::Within { duration, calendar }) if covered == Covered::Yes => {
-            (Some(*duration), *calendar)
+            (Some(Promise::Within(*duration)), *calendar)
+        }
+        Some(TargetValue::By { deadline, calendar }) if covered == Covered::Yes => {
+            (Some(Promise::By(*deadline)), *calendar)
         }
         _ => (None, fallback),
     };
     let chosen = ticket.calendar_for(calendar);
     AppliedTarget {
-        duration,
+        promise,
         has_cell: cell.is_some(),
         calendar: chosen,
         selected_from: (chosen != calendar).then_some(calendar),
@@ -129,43 +171,64 @@ pub fn applied_target(
 }
 
 /// A target measured from a cycle's start: its length in open seconds and,
-/// for business days, the instant `start + Nbd`.
+/// for business days and deadlines, the instant it ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Measured {
     /// The target in open seconds; `None` without target.
     pub seconds: Option<i64>,
-    /// `start + Nbd` on the calendar (the same function `slate time` uses);
-    /// `None` for targets in hours, minutes or seconds.
+    /// `start + Nbd` on the calendar (the same function `slate time`
+    /// uses), or a deadline's instant (never before `start`); `None` for
+    /// targets in hours, minutes or seconds.
     pub end: Option<DateTime<Utc>>,
 }
 
 /// Measures a target for a cycle starting at `start`: open seconds as they
 /// are; `Nbd` becomes the open seconds between `start` and `start + Nbd`,
-/// which are then counted like any other (pauses push the deadline by the
-/// paused open time), and the cycle keeps `start + Nbd` as the deadline
-/// for as long as no open time is lost (see [`super::clock::crossing`]).
+/// and a deadline (`1bd@16:00`, `1bd@end`, `due`) the open seconds between
+/// `start` and its instant (0 when the instant is not after `start`). Both
+/// are then counted like any other target (pauses push the deadline by the
+/// paused open time), and the cycle keeps the instant as the deadline for
+/// as long as no open time is lost (see [`super::clock::crossing`]).
+/// `due_at` is the ticket's due date; a `due` target without one has no
+/// target here (validation refuses such tickets, see
+/// [`super::timeline::validate`]).
 pub fn measure_target(
     hours: &CalendarSet,
     cal: CalendarId,
     start: DateTime<Utc>,
-    d: Option<Duration>,
+    promise: Option<Promise>,
+    due_at: Option<DateTime<Utc>>,
 ) -> Result<Measured, CalendarError> {
-    Ok(match d {
-        None => Measured {
-            seconds: None,
-            end: None,
-        },
-        Some(Duration::Seconds(s)) => Measured {
-            seconds: Some(s),
-            end: None,
-        },
-        Some(bd @ Duration::BusinessDays(_)) => {
-            let end = hours.add(cal, start, bd)?;
-            Measured {
-                seconds: Some(hours.between(cal, start, end)?),
-                end: Some(end),
-            }
+    let none = Measured {
+        seconds: None,
+        end: None,
+    };
+    let end = match promise {
+        None => return Ok(none),
+        Some(Promise::Within(Duration::Seconds(s))) => {
+            return Ok(Measured {
+                seconds: Some(s),
+                end: None,
+            })
         }
+        Some(Promise::Within(bd @ Duration::BusinessDays(_))) => hours.add(cal, start, bd)?,
+        Some(Promise::By(Deadline::TimeOfDay { days, seconds })) => {
+            hours.business_day_deadline(cal, start, days, Some(seconds))?
+        }
+        Some(Promise::By(Deadline::EndOfDay { days })) => {
+            hours.business_day_deadline(cal, start, days, None)?
+        }
+        Some(Promise::By(Deadline::DueAt)) => match due_at {
+            Some(t) => t,
+            None => return Ok(none),
+        },
+    };
+    // A deadline at or before the start leaves nothing to count: a zero
+    // target, reached at the start.
+    let end = end.max(start);
+    Ok(Measured {
+        seconds: Some(hours.between(cal, start, end)?),
+        end: Some(end),
     })
 }
 

@@ -50,6 +50,8 @@ pub struct Ticket {
     /// For each calendar of the policy chosen per ticket (`by ATTRIBUTE`),
     /// the one this ticket runs on; empty when the policy has none.
     pub(crate) selected: Vec<Selected>,
+    /// The ticket's due date (`due_at`), for `due` targets.
+    pub(crate) due_at: Option<DateTime<Utc>>,
     /// The compilation the names were resolved against (0: none, tests).
     pub(crate) policy: u64,
 }
@@ -239,6 +241,8 @@ pub(crate) struct RawTicket<'a> {
     pub status: Option<Cow<'a, str>>,
     /// The channel the ticket came in through.
     pub channel: Option<Cow<'a, str>>,
+    /// The due date (`due_at`), as written.
+    pub due_at: Option<Cow<'a, str>>,
     /// Events in input order.
     pub events: Vec<RawEvent<'a>>,
     /// Attributes (`"attributes": {"region": "eu"}`, CSV columns
@@ -355,6 +359,16 @@ pub enum InputErrorKind {
         kind: &'static str,
         /// The value as written, when it is not `true` or `false`.
         value: Option<String>,
+    },
+    /// A target of the ticket is its due date (`due`), but the ticket has
+    /// no `due_at`.
+    MissingDueDate {
+        /// The metric whose target is `due`.
+        metric: String,
+        /// The severity row of that cell.
+        severity: String,
+        /// The tier column of that cell.
+        tier: String,
     },
 }
 
@@ -479,6 +493,15 @@ impl fmt::Display for InputErrorKind {
                 f,
                 "`public` of a `{kind}` event is `{}`; it must be `true` or `false`",
                 x(v)
+            ),
+            InputErrorKind::MissingDueDate {
+                metric,
+                severity,
+                tier,
+            } => write!(
+                f,
+                "no `due_at`, but the `{metric}` target for severity `{severity}` and tier \
+                 `{tier}` is `due` (the ticket's due date): give the ticket a `due_at` time"
             ),
         }
     }
@@ -734,6 +757,7 @@ pub(crate) fn validate(
         issue_type,
         status,
         channel,
+        due_at,
         events: mut raw_events,
         attributes,
     } = raw;
@@ -871,6 +895,21 @@ pub(crate) fn validate(
                 e.at == opened_at && e.change == Change::Replied && e.actor == Actor::Agent;
         }
     }
+    let due_at = match due_at.as_deref().filter(|t| !t.is_empty()) {
+        Some(t) => Some(parse_time(t, opts).map_err(|k| {
+            // Say which field: events' times are not the only ones.
+            let k = match k {
+                InputErrorKind::BadTime(t) => InputErrorKind::WrongType {
+                    field: "`due_at`".to_string(),
+                    found: format!("the string {t:?}"),
+                    expected: "a time such as \"2026-03-10T17:00:00Z\"",
+                },
+                other => other,
+            };
+            err(line, k)
+        })?),
+        None => None,
+    };
     let mut ticket = Ticket {
         id: id.into_owned(),
         line,
@@ -883,9 +922,19 @@ pub(crate) fn validate(
             .map(Cow::into_owned),
         events,
         selected,
+        due_at,
         policy: 0,
     };
     ticket.sort_events();
+    if ticket.due_at.is_none() {
+        if let Some(kind) = missing_due_date(policy, &ticket) {
+            return Err(InputError {
+                ticket: Some(ticket.id),
+                line,
+                kind,
+            });
+        }
+    }
     Ok(ticket)
 }
 
@@ -927,6 +976,59 @@ fn select_calendars(
         });
     }
     Ok(out)
+}
+
+/// The first `due` target a ticket without `due_at` would need: for each
+/// severity and tier the ticket has (at opening and after each change),
+/// each metric whose cell for them (and the ticket's type) is `due`.
+/// Only a policy with a `due` cell is searched.
+fn missing_due_date(policy: &Policy, ticket: &Ticket) -> Option<InputErrorKind> {
+    use crate::ir::{Deadline, TargetValue};
+    let is_due = |t: &crate::ir::Target| {
+        matches!(
+            t.value,
+            TargetValue::By {
+                deadline: Deadline::DueAt,
+                ..
+            }
+        )
+    };
+    if !policy.targets.iter().any(is_due) {
+        return None;
+    }
+    let mut pairs = vec![(ticket.severity, ticket.tier)];
+    let (mut sev, mut tier) = (ticket.severity, ticket.tier);
+    for e in &ticket.events {
+        match e.change {
+            Change::Severity(s) => sev = s,
+            Change::Tier(t) => tier = t,
+            _ => continue,
+        }
+        if !pairs.contains(&(sev, tier)) {
+            pairs.push((sev, tier));
+        }
+    }
+    // Every version's tables: a version may bring a `due` cell.
+    let versions = std::iter::once(None)
+        .chain((0..policy.versions.len()).map(|i| Some(crate::ir::VersionId(i as u32))));
+    for version in versions {
+        for &(sev, tier) in &pairs {
+            for (i, m) in policy.metrics.iter().enumerate() {
+                let metric = crate::ir::MetricId(i as u32);
+                let applied =
+                    super::target::applied_target(policy, ticket, version, metric, sev, tier);
+                if applied.promise == Some(super::target::Promise::By(Deadline::DueAt)) {
+                    let name = |n: Option<&String>| n.cloned().unwrap_or_default();
+                    return Some(InputErrorKind::MissingDueDate {
+                        metric: m.name.clone(),
+                        severity: name(policy.severities.get(sev.index()).map(|s| &s.name)),
+                        tier: name(policy.tiers.get(tier.index()).map(|t| &t.name)),
+                    });
+                }
+            }
+        }
+    }
+    None
 }
 
 #[cfg(test)]

@@ -2,10 +2,10 @@
 //!
 //! Columns (by header name, any order): `ticket_id`, `at`, `type` (the event
 //! type) and `value` (the new status, severity or tier of change events);
-//! optional `tier`, `severity`, `issue_type`, `status` and `channel` give the ticket's
-//! initial fields, taken from the first row of the ticket that has them;
-//! optional `actor` and `public` say who did each event and whether a
-//! message was public (as in JSON Lines).
+//! optional `tier`, `severity`, `issue_type`, `status`, `channel` and `due_at`
+//! give the ticket's initial fields (and due date), taken from the first row
+//! of the ticket that has them; optional `actor` and `public` say who did
+//! each event and whether a message was public (as in JSON Lines).
 //! Columns named `attributes.NAME` give the ticket's attribute `NAME`
 //! (read by calendars chosen per ticket), from the first row of the ticket
 //! that has a value. The rows of one ticket must be consecutive; an id that
@@ -31,6 +31,7 @@ struct Columns {
     channel: Option<usize>,
     actor: Option<usize>,
     public: Option<usize>,
+    due_at: Option<usize>,
 }
 
 /// Reads grouped tickets from a CSV events table.
@@ -77,6 +78,7 @@ impl<R: Read> CsvTickets<R> {
                             channel: find(&["channel"]),
                             actor: find(&["actor"]),
                             public: find(&["public"]),
+                            due_at: find(&["due_at"]),
                         }),
                         None,
                     ),
@@ -198,6 +200,7 @@ impl<R: Read> Iterator for CsvTickets<R> {
                 }
             }
             ticket.channel = ticket.channel.or_else(|| owned(&r, cols.channel));
+            ticket.due_at = ticket.due_at.or_else(|| owned(&r, cols.due_at));
             ticket.events.push(RawEvent {
                 line: l,
                 at: owned(&r, Some(cols.at)),

@@ -20,6 +20,8 @@ struct JsonTicket<'a> {
     status: Option<Text<'a>>,
     #[serde(borrow)]
     channel: Option<Text<'a>>,
+    #[serde(borrow)]
+    due_at: Option<Text<'a>>,
     #[serde(default, borrow)]
     events: Field<Events<'a>>,
     #[serde(default, borrow)]
@@ -253,6 +255,7 @@ pub(crate) fn parse_line(text: &str, line: u64) -> Result<RawTicket<'_>, InputEr
         issue_type: t.issue_type.map(|t| t.0),
         status: t.status.map(|t| t.0),
         channel: t.channel.map(|t| t.0),
+        due_at: t.due_at.map(|t| t.0),
         events,
         attributes: t.attributes.map(|a| a.0).unwrap_or_default(),
     })
@@ -321,6 +324,10 @@ fn wrong_type(v: &serde_json::Value) -> Option<InputErrorKind> {
         ("type", "an issue type name (a string)"),
         ("status", "a status name (a string)"),
         ("channel", "a channel name (a string)"),
+        (
+            "due_at",
+            "a time (a string such as \"2026-03-10T17:00:00Z\")",
+        ),
     ];
     if let Some(id) = ticket.get("id") {
         if !(id.is_string() || id.is_i64() || id.is_u64()) {

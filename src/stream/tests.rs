@@ -624,3 +624,95 @@ W-2,2026-03-02T09:10:00Z,replied,,,,,maybe
     assert_eq!(fr["stop"], "2026-03-02T10:30:00Z", "{fr}");
     assert_eq!(fr["elapsed_seconds"], 5400, "{fr}");
 }
+
+/// A policy whose sev2 resolution is the ticket's due date (`due`), with
+/// `1bd@16:00` first responses, on Monday-Friday 09:00-17:00 UTC.
+fn due_policy() -> Compiled {
+    let text = r#"
+policy "Due" { calendar office }
+calendar office { zone "UTC"  mon-fri 09:00-17:00 }
+severity sev1 "Critical"
+severity sev2 "Major"
+tiers basic < gold
+targets first_response {
+      basic     gold
+  *   1bd@16:00 1bd@16:00
+}
+targets resolution {
+        basic gold
+  sev1  2bd   2bd
+  sev2  due   due
+}
+"#;
+    crate::compile(&crate::SourceFile::new("due.sla", text)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn due_at_is_read_from_json_and_csv_alike() {
+    let jsonl = r#"{"id":"D-1","tier":"gold","severity":"sev2","due_at":"2026-03-04T12:00:00+01:00","events":[{"at":"2026-03-02T10:00:00Z","type":"opened"}]}
+{"id":"D-2","tier":"gold","severity":"sev1","events":[{"at":"2026-03-02T10:00:00Z","type":"opened"},{"at":"2026-03-02T11:00:00Z","type":"severity","severity":"sev2"}]}
+{"id":"D-3","tier":"gold","severity":"sev1","events":[{"at":"2026-03-02T10:00:00Z","type":"opened"}]}
+{"id":"D-4","tier":"gold","severity":"sev2","due_at":"next week","events":[{"at":"2026-03-02T10:00:00Z","type":"opened"}]}
+{"id":"D-5","tier":"gold","severity":"sev2","due_at":17,"events":[{"at":"2026-03-02T10:00:00Z","type":"opened"}]}
+"#;
+    let csv = "\
+ticket_id,at,type,value,tier,severity,due_at
+D-1,2026-03-02T10:00:00Z,opened,,gold,sev2,2026-03-04T11:00:00Z
+D-2,2026-03-02T10:00:00Z,opened,,gold,sev1,
+D-2,2026-03-02T11:00:00Z,severity,sev2,,,
+D-3,2026-03-02T10:00:00Z,opened,,gold,sev1,
+D-4,2026-03-02T10:00:00Z,opened,,gold,sev2,next week
+";
+    let opts = StreamOptions {
+        at: chrono::DateTime::parse_from_rfc3339("2026-03-03T12:00:00Z")
+            .ok()
+            .map(|t| t.with_timezone(&chrono::Utc)),
+        ..StreamOptions::default()
+    };
+    let compiled = due_policy();
+    let mut from_json = Vec::new();
+    let a = evaluate_stream(
+        &compiled,
+        jsonl.as_bytes(),
+        &mut from_json,
+        &opts,
+        &mut |_| {},
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut from_csv = Vec::new();
+    let b = evaluate_csv_stream(&compiled, csv.as_bytes(), &mut from_csv, &opts, &mut |_| {})
+        .unwrap_or_else(|e| panic!("{e}"));
+    let errors = |s: &Summary| s.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>();
+    // D-2 becomes sev2 (a `due` cell) without a due date: refused with the
+    // cell named, as is a due date that is not a time; D-3 stays sev1 and
+    // needs none.
+    assert_eq!(
+        errors(&a),
+        [
+            "ticket `D-2` (line 2): no `due_at`, but the `resolution` target for severity `sev2` and tier `gold` is `due` (the ticket's due date): give the ticket a `due_at` time",
+            "ticket `D-4` (line 4): `due_at` is the string \"next week\"; it must be a time such as \"2026-03-10T17:00:00Z\"",
+            "ticket `D-5` (line 5): `due_at` is the number 17; it must be a time (a string such as \"2026-03-10T17:00:00Z\")",
+        ]
+    );
+    assert_eq!(
+        errors(&b),
+        [
+            "ticket `D-2` (line 3): no `due_at`, but the `resolution` target for severity `sev2` and tier `gold` is `due` (the ticket's due date): give the ticket a `due_at` time",
+            "ticket `D-4` (line 6): `due_at` is the string \"next week\"; it must be a time such as \"2026-03-10T17:00:00Z\"",
+        ]
+    );
+    assert_eq!((a.read, a.evaluated, b.read, b.evaluated), (5, 2, 4, 2));
+    // D-1 in both: due Wednesday 2026-03-04 11:00 UTC (12:00+01:00): the
+    // open time from Monday 10:00 is 7h + 8h + 2h = 17h; at Tuesday 12:00
+    // 7h + 3h = 10h are counted.
+    for out in [&from_json, &from_csv] {
+        let text = String::from_utf8(out.clone()).unwrap_or_default();
+        let d1: serde_json::Value =
+            serde_json::from_str(text.lines().next().unwrap_or("")).unwrap_or_default();
+        let res = &d1["metrics"][4]["cycles"][0];
+        assert_eq!(res["target"], "due", "{res}");
+        assert_eq!(res["deadline"], "2026-03-04T11:00:00Z", "{res}");
+        assert_eq!(res["target_seconds"], 17 * 3600, "{res}");
+        assert_eq!(res["remaining_seconds"], 7 * 3600, "{res}");
+    }
+}

@@ -51,6 +51,11 @@ pub(crate) fn classify(text: &str, start: usize) -> Result<Literal, LiteralError
     if let Some(rest) = text.strip_suffix('%') {
         return Ok(Literal::Percent(rest.to_string()));
     }
+    // Only a target cell scans these shapes (`1bd@16:00`, `due`); the
+    // checker reads them.
+    if text == "due" || text.contains('@') || text.contains(':') {
+        return Ok(Literal::Deadline(text.to_string()));
+    }
     match text {
         "yes" => return Ok(Literal::Bool(true)),
         "no" => return Ok(Literal::Bool(false)),
@@ -152,6 +157,8 @@ mod tests {
             ]))
         );
         assert_eq!(ok("2bd"), Some(Literal::Duration(vec![(2, BusinessDays)])));
+        assert_eq!(ok("1bd@16:00"), Some(Literal::Deadline("1bd@16:00".into())));
+        assert_eq!(ok("due"), Some(Literal::Deadline("due".into())));
     }
 
     #[test]

@@ -586,3 +586,35 @@ fn eval_suggests_names_for_descriptions_titles_and_numbers() {
     let err = stderr(&o).replace(p.to_str().expect("utf-8 path"), "names.jsonl");
     insta::assert_snapshot!(err);
 }
+
+/// `slate show` says deadline targets and per-metric clocks in words.
+#[test]
+fn show_prints_deadlines_and_per_metric_clocks_in_words() {
+    let o = slate(&[
+        "show",
+        "tests/fixtures/eval/deadline/deadlines.sla",
+        "--tier",
+        "gold",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    for line in [
+        "    first_response, `sev1`: 1h around the clock",
+        "    first_response, `sev2`: by 16:00 the next business day on `office`",
+        "    first_response, `sev3`: by 16:00 the same business day on `office`",
+        "    resolution, `sev1`: 2 business days on `office`",
+        "    resolution, `sev2`: by the ticket's due date (`due_at`), counted on `office`",
+    ] {
+        assert!(out.lines().any(|l| l == line), "no `{line}` in:\n{out}");
+    }
+    let basic = stdout(&slate(&[
+        "show",
+        "tests/fixtures/eval/deadline/deadlines.sla",
+        "--tier",
+        "basic",
+    ]));
+    assert!(
+        basic.contains("first_response, `sev3`: by the close of the next business day on `office`"),
+        "{basic}"
+    );
+}

@@ -319,3 +319,45 @@ fn first_response_is_the_next_public_agent_comment() {
         "{err}"
     );
 }
+
+/// `due` targets take the ticket's due date, given in code with
+/// `TicketBuilder::due_at` as in JSON with `due_at`; a ticket that needs
+/// one and has none is refused, naming the cell.
+#[test]
+fn a_due_date_is_given_in_code_as_in_json() {
+    let text = POLICY.replace("  low   16h   8h", "  low   due   1bd@end");
+    let c = slate::compile(&SourceFile::new("desk.sla", text)).expect("compiles");
+    let opened = t("2026-03-06T21:00:00Z"); // Friday 15:00 in Chicago
+    let built = Ticket::builder("T-9")
+        .tier("basic")
+        .severity("low")
+        .due_at(t("2026-03-09T20:00:00Z"))
+        .event(opened, "opened")
+        .build(&c)
+        .expect("valid");
+    let read = c
+        .ticket_from_json(
+            r#"{"id":"T-9","tier":"basic","severity":"low","due_at":"2026-03-09T15:00:00-05:00",
+                "events":[{"at":"2026-03-06T15:00:00-06:00","type":"opened"}]}"#,
+        )
+        .expect("valid");
+    assert_eq!(built, read);
+    // Due Monday 2026-03-09 15:00 CDT (20:00Z); open time from Friday
+    // 15:00 CST: Friday 1h + Monday 08:00-15:00 7h = 8h.
+    let a = c.evaluate(&built, opened).expect("evaluates");
+    let first = &a.metric("first_response").expect("metric").cycles[0];
+    assert_eq!(first.target.as_deref(), Some("due"));
+    assert_eq!(first.target_seconds, Some(8 * 3600));
+    assert_eq!(first.deadline, Some(t("2026-03-09T20:00:00Z")));
+    let err = Ticket::builder("T-10")
+        .tier("basic")
+        .severity("low")
+        .event(opened, "opened")
+        .build(&c)
+        .expect_err("no due date");
+    assert!(
+        matches!(&err.kind, InputErrorKind::MissingDueDate { metric, severity, tier }
+            if metric == "first_response" && severity == "low" && tier == "basic"),
+        "{err}"
+    );
+}

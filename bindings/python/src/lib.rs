@@ -112,6 +112,7 @@ pub(crate) fn kind_and_field(kind: &InputErrorKind) -> (&'static str, Option<&'s
         InputErrorKind::UnknownActor(..) => ("unknown_actor", Some("events.actor")),
         InputErrorKind::ActorCannotDo { .. } => ("actor_cannot_do", Some("events.actor")),
         InputErrorKind::BadPublic { .. } => ("bad_public", Some("events.public")),
+        InputErrorKind::MissingDueDate { .. } => ("missing_due_date", Some("due_at")),
         _ => ("other", None),
     }
 }

@@ -404,6 +404,33 @@ fn o_add_days(days: &[ODay], tz: Tz, t: i64, n: i64, safe: (i64, i64)) -> Option
     }
 }
 
+/// A deadline target's instant straight from its definition
+/// (docs/language.md, "Deadline targets"): day zero is the latest-starting
+/// day with `first <= t` when `t < last`, else the next day to open; the
+/// answer is local time `tod` on the date of the `n`-th day after it, or
+/// that day's `last`.
+fn o_deadline(
+    days: &[ODay],
+    tz: Tz,
+    t: i64,
+    n: i64,
+    tod: Option<i64>,
+    safe: (i64, i64),
+) -> Option<i64> {
+    let zero = match days.iter().rposition(|d| d.first <= t) {
+        Some(i) if t < days[i].last => i,
+        _ => days.iter().position(|d| d.first > t)?,
+    };
+    let d = days.get(zero + usize::try_from(n).ok()?)?;
+    if d.first < safe.0 || d.last > safe.1 || days[zero].first < safe.0 {
+        return None;
+    }
+    Some(match tod {
+        Some(s) => o_local(tz, d.date, s),
+        None => d.last,
+    })
+}
+
 // ------------------------------------------------------------ generators --
 
 /// A closure: days after the anchor, yearly or not, partial range.
@@ -740,5 +767,20 @@ proptest! {
             prop_assert_eq!(w.set.add_business_days(TOP, utc(w.t), c.n).unwrap(), utc(x));
         }
         prop_assert_eq!(w.set.add_business_days(TOP, utc(w.t), 0).unwrap(), utc(w.t));
+    }
+
+    /// Deadline targets (`Nbd@hh:mm`, `Nbd@end`) against the oracle's
+    /// reading of their definition, around DST changes in every zone.
+    #[test]
+    fn business_day_deadlines_match_oracle(c in arb_case(), tod in prop_oneof![Just(None), (0i64..=96).prop_map(|q| Some(q * 900))]) {
+        let Some(w) = world(&c) else { return Ok(()) };
+        let oracle = Oracle { cals: &w.cals, lo: w.lo, hi: w.hi };
+        let (days, tz) = oracle.days(2);
+        let safe = (w.lo + 4 * DAY, w.hi - 4 * DAY);
+        let n = c.n.rem_euclid(4);
+        if let Some(x) = o_deadline(&days, tz, w.t, n, tod, safe) {
+            let at = tod.map(|s| s as u32);
+            prop_assert_eq!(w.set.business_day_deadline(TOP, utc(w.t), n as u32, at).unwrap(), utc(x));
+        }
     }
 }

@@ -134,6 +134,7 @@ impl B {
             description: None,
             aliases: Vec::new(),
             clock,
+            metric_clocks: Vec::new(),
             span: self.span(30),
         })
     }

@@ -2,6 +2,7 @@
 
 mod build;
 mod calendars;
+mod clocks;
 mod names;
 mod other;
 mod robust;

@@ -197,3 +197,51 @@ fn explanation_of_a_metric_that_has_not_started() {
         "{text}"
     );
 }
+
+/// A duration of one business day and a deadline at the end of the next
+/// business day differ for a ticket opened outside hours, and agree inside
+/// them. Monday-Friday 09:00-17:00 UTC; opened Friday 2026-03-06 17:30
+/// (after the close): `1bd` is one business day of time from the start of
+/// Monday, so Monday 17:00; `1bd@end` is the close of the business day
+/// after day zero (Monday), so Tuesday 17:00. Opened Friday 15:30: both
+/// are Monday (15:30 and 17:00).
+#[test]
+fn one_business_day_and_the_end_of_the_next_business_day() {
+    let p = crate::eval::testing::policy_from(
+        "d.sla",
+        r#"
+policy "D" { calendar office }
+calendar office { zone "UTC"  mon-fri 09:00-17:00 }
+severity sev1 "Critical"
+severity sev2 "Major"
+tiers basic < gold
+targets first_response {
+        basic gold
+  sev1  1bd   1bd
+  sev2  1bd@end 1bd@end
+}
+"#,
+    );
+    let deadline = |sev: &str, opened: &str| {
+        let t = ticket(&p, sev, &[(opened, "opened", None)]);
+        run(&p, &t, opened).metrics[1].cycles[0].deadline
+    };
+    let after_close = "2026-03-06T17:30:00Z";
+    assert_eq!(
+        deadline("sev1", after_close),
+        Some(time("2026-03-09T17:00:00Z"))
+    );
+    assert_eq!(
+        deadline("sev2", after_close),
+        Some(time("2026-03-10T17:00:00Z"))
+    );
+    let in_hours = "2026-03-06T15:30:00Z";
+    assert_eq!(
+        deadline("sev1", in_hours),
+        Some(time("2026-03-09T15:30:00Z"))
+    );
+    assert_eq!(
+        deadline("sev2", in_hours),
+        Some(time("2026-03-09T17:00:00Z"))
+    );
+}

@@ -5,7 +5,10 @@
 //! repeats from the oldest message, stops, periodic windows, reopen
 //! `continue`, and severity and tier changes under `recompute` and
 //! `restart`, several in one second (one net change); first response has a
-//! zero target (standard sev1) and a `1bd` target (standard sev3); on an
+//! zero target (standard sev1) and a `1bd` target (standard sev3), and
+//! deadline targets: platinum first response `0bd@end` (sev2) and
+//! `1bd@12:20` (sev3), platinum sev1 resolution `due` (the ticket's
+//! `due_at`, any minute from an hour before the opening on); on an
 //! always-open calendar with small targets so that breaches happen, and on
 //! a calendar of short open periods.
 //!
@@ -22,8 +25,8 @@ use crate::calendar::CalendarSet;
 use crate::eval::testing::sample_policy;
 use crate::eval::{evaluate, read_line, ReadOptions, TicketAnswer};
 use crate::ir::{
-    Calendar, CalendarDef, CalendarId, ChangeRule, PeriodicMode, Policy, TargetValue, TimeRange,
-    WeeklyCalendar,
+    Calendar, CalendarDef, CalendarId, ChangeRule, Deadline, PeriodicMode, Policy, TargetValue,
+    TimeRange, WeeklyCalendar,
 };
 use crate::source::Span;
 use crate::values::Duration;
@@ -157,6 +160,21 @@ fn policy(restart: bool, sequential: bool, business: bool, extra: Extra) -> Poli
             t.written = duration.to_string();
             t.value = TargetValue::Within { duration, calendar };
         }
+        // Deadline targets: platinum first response for sev2 and sev3,
+        // platinum sev1 resolution.
+        let deadline = match (t.metric.0, t.tier.0, t.severity.0) {
+            (1, 2, 1) => Some(Deadline::EndOfDay { days: 0 }),
+            (1, 2, 2) => Some(Deadline::TimeOfDay {
+                days: 1,
+                seconds: 12 * 3600 + 20 * 60,
+            }),
+            (4, 2, 0) => Some(Deadline::DueAt),
+            _ => None,
+        };
+        if let Some(deadline) = deadline {
+            t.written = deadline.to_string();
+            t.value = TargetValue::By { deadline, calendar };
+        }
     }
     for m in &mut p.metrics {
         match m.periodic.as_mut() {
@@ -206,13 +224,41 @@ struct Spec {
     open: fn(i64) -> bool,
     /// Whether that is the hourly calendar (else 24x7).
     business: bool,
+    /// The ticket's `due_at`, in minutes.
+    due: i64,
 }
 
-/// A target: minutes of open time, or one business day.
+/// A target: minutes of open time, one business day, or a deadline: `days`
+/// business days after day zero at minute `tod` of the local day (`None`:
+/// at its close), or the ticket's `due_at`.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Tgt {
     Min(i64),
     Bd,
+    At { days: i64, tod: Option<i64> },
+    Due,
+}
+
+/// The instant of a deadline target from `start`, from the definition in
+/// docs/language.md: day zero is the day with `first <= start < last`, else
+/// the next day to open; the answer is minute `tod` of the local date (UTC
+/// here) of the `days`-th day after it, or that day's `last`. Days open at
+/// 09:00 and close at 16:40 (hourly) or open at 00:00 and close at 24:00
+/// (24x7); minute 0 is Monday 09:00.
+fn deadline_at(start: i64, business: bool, days: i64, tod: Option<i64>) -> i64 {
+    let (first, last) = if business { (0, 460) } else { (-540, 900) };
+    let k = (start - first).div_euclid(1440);
+    let zero = if start - first - k * 1440 < last - first {
+        k
+    } else {
+        k + 1
+    };
+    let day = zero + days;
+    match tod {
+        // Local midnight of day `day` is minute `day * 1440 - 540`.
+        Some(t) => day * 1440 - 540 + t,
+        None => day * 1440 + last,
+    }
 }
 
 /// The business days of both calendars start at 00:00 (24x7) or 09:00
@@ -335,14 +381,16 @@ fn oracle(
         }
         // The target in force, measured from the last cycle's start.
         let measure = |start: i64| -> Option<(i64, Option<i64>)> {
-            match spec.targets[tier][sev]? {
-                Tgt::Min(m) => Some((m * 60, None)),
-                Tgt::Bd => {
-                    let to = plus_one_bd(start, spec.business);
-                    let open = (start..to).filter(|&m| (spec.open)(m)).count() as i64;
-                    Some((open * 60, Some(to)))
-                }
-            }
+            let to = match spec.targets[tier][sev]? {
+                Tgt::Min(m) => return Some((m * 60, None)),
+                Tgt::Bd => plus_one_bd(start, spec.business),
+                Tgt::At { days, tod } => deadline_at(start, spec.business, days, tod),
+                Tgt::Due => spec.due,
+            };
+            // A deadline at or before the start: a zero target at the start.
+            let to = to.max(start);
+            let open = (start..to).filter(|&m| (spec.open)(m)).count() as i64;
+            Some((open * 60, Some(to)))
         };
         let target = measure(cycles.last().map_or(b, |c| c.start)).map(|t| t.0);
         let start_here = spec
@@ -356,7 +404,7 @@ fn oracle(
             scheduled = false;
             hist.clear();
         }
-        let target_now = cycles.last().and_then(|c| measure(c.start));
+        let mut target_now = cycles.last().and_then(|c| measure(c.start));
         if here.contains(&"reopened") {
             if let Some(c) = cycles.last_mut().filter(|c| {
                 c.stop.is_some() && matches!(c.by.as_deref(), Some("resolved" | "closed"))
@@ -392,6 +440,9 @@ fn oracle(
         }
         if reset_here && spec.resets == Some(true) {
             reset(&mut cycles, &mut hist);
+            // The cycle the reset started is measured from its own start
+            // (a deadline target depends on it).
+            target_now = cycles.last().and_then(|c| measure(c.start));
         }
         if spec.windows != Windows::None && here.contains(&"replied") {
             if let Some(c) = cycles
@@ -514,6 +565,7 @@ fn check(
     sequential: bool,
     business: bool,
     mut extra: Extra,
+    due: i64,
 ) -> Result<(), TestCaseError> {
     {
         // Severity and tier changes in the same second as another event
@@ -552,9 +604,10 @@ fn check(
         };
         let mut json_events = vec![opened];
         json_events.extend(all.iter().map(|(m, k)| ev(*m, *k)));
+        let due = due + origin;
         let line = json!({
             "id": "O-1", "tier": TIERS[tier], "severity": format!("sev{}", sev + 1),
-            "events": json_events
+            "due_at": minute(due).to_rfc3339(), "events": json_events
         });
         let p = policy(restart, sequential, business, extra);
         let open: fn(i64) -> bool = if business { business_open } else { |_| true };
@@ -576,6 +629,7 @@ fn check(
             include_closed: false,
             open,
             business,
+            due,
         };
         let run = |spec: &Spec| oracle(&all, end, spec, (sev, tier), origin, extra.agent_opened);
         let minutes = |t: [[i64; 3]; 3]| t.map(|row| row.map(|m| Some(Tgt::Min(m))));
@@ -587,7 +641,14 @@ fn check(
             [
                 [Some(Tgt::Min(0)), None, Some(Tgt::Bd)],
                 [10, 20, 30].map(|m| Some(Tgt::Min(m))),
-                [5, 15, 25].map(|m| Some(Tgt::Min(m))),
+                [
+                    Some(Tgt::Min(5)),
+                    Some(Tgt::At { days: 0, tod: None }),
+                    Some(Tgt::At {
+                        days: 1,
+                        tod: Some(12 * 60 + 20),
+                    }),
+                ],
             ],
             Windows::None,
         ));
@@ -614,7 +675,11 @@ fn check(
                         &["resolved", "closed"],
                         false,
                         None,
-                        minutes([[60, 180, 300]; 3]),
+                        {
+                            let mut t = minutes([[60, 180, 300]; 3]);
+                            t[2][0] = Some(Tgt::Due);
+                            t
+                        },
                         Windows::None,
                     )
                 })
@@ -689,8 +754,9 @@ proptest! {
         restart in any::<bool>(),
         sequential in any::<bool>(),
         extra in extra(),
+        due in -60i64..400,
     ) {
-        check(raw, echo, start, 0, end, created_paused, restart, sequential, false, extra)?;
+        check(raw, echo, start, 0, end, created_paused, restart, sequential, false, extra, due)?;
     }
 
     /// The same on a calendar of short open periods (40 minutes of every
@@ -709,7 +775,8 @@ proptest! {
         restart in any::<bool>(),
         sequential in any::<bool>(),
         extra in extra(),
+        due in -60i64..3000,
     ) {
-        check(raw, echo, start, origin, end, created_paused, restart, sequential, true, extra)?;
+        check(raw, echo, start, origin, end, created_paused, restart, sequential, true, extra, due)?;
     }
 }

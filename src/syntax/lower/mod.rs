@@ -267,6 +267,7 @@ impl Lower {
         let mut description = None;
         let mut aliases = Vec::new();
         let mut clock: Option<Spanned<CalendarExpr>> = None;
+        let mut metric_clocks = Vec::new();
         for p in decl.into_inner() {
             match p.as_rule() {
                 Rule::severity_name => name = text(&p),
@@ -276,18 +277,32 @@ impl Lower {
                     let Some(stmt) = p.into_inner().next() else {
                         continue;
                     };
+                    let mut expr = None;
+                    let mut metrics = Vec::new();
                     for q in stmt.into_inner() {
                         match q.as_rule() {
                             Rule::string => aliases.push(self.string(&q)),
-                            Rule::cal_expr => {
-                                if let Some(old) = &clock {
-                                    self.duplicate("clock", stmt_span, old.span);
-                                } else {
-                                    clock = Some(self.cal_expr_root(q));
-                                }
-                            }
+                            Rule::cal_expr => expr = Some(self.cal_expr_root(q)),
+                            Rule::metric_name => metrics.push(text(&q)),
                             _ => {}
                         }
+                    }
+                    match expr {
+                        // `clock CAL for METRIC, ...`: duplicates per metric
+                        // are the checker's (it knows the metric names).
+                        Some(e) if !metrics.is_empty() => metric_clocks.push(MetricClock {
+                            metrics,
+                            clock: e,
+                            span: stmt_span,
+                        }),
+                        Some(e) => {
+                            if let Some(old) = &clock {
+                                self.duplicate("clock", stmt_span, old.span);
+                            } else {
+                                clock = Some(e);
+                            }
+                        }
+                        None => {}
                     }
                 }
                 _ => {}
@@ -298,6 +313,7 @@ impl Lower {
             description,
             aliases,
             clock,
+            metric_clocks,
             span,
         }
     }

@@ -16,7 +16,7 @@ fn duration_with_a_space_in_a_table() {
     let text = "targets first_response {\n  gold silver\n  sev1 4 hours 2h\n}";
     let d = check(
         text,
-        "expected a duration such as `4h`, `-` or `none`, found `4 hours`",
+        "expected a duration such as `4h`, a deadline such as `1bd@16:00`, `-` or `none`, found `4 hours`",
         "4 hours",
     );
     assert!(
