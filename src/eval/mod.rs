@@ -11,6 +11,7 @@
 pub(crate) mod answer;
 pub(crate) mod clock;
 pub(crate) mod explain;
+pub(crate) mod select;
 pub(crate) mod target;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -18,6 +19,7 @@ pub(crate) mod timeline;
 
 pub use answer::{CycleAnswer, MetricAnswer, MilestoneAnswer, State, TicketAnswer};
 pub use explain::{CycleTrace, Explanation, MetricTrace, Stretch, StretchKind};
+pub use select::MetricSelection;
 pub use timeline::{InputError, InputErrorKind};
 
 #[cfg(test)]
