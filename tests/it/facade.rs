@@ -241,6 +241,6 @@ fn the_built_in_24x7_answers_by_name_when_a_calendar_is_defined_as_it() {
         cal.add(t("2026-03-06T21:30:00Z"), two_days).expect("adds"),
         t("2026-03-08T21:30:00Z")
     );
-    let err = c.calendar("alwayz").err().expect("unknown");
+    let err = c.calendar("alwayz").expect_err("unknown");
     assert!(err.to_string().contains("`always`"), "{err}");
 }

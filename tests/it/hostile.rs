@@ -710,3 +710,29 @@ fn explain_names_a_line_that_is_not_utf8() {
         "error: no ticket `Z` in `-`; 1 line(s) could not be read as a ticket (line 2): run `slate eval` on the file to see why\n"
     );
 }
+
+#[test]
+fn a_finding_on_a_ten_megabyte_line_prints_an_excerpt_of_it() {
+    // 10 MB of spaces, then a second declaration of `gold`: the human
+    // report used to print the whole line.
+    let d = dir("long_line");
+    let mut src = String::from(
+        "policy \"P\" { calendar c }\ncalendar c = 24x7\nseverity s \"S\"\ntiers gold\n",
+    );
+    src.push_str(&" ".repeat(10 << 20));
+    src.push_str("tiers gold\n");
+    let policy = write(&d.join("long.sla"), &src);
+    let out = slate(&["check", &policy], b"");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let report = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(report.len() < 4_000, "{} bytes of report", report.len());
+    // The file's line and column; 60 bytes of the line before the finding.
+    assert!(
+        report.contains(&format!("long.sla:5:{}]", (10 << 20) + 1)),
+        "{report}"
+    );
+    assert!(
+        report.contains(&format!("5 │ …{}tiers gold", " ".repeat(60))),
+        "{report}"
+    );
+}
