@@ -130,3 +130,82 @@ fn has_target(m: &MetricAnswer<'_>) -> bool {
         .iter()
         .any(|c| c.target_seconds.is_some() || c.breached_at.is_some())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::MetricSelection;
+    use crate::eval::testing::{synthetic_ticket, SAMPLE};
+    use crate::source::SourceFile;
+    use chrono::{DateTime, Utc};
+
+    /// The sample policy (`src/eval/testing.rs`): its `standard` tier has
+    /// no first-response target (`-`), so some tickets have none.
+    fn compiled() -> crate::Compiled {
+        let text = format!("calendar always = 24x7\n{SAMPLE}");
+        crate::compile(&SourceFile::new("sample.sla", text)).expect("the sample compiles")
+    }
+
+    #[test]
+    fn one_metric_alone_answers_what_the_full_answer_says_for_it() {
+        // `follow_up` starts `after first_response`: picked alone it still
+        // runs first response's clock (not measured, not listed).
+        let c = compiled();
+        let at: DateTime<Utc> = "2027-01-01T00:00:00Z".parse().expect("instant");
+        let names: Vec<String> = c.policy.metrics.iter().map(|m| m.name.clone()).collect();
+        for i in 0..400 {
+            let t = c
+                .ticket_from_json(&synthetic_ticket(i, 3))
+                .expect("a valid ticket");
+            let full = c.evaluate(&t, at).expect("evaluates");
+            for name in &names {
+                let one = c.select_metrics([name.as_str()]).expect("a metric");
+                let picked = c.evaluate_selected(&t, at, &one).expect("evaluates");
+                assert_eq!(picked.metrics.len(), 1);
+                assert_eq!(
+                    Some(&picked.metrics[0]),
+                    full.metric(name),
+                    "{name}, ticket {i}"
+                );
+                assert_eq!(
+                    (&picked.id, picked.at, &picked.tier),
+                    (&full.id, full.at, &full.tier)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn with_target_only_is_the_full_answer_without_the_targetless_metrics() {
+        let c = compiled();
+        let at: DateTime<Utc> = "2026-07-01T00:00:00Z".parse().expect("instant");
+        let only = MetricSelection::all().with_target_only(true);
+        let mut left_out = 0;
+        for i in 0..400 {
+            let t = c
+                .ticket_from_json(&synthetic_ticket(i, 5))
+                .expect("a valid ticket");
+            let full = c.evaluate(&t, at).expect("evaluates");
+            let shown = c.evaluate_selected(&t, at, &only).expect("evaluates");
+            let expected: Vec<_> = full
+                .metrics
+                .iter()
+                .filter(|m| super::has_target(m))
+                .cloned()
+                .collect();
+            left_out += full.metrics.len() - expected.len();
+            assert_eq!(shown.metrics, expected, "ticket {i}");
+            // What is left out promises nothing: no target, no breach.
+            for m in full.metrics.iter().filter(|m| !super::has_target(m)) {
+                assert!(
+                    matches!(m.state, crate::State::NoTarget | crate::State::NotCovered),
+                    "{} {:?}",
+                    m.metric,
+                    m.state
+                );
+                assert_eq!(m.breaches, 0);
+            }
+        }
+        // The sample's `standard` tier has no first-response target.
+        assert!(left_out > 0);
+    }
+}
