@@ -4,7 +4,7 @@
 use crate::calendar::{CalendarError, CalendarSet, Segment};
 use crate::diagnostics::Diagnostic;
 use crate::eval::timeline::{validate, RawEvent, RawTicket, Ticket};
-use crate::eval::{Explanation, InputError, TicketAnswer};
+use crate::eval::{Explanation, InputError, MetricSelection, TicketAnswer};
 use crate::ir::{CalendarDef, CalendarExpr, CalendarId, Policy};
 use crate::source::SourceFile;
 use crate::values::{parse_duration, Duration, DurationError};
@@ -80,7 +80,8 @@ pub enum EvalError {
         /// The ticket's id.
         ticket: String,
     },
-    /// `explain` was asked for a metric the policy does not have.
+    /// `explain` or [`Compiled::select_metrics`] was asked for a metric the
+    /// policy does not have.
     UnknownMetric {
         /// The name asked for.
         metric: String,
@@ -298,6 +299,50 @@ impl Compiled {
                 error,
             }
         })
+    }
+
+    /// [`Compiled::evaluate`] for the metrics `select` picks: the others
+    /// are not measured and are left out of the answer (see
+    /// [`MetricSelection`]). With [`MetricSelection::all`] this is exactly
+    /// `evaluate`.
+    pub fn evaluate_selected<'a>(
+        &'a self,
+        ticket: &'a Ticket,
+        at: DateTime<Utc>,
+        select: &MetricSelection,
+    ) -> Result<TicketAnswer<'a>, EvalError> {
+        self.same_policy(ticket)?;
+        crate::eval::answer::evaluate_selected(&self.policy, &self.calendars, ticket, at, select)
+            .map_err(|error| EvalError::Calendar {
+                ticket: ticket.id.clone(),
+                error,
+            })
+    }
+
+    /// The metrics named (in any order; answers keep the policy's order),
+    /// for [`Compiled::evaluate_selected`] and the bulk driver. A name the
+    /// policy does not have is [`EvalError::UnknownMetric`], with the
+    /// closest metric name when one is close.
+    pub fn select_metrics<'n>(
+        &self,
+        names: impl IntoIterator<Item = &'n str>,
+    ) -> Result<MetricSelection, EvalError> {
+        let metrics = &self.policy.metrics;
+        let mut only = vec![false; metrics.len()];
+        for name in names {
+            match metrics.iter().position(|m| m.name == name) {
+                Some(i) => only[i] = true,
+                None => {
+                    let known = metrics.iter().map(|m| m.name.as_str());
+                    return Err(EvalError::UnknownMetric {
+                        metric: name.to_string(),
+                        suggestion: crate::diagnostics::did_you_mean(name, known)
+                            .map(str::to_string),
+                    });
+                }
+            }
+        }
+        Ok(MetricSelection::picked(only))
     }
 
     /// Explains a ticket at `at` (every metric, or only `metric`): which

@@ -90,8 +90,9 @@ pub use compiled::{
 pub use eval::answer::EVAL_FORMAT_VERSION;
 pub use eval::timeline::Ticket;
 pub use eval::{
-    CycleAnswer, CycleTrace, Explanation, InputError, InputErrorKind, MetricAnswer, MetricTrace,
-    MilestoneAnswer, State, Stretch, StretchKind, TicketAnswer, VersionAnswer,
+    CycleAnswer, CycleTrace, Explanation, InputError, InputErrorKind, MetricAnswer,
+    MetricSelection, MetricTrace, MilestoneAnswer, State, Stretch, StretchKind, TicketAnswer,
+    VersionAnswer,
 };
 pub use source::SourceFile;
 pub use values::{Duration, DurationError};

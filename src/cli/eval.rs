@@ -35,9 +35,17 @@ pub struct Args {
     policy: PathBuf,
     /// Tickets: JSON Lines or CSV events (`-` for standard input).
     tickets: PathBuf,
-    /// The instant to answer at (RFC 3339), or `now`; default: each ticket's latest event.
+    /// The instant to answer at: RFC 3339, `now` (the default), or
+    /// `latest-event` (each ticket at its own latest event).
     #[arg(long)]
     at: Option<String>,
+    /// Answer every metric of the policy, also those without a target for
+    /// the ticket (default: only metrics with a target).
+    #[arg(long, conflicts_with = "metrics")]
+    all_metrics: bool,
+    /// Answer only these metrics (comma-separated), with or without a target.
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    metrics: Option<Vec<String>>,
     /// Answer format.
     #[arg(long, value_enum, default_value_t = EvalFormat::Jsonl)]
     format: EvalFormat,
@@ -68,6 +76,72 @@ pub fn parse_at(text: Option<&str>) -> Result<Option<DateTime<Utc>>, String> {
     }
 }
 
+/// The instant `slate eval` and `slate explain` answer at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum At {
+    /// One instant for every ticket; `now` says it was read from the clock.
+    Instant { at: DateTime<Utc>, now: bool },
+    /// Each ticket at its own latest event (`--at latest-event`).
+    LatestEvent,
+}
+
+impl At {
+    /// The instant, when it is one for every ticket.
+    pub fn instant(self) -> Option<DateTime<Utc>> {
+        match self {
+            At::Instant { at, .. } => Some(at),
+            At::LatestEvent => None,
+        }
+    }
+
+    /// How the summary names it.
+    pub fn describe(self) -> String {
+        match self {
+            At::Instant { at, now: true } => {
+                format!(
+                    "answered at {} (now)",
+                    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                )
+            }
+            At::Instant { at, now: false } => {
+                format!(
+                    "answered at {}",
+                    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                )
+            }
+            At::LatestEvent => "answered at each ticket's latest event".to_string(),
+        }
+    }
+}
+
+/// Parses `--at` for `eval` and `explain`: RFC 3339, `now` (also the
+/// default: the clock is read here and nowhere else, to the whole second)
+/// or `latest-event`.
+pub fn parse_answer_at(text: Option<&str>) -> Result<At, String> {
+    let now = || {
+        let t = Utc::now();
+        let whole = DateTime::from_timestamp(t.timestamp(), 0).unwrap_or(t);
+        At::Instant {
+            at: whole,
+            now: true,
+        }
+    };
+    match text {
+        None | Some("now") => Ok(now()),
+        Some("latest-event") => Ok(At::LatestEvent),
+        Some(t) => DateTime::parse_from_rfc3339(t)
+            .map(|d| At::Instant {
+                at: d.with_timezone(&Utc),
+                now: false,
+            })
+            .map_err(|e| {
+                format!(
+                    "--at `{t}` is not an RFC 3339 instant with an offset, `now` or `latest-event`: {e}"
+                )
+            }),
+    }
+}
+
 /// Parses `--assume-zone`.
 pub fn parse_zone(text: Option<&str>) -> Result<ReadOptions, String> {
     let assume_zone = match text {
@@ -94,7 +168,7 @@ pub fn open_input(path: &Path) -> Result<(Box<dyn BufRead>, Option<u64>), String
 
 pub fn run(args: Args) -> i32 {
     let (at, read) = match (
-        parse_at(args.at.as_deref()),
+        parse_answer_at(args.at.as_deref()),
         parse_zone(args.assume_zone.as_deref()),
     ) {
         (Ok(at), Ok(read)) => (at, read),
@@ -106,6 +180,16 @@ pub fn run(args: Args) -> i32 {
     let compiled = match super::load_policy(&args.policy) {
         Ok(c) => c,
         Err(code) => return code,
+    };
+    let metrics = match &args.metrics {
+        Some(names) => match compiled.select_metrics(names.iter().map(|n| n.trim())) {
+            Ok(m) => m,
+            Err(e) => {
+                eprintln!("error: --metrics: {e}");
+                return EXIT_USAGE;
+            }
+        },
+        None => slate::MetricSelection::all().with_target_only(!args.all_metrics),
     };
     let (input, len) = match open_input(&args.tickets) {
         Ok(x) => x,
@@ -131,7 +215,8 @@ pub fn run(args: Args) -> i32 {
         }
     });
     let mut opts = StreamOptions::default();
-    opts.at = at;
+    opts.at = at.instant();
+    opts.metrics = metrics;
     opts.read = read;
     opts.format = format;
     let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| progress_bar(len));
@@ -180,8 +265,12 @@ pub fn run(args: Args) -> i32 {
         );
     }
     eprintln!(
-        "{} ticket(s) read, {} evaluated, {} failed; {} with a breach",
-        summary.read, summary.evaluated, summary.failed, summary.breached
+        "{} ticket(s) read, {} evaluated, {} failed; {} with a breach; {}",
+        summary.read,
+        summary.evaluated,
+        summary.failed,
+        summary.breached,
+        at.describe()
     );
     if summary.failed > 0 || (args.fail_on_breach && summary.breached > 0) {
         EXIT_FINDINGS

@@ -22,7 +22,8 @@ pub struct Args {
     /// With a ticket: the ticket id, when the file holds several tickets.
     #[arg(long)]
     id: Option<String>,
-    /// With a ticket: the instant to explain at (RFC 3339 or `now`); default: its latest event.
+    /// With a ticket: the instant to explain at: RFC 3339, `now` (the
+    /// default) or `latest-event`.
     #[arg(long)]
     at: Option<String>,
     /// With a ticket: IANA zone for timestamps written without an offset.
@@ -80,7 +81,7 @@ fn explain_code(text: &str) -> i32 {
 
 fn explain_ticket(args: &Args, policy_path: &str, tickets: &str) -> i32 {
     let (at, read) = match (
-        super::eval::parse_at(args.at.as_deref()),
+        super::eval::parse_answer_at(args.at.as_deref()),
         super::eval::parse_zone(args.assume_zone.as_deref()),
     ) {
         (Ok(at), Ok(read)) => (at, read),
@@ -104,19 +105,45 @@ fn explain_ticket(args: &Args, policy_path: &str, tickets: &str) -> i32 {
     // read (a 2 GB file is not loaded to say it holds many), and with --id
     // a second ticket of that id is an error, not "choose one with --id".
     let mut found: Option<(slate::Ticket, u64)> = None;
-    for (i, line) in std::io::BufRead::lines(input).enumerate() {
-        let line = match line {
-            Ok(l) => l,
+    // Lines are read as bytes: a line that is not UTF-8 is that line's
+    // error (as in `slate eval`), not a failure to read the file.
+    let mut input = input;
+    let mut bytes = Vec::new();
+    let mut line_no = 0u64;
+    // Lines whose ticket id could not be read (told when --id finds nothing).
+    let mut unreadable: Vec<u64> = Vec::new();
+    loop {
+        bytes.clear();
+        match std::io::BufRead::read_until(&mut input, b'\n', &mut bytes) {
+            Ok(0) => break,
+            Ok(_) => {}
             Err(e) => {
                 eprintln!("error: reading `{tickets}`: {e}");
                 return EXIT_IO;
             }
-        };
-        if line.trim().is_empty() {
-            continue;
         }
-        let line_no = i as u64 + 1;
-        match compiled.ticket_from_json_with(line.trim(), line_no, &read) {
+        line_no += 1;
+        let parsed = match std::str::from_utf8(&bytes) {
+            Ok(text) => {
+                let text = text.trim_start_matches('\u{feff}').trim();
+                if text.is_empty() {
+                    continue;
+                }
+                compiled.ticket_from_json_with(text, line_no, &read)
+            }
+            Err(e) => {
+                // Which ticket it holds is unknown: it is the answer's
+                // error unless another ticket was asked for by id (as for
+                // any line whose id cannot be read).
+                if args.id.is_none() {
+                    eprintln!("error: line {line_no}: malformed input: not UTF-8: {e}");
+                    return EXIT_FINDINGS;
+                }
+                unreadable.push(line_no);
+                continue;
+            }
+        };
+        match parsed {
             Ok(t) => {
                 if args.id.as_deref().is_some_and(|id| t.id() != id) {
                     continue;
@@ -144,13 +171,27 @@ fn explain_ticket(args: &Args, policy_path: &str, tickets: &str) -> i32 {
                     eprintln!("error: {e}");
                     return EXIT_FINDINGS;
                 }
+                if e.ticket.is_none() {
+                    unreadable.push(line_no);
+                }
             }
         }
     }
     let ticket = match (found, &args.id) {
         (Some((t, _)), _) => t,
         (None, Some(id)) => {
-            eprintln!("error: no ticket `{id}` in `{tickets}`");
+            match unreadable.as_slice() {
+                [] => eprintln!("error: no ticket `{id}` in `{tickets}`"),
+                lines => {
+                    let shown: Vec<String> = lines.iter().take(5).map(u64::to_string).collect();
+                    let more = if lines.len() > 5 { ", ..." } else { "" };
+                    eprintln!(
+                        "error: no ticket `{id}` in `{tickets}`; {} line(s) could not be read as a ticket (line {}{more}): run `slate eval` on the file to see why",
+                        lines.len(),
+                        shown.join(", ")
+                    );
+                }
+            }
             return EXIT_FINDINGS;
         }
         (None, None) => {
@@ -158,7 +199,7 @@ fn explain_ticket(args: &Args, policy_path: &str, tickets: &str) -> i32 {
             return EXIT_FINDINGS;
         }
     };
-    let at = match at.or_else(|| ticket.latest_event()) {
+    let at = match at.instant().or_else(|| ticket.latest_event()) {
         Some(t) => t,
         None => {
             eprintln!("error: ticket `{}` has no events; give --at", ticket.id());

@@ -3,6 +3,7 @@
 //! human (miette), JSON, SARIF or GitHub annotation output.
 
 mod codes;
+mod excerpt;
 pub mod render;
 mod sarif;
 pub(crate) mod suppress;

@@ -20,9 +20,11 @@ pub struct FileReport {
 }
 
 /// A diagnostic bound to its source, implementing [`miette::Diagnostic`].
-struct Bound<'a> {
+struct Bound<'a, S = Indexed<'a>> {
     diag: &'a Diagnostic,
-    source: Indexed<'a>,
+    source: S,
+    /// The length of the source's text: spans are clamped to it.
+    len: usize,
 }
 
 /// A source file as miette reads it: excerpts come from the file's line
@@ -79,21 +81,21 @@ impl miette::SourceCode for Indexed<'_> {
     }
 }
 
-impl fmt::Debug for Bound<'_> {
+impl<S> fmt::Debug for Bound<'_, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Bound").field("diag", self.diag).finish()
     }
 }
 
-impl fmt::Display for Bound<'_> {
+impl<S> fmt::Display for Bound<'_, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.diag.message)
     }
 }
 
-impl std::error::Error for Bound<'_> {}
+impl<S> std::error::Error for Bound<'_, S> {}
 
-impl miette::Diagnostic for Bound<'_> {
+impl<S: miette::SourceCode> miette::Diagnostic for Bound<'_, S> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         Some(Box::new(format!(
             "{}({})",
@@ -121,7 +123,7 @@ impl miette::Diagnostic for Bound<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let len = self.source.0.text.len();
+        let len = self.len;
         let clamp = move |s: crate::source::Span| {
             let start = s.start.min(len);
             crate::source::Span::new(start, s.end.clamp(start, len))
@@ -154,12 +156,27 @@ pub fn human(source: &SourceFile, diag: &Diagnostic, color: bool, width: usize) 
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(width)
         .with_links(false);
-    let bound = Bound {
-        diag,
-        source: Indexed(source),
-    };
     let mut out = String::new();
-    if handler.render_report(&mut out, &bound).is_err() {
+    // A line too long to show whole is cut around the labels.
+    let rendered = match super::excerpt::window(source, diag) {
+        Some((window, moved)) => handler.render_report(
+            &mut out,
+            &Bound {
+                diag: &moved,
+                len: window.len(),
+                source: window,
+            },
+        ),
+        None => handler.render_report(
+            &mut out,
+            &Bound {
+                diag,
+                source: Indexed(source),
+                len: source.text.len(),
+            },
+        ),
+    };
+    if rendered.is_err() {
         out = format!("{}: {}: {}\n", source.name, diag.code, diag.message);
     }
     out

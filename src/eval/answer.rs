@@ -1,6 +1,7 @@
 //! Answers: what each metric's cycles say at the evaluation instant.
 
 use super::clock::{self, applied_target, crossing_with, piece_seconds, projected, Cycle};
+use super::select::MetricSelection;
 use super::timeline::Ticket;
 use crate::calendar::{CalendarError, CalendarSet};
 use crate::ir::{Covered, MetricId, MilestoneKind, Policy};
@@ -407,9 +408,21 @@ pub(crate) fn run_all<'a>(
     ticket: &'a Ticket,
     at: DateTime<Utc>,
 ) -> Result<Vec<Vec<Cycle<'a>>>, CalendarError> {
+    run_wanted(policy, hours, ticket, at, &vec![true; policy.metrics.len()])
+}
+
+/// [`run_all`] for the metrics `wanted` (by index) and those they start
+/// `after`; the others get no cycles.
+fn run_wanted<'a>(
+    policy: &'a Policy,
+    hours: &CalendarSet,
+    ticket: &'a Ticket,
+    at: DateTime<Utc>,
+    wanted: &[bool],
+) -> Result<Vec<Vec<Cycle<'a>>>, CalendarError> {
     let n = policy.metrics.len();
     let mut done: Vec<Option<Vec<Cycle<'a>>>> = vec![None; n];
-    for i in 0..n {
+    for i in (0..n).filter(|&i| wanted.get(i).copied().unwrap_or(false)) {
         ensure(policy, hours, ticket, at, i, &mut done, 0)?;
     }
     Ok(done.into_iter().map(Option::unwrap_or_default).collect())
@@ -472,23 +485,38 @@ pub(crate) fn evaluate<'a>(
     ticket: &'a Ticket,
     at: DateTime<Utc>,
 ) -> Result<TicketAnswer<'a>, CalendarError> {
+    evaluate_selected(policy, hours, ticket, at, &MetricSelection::all())
+}
+
+/// [`evaluate`] for the metrics `select` picks: the others are neither run
+/// (unless a picked one starts `after` them) nor measured, and are left
+/// out of the answer.
+pub(crate) fn evaluate_selected<'a>(
+    policy: &'a Policy,
+    hours: &CalendarSet,
+    ticket: &'a Ticket,
+    at: DateTime<Utc>,
+    select: &MetricSelection,
+) -> Result<TicketAnswer<'a>, CalendarError> {
     if ticket.in_order() {
-        evaluate_sorted(policy, hours, ticket, at)
+        evaluate_sorted(policy, hours, ticket, at, select)
     } else {
         let mut copy = ticket.clone();
         copy.sort_events();
-        Ok(evaluate_sorted(policy, hours, &copy, at)?.into_owned())
+        Ok(evaluate_sorted(policy, hours, &copy, at, select)?.into_owned())
     }
 }
 
-/// [`evaluate`] for a ticket whose events are in evaluation order.
+/// [`evaluate_selected`] for a ticket whose events are in evaluation order.
 fn evaluate_sorted<'a>(
     policy: &'a Policy,
     hours: &CalendarSet,
     ticket: &'a Ticket,
     at: DateTime<Utc>,
+    select: &MetricSelection,
 ) -> Result<TicketAnswer<'a>, CalendarError> {
-    let all = run_all(policy, hours, ticket, at)?;
+    let wanted = select.wanted(policy);
+    let all = run_wanted(policy, hours, ticket, at, &wanted)?;
     let (mut tier, mut severity, mut status) =
         (ticket.tier, ticket.severity, ticket.status.as_deref());
     for e in ticket.events.iter().filter(|e| e.at <= at) {
@@ -507,6 +535,9 @@ fn evaluate_sorted<'a>(
     let mut metrics = Vec::with_capacity(all.len());
     let mut secs = Vec::new();
     for (i, cycles) in all.iter().enumerate() {
+        if !wanted[i] {
+            continue;
+        }
         let id = MetricId(i as u32);
         let mut answers = Vec::with_capacity(cycles.len());
         for (n, c) in cycles.iter().enumerate() {
@@ -529,6 +560,9 @@ fn evaluate_sorted<'a>(
             breaches: answers.iter().filter(|a| a.breached_at.is_some()).count() as u32,
             cycles: answers,
         });
+        if metrics.last().is_some_and(|m| !select.shows(m)) {
+            metrics.pop();
+        }
     }
     Ok(TicketAnswer {
         format_version: EVAL_FORMAT_VERSION,

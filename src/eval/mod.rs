@@ -11,6 +11,7 @@
 pub(crate) mod answer;
 pub(crate) mod clock;
 pub(crate) mod explain;
+pub(crate) mod select;
 pub(crate) mod target;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -19,6 +20,7 @@ pub(crate) mod versions;
 
 pub use answer::{CycleAnswer, MetricAnswer, MilestoneAnswer, State, TicketAnswer, VersionAnswer};
 pub use explain::{CycleTrace, Explanation, MetricTrace, Stretch, StretchKind};
+pub use select::MetricSelection;
 pub use timeline::{InputError, InputErrorKind};
 
 #[cfg(test)]

@@ -18,8 +18,9 @@ use super::csv_in::CsvTickets;
 use super::jsonl::parse_line;
 use super::report::{render, OutputFormat, Reporter};
 use crate::calendar::CalendarSet;
-use crate::eval::answer::evaluate;
+use crate::eval::answer::evaluate_selected;
 use crate::eval::timeline::{validate, InputError, InputErrorKind, RawTicket, ReadOptions};
+use crate::eval::MetricSelection;
 use crate::ir::Policy;
 use crate::Compiled;
 use chrono::{DateTime, Utc};
@@ -40,6 +41,9 @@ pub struct StreamOptions {
     pub read: ReadOptions,
     /// The output format.
     pub format: OutputFormat,
+    /// Which metrics are answered (default: all of them); the others are
+    /// not measured, and breaches count only among those answered.
+    pub metrics: MetricSelection,
     /// Lines (JSONL) or tickets (CSV) per parallel chunk.
     pub chunk: usize,
     /// At most this many errors are kept in [`Summary::errors`].
@@ -59,6 +63,7 @@ impl Default for StreamOptions {
             at: None,
             read: ReadOptions::default(),
             format: OutputFormat::Jsonl,
+            metrics: MetricSelection::all(),
             chunk: 4096,
             max_errors: 10_000,
             duplicate_window: DUPLICATE_WINDOW,
@@ -258,7 +263,7 @@ fn run_job(
         Some(at) => at,
         None => return Err(fail(&ticket.id, ticket.line, "no events".to_string())),
     };
-    let answer = evaluate(policy, hours, &ticket, at)
+    let answer = evaluate_selected(policy, hours, &ticket, at, &opts.metrics)
         .map_err(|e| fail(&ticket.id, ticket.line, e.to_string()))?;
     let start = out.len();
     if let Err(e) = render(opts.format, &answer, out) {

@@ -123,21 +123,46 @@ impl<'de: 'a, 'a> Deserialize<'de> for IdValue<'a> {
 /// What a ticket id must be, in the words of the error.
 const ID_EXPECTED: &str = "a string or a whole number";
 
+/// An event's fields. `null` is told apart from an absent field: a `null`
+/// time, type or (for a change event) new value is a value of the wrong
+/// kind, not a missing field.
 #[derive(Deserialize)]
 struct JsonEvent<'a> {
-    #[serde(borrow)]
-    at: Option<Text<'a>>,
-    #[serde(rename = "type", borrow)]
-    kind: Option<Text<'a>>,
-    #[serde(borrow)]
-    status: Option<Text<'a>>,
-    #[serde(borrow)]
-    severity: Option<Text<'a>>,
-    #[serde(borrow)]
-    tier: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    at: Field<Text<'a>>,
+    #[serde(default, rename = "type", borrow)]
+    kind: Field<Text<'a>>,
+    #[serde(default, borrow)]
+    status: Field<Text<'a>>,
+    #[serde(default, borrow)]
+    severity: Field<Text<'a>>,
+    #[serde(default, borrow)]
+    tier: Field<Text<'a>>,
     #[serde(borrow)]
     actor: Option<Text<'a>>,
     public: Option<bool>,
+}
+
+impl<T> Field<T> {
+    /// The value when given; `Err` for `null` (the reader then says which
+    /// field of which event, see [`wrong_type`]).
+    fn given<E: serde::de::Error>(self) -> Result<Option<T>, E> {
+        match self {
+            Field::Absent => Ok(None),
+            Field::Null => Err(E::custom("a null event field")),
+            Field::Given(v) => Ok(Some(v)),
+        }
+    }
+}
+
+/// The field of an event of `kind` that carries its new value.
+fn value_field(kind: &str) -> Option<&'static str> {
+    match kind {
+        "status" => Some("status"),
+        "severity" => Some("severity"),
+        "tier" => Some("tier"),
+        _ => None,
+    }
 }
 
 /// A JSON string: borrowed from the line, or owned when it has escapes.
@@ -184,16 +209,17 @@ impl<'de: 'a, 'a> Deserialize<'de> for Events<'a> {
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Events<'de>, A::Error> {
                 let mut events = Vec::with_capacity(seq.size_hint().unwrap_or(EVENTS_GUESS));
                 while let Some(e) = seq.next_element::<JsonEvent<'de>>()? {
-                    let value = match e.kind.as_ref().map(|k| &*k.0) {
-                        Some("status") => e.status,
-                        Some("severity") => e.severity,
-                        Some("tier") => e.tier,
+                    let kind = e.kind.given()?;
+                    let value = match kind.as_ref().and_then(|k| value_field(&k.0)) {
+                        Some("status") => e.status.given()?,
+                        Some("severity") => e.severity.given()?,
+                        Some("tier") => e.tier.given()?,
                         _ => None,
                     };
                     events.push(RawEvent {
                         line: 0,
-                        at: e.at.map(|t| t.0),
-                        kind: e.kind.map(|t| t.0),
+                        at: e.at.given()?.map(|t| t.0),
+                        kind: kind.map(|t| t.0),
                         value: value.map(|t| t.0),
                         actor: e.actor.map(|t| t.0),
                         public: e
@@ -386,6 +412,16 @@ fn wrong_type(v: &serde_json::Value) -> Option<InputErrorKind> {
                 return wrong(format!("`public` of event {n}"), x, "`true` or `false`")
             }
             _ => {}
+        }
+        // `null` where the event needs a value: its time, its type, and the
+        // new value of a change event (a `null` field the event does not
+        // use is ignored, like any field it does not use).
+        let kind = fields.get("type").and_then(Value::as_str);
+        let needed = ["at", "type"].into_iter().chain(kind.and_then(value_field));
+        for name in needed {
+            if let Some(x @ Value::Null) = fields.get(name) {
+                return wrong(format!("`{name}` of event {n}"), x, "a string");
+            }
         }
     }
     None

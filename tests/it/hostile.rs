@@ -429,7 +429,10 @@ fn wrong_typed_ticket_fields_say_what_is_wrong() {
         "[1,2]".to_string(),
     ]
     .join("\n");
-    let out = slate(&["eval", DOOAP, "-"], input.as_bytes());
+    let out = slate(
+        &["eval", DOOAP, "-", "--at", "2026-03-10T00:00:00Z"],
+        input.as_bytes(),
+    );
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         text(&out.stderr),
@@ -439,7 +442,7 @@ fn wrong_typed_ticket_fields_say_what_is_wrong() {
          error: ticket `C` (line 4): `events` is an object; it must be a list of events\n\
          error: ticket `D` (line 5): `at` of event 1 is the number 5; it must be a string\n\
          error: line 6: the line is a list; it must be a ticket (a JSON object)\n\
-         6 ticket(s) read, 0 evaluated, 6 failed; 0 with a breach\n"
+         6 ticket(s) read, 0 evaluated, 6 failed; 0 with a breach; answered at 2026-03-10T00:00:00Z\n"
     );
 }
 
@@ -509,11 +512,14 @@ fn calendar_open_one_minute_in_all_its_range_answers_or_says_why() {
     assert_eq!(text(&out.stderr), format!("error: {past}\n"));
     // A 1h first response can never be met: that ticket fails, clearly.
     let ticket = r#"{"id":"A","tier":"t","severity":"s","events":[{"at":"2026-01-01T00:00:00Z","type":"opened"}]}"#;
-    let out = slate(&["eval", &policy, "-"], ticket.as_bytes());
+    let out = slate(
+        &["eval", &policy, "-", "--at", "latest-event"],
+        ticket.as_bytes(),
+    );
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         text(&out.stderr),
-        format!("error: ticket `A` (line 1): cannot evaluate: {past}\n1 ticket(s) read, 0 evaluated, 1 failed; 0 with a breach\n")
+        format!("error: ticket `A` (line 1): cannot evaluate: {past}\n1 ticket(s) read, 0 evaluated, 1 failed; 0 with a breach; answered at each ticket's latest event\n")
     );
 }
 
@@ -536,11 +542,14 @@ fn ticket_with_a_million_events_evaluates() {
         ));
     }
     line.push_str("]}\n");
-    let out = slate(&["eval", DOOAP, "-"], line.as_bytes());
+    let out = slate(
+        &["eval", DOOAP, "-", "--at", "latest-event"],
+        line.as_bytes(),
+    );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(
         text(&out.stderr),
-        "1 ticket(s) read, 1 evaluated, 0 failed; 0 with a breach\n"
+        "1 ticket(s) read, 1 evaluated, 0 failed; 0 with a breach; answered at each ticket's latest event\n"
     );
     // Dooap's desk (Helsinki 06-14Z | Chicago 14-22Z in January) is open
     // from 06:00Z: first response 4h from 09:00Z is due 13:00Z, met by the
@@ -607,12 +616,36 @@ fn output_is_byte_identical_with_1_2_and_8_threads_in_every_format() {
             input.push('\n');
         }
     }
+    // Every output format, at each ticket's latest event and at one instant
+    // for all (the default, now, would differ between runs a second apart),
+    // with every metric, the CLI's default selection and one picked metric.
+    let mut cases: Vec<Vec<&str>> = Vec::new();
     for format in ["jsonl", "csv", "table"] {
+        cases.push(vec![
+            "--format",
+            format,
+            "--at",
+            "latest-event",
+            "--all-metrics",
+        ]);
+        cases.push(vec!["--format", format, "--at", "2026-03-20T12:00:00Z"]);
+    }
+    cases.push(vec![
+        "--format",
+        "csv",
+        "--at",
+        "2026-03-20T12:00:00Z",
+        "--metrics",
+        "first_response",
+    ]);
+    for case in &cases {
+        let format = case.join(" ");
         let runs: Vec<Output> = ["1", "2", "8"]
             .iter()
             .map(|n| {
                 let mut child = Command::new(env!("CARGO_BIN_EXE_slate"))
-                    .args(["eval", DOOAP, "-", "--format", format])
+                    .args(["eval", DOOAP, "-"])
+                    .args(case)
                     .env("NO_COLOR", "1")
                     .env("RAYON_NUM_THREADS", n)
                     .stdin(Stdio::piped())
@@ -644,4 +677,103 @@ fn output_is_byte_identical_with_1_2_and_8_threads_in_every_format() {
             assert_eq!(run.status.code(), runs[0].status.code());
         }
     }
+}
+
+#[test]
+fn null_event_fields_are_called_null_not_missing() {
+    let ev = |id: &str, fields: &str| {
+        format!(
+            r#"{{"id":"{id}","tier":"fixed_fee","severity":"critical","events":[{{"at":"2026-03-06T15:30:00Z","type":"opened"}},{fields}]}}"#
+        )
+    };
+    let input = [
+        ev("N1", r#"{"at":null,"type":"replied"}"#),
+        ev("N2", r#"{"at":"2026-03-06T16:00:00Z","type":null}"#),
+        ev(
+            "N3",
+            r#"{"at":"2026-03-06T16:00:00Z","type":"status","status":null}"#,
+        ),
+        ev(
+            "N4",
+            r#"{"at":"2026-03-06T16:00:00Z","type":"tier","tier":null}"#,
+        ),
+        // Absent is still missing; a null field the event does not use is
+        // ignored like any unused field (this ticket is answered).
+        ev("N5", r#"{"at":"2026-03-06T16:00:00Z","type":"status"}"#),
+        ev(
+            "OK",
+            r#"{"at":"2026-03-06T16:00:00Z","type":"replied","status":null}"#,
+        ),
+    ]
+    .join("\n");
+    let out = slate(
+        &["eval", DOOAP, "-", "--at", "2026-03-10T00:00:00Z"],
+        input.as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        "error: ticket `N1` (line 1): `at` of event 2 is null; it must be a string\n\
+         error: ticket `N2` (line 2): `type` of event 2 is null; it must be a string\n\
+         error: ticket `N3` (line 3): `status` of event 2 is null; it must be a string\n\
+         error: ticket `N4` (line 4): `tier` of event 2 is null; it must be a string\n\
+         error: ticket `N5` (line 5): missing field `status`\n\
+         6 ticket(s) read, 1 evaluated, 5 failed; 1 with a breach; answered at 2026-03-10T00:00:00Z\n"
+    );
+}
+
+#[test]
+fn explain_names_a_line_that_is_not_utf8() {
+    let good = r#"{"id":"G","tier":"fixed_fee","severity":"critical","events":[{"at":"2026-03-06T15:30:00Z","type":"opened"}]}"#;
+    let mut input = b"\n".to_vec();
+    input.extend_from_slice(b"{\"id\":\"\xff\"}\n");
+    input.extend_from_slice(good.as_bytes());
+    // It exited 3 ("stream did not contain valid UTF-8") before.
+    let out = slate(&["explain", DOOAP, "-", "--at", "latest-event"], &input);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        "error: line 2: malformed input: not UTF-8: invalid utf-8 sequence of 1 bytes from index 7\n"
+    );
+    // Asked for another ticket by id, the line is passed over (its id
+    // cannot be read) and the ticket asked for is explained.
+    let out = slate(
+        &["explain", DOOAP, "-", "--id", "G", "--at", "latest-event"],
+        &input,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("first_response"));
+    // When that ticket is not there, the unreadable line is named.
+    let out = slate(&["explain", DOOAP, "-", "--id", "Z"], &input);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        "error: no ticket `Z` in `-`; 1 line(s) could not be read as a ticket (line 2): run `slate eval` on the file to see why\n"
+    );
+}
+
+#[test]
+fn a_finding_on_a_ten_megabyte_line_prints_an_excerpt_of_it() {
+    // 10 MB of spaces, then a second declaration of `gold`: the human
+    // report used to print the whole line.
+    let d = dir("long_line");
+    let mut src = String::from(
+        "policy \"P\" { calendar c }\ncalendar c = 24x7\nseverity s \"S\"\ntiers gold\n",
+    );
+    src.push_str(&" ".repeat(10 << 20));
+    src.push_str("tiers gold\n");
+    let policy = write(&d.join("long.sla"), &src);
+    let out = slate(&["check", &policy], b"");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let report = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(report.len() < 4_000, "{} bytes of report", report.len());
+    // The file's line and column; 60 bytes of the line before the finding.
+    assert!(
+        report.contains(&format!("long.sla:5:{}]", (10 << 20) + 1)),
+        "{report}"
+    );
+    assert!(
+        report.contains(&format!("5 │ …{}tiers gold", " ".repeat(60))),
+        "{report}"
+    );
 }

@@ -11,6 +11,7 @@ mod contract_cli;
 mod contracts;
 mod control;
 mod docs;
+mod eval_cli;
 mod eval_policies;
 mod eval_scenarios;
 mod facade;

@@ -71,7 +71,7 @@ def main() -> None:
 
     c0, w0 = children_cpu(), time.perf_counter()
     with open(os.devnull, "wb") as null:
-        subprocess.run([args.slate, "eval", args.policy, args.tickets, "--at", args.at, "--quiet"],
+        subprocess.run([args.slate, "eval", args.policy, args.tickets, "--at", args.at, "--all-metrics", "--quiet"],
                        stdout=null, check=False)
     cli_cpu, cli_wall = children_cpu() - c0, time.perf_counter() - w0
     print(f"slate eval: {cli_wall:.2f} s wall, {cli_cpu:.2f} s CPU", flush=True)

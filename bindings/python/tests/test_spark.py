@@ -49,7 +49,7 @@ def test_spark_answers_equal_slate_eval(spark, tmp_path: Path, slate_bin: str) -
     corpus = list(tickets(N))
     jsonl = tmp_path / "tickets.jsonl"
     jsonl.write_text("".join(json.dumps(t) + "\n" for t in corpus))
-    cli = subprocess.run([slate_bin, "eval", str(POLICY), str(jsonl), "--at", AT],
+    cli = subprocess.run([slate_bin, "eval", str(POLICY), str(jsonl), "--at", AT, "--all-metrics"],
                          capture_output=True, text=True)
     assert cli.returncode in (0, 1), cli.stderr  # 1: some tickets failed validation
     expected = [r for line in cli.stdout.splitlines() for r in answer_rows(json.loads(line))]
