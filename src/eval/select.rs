@@ -101,7 +101,7 @@ impl MetricSelection {
         if self.with_target {
             let mut any = vec![false; n];
             for t in &policy.targets {
-                if matches!(t.value, TargetValue::Within { .. }) {
+                if !matches!(t.value, TargetValue::NoTarget) {
                     if let Some(a) = any.get_mut(t.metric.index()) {
                         *a = true;
                     }
@@ -207,5 +207,33 @@ mod tests {
         }
         // The sample's `standard` tier has no first-response target.
         assert!(left_out > 0);
+    }
+
+    /// A metric whose only targets are deadline cells (`1bd@16:00`) has a
+    /// target: it was skipped as if it had none (merge of deadline targets
+    /// and metric selection).
+    #[test]
+    fn deadline_targets_count_as_targets() {
+        let c = crate::compile(&SourceFile::new(
+            "desk.sla",
+            "policy \"Desk\" { calendar office }\n\
+             calendar office { zone \"America/New_York\"  mon-fri 09:00-17:00 }\n\
+             severity high \"High\"\ntiers gold\n\
+             targets first_response {\n        gold\n  high  1bd@16:00\n}\n",
+        ))
+        .expect("compiles");
+        let t = c
+            .ticket_from_json(
+                r#"{"id":"T-1","tier":"gold","severity":"high","events":[{"at":"2026-03-06T22:30:00Z","type":"opened"}]}"#,
+            )
+            .expect("a valid ticket");
+        let at: DateTime<Utc> = "2026-03-12T00:00:00Z".parse().expect("instant");
+        let only = MetricSelection::all().with_target_only(true);
+        let shown = c.evaluate_selected(&t, at, &only).expect("evaluates");
+        let names: Vec<&str> = shown.metrics.iter().map(|m| m.metric.as_ref()).collect();
+        // Opened Friday 17:30 New York, after the close: due Tuesday 16:00
+        // New York (20:00 UTC, daylight time from Sunday), breached then.
+        assert_eq!(names, ["first_response"]);
+        assert_eq!(shown.metrics[0].state, crate::State::Breached);
     }
 }
