@@ -116,7 +116,7 @@ fn compile_shows_domo_gold_targets_with_calendars() {
     let o = slate(&["compile", "policies/domo.sla"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("IR json");
-    assert_eq!(v["format_version"], 1);
+    assert_eq!(v["format_version"], 2);
     let index = |list: &str, name: &str| {
         v[list]
             .as_array()

@@ -153,7 +153,7 @@ def test_evaluate_many_can_yield_errors_in_place(desk: slate.Policy) -> None:
 
 def test_ir_is_the_versioned_json(desk: slate.Policy) -> None:
     ir = desk.ir()
-    assert ir["format_version"] == 1
+    assert ir["format_version"] == 2
     assert [t["name"] for t in ir["tiers"]] == ["basic", "gold"]
 
 
