@@ -191,3 +191,29 @@ def test_events_may_say_who_acted(desk: slate.Policy) -> None:
     out = desk.evaluate_arrow(batch, at="2026-01-05T18:00:00Z")
     first = [r for r in out.to_pylist() if r["metric"] == "first_response"][0]
     assert (first["state"], first["stop"], first["elapsed_seconds"]) == ("met", at(16, 30), 5400)
+
+
+def test_events_to_tickets_passes_who_acted_through(desk: slate.Policy) -> None:
+    # The same ticket as test_events_may_say_who_acted, as a long table with
+    # `actor` and `public` columns: an internal note (public false) and an
+    # automatic reply (system) are not responses; first response met at
+    # 16:30 UTC with 1h30m counted.
+    events = pa.table({
+        "ticket_id": ["W-1"] * 4,
+        "at": ["2026-01-05T15:00:00Z", "2026-01-05T15:20:00Z", "2026-01-05T15:30:00Z",
+               "2026-01-05T16:30:00Z"],
+        "type": ["opened", "replied", "replied", "replied"],
+        "actor": ["agent", None, "system", "agent"],
+        "public": [True, False, None, True],
+        "tier": ["gold", None, None, None],
+        "severity": ["high", None, None, None],
+    })
+    batch = sa.events_to_tickets(events)
+    assert [(e["actor"], e["public"]) for e in batch.to_pylist()[0]["events"]] == [
+        ("agent", True), (None, False), ("system", None), ("agent", True)]
+    out = desk.evaluate_arrow(batch, at="2026-01-05T18:00:00Z")
+    first = [r for r in out.to_pylist() if r["metric"] == "first_response"][0]
+    assert (first["state"], first["elapsed_seconds"]) == ("met", 5400)
+    assert first["stop"] == datetime(2026, 1, 5, 16, 30, tzinfo=UTC)
+    with pytest.raises(ValueError, match="`public` is string"):
+        sa.events_to_tickets(events.set_column(4, "public", pa.array(["yes"] * 4)))

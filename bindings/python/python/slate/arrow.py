@@ -86,11 +86,14 @@ def events_to_tickets(
 
     Columns: ``id`` (the ticket id), ``at`` (a timestamp with a time zone, or
     RFC 3339 strings with an offset), ``type`` (the event type), ``value``
-    (the new status, severity or tier of change events; optional), and
-    optionally ``tier``, ``severity``, ``issue_type``, ``status`` and ``channel``: the
-    ticket's fields, from the first row of the ticket where they are not
-    null. Rows of one ticket need not be consecutive; tickets come out in
-    order of id, each ticket's events in input order.
+    (the new status, severity or tier of change events; optional),
+    optionally ``actor`` (``agent``, ``customer``, ``system``) and ``public``
+    (booleans), each row's event's, null being absent (``docs/eval.md``,
+    Input), and optionally ``tier``, ``severity``, ``issue_type``,
+    ``status`` and ``channel``: the ticket's fields, from the first row of
+    the ticket where they are not null. Rows of one ticket need not be
+    consecutive; tickets come out in order of id, each ticket's events in
+    input order.
     """
     table = events if isinstance(events, pa.Table) else pa.Table.from_batches([events])
     for name in (id, at, type):
@@ -124,15 +127,26 @@ def events_to_tickets(
     else:
         offsets = pa.array([0], pa.int64())
     offsets = pc.cast(offsets, pa.int32())
-    event_structs = pa.StructArray.from_arrays(
-        [times.take(order), kinds.take(order), values.take(order)],
-        fields=list(EVENT_TYPE),
-    )
+    event_arrays = [times.take(order), kinds.take(order), values.take(order)]
+    event_fields = list(EVENT_TYPE)
+    # Who acted, when the table says: passed through as the event structs'
+    # optional `actor` and `public` fields.
+    if "actor" in table.column_names:
+        event_arrays.append(pc.cast(table["actor"].combine_chunks(), pa.string()).take(order))
+        event_fields.append(pa.field("actor", pa.string()))
+    if "public" in table.column_names:
+        public = table["public"].combine_chunks()
+        if not pa.types.is_boolean(public.type):
+            raise ValueError(f"`public` is {public.type}; it must be booleans (null: absent)")
+        event_arrays.append(public.take(order))
+        event_fields.append(pa.field("public", pa.bool_()))
+    event_type = pa.struct(event_fields)
+    event_structs = pa.StructArray.from_arrays(event_arrays, fields=event_fields)
     firsts = offsets.slice(0, len(offsets) - 1)
     ticket_ids = ids.take(firsts)
     columns = {
         "id": ticket_ids,
-        "events": pa.ListArray.from_arrays(offsets, event_structs, type=pa.list_(EVENT_TYPE)),
+        "events": pa.ListArray.from_arrays(offsets, event_structs, type=pa.list_(event_type)),
     }
     for out, src in (("tier", "tier"), ("severity", "severity"), ("type", "issue_type"), ("status", "status"), ("channel", "channel")):
         if src in table.column_names:
