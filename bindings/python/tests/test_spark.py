@@ -102,6 +102,28 @@ def test_spark_events_to_tickets(spark, dooap: slate.Policy) -> None:
     assert got == expected
 
 
+def test_spark_events_to_tickets_passes_who_acted_through(spark) -> None:
+    # An agent opens W-1 at 09:00 Chicago (15:00 UTC); an internal note and
+    # an automatic reply are not responses; the public agent reply at 10:30
+    # is: first response met with 1h30m counted (the desk is open from 08:00).
+    from conftest import DESK
+
+    rows = [
+        ("W-1", "2026-01-05T15:00:00Z", "opened", "agent", True, "gold", "high"),
+        ("W-1", "2026-01-05T15:20:00Z", "replied", None, False, None, None),
+        ("W-1", "2026-01-05T15:30:00Z", "replied", "system", None, None, None),
+        ("W-1", "2026-01-05T16:30:00Z", "replied", "agent", True, None, None),
+    ]
+    events = spark.createDataFrame(rows, "ticket_id string, at string, type string, actor string, "
+                                         "public boolean, tier string, severity string")
+    events = events.selectExpr("ticket_id", "to_timestamp(at) as at", "type", "actor", "public",
+                               "tier", "severity")
+    answers = slate.spark.evaluate(slate.spark.events_to_tickets(events), DESK,
+                                   at="2026-01-05T18:00:00Z").toArrow().to_pylist()
+    first = [r for r in answers if r["metric"] == "first_response"][0]
+    assert (first["state"], first["elapsed_seconds"]) == ("met", 5400)
+
+
 def test_a_broken_policy_fails_on_the_driver(spark) -> None:
     df = spark.createDataFrame([], "id string")
     with pytest.raises(slate.CompileError):

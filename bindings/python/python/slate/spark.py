@@ -125,10 +125,12 @@ def events_to_tickets(
     value: str = "value",
 ) -> "DataFrame":
     """Builds ``evaluate``'s input from a DataFrame with one row per event:
-    ``id``, ``at`` (a timestamp), ``type``, ``value`` (optional), and
-    optionally ``tier``, ``severity``, ``issue_type``, ``status`` and ``channel`` (the
-    first non-null value of each ticket). This is a shuffle by ticket id;
-    each ticket's events come out ordered by time, then input order."""
+    ``id``, ``at`` (a timestamp), ``type``, ``value`` (optional),
+    optionally ``actor`` (string) and ``public`` (boolean), each row's
+    event's (null: absent), and optionally ``tier``, ``severity``,
+    ``issue_type``, ``status`` and ``channel`` (the first non-null value of
+    each ticket). This is a shuffle by ticket id; each ticket's events come
+    out ordered by time, then input order."""
     from pyspark.sql import functions as F
 
     cols = set(events.columns)
@@ -139,6 +141,13 @@ def events_to_tickets(
             )
     value_col = F.col(value).cast("string") if value in cols else F.lit(None).cast("string")
     seq = F.monotonically_increasing_id()
+    # Who acted, when the table says (the event structs' optional fields).
+    who = []
+    if "actor" in cols:
+        who.append(F.col("actor").cast("string").alias("actor"))
+    if "public" in cols:
+        who.append(F.col("public").cast("boolean").alias("public"))
+    who_names = [c for c in ("actor", "public") if c in cols]
     staged = events.select(
         F.col(id).cast("string").alias("id"),
         F.struct(
@@ -146,6 +155,7 @@ def events_to_tickets(
             seq.alias("seq"),
             F.col(type).cast("string").alias("type"),
             value_col.alias("value"),
+            *who,
         ).alias("event"),
         *[F.col(c).cast("string").alias(c) for c in ("tier", "severity", "issue_type", "status", "channel") if c in cols],
     )
@@ -159,7 +169,12 @@ def events_to_tickets(
     )
     events_col = F.transform(
         "events",
-        lambda e: F.struct(e["at"].alias("at"), e["type"].alias("type"), e["value"].alias("value")),
+        lambda e: F.struct(
+            e["at"].alias("at"),
+            e["type"].alias("type"),
+            e["value"].alias("value"),
+            *[e[c].alias(c) for c in who_names],
+        ),
     ).alias("events")
     keep = [c for c in ("tier", "severity", "type", "status", "channel") if c in grouped.columns]
     return grouped.select("id", *keep, events_col)
