@@ -155,7 +155,7 @@ pub struct SelectCase {
 impl CalendarSelect {
     /// The calendar a ticket with this attribute value gets: its case, else
     /// the default; `None` when neither applies.
-    pub fn select(&self, value: Option<&str>) -> Option<CalendarId> {
+    pub(crate) fn select(&self, value: Option<&str>) -> Option<CalendarId> {
         value
             .and_then(|v| self.cases.iter().find(|c| c.value == v))
             .map(|c| c.calendar)
@@ -375,7 +375,11 @@ impl IssueType {
     /// the channel, the type is not covered ([`Covered::No`], with the first
     /// of those lines). Without a channel, or for a type without `covers`
     /// lines, this is [`IssueType::covered`].
-    pub fn covered_via(&self, tier: TierId, channel: Option<&str>) -> (Covered, Option<&Coverage>) {
+    pub(crate) fn covered_via(
+        &self,
+        tier: TierId,
+        channel: Option<&str>,
+    ) -> (Covered, Option<&Coverage>) {
         let Some(channel) = channel.map(str::trim) else {
             return self.covered(tier);
         };
@@ -397,7 +401,7 @@ impl IssueType {
 impl Coverage {
     /// Whether a ticket through `channel` is covered by this line: it lists
     /// no channel, or lists this one (without case or surrounding spaces).
-    pub fn admits(&self, channel: &str) -> bool {
+    pub(crate) fn admits(&self, channel: &str) -> bool {
         let channel = channel.trim();
         self.channels.is_empty()
             || self
@@ -565,7 +569,7 @@ impl Actor {
     /// `acknowledged` are the support team's (an agent, or an automation on
     /// its behalf), `customer_replied` is the customer's; anyone may do the
     /// others.
-    pub fn can_do(self, kind: EventKind) -> bool {
+    pub(crate) fn can_do(self, kind: EventKind) -> bool {
         match kind {
             EventKind::Replied | EventKind::Acknowledged => self != Actor::Customer,
             EventKind::CustomerReplied => self == Actor::Customer,
@@ -578,7 +582,7 @@ impl EventKind {
     /// Whether events of this kind are messages, which are public (seen by
     /// the customer) or internal: `opened` (its opening comment), `replied`
     /// and `customer_replied`.
-    pub fn has_visibility(self) -> bool {
+    pub(crate) fn has_visibility(self) -> bool {
         matches!(
             self,
             EventKind::Opened | EventKind::Replied | EventKind::CustomerReplied
@@ -587,7 +591,7 @@ impl EventKind {
 
     /// Whether this kind is a field change (`status`, `severity`, `tier`),
     /// which no `by` or visibility filter applies to.
-    pub fn is_field_change(self) -> bool {
+    pub(crate) fn is_field_change(self) -> bool {
         matches!(
             self,
             EventKind::Status | EventKind::Severity | EventKind::Tier
@@ -628,7 +632,7 @@ pub struct EventFilter {
 
 impl EventFilter {
     /// Whether an event done by `actor` with visibility `public` passes.
-    pub fn matches(&self, actor: Actor, public: bool) -> bool {
+    pub(crate) fn matches(&self, actor: Actor, public: bool) -> bool {
         self.by.is_none_or(|a| a == actor) && self.public.is_none_or(|p| p == public)
     }
 }
@@ -716,7 +720,7 @@ pub struct Metric {
 impl Metric {
     /// The event kinds a clause lists (`periodic on`: none for a metric
     /// that is not periodic).
-    pub fn clause_events(&self, clause: FilterClause) -> &[EventKind] {
+    pub(crate) fn clause_events(&self, clause: FilterClause) -> &[EventKind] {
         match clause {
             FilterClause::Starts => &self.starts,
             FilterClause::Stops => &self.stops,
@@ -727,7 +731,7 @@ impl Metric {
     /// Whether an event of `kind`, done by `actor` with visibility
     /// `public`, counts for `clause`: the clause lists the kind, and either
     /// has no filter for it or has one that matches.
-    pub fn counts(
+    pub(crate) fn counts(
         &self,
         clause: FilterClause,
         kind: EventKind,
@@ -1091,7 +1095,12 @@ impl Policy {
 
     /// [`Policy::covered`] for a ticket that came in through `channel`
     /// ([`IssueType::covered_via`]).
-    pub fn covered_via(&self, issue_type: TypeId, tier: TierId, channel: Option<&str>) -> Covered {
+    pub(crate) fn covered_via(
+        &self,
+        issue_type: TypeId,
+        tier: TierId,
+        channel: Option<&str>,
+    ) -> Covered {
         self.types
             .get(issue_type.index())
             .map_or(Covered::Yes, |t| t.covered_via(tier, channel).0)
@@ -1153,7 +1162,7 @@ impl Policy {
     /// The version whose table for `metric` and `table_type` (`None`: the
     /// general table) is in force under `version`: the latest version up
     /// to it that gives that table, else the policy's own (`None`).
-    pub fn table_version(
+    pub(crate) fn table_version(
         &self,
         version: Option<VersionId>,
         metric: MetricId,
@@ -1169,7 +1178,7 @@ impl Policy {
     /// [`Policy::target_index`] under a version: the type-specific cell of
     /// the table in force for the type when there is one, else the cell of
     /// the general table in force.
-    pub fn target_index_in(
+    pub(crate) fn target_index_in(
         &self,
         version: Option<VersionId>,
         metric: MetricId,
@@ -1193,11 +1202,6 @@ impl Policy {
             }
         }
         found
-    }
-
-    /// The version named `name`.
-    pub fn version_named(&self, name: &str) -> Option<VersionId> {
-        position(&self.versions, |v| v.name == name).map(VersionId)
     }
 }
 
