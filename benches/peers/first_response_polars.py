@@ -22,16 +22,7 @@ from datetime import datetime, timezone
 
 import polars as pl
 
-DAY = 8 * 3600
-OPEN = 9 * 3600
-CLOSE = 17 * 3600
-ZONE = "America/New_York"
-TARGET_HOURS = {
-    ("sev1", "standard"): 4, ("sev1", "gold"): 2, ("sev1", "platinum"): 1,
-    ("sev2", "standard"): 16, ("sev2", "gold"): 8, ("sev2", "platinum"): 4,
-    ("sev3", "standard"): 24, ("sev3", "gold"): 16, ("sev3", "platinum"): 8,
-}
-FMT = "%Y-%m-%dT%H:%M:%SZ"
+from question import CLOSE, DAY, FMT, OPEN, TARGET_HOURS, ZONE
 
 
 def answer(path, at):
