@@ -93,6 +93,7 @@ impl<'a> Scan<'a> {
     }
 
     /// A string without escapes or control characters, borrowed.
+    #[inline]
     fn string(&mut self) -> Option<&'a str> {
         self.eat(b'"')?;
         let (b, start) = (self.bytes(), self.at);
@@ -145,20 +146,38 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// The members of an object, `{` already read: `member` reads the value
-    /// of each key.
-    fn members(&mut self, mut member: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
+    /// The members of an object, `{` already read: `key` reads each key,
+    /// `value` the value after its colon.
+    fn members<K>(
+        &mut self,
+        mut key: impl FnMut(&mut Self) -> Option<K>,
+        mut value: impl FnMut(&mut Self, K) -> Option<()>,
+    ) -> Option<()> {
         if self.eat(b'}').is_some() {
             return Some(());
         }
         loop {
-            let key = self.string()?;
+            let k = key(self)?;
             self.eat(b':')?;
-            member(self, key)?;
+            value(self, k)?;
             if !self.more(b'}')? {
                 return Some(());
             }
         }
+    }
+
+    /// The next key when it is one of `names`; `None` for any other (also
+    /// one written with escapes). Compared in place, not scanned: inlined,
+    /// each name is a constant comparison.
+    #[inline(always)]
+    fn known<const N: usize>(&mut self, names: [&'static str; N]) -> Option<&'static str> {
+        self.eat(b'"')?;
+        let rest = &self.bytes()[self.at..];
+        let name = names.into_iter().find(|name| {
+            rest.starts_with(name.as_bytes()) && rest.get(name.len()) == Some(&b'"')
+        })?;
+        self.at += name.len() + 1;
+        Some(name)
     }
 
     /// A ticket id: a string, or a whole number written plainly (no sign,
@@ -191,54 +210,68 @@ impl<'a> Scan<'a> {
         };
         let mut events = None;
         let mut seen = 0;
-        self.members(|s, key| match key {
-            "id" => {
-                first(&mut seen, 1)?;
-                t.id = Some(s.id()?);
-                Some(())
-            }
-            "tier" => {
-                first(&mut seen, 2)?;
-                t.tier = Some(Cow::Borrowed(s.string()?));
-                Some(())
-            }
-            "severity" => {
-                first(&mut seen, 4)?;
-                t.severity = Some(Cow::Borrowed(s.string()?));
-                Some(())
-            }
-            "type" => {
-                first(&mut seen, 8)?;
-                t.issue_type = s.nullable()?;
-                Some(())
-            }
-            "status" => {
-                first(&mut seen, 16)?;
-                t.status = s.nullable()?;
-                Some(())
-            }
-            "channel" => {
-                first(&mut seen, 32)?;
-                t.channel = s.nullable()?;
-                Some(())
-            }
-            "due_at" => {
-                first(&mut seen, 64)?;
-                t.due_at = s.nullable()?;
-                Some(())
-            }
-            "events" => {
-                first(&mut seen, 128)?;
-                events = Some(s.events(line)?);
-                Some(())
-            }
-            "attributes" => {
-                first(&mut seen, 256)?;
-                t.attributes = s.attributes()?;
-                Some(())
-            }
-            _ => None,
-        })?;
+        let keys = [
+            "id",
+            "tier",
+            "severity",
+            "type",
+            "events",
+            "status",
+            "channel",
+            "due_at",
+            "attributes",
+        ];
+        self.members(
+            |s| s.known(keys),
+            |s, key| match key {
+                "id" => {
+                    first(&mut seen, 1)?;
+                    t.id = Some(s.id()?);
+                    Some(())
+                }
+                "tier" => {
+                    first(&mut seen, 2)?;
+                    t.tier = Some(Cow::Borrowed(s.string()?));
+                    Some(())
+                }
+                "severity" => {
+                    first(&mut seen, 4)?;
+                    t.severity = Some(Cow::Borrowed(s.string()?));
+                    Some(())
+                }
+                "type" => {
+                    first(&mut seen, 8)?;
+                    t.issue_type = s.nullable()?;
+                    Some(())
+                }
+                "status" => {
+                    first(&mut seen, 16)?;
+                    t.status = s.nullable()?;
+                    Some(())
+                }
+                "channel" => {
+                    first(&mut seen, 32)?;
+                    t.channel = s.nullable()?;
+                    Some(())
+                }
+                "due_at" => {
+                    first(&mut seen, 64)?;
+                    t.due_at = s.nullable()?;
+                    Some(())
+                }
+                "events" => {
+                    first(&mut seen, 128)?;
+                    events = Some(s.events(line)?);
+                    Some(())
+                }
+                "attributes" => {
+                    first(&mut seen, 256)?;
+                    t.attributes = s.attributes()?;
+                    Some(())
+                }
+                _ => None,
+            },
+        )?;
         // Without events the serde reader says so.
         t.events = events?;
         Some(t)
@@ -251,7 +284,7 @@ impl<'a> Scan<'a> {
             return Some(out);
         }
         self.eat(b'{')?;
-        self.members(|s, key| {
+        self.members(Self::string, |s, key| {
             out.push((Cow::Borrowed(key), Cow::Borrowed(s.string()?)));
             Some(())
         })?;
@@ -277,39 +310,45 @@ impl<'a> Scan<'a> {
         let (mut at, mut kind, mut status, mut severity, mut tier) = (None, None, None, None, None);
         let (mut actor, mut public) = (None, None);
         let mut seen = 0;
-        self.members(|s, key| {
-            // The fields the serde reader refuses `null` in (or may, for
-            // the new value of a change event) take strings only.
-            let (bit, slot) = match key {
-                "at" => (1, &mut at),
-                "type" => (2, &mut kind),
-                "status" => (4, &mut status),
-                "severity" => (8, &mut severity),
-                "tier" => (16, &mut tier),
-                "actor" => {
-                    first(&mut seen, 32)?;
-                    actor = s.nullable()?;
-                    return Some(());
-                }
-                "public" => {
-                    first(&mut seen, 64)?;
-                    public = if s.word("true") {
-                        Some(Cow::Borrowed("true"))
-                    } else if s.word("false") {
-                        Some(Cow::Borrowed("false"))
-                    } else if s.word("null") {
-                        None
-                    } else {
-                        return None;
-                    };
-                    return Some(());
-                }
-                _ => return None,
-            };
-            first(&mut seen, bit)?;
-            *slot = Some(Cow::Borrowed(s.string()?));
-            Some(())
-        })?;
+        let keys = [
+            "at", "type", "status", "severity", "tier", "actor", "public",
+        ];
+        self.members(
+            |s| s.known(keys),
+            |s, key| {
+                // The fields the serde reader refuses `null` in (or may, for
+                // the new value of a change event) take strings only.
+                let (bit, slot) = match key {
+                    "at" => (1, &mut at),
+                    "type" => (2, &mut kind),
+                    "status" => (4, &mut status),
+                    "severity" => (8, &mut severity),
+                    "tier" => (16, &mut tier),
+                    "actor" => {
+                        first(&mut seen, 32)?;
+                        actor = s.nullable()?;
+                        return Some(());
+                    }
+                    "public" => {
+                        first(&mut seen, 64)?;
+                        public = if s.word("true") {
+                            Some(Cow::Borrowed("true"))
+                        } else if s.word("false") {
+                            Some(Cow::Borrowed("false"))
+                        } else if s.word("null") {
+                            None
+                        } else {
+                            return None;
+                        };
+                        return Some(());
+                    }
+                    _ => return None,
+                };
+                first(&mut seen, bit)?;
+                *slot = Some(Cow::Borrowed(s.string()?));
+                Some(())
+            },
+        )?;
         // Most events are not changes: no value to pick.
         let changes = status.is_some() || severity.is_some() || tier.is_some();
         let value = kind
