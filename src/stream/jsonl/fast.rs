@@ -93,7 +93,6 @@ impl<'a> Scan<'a> {
     }
 
     /// A string without escapes or control characters, borrowed.
-    #[inline]
     fn string(&mut self) -> Option<&'a str> {
         self.eat(b'"')?;
         let (b, start) = (self.bytes(), self.at);
@@ -166,18 +165,18 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// The next key when it is one of `names`; `None` for any other (also
-    /// one written with escapes). Compared in place, not scanned: inlined,
-    /// each name is a constant comparison.
+    /// The index in `names` of the next key; `None` for any other key
+    /// (also one written with escapes). Compared in place, not scanned:
+    /// inlined, each name is a constant comparison.
     #[inline(always)]
-    fn known<const N: usize>(&mut self, names: [&'static str; N]) -> Option<&'static str> {
+    fn known<const N: usize>(&mut self, names: [&'static str; N]) -> Option<usize> {
         self.eat(b'"')?;
         let rest = &self.bytes()[self.at..];
-        let name = names.into_iter().find(|name| {
+        let i = names.iter().position(|name| {
             rest.starts_with(name.as_bytes()) && rest.get(name.len()) == Some(&b'"')
         })?;
-        self.at += name.len() + 1;
-        Some(name)
+        self.at += names[i].len() + 1;
+        Some(i)
     }
 
     /// A ticket id: a string, or a whole number written plainly (no sign,
@@ -223,53 +222,21 @@ impl<'a> Scan<'a> {
         ];
         self.members(
             |s| s.known(keys),
-            |s, key| match key {
-                "id" => {
-                    first(&mut seen, 1)?;
-                    t.id = Some(s.id()?);
-                    Some(())
+            |s, i| {
+                first(&mut seen, 1 << i)?;
+                match keys[i] {
+                    "id" => t.id = Some(s.id()?),
+                    "tier" => t.tier = Some(Cow::Borrowed(s.string()?)),
+                    "severity" => t.severity = Some(Cow::Borrowed(s.string()?)),
+                    "type" => t.issue_type = s.nullable()?,
+                    "status" => t.status = s.nullable()?,
+                    "channel" => t.channel = s.nullable()?,
+                    "due_at" => t.due_at = s.nullable()?,
+                    "events" => events = Some(s.events(line)?),
+                    "attributes" => t.attributes = s.attributes()?,
+                    _ => return None,
                 }
-                "tier" => {
-                    first(&mut seen, 2)?;
-                    t.tier = Some(Cow::Borrowed(s.string()?));
-                    Some(())
-                }
-                "severity" => {
-                    first(&mut seen, 4)?;
-                    t.severity = Some(Cow::Borrowed(s.string()?));
-                    Some(())
-                }
-                "type" => {
-                    first(&mut seen, 8)?;
-                    t.issue_type = s.nullable()?;
-                    Some(())
-                }
-                "status" => {
-                    first(&mut seen, 16)?;
-                    t.status = s.nullable()?;
-                    Some(())
-                }
-                "channel" => {
-                    first(&mut seen, 32)?;
-                    t.channel = s.nullable()?;
-                    Some(())
-                }
-                "due_at" => {
-                    first(&mut seen, 64)?;
-                    t.due_at = s.nullable()?;
-                    Some(())
-                }
-                "events" => {
-                    first(&mut seen, 128)?;
-                    events = Some(s.events(line)?);
-                    Some(())
-                }
-                "attributes" => {
-                    first(&mut seen, 256)?;
-                    t.attributes = s.attributes()?;
-                    Some(())
-                }
-                _ => None,
+                Some(())
             },
         )?;
         // Without events the serde reader says so.
@@ -298,16 +265,20 @@ impl<'a> Scan<'a> {
             return Some(events);
         }
         loop {
-            events.push(self.event(line)?);
+            self.event(line, &mut events)?;
             if !self.more(b']')? {
                 return Some(events);
             }
         }
     }
 
-    fn event(&mut self, line: u64) -> Option<RawEvent<'a>> {
+    /// Reads an event onto `events` (pushed in place: an event is large).
+    fn event(&mut self, line: u64, events: &mut Vec<RawEvent<'a>>) -> Option<()> {
         self.eat(b'{')?;
-        let (mut at, mut kind, mut status, mut severity, mut tier) = (None, None, None, None, None);
+        // `at`, `type`, `status`, `severity`, `tier`: strings only (the
+        // serde reader refuses `null` in them, or may, for the new value
+        // of a change event).
+        let mut text = [None; 5];
         let (mut actor, mut public) = (None, None);
         let mut seen = 0;
         let keys = [
@@ -315,22 +286,11 @@ impl<'a> Scan<'a> {
         ];
         self.members(
             |s| s.known(keys),
-            |s, key| {
-                // The fields the serde reader refuses `null` in (or may, for
-                // the new value of a change event) take strings only.
-                let (bit, slot) = match key {
-                    "at" => (1, &mut at),
-                    "type" => (2, &mut kind),
-                    "status" => (4, &mut status),
-                    "severity" => (8, &mut severity),
-                    "tier" => (16, &mut tier),
-                    "actor" => {
-                        first(&mut seen, 32)?;
-                        actor = s.nullable()?;
-                        return Some(());
-                    }
+            |s, i| {
+                first(&mut seen, 1 << i)?;
+                match keys[i] {
+                    "actor" => actor = s.nullable()?,
                     "public" => {
-                        first(&mut seen, 64)?;
                         public = if s.word("true") {
                             Some(Cow::Borrowed("true"))
                         } else if s.word("false") {
@@ -339,30 +299,28 @@ impl<'a> Scan<'a> {
                             None
                         } else {
                             return None;
-                        };
-                        return Some(());
+                        }
                     }
-                    _ => return None,
-                };
-                first(&mut seen, bit)?;
-                *slot = Some(Cow::Borrowed(s.string()?));
+                    _ => text[i] = Some(s.string()?),
+                }
                 Some(())
             },
         )?;
+        let [at, kind, status, severity, tier] = text;
         // Most events are not changes: no value to pick.
         let changes = status.is_some() || severity.is_some() || tier.is_some();
         let value = kind
-            .as_deref()
             .filter(|_| changes)
             .and_then(|k| pick_value(k, status, severity, tier))
             .flatten();
-        Some(RawEvent {
+        events.push(RawEvent {
             line,
-            at,
-            kind,
-            value,
+            at: at.map(Cow::Borrowed),
+            kind: kind.map(Cow::Borrowed),
+            value: value.map(Cow::Borrowed),
             actor,
             public,
-        })
+        });
+        Some(())
     }
 }
