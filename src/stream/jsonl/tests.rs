@@ -1,6 +1,6 @@
 //! The usual-line scanner ([`super::fast`]) against the serde reader.
 
-use super::fast::parse_usual;
+use super::fast::{is_special, parse_usual, special};
 use super::parse_with_serde;
 use proptest::prelude::*;
 use std::borrow::Cow;
@@ -71,6 +71,19 @@ fn unusual_lines_are_left_to_serde() {
     ];
     for text in &lines {
         assert_eq!(parse_usual(text, 7), None, "{text}");
+    }
+}
+
+#[test]
+fn every_byte_at_every_place_of_a_word() {
+    for c in 0..=255u8 {
+        for at in 0..8 {
+            let mut bytes = *b"abcdefgh";
+            bytes[at] = c;
+            let found = special(u64::from_le_bytes(bytes));
+            let lowest = (found != 0).then(|| (found.trailing_zeros() / 8) as usize);
+            assert_eq!(lowest, is_special(c).then_some(at), "{c:#x} at {at}");
+        }
     }
 }
 
@@ -299,6 +312,21 @@ proptest! {
         agree(&text)?;
         let plain = !id.contains(['"', '\\', '\t', '\u{1}', '\u{1f}']);
         prop_assert_eq!(parse_usual(&text, 7).is_some(), plain, "{}", text);
+    }
+
+    /// The word-at-a-time test finds the first special byte of a word, as
+    /// the byte test does.
+    #[test]
+    fn word_and_byte_tests_agree(
+        bytes in prop::array::uniform8(prop_oneof![
+            any::<u8>(),
+            prop::sample::select(&[b'"', b'\\', 0, 0x1f, 0x20, 0x21, 0x5b, 0x5d, 0x7f, 0x80, 0xff][..]),
+        ]),
+    ) {
+        let first = bytes.iter().position(|&c| is_special(c));
+        let found = special(u64::from_le_bytes(bytes));
+        let lowest = (found != 0).then(|| (found.trailing_zeros() / 8) as usize);
+        prop_assert_eq!(lowest, first, "{:?}", bytes);
     }
 
     /// Usual lines with one piece replaced by something else.
