@@ -85,7 +85,11 @@ impl<'a> Scan<'a> {
 
     /// Consumes `c` after whitespace.
     fn eat(&mut self, c: u8) -> Option<()> {
-        (self.peek()? == c).then(|| self.at += 1)
+        // Usual lines have no whitespace between tokens: `c` comes next.
+        if self.bytes().get(self.at) != Some(&c) {
+            self.ws();
+        }
+        (*self.bytes().get(self.at)? == c).then(|| self.at += 1)
     }
 
     /// Consumes `word` (a literal) when it comes next after whitespace.
@@ -136,6 +140,10 @@ impl<'a> Scan<'a> {
 
     /// `,` before another member or element (`true`), or `close` (`false`).
     fn more(&mut self, close: u8) -> Option<bool> {
+        if self.bytes().get(self.at) == Some(&b',') {
+            self.at += 1;
+            return Some(true);
+        }
         match self.peek()? {
             b',' => {
                 self.at += 1;
