@@ -25,6 +25,25 @@ pub(super) fn parse_usual(text: &str, line: u64) -> Option<RawTicket<'_>> {
     (s.at == text.len()).then_some(ticket)
 }
 
+/// The fields of a ticket, the most frequent first (they are tried in order).
+const TICKET_KEYS: [&str; 9] = [
+    "id",
+    "tier",
+    "severity",
+    "type",
+    "events",
+    "status",
+    "channel",
+    "due_at",
+    "attributes",
+];
+
+/// The fields of an event, the most frequent first; the first five are
+/// strings (`text` in [`Scan::event`]).
+const EVENT_KEYS: [&str; 7] = [
+    "at", "type", "status", "severity", "tier", "actor", "public",
+];
+
 /// A position in a line.
 struct Scan<'a> {
     text: &'a str,
@@ -221,22 +240,12 @@ impl<'a> Scan<'a> {
         };
         let mut events = None;
         let mut seen = 0;
-        let keys = [
-            "id",
-            "tier",
-            "severity",
-            "type",
-            "events",
-            "status",
-            "channel",
-            "due_at",
-            "attributes",
-        ];
+
         self.members(
-            |s| s.known(keys),
+            |s| s.known(TICKET_KEYS),
             |s, i| {
                 first(&mut seen, 1 << i)?;
-                match keys[i] {
+                match TICKET_KEYS[i] {
                     "id" => t.id = Some(s.id()?),
                     "tier" => t.tier = Some(Cow::Borrowed(s.string()?)),
                     "severity" => t.severity = Some(Cow::Borrowed(s.string()?)),
@@ -293,14 +302,12 @@ impl<'a> Scan<'a> {
         let mut text = [None; 5];
         let (mut actor, mut public) = (None, None);
         let mut seen = 0;
-        let keys = [
-            "at", "type", "status", "severity", "tier", "actor", "public",
-        ];
+
         self.members(
-            |s| s.known(keys),
+            |s| s.known(EVENT_KEYS),
             |s, i| {
                 first(&mut seen, 1 << i)?;
-                match keys[i] {
+                match EVENT_KEYS[i] {
                     "actor" => actor = s.nullable()?,
                     "public" => {
                         public = if s.word("true") {
