@@ -122,6 +122,7 @@ impl<'a> Scan<'a> {
     }
 
     /// A string without escapes or control characters, borrowed.
+    #[inline(always)]
     fn string(&mut self) -> Option<&'a str> {
         self.eat(b'"')?;
         let (b, start) = (self.bytes(), self.at);
