@@ -601,17 +601,28 @@ pub(crate) fn parse_time(text: &str, opts: &ReadOptions) -> Result<DateTime<Utc>
 pub(crate) struct LastDay(Option<([u8; 10], NaiveDate)>);
 
 /// [`parse_time`], reusing the date of `last` when `text` is on that day.
+#[inline]
 pub(crate) fn parse_time_after(
     text: &str,
     opts: &ReadOptions,
     last: &mut LastDay,
 ) -> Result<DateTime<Utc>, InputErrorKind> {
     // A text in the usual form has no surrounding space: trimming it is
-    // left for the others.
-    if let Some(t) = usual_rfc3339(text, last) {
-        return Ok(t);
+    // left for the others (out of line: the usual form is read inline, in
+    // the caller's loop).
+    match usual_rfc3339(text, last) {
+        Some(t) => Ok(t),
+        None => parse_time_trimmed(text.trim(), opts, last),
     }
-    let text = text.trim();
+}
+
+/// [`parse_time_after`] of a text not in the usual form until trimmed.
+#[inline(never)]
+fn parse_time_trimmed(
+    text: &str,
+    opts: &ReadOptions,
+    last: &mut LastDay,
+) -> Result<DateTime<Utc>, InputErrorKind> {
     match usual_rfc3339(text, last) {
         Some(t) => Ok(t),
         None => parse_time_with_chrono(text, opts),
@@ -624,6 +635,7 @@ pub(crate) fn parse_time_after(
 /// anything else (out-of-range fields and leap seconds too), which
 /// [`parse_time_with_chrono`] reads or rejects. Where this gives an instant,
 /// chrono gives the same one (the tests compare them).
+#[inline]
 fn usual_rfc3339(text: &str, last: &mut LastDay) -> Option<DateTime<Utc>> {
     let b = text.as_bytes();
     let head: &[u8; 19] = b.get(..19)?.try_into().ok()?;
