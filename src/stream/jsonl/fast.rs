@@ -38,8 +38,7 @@ const TICKET_KEYS: [&str; 9] = [
     "attributes",
 ];
 
-/// The fields of an event, the most frequent first; the first five are
-/// strings (`text` in [`Scan::event`]).
+/// The fields of an event, the most frequent first.
 const EVENT_KEYS: [&str; 7] = [
     "at", "type", "status", "severity", "tier", "actor", "public",
 ];
@@ -294,24 +293,30 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// Reads an event onto `events` (pushed in place: an event is large).
+    /// Reads an event onto `events` (built in place: an event is large; a
+    /// declined line drops them all).
     fn event(&mut self, line: u64, events: &mut Vec<RawEvent<'a>>) -> Option<()> {
         self.eat(b'{')?;
-        // `at`, `type`, `status`, `severity`, `tier`: strings only (the
-        // serde reader refuses `null` in them, or may, for the new value
-        // of a change event).
-        let mut text = [None; 5];
-        let (mut actor, mut public) = (None, None);
+        events.push(RawEvent {
+            line,
+            ..RawEvent::default()
+        });
+        let ev = events.last_mut()?;
+        // `at`, `type` and (below) `status`, `severity`, `tier`: strings
+        // only (the serde reader refuses `null` in them, or may, for the
+        // new value of a change event).
+        let mut changes = [None; 3];
         let mut seen = 0;
-
         self.members(
             |s| s.known(EVENT_KEYS),
             |s, i| {
                 first(&mut seen, 1 << i)?;
                 match EVENT_KEYS[i] {
-                    "actor" => actor = s.nullable()?,
+                    "at" => ev.at = Some(Cow::Borrowed(s.string()?)),
+                    "type" => ev.kind = Some(Cow::Borrowed(s.string()?)),
+                    "actor" => ev.actor = s.nullable()?,
                     "public" => {
-                        public = if s.word("true") {
+                        ev.public = if s.word("true") {
                             Some(Cow::Borrowed("true"))
                         } else if s.word("false") {
                             Some(Cow::Borrowed("false"))
@@ -321,26 +326,22 @@ impl<'a> Scan<'a> {
                             return None;
                         }
                     }
-                    _ => text[i] = Some(s.string()?),
+                    "status" => changes[0] = Some(s.string()?),
+                    "severity" => changes[1] = Some(s.string()?),
+                    "tier" => changes[2] = Some(s.string()?),
+                    _ => return None,
                 }
                 Some(())
             },
         )?;
-        let [at, kind, status, severity, tier] = text;
         // Most events are not changes: no value to pick.
-        let changes = status.is_some() || severity.is_some() || tier.is_some();
-        let value = kind
-            .filter(|_| changes)
-            .and_then(|k| pick_value(k, status, severity, tier))
-            .flatten();
-        events.push(RawEvent {
-            line,
-            at: at.map(Cow::Borrowed),
-            kind: kind.map(Cow::Borrowed),
-            value: value.map(Cow::Borrowed),
-            actor,
-            public,
-        });
+        if let ([status, severity, tier], Some(kind)) = (changes, &ev.kind) {
+            if status.is_some() || severity.is_some() || tier.is_some() {
+                ev.value = pick_value(kind, status, severity, tier)
+                    .flatten()
+                    .map(Cow::Borrowed);
+            }
+        }
         Some(())
     }
 }
