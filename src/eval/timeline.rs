@@ -591,8 +591,39 @@ fn single_number(text: &str) -> Option<&str> {
 /// skipped by a DST gap moves forward by the gap; an ambiguous one takes the
 /// earlier instant (the calendar rule).
 pub(crate) fn parse_time(text: &str, opts: &ReadOptions) -> Result<DateTime<Utc>, InputErrorKind> {
-    let text = text.trim();
-    match usual_rfc3339(text) {
+    parse_time_after(text, opts, &mut LastDay::default())
+}
+
+/// The date of the last time in the usual form read with it, by its
+/// `YYYY-MM-DD` text: the events of a ticket mostly fall on a few days, and
+/// reading the date is the dearer half of reading a time.
+#[derive(Default)]
+pub(crate) struct LastDay(Option<([u8; 10], NaiveDate)>);
+
+/// [`parse_time`], reusing the date of `last` when `text` is on that day.
+#[inline]
+pub(crate) fn parse_time_after(
+    text: &str,
+    opts: &ReadOptions,
+    last: &mut LastDay,
+) -> Result<DateTime<Utc>, InputErrorKind> {
+    // A text in the usual form has no surrounding space: trimming it is
+    // left for the others (out of line: the usual form is read inline, in
+    // the caller's loop).
+    match usual_rfc3339(text, last) {
+        Some(t) => Ok(t),
+        None => parse_time_trimmed(text.trim(), opts, last),
+    }
+}
+
+/// [`parse_time_after`] of a text not in the usual form until trimmed.
+#[inline(never)]
+fn parse_time_trimmed(
+    text: &str,
+    opts: &ReadOptions,
+    last: &mut LastDay,
+) -> Result<DateTime<Utc>, InputErrorKind> {
+    match usual_rfc3339(text, last) {
         Some(t) => Ok(t),
         None => parse_time_with_chrono(text, opts),
     }
@@ -604,25 +635,35 @@ pub(crate) fn parse_time(text: &str, opts: &ReadOptions) -> Result<DateTime<Utc>
 /// anything else (out-of-range fields and leap seconds too), which
 /// [`parse_time_with_chrono`] reads or rejects. Where this gives an instant,
 /// chrono gives the same one (the tests compare them).
-fn usual_rfc3339(text: &str) -> Option<DateTime<Utc>> {
+#[inline]
+fn usual_rfc3339(text: &str, last: &mut LastDay) -> Option<DateTime<Utc>> {
     let b = text.as_bytes();
-    let num = |at: usize, len: usize| -> Option<u32> {
-        b.get(at..at + len)?.iter().try_fold(0, |n, &c| {
-            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
-        })
-    };
-    let seps = [(4, b'-'), (7, b'-'), (13, b':'), (16, b':')];
-    if !seps.iter().all(|&(i, c)| b.get(i) == Some(&c))
-        || !matches!(b.get(10), Some(b'T' | b't' | b' '))
-    {
+    let head: &[u8; 19] = b.get(..19)?.try_into().ok()?;
+    if !matches!(head[10], b'T' | b't' | b' ') || head[13] != b':' || head[16] != b':' {
         return None;
     }
-    let date = NaiveDate::from_ymd_opt(num(0, 4)? as i32, num(5, 2)?, num(8, 2)?)?;
-    let (hour, minute, second) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
+    let digit = |i: usize| {
+        let d = head[i].wrapping_sub(b'0');
+        (d < 10).then_some(u32::from(d))
+    };
+    let two = |i: usize| Some(digit(i)? * 10 + digit(i + 1)?);
+    let day = head.first_chunk::<10>()?;
+    let date = match last.0 {
+        Some((seen, date)) if seen == *day => date,
+        _ => {
+            if head[4] != b'-' || head[7] != b'-' {
+                return None;
+            }
+            let year = two(0)? * 100 + two(2)?;
+            let date = NaiveDate::from_ymd_opt(year as i32, two(5)?, two(8)?)?;
+            last.0 = Some((*day, date));
+            date
+        }
+    };
     // `None` for a leap second (60) too: chrono reads it.
-    let time = NaiveTime::from_hms_opt(hour, minute, second)?;
+    let time = NaiveTime::from_hms_opt(two(11)?, two(14)?, two(17)?)?;
     // Fractional seconds are dropped (at least one digit, as chrono wants).
-    let mut rest = b.get(19..)?;
+    let mut rest = &b[19..];
     if let Some(fraction) = rest.strip_prefix(b".") {
         let digits = fraction.iter().take_while(|c| c.is_ascii_digit()).count();
         if digits == 0 {
@@ -631,7 +672,7 @@ fn usual_rfc3339(text: &str) -> Option<DateTime<Utc>> {
         rest = &fraction[digits..];
     }
     let offset = match rest {
-        [b'Z' | b'z'] => 0,
+        [b'Z' | b'z'] => return Some(date.and_time(time).and_utc()),
         [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
             let digit = |c: &u8| c.is_ascii_digit().then(|| i32::from(c - b'0'));
             let (h, m) = (digit(h1)? * 10 + digit(h2)?, digit(m1)? * 10 + digit(m2)?);
@@ -827,6 +868,7 @@ pub(crate) fn validate(
     // `events[i]` comes from `raw_events[i]` (whose line the checks after
     // the loop report).
     let mut events = Vec::with_capacity(raw_events.len());
+    let mut last_day = LastDay::default();
     for ev in &mut raw_events {
         let l = ev.line;
         let kind = ev
@@ -837,7 +879,7 @@ pub(crate) fn validate(
             .at
             .as_deref()
             .ok_or_else(|| err(l, InputErrorKind::MissingField("at")))?;
-        let at = parse_time(at, opts).map_err(|k| err(l, k))?;
+        let at = parse_time_after(at, opts, &mut last_day).map_err(|k| err(l, k))?;
         let mut value = |field: &'static str| {
             ev.value
                 .take()
@@ -1157,7 +1199,11 @@ targets first_response {
         ];
         for (text, utc) in cases {
             let expected: DateTime<Utc> = utc.parse().unwrap_or_else(|e| panic!("{utc}: {e}"));
-            assert_eq!(usual_rfc3339(text), Some(expected), "{text}");
+            assert_eq!(
+                usual_rfc3339(text, &mut LastDay::default()),
+                Some(expected),
+                "{text}"
+            );
             if let Err(e) = agree(text) {
                 panic!("{e}");
             }
@@ -1189,7 +1235,7 @@ targets first_response {
             "",
         ];
         for text in cases {
-            assert_eq!(usual_rfc3339(text), None, "{text}");
+            assert_eq!(usual_rfc3339(text, &mut LastDay::default()), None, "{text}");
             if let Err(e) = agree(text) {
                 panic!("{e}");
             }
@@ -1247,6 +1293,35 @@ targets first_response {
             pad in piece(&["", " ", "\t", "\u{a0}"]),
         ) {
             agree(&format!("{pad}{year}-{month}-{day}{t}{hour}:{minute}:{second}{fraction}{offset}{pad}"))?;
+        }
+
+        /// Times read one after the other, on a few days (some that do
+        /// not exist) and in several forms, read as they are alone.
+        #[test]
+        fn a_remembered_day_changes_nothing(
+            times in prop::collection::vec(
+                (
+                    piece(&["2026-03-06", "2026-02-29", "2024-02-29", "2026-13-01", "2026/03/06", "2026-03-07"]),
+                    piece(&["T", "t", " ", "x"]),
+                    piece(&["15:30:00", "23:59:60", "24:00:00", "9:30:00"]),
+                    piece(&["Z", "", "-06:00", ".5z", "+24:00"]),
+                ),
+                1..10,
+            ),
+        ) {
+            let mut last = LastDay::default();
+            for assume_zone in [None, Some(chrono_tz::America::Chicago)] {
+                let opts = ReadOptions { assume_zone };
+                for (day, t, time, offset) in &times {
+                    let text = format!("{day}{t}{time}{offset}");
+                    prop_assert_eq!(
+                        parse_time_after(&text, &opts, &mut last),
+                        parse_time(&text, &opts),
+                        "{:?}",
+                        text
+                    );
+                }
+            }
         }
 
         #[test]

@@ -6,6 +6,10 @@ use serde::Deserialize;
 use std::borrow::Cow;
 use std::fmt;
 
+mod fast;
+#[cfg(test)]
+mod tests;
+
 #[derive(Deserialize)]
 struct JsonTicket<'a> {
     #[serde(default, borrow)]
@@ -157,10 +161,17 @@ impl<T> Field<T> {
 
 /// The field of an event of `kind` that carries its new value.
 fn value_field(kind: &str) -> Option<&'static str> {
+    pick_value(kind, "status", "severity", "tier")
+}
+
+/// Of an event's `status`, `severity` and `tier` fields, the one that
+/// carries the new value of an event of `kind`; `None` when `kind` is not a
+/// change event.
+fn pick_value<T>(kind: &str, status: T, severity: T, tier: T) -> Option<T> {
     match kind {
-        "status" => Some("status"),
-        "severity" => Some("severity"),
-        "tier" => Some("tier"),
+        "status" => Some(status),
+        "severity" => Some(severity),
+        "tier" => Some(tier),
         _ => None,
     }
 }
@@ -210,11 +221,12 @@ impl<'de: 'a, 'a> Deserialize<'de> for Events<'a> {
                 let mut events = Vec::with_capacity(seq.size_hint().unwrap_or(EVENTS_GUESS));
                 while let Some(e) = seq.next_element::<JsonEvent<'de>>()? {
                     let kind = e.kind.given()?;
-                    let value = match kind.as_ref().and_then(|k| value_field(&k.0)) {
-                        Some("status") => e.status.given()?,
-                        Some("severity") => e.severity.given()?,
-                        Some("tier") => e.tier.given()?,
-                        _ => None,
+                    let value = match kind
+                        .as_ref()
+                        .and_then(|k| pick_value(&k.0, e.status, e.severity, e.tier))
+                    {
+                        Some(field) => field.given()?,
+                        None => None,
                     };
                     events.push(RawEvent {
                         line: 0,
@@ -237,6 +249,16 @@ impl<'de: 'a, 'a> Deserialize<'de> for Events<'a> {
 /// Reads one JSON line into a raw ticket (events carry the same line). The
 /// ticket's strings borrow from `text` unless they are written with escapes.
 pub(crate) fn parse_line(text: &str, line: u64) -> Result<RawTicket<'_>, InputError> {
+    // The usual line is scanned directly; the others, and every error, are
+    // the serde reader's.
+    match fast::parse_usual(text, line) {
+        Some(raw) => Ok(raw),
+        None => parse_with_serde(text, line),
+    }
+}
+
+/// [`parse_line`] with the serde reader alone.
+fn parse_with_serde(text: &str, line: u64) -> Result<RawTicket<'_>, InputError> {
     let t: JsonTicket = serde_json::from_str(text).map_err(|e| InputError {
         ticket: find_id(text),
         line,

@@ -1,0 +1,347 @@
+//! A scanner for the usual shape of a ticket line, beside the serde reader
+//! of [`super::parse_line`] (which reads every line this one declines).
+//!
+//! It reads a strict subset of what the serde reader accepts: the known
+//! fields only, each at most once; strings without escapes or control
+//! characters; ids as strings or plain whole numbers; `null` only where it
+//! means "absent" without an error (the ticket's `type`, `status`,
+//! `channel`, `due_at`, `attributes`, an event's `actor` and `public`).
+//! Anything else, and every line the serde reader would refuse, gives
+//! `None`, so that line goes to the serde reader, which reads it or says
+//! what is wrong with it: there is one definition of a valid line and one
+//! source of every error. Where this gives a ticket, the serde reader gives
+//! the same one (property tests in `super::tests` compare them). It costs
+//! half as many instructions as the serde reader on usual lines.
+
+use super::{pick_value, EVENTS_GUESS};
+use crate::eval::timeline::{RawEvent, RawTicket};
+use std::borrow::Cow;
+
+/// Reads `text` when it has the usual shape; `None` otherwise.
+pub(super) fn parse_usual(text: &str, line: u64) -> Option<RawTicket<'_>> {
+    let mut s = Scan { text, at: 0 };
+    let ticket = s.ticket(line)?;
+    s.ws();
+    (s.at == text.len()).then_some(ticket)
+}
+
+/// The fields of a ticket, the most frequent first (they are tried in order).
+const TICKET_KEYS: [&str; 9] = [
+    "id",
+    "tier",
+    "severity",
+    "type",
+    "events",
+    "status",
+    "channel",
+    "due_at",
+    "attributes",
+];
+
+/// The fields of an event, the most frequent first.
+const EVENT_KEYS: [&str; 7] = [
+    "at", "type", "status", "severity", "tier", "actor", "public",
+];
+
+/// A position in a line.
+struct Scan<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+/// A value that may be `null` (then `None`).
+type Nullable<'a> = Option<Cow<'a, str>>;
+
+/// Marks `field` (a bit) as read; `None` when it already was (a duplicate
+/// key, which the serde reader refuses).
+fn first(seen: &mut u16, field: u16) -> Option<()> {
+    if *seen & field != 0 {
+        return None;
+    }
+    *seen |= field;
+    Some(())
+}
+
+/// Whether a byte ends the plain part of a string: a quote, a backslash or
+/// a control character (below 0x20).
+pub(super) fn is_special(c: u8) -> bool {
+    c == b'"' || c == b'\\' || c < 0x20
+}
+
+/// [`is_special`] for eight bytes at once: a high bit in each byte of
+/// `word` (eight bytes of text, the first in the lowest byte) that is
+/// special. Only the lowest marked byte is sure to be one (a borrow may
+/// mark a byte above it), and only the lowest is used (a test compares it
+/// with [`is_special`]).
+pub(super) fn special(word: u64) -> u64 {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = ONES << 7;
+    // A high bit where a byte of `x` is below `n` (`n` at most 0x80).
+    let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH;
+    below(word ^ (ONES * u64::from(b'"')), 1)
+        | below(word ^ (ONES * u64::from(b'\\')), 1)
+        | below(word, 0x20)
+}
+
+impl<'a> Scan<'a> {
+    fn bytes(&self) -> &'a [u8] {
+        self.text.as_bytes()
+    }
+
+    /// Skips JSON whitespace (exactly the four characters JSON allows).
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.bytes().get(self.at) {
+            self.at += 1;
+        }
+    }
+
+    /// The next byte after whitespace, not consumed.
+    fn peek(&mut self) -> Option<u8> {
+        self.ws();
+        self.bytes().get(self.at).copied()
+    }
+
+    /// Consumes `c` after whitespace.
+    fn eat(&mut self, c: u8) -> Option<()> {
+        // Usual lines have no whitespace between tokens: `c` comes next.
+        if self.bytes().get(self.at) != Some(&c) {
+            self.ws();
+        }
+        (*self.bytes().get(self.at)? == c).then(|| self.at += 1)
+    }
+
+    /// Consumes `word` (a literal) when it comes next after whitespace.
+    fn word(&mut self, word: &str) -> bool {
+        self.ws();
+        let found = self.bytes()[self.at..].starts_with(word.as_bytes());
+        if found {
+            self.at += word.len();
+        }
+        found
+    }
+
+    /// A string without escapes or control characters, borrowed.
+    #[inline(always)]
+    fn string(&mut self) -> Option<&'a str> {
+        self.eat(b'"')?;
+        let (b, start) = (self.bytes(), self.at);
+        let mut end = start;
+        // Eight bytes at a time: most strings are longer than a word.
+        while let Some(word) = b.get(end..end + 8) {
+            let found = special(u64::from_le_bytes(word.try_into().ok()?));
+            if found != 0 {
+                end += (found.trailing_zeros() / 8) as usize;
+                return self.close(start, end);
+            }
+            end += 8;
+        }
+        end += b[end..].iter().position(|&c| is_special(c))?;
+        self.close(start, end)
+    }
+
+    /// The string from `start` to `end`, where the first quote, escape or
+    /// control character is: a quote ends it, the others decline it.
+    fn close(&mut self, start: usize, end: usize) -> Option<&'a str> {
+        if self.bytes().get(end) != Some(&b'"') {
+            return None;
+        }
+        self.at = end + 1;
+        self.text.get(start..end)
+    }
+
+    /// A string, or `null` (then `None`).
+    fn nullable(&mut self) -> Option<Nullable<'a>> {
+        if self.word("null") {
+            return Some(None);
+        }
+        self.string().map(|s| Some(Cow::Borrowed(s)))
+    }
+
+    /// `,` before another member or element (`true`), or `close` (`false`).
+    fn more(&mut self, close: u8) -> Option<bool> {
+        if self.bytes().get(self.at) == Some(&b',') {
+            self.at += 1;
+            return Some(true);
+        }
+        match self.peek()? {
+            b',' => {
+                self.at += 1;
+                Some(true)
+            }
+            c if c == close => {
+                self.at += 1;
+                Some(false)
+            }
+            _ => None,
+        }
+    }
+
+    /// The members of an object, `{` already read: `key` reads each key,
+    /// `value` the value after its colon.
+    fn members<K>(
+        &mut self,
+        mut key: impl FnMut(&mut Self) -> Option<K>,
+        mut value: impl FnMut(&mut Self, K) -> Option<()>,
+    ) -> Option<()> {
+        if self.eat(b'}').is_some() {
+            return Some(());
+        }
+        loop {
+            let k = key(self)?;
+            self.eat(b':')?;
+            value(self, k)?;
+            if !self.more(b'}')? {
+                return Some(());
+            }
+        }
+    }
+
+    /// The index in `names` of the next key; `None` for any other key
+    /// (also one written with escapes). Compared in place, not scanned:
+    /// inlined, each name is a constant comparison.
+    #[inline(always)]
+    fn known<const N: usize>(&mut self, names: [&'static str; N]) -> Option<usize> {
+        self.eat(b'"')?;
+        let rest = &self.bytes()[self.at..];
+        let i = names.iter().position(|name| {
+            rest.starts_with(name.as_bytes()) && rest.get(name.len()) == Some(&b'"')
+        })?;
+        self.at += names[i].len() + 1;
+        Some(i)
+    }
+
+    /// A ticket id: a string, or a whole number written plainly (no sign,
+    /// no leading zero, at most 18 digits: it fits the reader's integers),
+    /// kept as its digits.
+    fn id(&mut self) -> Option<Cow<'a, str>> {
+        if self.peek()? == b'"' {
+            return self.string().map(Cow::Borrowed);
+        }
+        let start = self.at;
+        let digits = self.bytes()[start..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        let plain = (1..=18).contains(&digits) && (digits == 1 || self.bytes()[start] != b'0');
+        // A fraction or an exponent would follow: not a plain number.
+        let next = self.bytes().get(start + digits);
+        if !plain || matches!(next, Some(b'.' | b'e' | b'E')) {
+            return None;
+        }
+        self.at += digits;
+        Some(Cow::Owned(self.text.get(start..self.at)?.to_string()))
+    }
+
+    fn ticket(&mut self, line: u64) -> Option<RawTicket<'a>> {
+        self.eat(b'{')?;
+        let mut t = RawTicket {
+            line,
+            ..RawTicket::default()
+        };
+        let mut events = None;
+        let mut seen = 0;
+
+        self.members(
+            |s| s.known(TICKET_KEYS),
+            |s, i| {
+                first(&mut seen, 1 << i)?;
+                match TICKET_KEYS[i] {
+                    "id" => t.id = Some(s.id()?),
+                    "tier" => t.tier = Some(Cow::Borrowed(s.string()?)),
+                    "severity" => t.severity = Some(Cow::Borrowed(s.string()?)),
+                    "type" => t.issue_type = s.nullable()?,
+                    "status" => t.status = s.nullable()?,
+                    "channel" => t.channel = s.nullable()?,
+                    "due_at" => t.due_at = s.nullable()?,
+                    "events" => events = Some(s.events(line)?),
+                    "attributes" => t.attributes = s.attributes()?,
+                    _ => return None,
+                }
+                Some(())
+            },
+        )?;
+        // Without events the serde reader says so.
+        t.events = events?;
+        Some(t)
+    }
+
+    /// `"attributes"`: an object of strings, or `null` (none).
+    fn attributes(&mut self) -> Option<Vec<(Cow<'a, str>, Cow<'a, str>)>> {
+        let mut out = Vec::new();
+        if self.word("null") {
+            return Some(out);
+        }
+        self.eat(b'{')?;
+        self.members(Self::string, |s, key| {
+            out.push((Cow::Borrowed(key), Cow::Borrowed(s.string()?)));
+            Some(())
+        })?;
+        Some(out)
+    }
+
+    fn events(&mut self, line: u64) -> Option<Vec<RawEvent<'a>>> {
+        self.eat(b'[')?;
+        let mut events = Vec::with_capacity(EVENTS_GUESS);
+        if self.eat(b']').is_some() {
+            return Some(events);
+        }
+        loop {
+            self.event(line, &mut events)?;
+            if !self.more(b']')? {
+                return Some(events);
+            }
+        }
+    }
+
+    /// Reads an event onto `events` (built in place: an event is large; a
+    /// declined line drops them all).
+    fn event(&mut self, line: u64, events: &mut Vec<RawEvent<'a>>) -> Option<()> {
+        self.eat(b'{')?;
+        events.push(RawEvent {
+            line,
+            ..RawEvent::default()
+        });
+        let ev = events.last_mut()?;
+        // `at`, `type` and (below) `status`, `severity`, `tier`: strings
+        // only (the serde reader refuses `null` in them, or may, for the
+        // new value of a change event).
+        let mut changes = [None; 3];
+        let mut seen = 0;
+        self.members(
+            |s| s.known(EVENT_KEYS),
+            |s, i| {
+                first(&mut seen, 1 << i)?;
+                match EVENT_KEYS[i] {
+                    "at" => ev.at = Some(Cow::Borrowed(s.string()?)),
+                    "type" => ev.kind = Some(Cow::Borrowed(s.string()?)),
+                    "actor" => ev.actor = s.nullable()?,
+                    "public" => {
+                        ev.public = if s.word("true") {
+                            Some(Cow::Borrowed("true"))
+                        } else if s.word("false") {
+                            Some(Cow::Borrowed("false"))
+                        } else if s.word("null") {
+                            None
+                        } else {
+                            return None;
+                        }
+                    }
+                    "status" => changes[0] = Some(s.string()?),
+                    "severity" => changes[1] = Some(s.string()?),
+                    "tier" => changes[2] = Some(s.string()?),
+                    _ => return None,
+                }
+                Some(())
+            },
+        )?;
+        // Most events are not changes: no value to pick.
+        if let ([status, severity, tier], Some(kind)) = (changes, &ev.kind) {
+            if status.is_some() || severity.is_some() || tier.is_some() {
+                ev.value = pick_value(kind, status, severity, tier)
+                    .flatten()
+                    .map(Cow::Borrowed);
+            }
+        }
+        Some(())
+    }
+}
