@@ -422,21 +422,36 @@ fn run_wanted<'a>(
 ) -> Result<Vec<Vec<Cycle<'a>>>, CalendarError> {
     let n = policy.metrics.len();
     let mut done: Vec<Option<Vec<Cycle<'a>>>> = vec![None; n];
+    let digest = clock::Digest::of(policy, hours, ticket);
+    let run = Run {
+        policy,
+        hours,
+        ticket,
+        at,
+        digest: &digest,
+    };
     for i in (0..n).filter(|&i| wanted.get(i).copied().unwrap_or(false)) {
-        ensure(policy, hours, ticket, at, i, &mut done, 0)?;
+        ensure(&run, i, &mut done, 0)?;
     }
     Ok(done.into_iter().map(Option::unwrap_or_default).collect())
 }
 
-fn ensure<'a>(
+/// What every metric of one ticket's run shares.
+struct Run<'a, 'h> {
     policy: &'a Policy,
-    hours: &CalendarSet,
+    hours: &'h CalendarSet,
     ticket: &'a Ticket,
     at: DateTime<Utc>,
+    digest: &'h clock::Digest,
+}
+
+fn ensure<'a>(
+    run: &Run<'a, '_>,
     i: usize,
     done: &mut Vec<Option<Vec<Cycle<'a>>>>,
     depth: usize,
 ) -> Result<(), CalendarError> {
+    let policy = run.policy;
     if done[i].is_some() {
         return Ok(());
     }
@@ -445,7 +460,7 @@ fn ensure<'a>(
         let d = dep.index();
         // A dependency cycle is refused by the checker; never recurse forever.
         if d < done.len() && d != i && depth < done.len() {
-            ensure(policy, hours, ticket, at, d, done, depth + 1)?;
+            ensure(run, d, done, depth + 1)?;
         }
         // M's first stop by one of its own stop events, also when a reopen
         // later resumed the cycle (the stop is then one of its gaps): a stop
@@ -464,11 +479,12 @@ fn ensure<'a>(
     }
     let cycles = clock::run_metric(
         policy,
-        hours,
-        ticket,
+        run.hours,
+        run.ticket,
         crate::ir::MetricId(i as u32),
-        at,
+        run.at,
         first_stop,
+        run.digest,
     )?;
     done[i] = Some(cycles);
     Ok(())

@@ -141,6 +141,78 @@ impl<'a> Cycle<'a> {
 
 type TargetKey = (SeverityId, TierId, Option<VersionId>);
 
+/// A metric's `starts`, `stops` and `periodic` clauses as bit sets of event
+/// kinds, built once per run: most events are then judged by a mask test
+/// (this loop runs per event and metric). Kinds that have filters in a
+/// clause still go through [`ir::Metric::counts`], the one rule.
+struct Clauses {
+    /// Per clause, the kinds it lists.
+    listed: [u16; 3],
+    /// Per clause, the listed kinds that have filters.
+    filtered: [u16; 3],
+}
+
+const CLAUSES: [FilterClause; 3] = [
+    FilterClause::Starts,
+    FilterClause::Stops,
+    FilterClause::Periodic,
+];
+
+fn kind_bit(kind: EventKind) -> u16 {
+    1 << (kind as u16)
+}
+
+fn clause_slot(clause: FilterClause) -> usize {
+    match clause {
+        FilterClause::Starts => 0,
+        FilterClause::Stops => 1,
+        FilterClause::Periodic => 2,
+    }
+}
+
+impl Clauses {
+    fn of(metric: &ir::Metric) -> Clauses {
+        let mut c = Clauses {
+            listed: [0; 3],
+            filtered: [0; 3],
+        };
+        for clause in CLAUSES {
+            let i = clause_slot(clause);
+            for &k in metric.clause_events(clause) {
+                c.listed[i] |= kind_bit(k);
+            }
+            for f in metric.filters.iter().filter(|f| f.clause == clause) {
+                c.filtered[i] |= kind_bit(f.event);
+            }
+        }
+        c
+    }
+
+    /// Whether `clause` lists one of the kinds in `kinds`.
+    fn lists(&self, clause: FilterClause, kinds: u16) -> bool {
+        self.listed[clause_slot(clause)] & kinds != 0
+    }
+
+    /// [`ir::Metric::counts`], with the mask tests first.
+    fn counts(
+        &self,
+        metric: &ir::Metric,
+        clause: FilterClause,
+        kind: EventKind,
+        actor: ir::Actor,
+        public: bool,
+    ) -> bool {
+        let (i, bit) = (clause_slot(clause), kind_bit(kind));
+        if self.listed[i] & bit == 0 {
+            false
+        } else if self.filtered[i] & bit == 0 {
+            true
+        } else {
+            metric.counts(clause, kind, actor, public)
+        }
+    }
+}
+
 struct Ctx<'a, 'h> {
     policy: &'a Policy,
     hours: &'h CalendarSet,
@@ -396,24 +468,94 @@ pub fn counted(hours: &CalendarSet, pieces: &[Piece]) -> Result<i64, CalendarErr
     Ok(sum)
 }
 
+/// What every metric's run over one ticket shares, computed once per
+/// ticket: its policy versions and its events grouped by instant.
+pub(crate) struct Digest {
+    /// The version the ticket was opened under, and its later
+    /// `re-evaluated` ones with the instants it moves to them
+    /// ([`super::versions::timeline`]).
+    version: Option<VersionId>,
+    moves: Vec<(DateTime<Utc>, VersionId)>,
+    instants: Vec<Instant>,
+}
+
+/// The events of one instant: `ticket.events[from..to]`, with what the
+/// metrics' runs test first (most instants concern few metrics, so most
+/// runs skip them on a mask test).
+struct Instant {
+    at: DateTime<Utc>,
+    from: usize,
+    to: usize,
+    /// Whether one of them is a field change (status, severity, tier).
+    fields: bool,
+    /// The kinds of the events a metric's clauses see ([`clause_sees`]).
+    others: u16,
+}
+
+/// Whether a metric's clauses see an event: not field changes, and not the
+/// opening comment of a ticket an agent opened.
+fn clause_sees(e: &super::timeline::Event) -> bool {
+    e.change.phase() != 0 && !e.opening_comment
+}
+
+impl Digest {
+    /// The digest of a ticket whose events are in evaluation order.
+    pub(crate) fn of(policy: &Policy, hours: &CalendarSet, ticket: &Ticket) -> Digest {
+        let (version, moves) = super::versions::timeline(policy, hours, ticket);
+        // Events are in evaluation order (validation sorts them), so the
+        // events of one instant are a contiguous run.
+        let mut instants: Vec<Instant> = Vec::with_capacity(ticket.events.len());
+        for (i, e) in ticket.events.iter().enumerate() {
+            let g = match instants.last_mut() {
+                Some(g) if g.at == e.at => g,
+                _ => {
+                    instants.push(Instant {
+                        at: e.at,
+                        from: i,
+                        to: i,
+                        fields: false,
+                        others: 0,
+                    });
+                    let Some(g) = instants.last_mut() else {
+                        continue;
+                    };
+                    g
+                }
+            };
+            g.to = i + 1;
+            g.fields |= e.change.phase() == 0;
+            if clause_sees(e) {
+                g.others |= kind_bit(e.change.kind());
+            }
+        }
+        Digest {
+            version,
+            moves,
+            instants,
+        }
+    }
+}
+
 /// Runs one metric over a ticket's events up to `at` (inclusive).
 /// `first_stop` gives, for the metric named by `after`, the instant it first
-/// stopped (by one of its own stop events). The ticket's events must be in
-/// evaluation order, as [`super::validate`] leaves them (see
-/// [`Ticket::sort_events`]).
-pub fn run_metric<'a>(
+/// stopped (by one of its own stop events); `digest` is the ticket's
+/// [`Digest`]. The ticket's events must be in evaluation order, as
+/// [`super::validate`] leaves them (see [`Ticket::sort_events`]).
+pub(crate) fn run_metric<'a>(
     policy: &'a Policy,
     hours: &CalendarSet,
     ticket: &'a Ticket,
     metric_id: MetricId,
     at: DateTime<Utc>,
     first_stop: Option<DateTime<Utc>>,
+    digest: &Digest,
 ) -> Result<Vec<Cycle<'a>>, CalendarError> {
     let Some(metric) = policy.metrics.get(metric_id.index()) else {
         return Ok(Vec::new());
     };
-    let (version, moves) = super::versions::timeline(policy, hours, ticket);
-    let mut moves = moves.into_iter().peekable();
+    let version = digest.version;
+    let mut moves = digest.moves.iter().copied().peekable();
+    let clauses = Clauses::of(metric);
     let mut ctx = Ctx {
         policy,
         hours,
@@ -428,62 +570,62 @@ pub fn run_metric<'a>(
         last_target: Cell::new(None),
     };
     let mut cycles: Vec<Cycle> = Vec::new();
-    // Events are in evaluation order (validation sorts them), so the events
-    // of one instant are a contiguous run: no allocation per instant.
-    let mut rest = ticket.events.as_slice();
-    while let Some(first) = rest.first() {
-        let t = first.at;
-        let n = rest.iter().take_while(|e| e.at == t).count();
-        let (group, tail) = rest.split_at(n);
-        rest = tail;
+    let stop_first = metric.reset_order == ResetOrder::StopFirst;
+    let reopened = kind_bit(EventKind::Reopened);
+    for g in &digest.instants {
+        let t = g.at;
         if t > at {
             break;
         }
+        let group = ticket.events.get(g.from..g.to).unwrap_or_default();
         // A re-evaluated version takes effect before the events of its
         // instant, like a field change.
         while let Some((b, v)) = moves.next_if(|&(b, _)| b <= t) {
             change_version(&mut ctx, &mut cycles, b, v)?;
         }
-        let status_before = ctx.status;
-        apply_field_changes(&mut ctx, &mut cycles, group, t)?;
-        // `resets when status S`: the status changed in this second, to S.
-        let reset = (ctx.status != status_before
-            && ctx
-                .status
-                .is_some_and(|s| metric.resets.iter().any(|r| r == s)))
-        .then(|| {
-            group
-                .iter()
-                .rev()
-                .find(|e| matches!(e.change, Change::Status(_)))
-                .map(|e| change_cause(policy, &e.change, t))
-        })
-        .flatten();
-        let stop_first = metric.reset_order == ResetOrder::StopFirst;
+        let mut reset = None;
+        if g.fields {
+            let status_before = ctx.status;
+            apply_field_changes(&mut ctx, &mut cycles, group, t)?;
+            // `resets when status S`: the status changed in this second, to S.
+            reset = (!metric.resets.is_empty()
+                && ctx.status != status_before
+                && ctx
+                    .status
+                    .is_some_and(|s| metric.resets.iter().any(|r| r == s)))
+            .then(|| {
+                group
+                    .iter()
+                    .rev()
+                    .find(|e| matches!(e.change, Change::Status(_)))
+                    .map(|e| change_cause(policy, &e.change, t))
+            })
+            .flatten();
+        }
         if let Some(cause) = reset.filter(|_| !stop_first) {
             reset_cycle(&ctx, &mut cycles, t, cause)?;
         }
-        // The events a metric's clauses see: not field changes, and not the
-        // opening comment of a ticket an agent opened.
-        let others = || {
-            group
-                .iter()
-                .filter(|e| e.change.phase() != 0 && !e.opening_comment)
-        };
+        let others = || group.iter().filter(|e| clause_sees(e));
         let counts = |clause, e: &super::timeline::Event| {
-            metric.counts(clause, e.change.kind(), e.actor, e.public)
+            clauses.counts(metric, clause, e.change.kind(), e.actor, e.public)
         };
-        for e in others() {
-            if counts(FilterClause::Starts, e) {
-                start(&ctx, &mut cycles, e.change.kind(), t, first_stop)?;
+        // Each clause looks at the events only when it lists one of their
+        // kinds (`counts` is false for the others).
+        if clauses.lists(FilterClause::Starts, g.others) {
+            for e in others() {
+                if counts(FilterClause::Starts, e) {
+                    start(&ctx, &mut cycles, e.change.kind(), t, first_stop)?;
+                }
             }
         }
-        if others().any(|e| e.change.kind() == EventKind::Reopened) {
+        if g.others & reopened != 0 {
             reopen(&ctx, &mut cycles, t)?;
         }
-        for e in others() {
-            if counts(FilterClause::Stops, e) {
-                stop(&mut cycles, e.change.kind(), t);
+        if clauses.lists(FilterClause::Stops, g.others) {
+            for e in others() {
+                if counts(FilterClause::Stops, e) {
+                    stop(&mut cycles, e.change.kind(), t);
+                }
             }
         }
         if let Some(cause) = reset.filter(|_| stop_first) {
@@ -491,8 +633,10 @@ pub fn run_metric<'a>(
         }
         // Several updates in the same second are one update.
         if let Some(periodic) = &metric.periodic {
-            if let Some(e) = others().find(|e| counts(FilterClause::Periodic, e)) {
-                update(&ctx, &mut cycles, e.change.kind(), t, periodic.mode)?;
+            if clauses.lists(FilterClause::Periodic, g.others) {
+                if let Some(e) = others().find(|e| counts(FilterClause::Periodic, e)) {
+                    update(&ctx, &mut cycles, e.change.kind(), t, periodic.mode)?;
+                }
             }
         }
     }
@@ -828,4 +972,57 @@ fn update<'a>(
     }
     cycles.push(next);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Clauses;
+    use crate::ir::{Actor, EventKind, FilterClause};
+    use crate::source::SourceFile;
+
+    /// The clause masks answer as [`crate::ir::Metric::counts`] does, for
+    /// every clause, event kind, actor and visibility: on the prelude
+    /// metrics and on a metric with filters.
+    #[test]
+    fn clause_masks_agree_with_the_counting_rule() {
+        let text = "policy \"P\" { calendar always }\ncalendar always = 24x7\n\
+            severity high \"High\"\ntiers basic\n\
+            metric handling {\n\
+              starts on opened by agent, customer_replied by customer public\n\
+              stops on replied by agent public, replied internal, resolved\n\
+            }\n";
+        let policy = crate::compile(&SourceFile::new("p.sla", text))
+            .expect("compiles")
+            .policy;
+        assert!(policy.metrics.iter().any(|m| !m.filters.is_empty()));
+        assert!(policy.metrics.iter().any(|m| m.periodic.is_some()));
+        let clauses = [
+            FilterClause::Starts,
+            FilterClause::Stops,
+            FilterClause::Periodic,
+        ];
+        let mut kinds = EventKind::ALL.to_vec();
+        kinds.push(EventKind::Version);
+        let mut counted = 0;
+        for metric in &policy.metrics {
+            let masks = Clauses::of(metric);
+            for clause in clauses {
+                for &kind in &kinds {
+                    for actor in Actor::ALL {
+                        for public in [false, true] {
+                            let rule = metric.counts(clause, kind, actor, public);
+                            let fast = masks.counts(metric, clause, kind, actor, public);
+                            assert_eq!(
+                                fast, rule,
+                                "{} {clause:?} {kind:?} {actor:?} {public}",
+                                metric.name
+                            );
+                            counted += usize::from(rule);
+                        }
+                    }
+                }
+            }
+        }
+        assert!(counted > 0);
+    }
 }
