@@ -222,7 +222,12 @@ impl CalendarSet {
     }
 
     pub(super) fn between_raw(&self, id: usize, a: i64, b: i64) -> i64 {
-        let (ya, yb) = (self.year_of(a), self.year_of(b));
+        let ya = self.year_of(a);
+        // Most stretches lie within one year: one table, one search.
+        if ya == YEARS - 1 || b < self.bounds[ya + 1] {
+            return self.bucket(id, ya).open.open_between(a, b);
+        }
+        let yb = self.year_of(b);
         let before_b = self.bucket(id, yb).open.open_before(b);
         let before_a = self.bucket(id, ya).open.open_before(a);
         if ya == yb {
@@ -261,7 +266,14 @@ impl CalendarSet {
         }
         let d = i64::try_from(d).map_err(|_| self.ran_off(id, MAX_SECONDS))?;
         let y = self.year_of(t);
-        let v = self.bucket(id, y).open.open_before(t).saturating_add(d);
+        let open = &self.bucket(id, y).open;
+        let v = open.open_before(t).saturating_add(d);
+        // Most answers fall in the same year: no second lookup of its table.
+        if v <= open.total() {
+            if let Some(u) = open.reach_earliest(v) {
+                return Ok(u);
+            }
+        }
         let (y, v) = self
             .seek_forward(id, y, v, false)
             .ok_or_else(|| self.ran_off(id, MAX_SECONDS))?;
