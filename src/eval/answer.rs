@@ -1,6 +1,6 @@
 //! Answers: what each metric's cycles say at the evaluation instant.
 
-use super::clock::{self, applied_target, crossing_with, piece_seconds, projected, Cycle};
+use super::clock::{self, crossing_with, piece_seconds, projected, Cycle};
 use super::select::MetricSelection;
 use super::timeline::Ticket;
 use crate::calendar::{CalendarError, CalendarSet};
@@ -565,7 +565,9 @@ fn evaluate_sorted<'a>(
             state: match answers.last() {
                 Some(a) => a.state,
                 None => {
-                    let t = applied_target(policy, ticket, version, id, severity, tier);
+                    let t = super::target::applied_target_in(
+                        policy, hours, ticket, version, id, severity, tier,
+                    );
                     match (t.promise, t.covered) {
                         (None, Covered::No) => State::NotCovered,
                         (None, _) => State::NoTarget,

@@ -244,8 +244,9 @@ impl<'a> Ctx<'a, '_> {
                 return t;
             }
         }
-        let t = applied_target(
+        let t = super::target::applied_target_in(
             self.policy,
+            self.hours,
             self.ticket,
             self.version,
             self.metric_id,

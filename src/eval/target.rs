@@ -10,6 +10,7 @@ use crate::ir::{
 use crate::values::Duration;
 use chrono::{DateTime, Utc};
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 /// Where the calendar of a target came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,6 +115,100 @@ pub(crate) fn severity_calendar(
     }
 }
 
+/// [`Policy::target_index_in`] remembered per version, metric, severity,
+/// tier and issue type, for one policy: the lookup scans the policy's
+/// target table and runs per metric and change of every ticket, while its
+/// answer depends on the policy alone. Each entry is filled on first use.
+pub(crate) struct TargetCells {
+    /// The policy it is for (its target table's address and size): another
+    /// policy is answered by the scan.
+    policy: (usize, usize),
+    /// Versions + 1, metrics, severities, tiers, types + 1.
+    dims: [usize; 5],
+    /// 0: not looked up yet; 1: no cell; `i + 2`: cell `i`.
+    cells: Box<[AtomicU32]>,
+}
+
+/// At most this many entries (4 bytes each) are remembered; a policy with
+/// more combinations is answered by the scan.
+const MAX_CELLS: usize = 1 << 16;
+
+impl TargetCells {
+    fn new(policy: &Policy) -> Option<TargetCells> {
+        let dims = [
+            policy.versions.len() + 1,
+            policy.metrics.len(),
+            policy.severities.len(),
+            policy.tiers.len(),
+            policy.types.len() + 1,
+        ];
+        let n = dims
+            .iter()
+            .try_fold(1usize, |n, &d| n.checked_mul(d))
+            .filter(|&n| n <= MAX_CELLS)?;
+        u32::try_from(policy.targets.len()).ok()?.checked_add(2)?;
+        Some(TargetCells {
+            policy: (policy.targets.as_ptr() as usize, policy.targets.len()),
+            dims,
+            cells: (0..n).map(|_| AtomicU32::new(0)).collect(),
+        })
+    }
+
+    /// The memo for `policy`, built on first use.
+    fn of<'h>(policy: &Policy, hours: &'h CalendarSet) -> Option<&'h TargetCells> {
+        let cells = hours
+            .target_cells
+            .get_or_init(|| TargetCells::new(policy))
+            .as_ref()?;
+        let same = cells.policy == (policy.targets.as_ptr() as usize, policy.targets.len());
+        same.then_some(cells)
+    }
+
+    /// [`Policy::target_index_in`], remembered.
+    fn index(
+        &self,
+        policy: &Policy,
+        version: Option<VersionId>,
+        metric: MetricId,
+        severity: SeverityId,
+        tier: TierId,
+        issue_type: Option<TypeId>,
+    ) -> Option<usize> {
+        let at = [
+            version.map_or(0, |v| v.index() + 1),
+            metric.index(),
+            severity.index(),
+            tier.index(),
+            issue_type.map_or(0, |t| t.index() + 1),
+        ];
+        let scan = || policy.target_index_in(version, metric, severity, tier, issue_type);
+        if at.iter().zip(&self.dims).any(|(i, d)| i >= d) {
+            return scan();
+        }
+        let slot = at
+            .iter()
+            .zip(&self.dims)
+            .fold(0, |slot, (&i, &d)| slot * d + i);
+        let Some(entry) = self.cells.get(slot) else {
+            return scan();
+        };
+        // Relaxed is enough: every thread that fills an entry writes the
+        // same value, and a thread that misses it computes it again.
+        match entry.load(Ordering::Relaxed) {
+            0 => {
+                let index = scan();
+                let code = index.map_or(Some(1), |i| u32::try_from(i + 2).ok());
+                if let Some(code) = code {
+                    entry.store(code, Ordering::Relaxed);
+                }
+                index
+            }
+            1 => None,
+            code => Some(code as usize - 2),
+        }
+    }
+}
+
 /// Looks up the target of `metric` for a ticket's severity, tier and issue
 /// type under policy version `version`; a calendar chosen per ticket is
 /// resolved to the ticket's own.
@@ -124,6 +219,40 @@ pub fn applied_target(
     metric: MetricId,
     severity: SeverityId,
     tier: TierId,
+) -> AppliedTarget {
+    let index = policy.target_index_in(version, metric, severity, tier, ticket.issue_type);
+    applied_cell(policy, ticket, version, metric, severity, tier, index)
+}
+
+/// [`applied_target`] with the cell looked up in the memo kept with
+/// `hours` (the calendars of `policy`).
+pub(crate) fn applied_target_in(
+    policy: &Policy,
+    hours: &CalendarSet,
+    ticket: &Ticket,
+    version: Option<VersionId>,
+    metric: MetricId,
+    severity: SeverityId,
+    tier: TierId,
+) -> AppliedTarget {
+    let issue_type = ticket.issue_type;
+    let index = match TargetCells::of(policy, hours) {
+        Some(cells) => cells.index(policy, version, metric, severity, tier, issue_type),
+        None => policy.target_index_in(version, metric, severity, tier, issue_type),
+    };
+    applied_cell(policy, ticket, version, metric, severity, tier, index)
+}
+
+/// The target of the cell `index` (the one [`Policy::target_index_in`]
+/// gives) for the ticket: its coverage, calendar and why.
+fn applied_cell(
+    policy: &Policy,
+    ticket: &Ticket,
+    version: Option<VersionId>,
+    metric: MetricId,
+    severity: SeverityId,
+    tier: TierId,
+    index: Option<usize>,
 ) -> AppliedTarget {
     let issue_type = ticket.issue_type;
     let (fallback, fallback_source) = severity_calendar(policy, metric, severity);
@@ -141,7 +270,6 @@ pub fn applied_target(
     let channel_refused = covered == Covered::No
         && channel.is_some()
         && issue_type.is_some_and(|ty| policy.covered(ty, tier) != Covered::No);
-    let index = policy.target_index_in(version, metric, severity, tier, issue_type);
     let cell = index.and_then(|i| policy.targets.get(i));
     let (promise, calendar) = match cell.map(|c| &c.value) {
         Some(TargetValue::Within { duration, calendar }) if covered == Covered::Yes => {
@@ -365,6 +493,61 @@ mod tests {
             deadline,
             replies: out,
         })
+    }
+
+    /// The memo of target cells answers as the scan does, for every
+    /// version, metric, severity, tier and type of the seed policies and a
+    /// versioned one (and one past each), filled or not; another policy's
+    /// calendars are not used for it.
+    #[test]
+    fn target_memo_answers_as_the_scan() {
+        use super::TargetCells;
+        use crate::ir::{MetricId, SeverityId, TierId, TypeId, VersionId};
+        let mut texts =
+            vec![
+                include_str!("../../tests/fixtures/eval/clock/versions-reevaluated.sla")
+                    .to_string(),
+            ];
+        for name in ["dimagi", "domo", "dooap", "prismic"] {
+            let path = format!("{}/policies/{name}.sla", env!("CARGO_MANIFEST_DIR"));
+            texts.push(std::fs::read_to_string(path).expect("a seed policy"));
+        }
+        let mut compared = 0;
+        let mut policies = Vec::new();
+        for text in &texts {
+            let policy = crate::compile(&SourceFile::new("p.sla", text.as_str()))
+                .expect("compiles")
+                .policy;
+            let memo = TargetCells::new(&policy).expect("small enough to remember");
+            for _pass in 0..2 {
+                for v in 0..=policy.versions.len() + 1 {
+                    let version = v.checked_sub(1).map(|v| VersionId(v as u32));
+                    for m in 0..=policy.metrics.len() {
+                        for sev in 0..=policy.severities.len() {
+                            for tier in 0..=policy.tiers.len() {
+                                for ty in 0..=policy.types.len() + 1 {
+                                    let ty = ty.checked_sub(1).map(|t| TypeId(t as u32));
+                                    let (m, sev, tier) = (
+                                        MetricId(m as u32),
+                                        SeverityId(sev as u32),
+                                        TierId(tier as u32),
+                                    );
+                                    let scan = policy.target_index_in(version, m, sev, tier, ty);
+                                    let memo = memo.index(&policy, version, m, sev, tier, ty);
+                                    assert_eq!(memo, scan);
+                                    compared += usize::from(scan.is_some());
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            policies.push(policy);
+        }
+        assert!(compared > 100);
+        let hours = CalendarSet::from_policy(&policies[0]);
+        assert!(TargetCells::of(&policies[0], &hours).is_some());
+        assert!(TargetCells::of(&policies[1], &hours).is_none());
     }
 
     fn cases() -> u32 {
