@@ -315,7 +315,9 @@ fn measure<'a>(
         stopped_by: c.stop.as_ref().map(|s| Cow::Borrowed(s.kind.name())),
         elapsed_seconds: elapsed,
         remaining_seconds: None,
-        wall_seconds: (end - c.start).num_seconds().max(0),
+        // Whole seconds from the start (an instant's fraction, if any,
+        // counts for nothing, as in a subtraction rounded towards zero).
+        wall_seconds: (end.timestamp() - c.start.timestamp()).max(0),
         consumed_permille: None,
         breached_at: None,
         milestones: Vec::new(),
@@ -381,7 +383,12 @@ fn measure<'a>(
     for m in policy.milestones.iter().filter(|m| m.metric == metric) {
         let x = i128::from(target) * i128::from(m.at.0) / i128::from(Percent::WHOLE);
         let x = i64::try_from(x).unwrap_or(i64::MAX);
-        let hit = crossing_with(hours, c, x, secs)?;
+        // A milestone at 100% is the deadline's crossing, already found.
+        let hit = if x == target {
+            reach
+        } else {
+            crossing_with(hours, c, x, secs)?
+        };
         let fired = hit.is_some_and(|h| h < end);
         let fires_at = match hit {
             Some(h) if fired || stop_at.is_none() => Some(h),

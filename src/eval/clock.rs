@@ -177,13 +177,12 @@ impl Clauses {
             filtered: [0; 3],
         };
         for clause in CLAUSES {
-            let i = clause_slot(clause);
             for &k in metric.clause_events(clause) {
-                c.listed[i] |= kind_bit(k);
+                c.listed[clause_slot(clause)] |= kind_bit(k);
             }
-            for f in metric.filters.iter().filter(|f| f.clause == clause) {
-                c.filtered[i] |= kind_bit(f.event);
-            }
+        }
+        for f in &metric.filters {
+            c.filtered[clause_slot(f.clause)] |= kind_bit(f.event);
         }
         c
     }
@@ -808,7 +807,13 @@ fn start<'a>(
             value: None,
             at: t,
         };
-        cycles.push(ctx.new_cycle(t, cause, false)?);
+        let cycle = ctx.new_cycle(t, cause, false)?;
+        if cycles.capacity() == 0 {
+            // The first cycle: a direct allocation for a few, cheaper than
+            // growing an empty vector (cycles are large).
+            *cycles = Vec::with_capacity(4);
+        }
+        cycles.push(cycle);
     }
     Ok(())
 }
