@@ -104,11 +104,11 @@ pub struct Segment {
 pub struct CalendarSet {
     bounds: Vec<i64>,
     nodes: Vec<Node>,
-    /// The evaluator's memo of target cells for the policy these calendars
-    /// were built from: per-policy state that, like the calendar tables,
-    /// is built lazily once and shared by every ticket (the calendars are
-    /// what the engine receives with the policy everywhere).
-    pub(crate) target_cells: std::sync::OnceLock<Option<crate::eval::target::TargetCells>>,
+    /// The evaluator's memo for the policy these calendars were built
+    /// from: per-policy state that, like the calendar tables, is built
+    /// lazily once and shared by every ticket (the calendars are what the
+    /// engine receives with the policy everywhere).
+    pub(crate) memo: std::sync::OnceLock<crate::eval::target::PolicyMemo>,
 }
 
 impl fmt::Debug for CalendarSet {
@@ -153,7 +153,7 @@ impl CalendarSet {
         CalendarSet {
             bounds,
             nodes,
-            target_cells: std::sync::OnceLock::new(),
+            memo: std::sync::OnceLock::new(),
         }
     }
 

@@ -2,6 +2,7 @@
 
 use super::clock::{self, crossing_with, piece_seconds, projected, Cycle};
 use super::select::MetricSelection;
+use super::target::PolicyMemo;
 use super::timeline::Ticket;
 use crate::calendar::{CalendarError, CalendarSet};
 use crate::ir::{Covered, MetricId, MilestoneKind, Policy};
@@ -380,7 +381,10 @@ fn measure<'a>(
         (None, Some(s)) => Some(projected(hours, c, s, target, elapsed)?),
         (None, None) => Some(projected(hours, c, at, target, elapsed)?),
     };
-    for m in policy.milestones.iter().filter(|m| m.metric == metric) {
+    for (i, m) in policy.milestones.iter().enumerate() {
+        if m.metric != metric {
+            continue;
+        }
         let x = i128::from(target) * i128::from(m.at.0) / i128::from(Percent::WHOLE);
         let x = i64::try_from(x).unwrap_or(i64::MAX);
         // A milestone at 100% is the deadline's crossing, already found.
@@ -398,13 +402,24 @@ fn measure<'a>(
         };
         answer.milestones.push(MilestoneAnswer {
             kind: m.kind,
-            percent: Cow::Owned(m.at.to_string()),
+            percent: percent_text(policy, hours, i),
             to: Cow::Borrowed(m.to.as_str()),
             fires_at,
             fired,
         });
     }
     Ok(answer)
+}
+
+/// Milestone `i`'s percentage as answers write it (`75%`): remembered per
+/// policy, since formatting it per cycle cost more than copying it.
+fn percent_text(policy: &Policy, hours: &CalendarSet, i: usize) -> Cow<'static, str> {
+    let known = PolicyMemo::of(policy, hours).and_then(|memo| memo.percent(i));
+    match (known, policy.milestones.get(i)) {
+        (Some(text), _) => Cow::Owned(text.to_owned()),
+        (None, Some(m)) => Cow::Owned(m.at.to_string()),
+        (None, None) => Cow::Borrowed(""),
+    }
 }
 
 /// The cycles of every metric of the policy for a ticket at `at`, in

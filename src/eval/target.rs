@@ -115,14 +115,51 @@ pub(crate) fn severity_calendar(
     }
 }
 
+/// What the evaluator remembers about one policy: answers that depend on
+/// the policy alone but were computed per ticket. Built on first use and
+/// kept with the policy's [`CalendarSet`].
+pub(crate) struct PolicyMemo {
+    /// The policy it is for (its target and milestone tables' addresses and
+    /// sizes): another policy is answered without it.
+    policy: [usize; 4],
+    /// The target cells (`None`: too many combinations to remember).
+    cells: Option<TargetCells>,
+    /// Each milestone's percentage as written in answers (`75%`).
+    percents: Box<[String]>,
+}
+
+impl PolicyMemo {
+    fn fingerprint(policy: &Policy) -> [usize; 4] {
+        [
+            policy.targets.as_ptr() as usize,
+            policy.targets.len(),
+            policy.milestones.as_ptr() as usize,
+            policy.milestones.len(),
+        ]
+    }
+
+    /// The memo of `policy`, built on first use; `None` when `hours` were
+    /// built from another policy.
+    pub(crate) fn of<'h>(policy: &Policy, hours: &'h CalendarSet) -> Option<&'h PolicyMemo> {
+        let memo = hours.memo.get_or_init(|| PolicyMemo {
+            policy: PolicyMemo::fingerprint(policy),
+            cells: TargetCells::new(policy),
+            percents: policy.milestones.iter().map(|m| m.at.to_string()).collect(),
+        });
+        (memo.policy == PolicyMemo::fingerprint(policy)).then_some(memo)
+    }
+
+    /// The text of milestone `i`'s percentage.
+    pub(crate) fn percent(&self, i: usize) -> Option<&str> {
+        self.percents.get(i).map(String::as_str)
+    }
+}
+
 /// [`Policy::target_index_in`] remembered per version, metric, severity,
-/// tier and issue type, for one policy: the lookup scans the policy's
-/// target table and runs per metric and change of every ticket, while its
-/// answer depends on the policy alone. Each entry is filled on first use.
-pub(crate) struct TargetCells {
-    /// The policy it is for (its target table's address and size): another
-    /// policy is answered by the scan.
-    policy: (usize, usize),
+/// tier and issue type: the lookup scans the policy's target table and
+/// runs per metric and change of every ticket, while its answer depends on
+/// the policy alone. Each entry is filled on first use.
+struct TargetCells {
     /// Versions + 1, metrics, severities, tiers, types + 1.
     dims: [usize; 5],
     /// 0: not looked up yet; 1: no cell; `i + 2`: cell `i`.
@@ -148,20 +185,9 @@ impl TargetCells {
             .filter(|&n| n <= MAX_CELLS)?;
         u32::try_from(policy.targets.len()).ok()?.checked_add(2)?;
         Some(TargetCells {
-            policy: (policy.targets.as_ptr() as usize, policy.targets.len()),
             dims,
             cells: (0..n).map(|_| AtomicU32::new(0)).collect(),
         })
-    }
-
-    /// The memo for `policy`, built on first use.
-    fn of<'h>(policy: &Policy, hours: &'h CalendarSet) -> Option<&'h TargetCells> {
-        let cells = hours
-            .target_cells
-            .get_or_init(|| TargetCells::new(policy))
-            .as_ref()?;
-        let same = cells.policy == (policy.targets.as_ptr() as usize, policy.targets.len());
-        same.then_some(cells)
     }
 
     /// [`Policy::target_index_in`], remembered.
@@ -236,7 +262,7 @@ pub(crate) fn applied_target_in(
     tier: TierId,
 ) -> AppliedTarget {
     let issue_type = ticket.issue_type;
-    let index = match TargetCells::of(policy, hours) {
+    let index = match PolicyMemo::of(policy, hours).and_then(|m| m.cells.as_ref()) {
         Some(cells) => cells.index(policy, version, metric, severity, tier, issue_type),
         None => policy.target_index_in(version, metric, severity, tier, issue_type),
     };
@@ -546,8 +572,16 @@ mod tests {
         }
         assert!(compared > 100);
         let hours = CalendarSet::from_policy(&policies[0]);
-        assert!(TargetCells::of(&policies[0], &hours).is_some());
-        assert!(TargetCells::of(&policies[1], &hours).is_none());
+        let memo = super::PolicyMemo::of(&policies[0], &hours).expect("the same policy");
+        assert!(memo.cells.is_some());
+        assert!(super::PolicyMemo::of(&policies[1], &hours).is_none());
+        for p in &policies[1..] {
+            let hours = CalendarSet::from_policy(p);
+            let memo = super::PolicyMemo::of(p, &hours).expect("the same policy");
+            for (i, m) in p.milestones.iter().enumerate() {
+                assert_eq!(memo.percent(i), Some(m.at.to_string().as_str()));
+            }
+        }
     }
 
     fn cases() -> u32 {
