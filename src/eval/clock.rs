@@ -554,7 +554,6 @@ pub(crate) fn run_metric<'a>(
         return Ok(Vec::new());
     };
     let version = digest.version;
-    let mut moves = digest.moves.iter().copied().peekable();
     let clauses = Clauses::of(metric);
     let mut ctx = Ctx {
         policy,
@@ -572,17 +571,26 @@ pub(crate) fn run_metric<'a>(
     let mut cycles: Vec<Cycle> = Vec::new();
     let stop_first = metric.reset_order == ResetOrder::StopFirst;
     let reopened = kind_bit(EventKind::Reopened);
+    // The kinds that can do anything to this metric's cycles.
+    let seen = clauses.listed.iter().fold(reopened, |all, &k| all | k);
+    let mut moves = digest.moves.as_slice();
     for g in &digest.instants {
         let t = g.at;
         if t > at {
             break;
         }
-        let group = ticket.events.get(g.from..g.to).unwrap_or_default();
         // A re-evaluated version takes effect before the events of its
         // instant, like a field change.
-        while let Some((b, v)) = moves.next_if(|&(b, _)| b <= t) {
+        while let Some((&(b, v), rest)) = moves.split_first().filter(|((b, _), _)| *b <= t) {
+            moves = rest;
             change_version(&mut ctx, &mut cycles, b, v)?;
         }
+        // Most instants do nothing to most metrics: no field change, and
+        // no event that a clause of this one lists, nor a reopen.
+        if !g.fields && g.others & seen == 0 {
+            continue;
+        }
+        let group = ticket.events.get(g.from..g.to).unwrap_or_default();
         let mut reset = None;
         if g.fields {
             let status_before = ctx.status;
@@ -640,7 +648,7 @@ pub(crate) fn run_metric<'a>(
             }
         }
     }
-    while let Some((b, v)) = moves.next_if(|&(b, _)| b <= at) {
+    for &(b, v) in moves.iter().take_while(|(b, _)| *b <= at) {
         change_version(&mut ctx, &mut cycles, b, v)?;
     }
     for c in cycles.iter_mut().filter(|c| c.stop.is_none()) {
