@@ -336,8 +336,7 @@ fn measure<'a>(
             answer.remaining_seconds = Some(hours.between(c.calendar_now(), at, deadline)?);
             answer.consumed_permille = (target > 0).then_some(0);
             for m in policy.milestones.iter().filter(|m| m.metric == metric) {
-                let x = i128::from(target) * i128::from(m.at.0) / i128::from(Percent::WHOLE);
-                let x = i64::try_from(x).unwrap_or(i64::MAX);
+                let x = milestone_seconds(target, m.at);
                 answer.milestones.push(MilestoneAnswer {
                     kind: m.kind,
                     percent: Cow::Owned(m.at.to_string()),
@@ -385,8 +384,7 @@ fn measure<'a>(
         if m.metric != metric {
             continue;
         }
-        let x = i128::from(target) * i128::from(m.at.0) / i128::from(Percent::WHOLE);
-        let x = i64::try_from(x).unwrap_or(i64::MAX);
+        let x = milestone_seconds(target, m.at);
         // A milestone at 100% is the deadline's crossing, already found.
         let hit = if x == target {
             reach
@@ -409,6 +407,19 @@ fn measure<'a>(
         });
     }
     Ok(answer)
+}
+
+/// The open seconds of a milestone at `at` of a target of `target`
+/// seconds, rounded down (saturating).
+fn milestone_seconds(target: i64, at: Percent) -> i64 {
+    // The product fits in 64 bits for any real target: no 128-bit division.
+    match target.checked_mul(at.0) {
+        Some(p) => p / Percent::WHOLE,
+        None => {
+            let x = i128::from(target) * i128::from(at.0) / i128::from(Percent::WHOLE);
+            i64::try_from(x).unwrap_or(i64::MAX)
+        }
+    }
 }
 
 /// Milestone `i`'s percentage as answers write it (`75%`): remembered per
@@ -571,7 +582,7 @@ fn evaluate_sorted<'a>(
         super::versions::in_force(policy, hours, ticket, at)
     };
     let mut metrics = Vec::with_capacity(all.len());
-    let mut secs = Vec::new();
+    let mut secs = Vec::with_capacity(8);
     for (i, cycles) in all.iter().enumerate() {
         if !wanted[i] {
             continue;
@@ -728,4 +739,44 @@ fn name_of(n: Option<&String>) -> Cow<'_, str> {
 /// Formats seconds for people (`1h30m`).
 pub fn human_seconds(s: i64) -> String {
     format_seconds(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::milestone_seconds;
+    use crate::values::Percent;
+
+    /// The 64-bit path gives what 128-bit arithmetic gives, up to and past
+    /// the products that overflow 64 bits.
+    #[test]
+    fn milestone_seconds_is_the_exact_product_rounded_down() {
+        let targets = [
+            0,
+            1,
+            59,
+            3_600,
+            28_800,
+            86_399,
+            1 << 40,
+            i64::MAX / 3,
+            i64::MAX,
+        ];
+        let percents = [
+            0,
+            1,
+            333_333,
+            750_000,
+            999_999,
+            1_000_000,
+            2_500_000,
+            i64::MAX,
+        ];
+        for &t in &targets {
+            for &p in &percents {
+                let exact = i128::from(t) * i128::from(p) / i128::from(Percent::WHOLE);
+                let exact = i64::try_from(exact).unwrap_or(i64::MAX);
+                assert_eq!(milestone_seconds(t, Percent(p)), exact, "{t} {p}");
+            }
+        }
+    }
 }

@@ -818,8 +818,9 @@ fn start<'a>(
         let cycle = ctx.new_cycle(t, cause, false)?;
         if cycles.capacity() == 0 {
             // The first cycle: a direct allocation for a few, cheaper than
-            // growing an empty vector (cycles are large).
-            *cycles = Vec::with_capacity(4);
+            // growing an empty vector (cycles are large; three stay within
+            // the allocator's small-block sizes, four did not).
+            *cycles = Vec::with_capacity(3);
         }
         cycles.push(cycle);
     }
