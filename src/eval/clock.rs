@@ -142,14 +142,20 @@ impl<'a> Cycle<'a> {
 type TargetKey = (SeverityId, TierId, Option<VersionId>);
 
 /// A metric's `starts`, `stops` and `periodic` clauses as bit sets of event
-/// kinds, built once per run: most events are then judged by a mask test
-/// (this loop runs per event and metric). Kinds that have filters in a
-/// clause still go through [`ir::Metric::counts`], the one rule.
-struct Clauses {
+/// kinds, built once per policy (see [`super::target::PolicyMemo`]): most
+/// events are then judged by a mask test (this loop runs per event and
+/// metric). For kinds that have filters in a clause, the answer of
+/// [`ir::Metric::counts`], the one rule, is kept for each actor and
+/// visibility.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Clauses {
     /// Per clause, the kinds it lists.
     listed: [u16; 3],
     /// Per clause, the listed kinds that have filters.
     filtered: [u16; 3],
+    /// Per clause and filtered kind, which (actor, visibility) count: bit
+    /// `2 * actor + public` ([`who_bit`]).
+    who: [[u8; 16]; 3],
 }
 
 const CLAUSES: [FilterClause; 3] = [
@@ -170,11 +176,22 @@ fn clause_slot(clause: FilterClause) -> usize {
     }
 }
 
+/// The bit of an actor and a visibility in [`Clauses::who`].
+fn who_bit(actor: ir::Actor, public: bool) -> u8 {
+    let actor = match actor {
+        ir::Actor::Agent => 0,
+        ir::Actor::Customer => 1,
+        ir::Actor::System => 2,
+    };
+    1 << (2 * actor + u8::from(public))
+}
+
 impl Clauses {
-    fn of(metric: &ir::Metric) -> Clauses {
+    pub(crate) fn of(metric: &ir::Metric) -> Clauses {
         let mut c = Clauses {
             listed: [0; 3],
             filtered: [0; 3],
+            who: [[0; 16]; 3],
         };
         for clause in CLAUSES {
             for &k in metric.clause_events(clause) {
@@ -184,6 +201,23 @@ impl Clauses {
         for f in &metric.filters {
             c.filtered[clause_slot(f.clause)] |= kind_bit(f.event);
         }
+        for clause in CLAUSES {
+            let i = clause_slot(clause);
+            for &kind in metric.clause_events(clause) {
+                if c.filtered[i] & kind_bit(kind) == 0 {
+                    continue;
+                }
+                for actor in ir::Actor::ALL {
+                    for public in [false, true] {
+                        if metric.counts(clause, kind, actor, public) {
+                            if let Some(w) = c.who[i].get_mut(kind as usize) {
+                                *w |= who_bit(actor, public);
+                            }
+                        }
+                    }
+                }
+            }
+        }
         c
     }
 
@@ -192,10 +226,9 @@ impl Clauses {
         self.listed[clause_slot(clause)] & kinds != 0
     }
 
-    /// [`ir::Metric::counts`], with the mask tests first.
+    /// [`ir::Metric::counts`] for the metric these clauses are of.
     fn counts(
         &self,
-        metric: &ir::Metric,
         clause: FilterClause,
         kind: EventKind,
         actor: ir::Actor,
@@ -207,7 +240,9 @@ impl Clauses {
         } else if self.filtered[i] & bit == 0 {
             true
         } else {
-            metric.counts(clause, kind, actor, public)
+            self.who[i]
+                .get(kind as usize)
+                .is_some_and(|w| w & who_bit(actor, public) != 0)
         }
     }
 }
@@ -554,7 +589,12 @@ pub(crate) fn run_metric<'a>(
         return Ok(Vec::new());
     };
     let version = digest.version;
-    let clauses = Clauses::of(metric);
+    let clauses = match super::target::PolicyMemo::of(policy, hours) {
+        Some(memo) => memo
+            .clauses(metric_id)
+            .unwrap_or_else(|| Clauses::of(metric)),
+        None => Clauses::of(metric),
+    };
     let mut ctx = Ctx {
         policy,
         hours,
@@ -615,7 +655,7 @@ pub(crate) fn run_metric<'a>(
         }
         let others = || group.iter().filter(|e| clause_sees(e));
         let counts = |clause, e: &super::timeline::Event| {
-            clauses.counts(metric, clause, e.change.kind(), e.actor, e.public)
+            clauses.counts(clause, e.change.kind(), e.actor, e.public)
         };
         // Each clause looks at the events only when it lists one of their
         // kinds (`counts` is false for the others).
@@ -1026,7 +1066,7 @@ mod tests {
                     for actor in Actor::ALL {
                         for public in [false, true] {
                             let rule = metric.counts(clause, kind, actor, public);
-                            let fast = masks.counts(metric, clause, kind, actor, public);
+                            let fast = masks.counts(clause, kind, actor, public);
                             assert_eq!(
                                 fast, rule,
                                 "{} {clause:?} {kind:?} {actor:?} {public}",

@@ -126,6 +126,8 @@ pub(crate) struct PolicyMemo {
     cells: Option<TargetCells>,
     /// Each milestone's percentage as written in answers (`75%`).
     percents: Box<[String]>,
+    /// Each metric's clauses as masks.
+    clauses: Box<[super::clock::Clauses]>,
 }
 
 impl PolicyMemo {
@@ -145,8 +147,18 @@ impl PolicyMemo {
             policy: PolicyMemo::fingerprint(policy),
             cells: TargetCells::new(policy),
             percents: policy.milestones.iter().map(|m| m.at.to_string()).collect(),
+            clauses: policy
+                .metrics
+                .iter()
+                .map(super::clock::Clauses::of)
+                .collect(),
         });
         (memo.policy == PolicyMemo::fingerprint(policy)).then_some(memo)
+    }
+
+    /// The clauses of `metric` as masks.
+    pub(crate) fn clauses(&self, metric: MetricId) -> Option<super::clock::Clauses> {
+        self.clauses.get(metric.index()).copied()
     }
 
     /// The text of milestone `i`'s percentage.
