@@ -55,7 +55,32 @@ impl Intervals {
 
     /// Open time before `t` (in the table's own span).
     pub(crate) fn open_before(&self, t: i64) -> i64 {
-        let idx = self.starts.partition_point(|&s| s <= t);
+        self.open_at(self.starts.partition_point(|&s| s <= t), t)
+    }
+
+    /// Open time in `[a, b)` (`a <= b`, both in the table's span), as
+    /// `open_before(b) - open_before(a)`: one binary search for `a`, then a
+    /// gallop from there to `b` (most measured stretches end a few
+    /// intervals after they start; this runs for every piece of every
+    /// cycle).
+    pub(crate) fn open_between(&self, a: i64, b: i64) -> i64 {
+        let ia = self.starts.partition_point(|&s| s <= a);
+        // The first index at or after `ia` whose start is after `b`.
+        let (mut lo, mut step) = (ia, 1);
+        let mut hi = ia;
+        while hi < self.starts.len() && self.starts[hi] <= b {
+            lo = hi + 1;
+            hi += step;
+            step *= 2;
+        }
+        let hi = hi.min(self.starts.len());
+        let ib = lo + self.starts[lo..hi].partition_point(|&s| s <= b);
+        self.open_at(ib, b) - self.open_at(ia, a)
+    }
+
+    /// Open time before `t`, given `idx`, the number of intervals starting
+    /// at or before `t`.
+    fn open_at(&self, idx: usize, t: i64) -> i64 {
         if idx > 0 && self.ends[idx - 1] > t {
             self.cum[idx - 1] + (t - self.starts[idx - 1])
         } else {
@@ -182,6 +207,45 @@ mod tests {
         assert_eq!(difference(&b, &a), vec![(10, 20), (30, 40)]);
         assert_eq!(difference(&a, &iv(&[])), vec![(0, 10), (20, 30)]);
         assert_eq!(difference(&a, &iv(&[(-5, 50)])), vec![]);
+    }
+
+    /// `open_between` (a search and a gallop) is the difference of two
+    /// `open_before`, on random tables and every pair of probe instants
+    /// (interval edges and the seconds around them).
+    #[test]
+    fn open_between_is_the_difference_of_open_before() {
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % m) as i64
+        };
+        for _ in 0..300 {
+            let n = next(40);
+            let mut t = next(10);
+            let mut pairs = Vec::new();
+            for _ in 0..n {
+                let s = t + 1 + next(30);
+                let e = s + 1 + next(30);
+                pairs.push((s, e));
+                t = e;
+            }
+            let table = iv(&pairs);
+            let mut probes = vec![0, t + 5];
+            for &(s, e) in &pairs {
+                probes.extend([s - 1, s, s + 1, e - 1, e, e + 1]);
+            }
+            for &a in &probes {
+                for &b in probes.iter().filter(|&&b| b >= a) {
+                    assert_eq!(
+                        table.open_between(a, b),
+                        table.open_before(b) - table.open_before(a),
+                        "{pairs:?} {a} {b}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

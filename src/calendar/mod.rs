@@ -104,6 +104,11 @@ pub struct Segment {
 pub struct CalendarSet {
     bounds: Vec<i64>,
     nodes: Vec<Node>,
+    /// The evaluator's memo for the policy these calendars were built
+    /// from: per-policy state that, like the calendar tables, is built
+    /// lazily once and shared by every ticket (the calendars are what the
+    /// engine receives with the policy everywhere).
+    pub(crate) memo: std::sync::OnceLock<crate::eval::target::PolicyMemo>,
 }
 
 impl fmt::Debug for CalendarSet {
@@ -145,7 +150,11 @@ impl CalendarSet {
                 chrono::NaiveDate::from_ymd_opt(year, 1, 1).map_or(0, zone::date_seconds)
             })
             .collect();
-        CalendarSet { bounds, nodes }
+        CalendarSet {
+            bounds,
+            nodes,
+            memo: std::sync::OnceLock::new(),
+        }
     }
 
     /// Prepares the calendars of a checked policy.

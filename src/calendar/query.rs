@@ -221,8 +221,22 @@ impl CalendarSet {
         }
     }
 
+    /// Whether calendar `id` is `24x7`: open at every instant of the
+    /// range, so that its answers need no table.
+    fn always(&self, id: usize) -> bool {
+        matches!(self.nodes[id].kind, Kind::Expr(CalendarExpr::Always))
+    }
+
     pub(super) fn between_raw(&self, id: usize, a: i64, b: i64) -> i64 {
-        let (ya, yb) = (self.year_of(a), self.year_of(b));
+        if self.always(id) {
+            return b - a;
+        }
+        let ya = self.year_of(a);
+        // Most stretches lie within one year: one table, one search.
+        if ya == YEARS - 1 || b < self.bounds[ya + 1] {
+            return self.bucket(id, ya).open.open_between(a, b);
+        }
+        let yb = self.year_of(b);
         let before_b = self.bucket(id, yb).open.open_before(b);
         let before_a = self.bucket(id, ya).open.open_before(a);
         if ya == yb {
@@ -260,8 +274,21 @@ impl CalendarSet {
             return Ok(t);
         }
         let d = i64::try_from(d).map_err(|_| self.ran_off(id, MAX_SECONDS))?;
+        if self.always(id) {
+            return t
+                .checked_add(d)
+                .filter(|&u| u <= MAX_SECONDS)
+                .ok_or_else(|| self.ran_off(id, MAX_SECONDS));
+        }
         let y = self.year_of(t);
-        let v = self.bucket(id, y).open.open_before(t).saturating_add(d);
+        let open = &self.bucket(id, y).open;
+        let v = open.open_before(t).saturating_add(d);
+        // Most answers fall in the same year: no second lookup of its table.
+        if v <= open.total() {
+            if let Some(u) = open.reach_earliest(v) {
+                return Ok(u);
+            }
+        }
         let (y, v) = self
             .seek_forward(id, y, v, false)
             .ok_or_else(|| self.ran_off(id, MAX_SECONDS))?;
@@ -578,6 +605,55 @@ mod tests {
             .partition_point(|&b| b <= t)
             .saturating_sub(1)
             .min(YEARS - 1)
+    }
+
+    /// `24x7` is answered without tables; a weekly calendar open all day
+    /// every day in UTC goes through them: both give the same open time
+    /// and the same additions (errors included), across years and up to
+    /// the edges of the range.
+    #[test]
+    fn always_open_answers_as_its_tables_would() {
+        let text = "policy \"P\" { calendar always }\ncalendar always = 24x7\n\
+                    calendar daily { zone \"UTC\"  daily 00:00-24:00 }\n\
+                    severity high \"High\"\ntiers basic\n";
+        let policy = crate::compile(&crate::source::SourceFile::new("p.sla", text))
+            .expect("compiles")
+            .policy;
+        let set = CalendarSet::from_policy(&policy);
+        let id = |name: &str| {
+            let c = policy.calendar_named(name).expect("declared");
+            set.id(c).expect("in the set")
+        };
+        let (always, daily) = (id("always"), id("daily"));
+        assert!(set.always(always) && !set.always(daily));
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = |m: i64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % m as u64) as i64
+        };
+        let span = MAX_SECONDS - MIN_SECONDS;
+        for i in 0..2_000 {
+            let a = match i % 4 {
+                0 => MAX_SECONDS - next(100_000),
+                1 => MIN_SECONDS + next(100_000),
+                _ => MIN_SECONDS + next(span),
+            };
+            let b = a.max(MIN_SECONDS + next(span)).min(MAX_SECONDS);
+            let (a, b) = (a.min(b), b);
+            assert_eq!(set.between_raw(always, a, b), set.between_raw(daily, a, b));
+            let d = match i % 3 {
+                0 => next(1_000_000) as u64,
+                1 => next(span) as u64,
+                _ => (MAX_SECONDS - a + next(3) - 1).max(0) as u64,
+            };
+            assert_eq!(
+                set.add_raw(always, a, d),
+                set.add_raw(daily, a, d),
+                "{a} + {d}"
+            );
+        }
     }
 
     #[test]

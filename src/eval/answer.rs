@@ -1,7 +1,8 @@
 //! Answers: what each metric's cycles say at the evaluation instant.
 
-use super::clock::{self, applied_target, crossing_with, piece_seconds, projected, Cycle};
+use super::clock::{self, crossing_with, piece_seconds, projected, Cycle};
 use super::select::MetricSelection;
+use super::target::PolicyMemo;
 use super::timeline::Ticket;
 use crate::calendar::{CalendarError, CalendarSet};
 use crate::ir::{Covered, MetricId, MilestoneKind, Policy};
@@ -315,7 +316,9 @@ fn measure<'a>(
         stopped_by: c.stop.as_ref().map(|s| Cow::Borrowed(s.kind.name())),
         elapsed_seconds: elapsed,
         remaining_seconds: None,
-        wall_seconds: (end - c.start).num_seconds().max(0),
+        // Whole seconds from the start (an instant's fraction, if any,
+        // counts for nothing, as in a subtraction rounded towards zero).
+        wall_seconds: (end.timestamp() - c.start.timestamp()).max(0),
         consumed_permille: None,
         breached_at: None,
         milestones: Vec::new(),
@@ -333,8 +336,7 @@ fn measure<'a>(
             answer.remaining_seconds = Some(hours.between(c.calendar_now(), at, deadline)?);
             answer.consumed_permille = (target > 0).then_some(0);
             for m in policy.milestones.iter().filter(|m| m.metric == metric) {
-                let x = i128::from(target) * i128::from(m.at.0) / i128::from(Percent::WHOLE);
-                let x = i64::try_from(x).unwrap_or(i64::MAX);
+                let x = milestone_seconds(target, m.at);
                 answer.milestones.push(MilestoneAnswer {
                     kind: m.kind,
                     percent: Cow::Owned(m.at.to_string()),
@@ -378,10 +380,17 @@ fn measure<'a>(
         (None, Some(s)) => Some(projected(hours, c, s, target, elapsed)?),
         (None, None) => Some(projected(hours, c, at, target, elapsed)?),
     };
-    for m in policy.milestones.iter().filter(|m| m.metric == metric) {
-        let x = i128::from(target) * i128::from(m.at.0) / i128::from(Percent::WHOLE);
-        let x = i64::try_from(x).unwrap_or(i64::MAX);
-        let hit = crossing_with(hours, c, x, secs)?;
+    for (i, m) in policy.milestones.iter().enumerate() {
+        if m.metric != metric {
+            continue;
+        }
+        let x = milestone_seconds(target, m.at);
+        // A milestone at 100% is the deadline's crossing, already found.
+        let hit = if x == target {
+            reach
+        } else {
+            crossing_with(hours, c, x, secs)?
+        };
         let fired = hit.is_some_and(|h| h < end);
         let fires_at = match hit {
             Some(h) if fired || stop_at.is_none() => Some(h),
@@ -391,13 +400,37 @@ fn measure<'a>(
         };
         answer.milestones.push(MilestoneAnswer {
             kind: m.kind,
-            percent: Cow::Owned(m.at.to_string()),
+            percent: percent_text(policy, hours, i),
             to: Cow::Borrowed(m.to.as_str()),
             fires_at,
             fired,
         });
     }
     Ok(answer)
+}
+
+/// The open seconds of a milestone at `at` of a target of `target`
+/// seconds, rounded down (saturating).
+fn milestone_seconds(target: i64, at: Percent) -> i64 {
+    // The product fits in 64 bits for any real target: no 128-bit division.
+    match target.checked_mul(at.0) {
+        Some(p) => p / Percent::WHOLE,
+        None => {
+            let x = i128::from(target) * i128::from(at.0) / i128::from(Percent::WHOLE);
+            i64::try_from(x).unwrap_or(i64::MAX)
+        }
+    }
+}
+
+/// Milestone `i`'s percentage as answers write it (`75%`): remembered per
+/// policy, since formatting it per cycle cost more than copying it.
+fn percent_text(policy: &Policy, hours: &CalendarSet, i: usize) -> Cow<'static, str> {
+    let known = PolicyMemo::of(policy, hours).and_then(|memo| memo.percent(i));
+    match (known, policy.milestones.get(i)) {
+        (Some(text), _) => Cow::Owned(text.to_owned()),
+        (None, Some(m)) => Cow::Owned(m.at.to_string()),
+        (None, None) => Cow::Borrowed(""),
+    }
 }
 
 /// The cycles of every metric of the policy for a ticket at `at`, in
@@ -422,21 +455,36 @@ fn run_wanted<'a>(
 ) -> Result<Vec<Vec<Cycle<'a>>>, CalendarError> {
     let n = policy.metrics.len();
     let mut done: Vec<Option<Vec<Cycle<'a>>>> = vec![None; n];
+    let digest = clock::Digest::of(policy, hours, ticket);
+    let run = Run {
+        policy,
+        hours,
+        ticket,
+        at,
+        digest: &digest,
+    };
     for i in (0..n).filter(|&i| wanted.get(i).copied().unwrap_or(false)) {
-        ensure(policy, hours, ticket, at, i, &mut done, 0)?;
+        ensure(&run, i, &mut done, 0)?;
     }
     Ok(done.into_iter().map(Option::unwrap_or_default).collect())
 }
 
-fn ensure<'a>(
+/// What every metric of one ticket's run shares.
+struct Run<'a, 'h> {
     policy: &'a Policy,
-    hours: &CalendarSet,
+    hours: &'h CalendarSet,
     ticket: &'a Ticket,
     at: DateTime<Utc>,
+    digest: &'h clock::Digest,
+}
+
+fn ensure<'a>(
+    run: &Run<'a, '_>,
     i: usize,
     done: &mut Vec<Option<Vec<Cycle<'a>>>>,
     depth: usize,
 ) -> Result<(), CalendarError> {
+    let policy = run.policy;
     if done[i].is_some() {
         return Ok(());
     }
@@ -445,7 +493,7 @@ fn ensure<'a>(
         let d = dep.index();
         // A dependency cycle is refused by the checker; never recurse forever.
         if d < done.len() && d != i && depth < done.len() {
-            ensure(policy, hours, ticket, at, d, done, depth + 1)?;
+            ensure(run, d, done, depth + 1)?;
         }
         // M's first stop by one of its own stop events, also when a reopen
         // later resumed the cycle (the stop is then one of its gaps): a stop
@@ -464,11 +512,12 @@ fn ensure<'a>(
     }
     let cycles = clock::run_metric(
         policy,
-        hours,
-        ticket,
+        run.hours,
+        run.ticket,
         crate::ir::MetricId(i as u32),
-        at,
+        run.at,
         first_stop,
+        run.digest,
     )?;
     done[i] = Some(cycles);
     Ok(())
@@ -533,7 +582,7 @@ fn evaluate_sorted<'a>(
         super::versions::in_force(policy, hours, ticket, at)
     };
     let mut metrics = Vec::with_capacity(all.len());
-    let mut secs = Vec::new();
+    let mut secs = Vec::with_capacity(8);
     for (i, cycles) in all.iter().enumerate() {
         if !wanted[i] {
             continue;
@@ -549,7 +598,9 @@ fn evaluate_sorted<'a>(
             state: match answers.last() {
                 Some(a) => a.state,
                 None => {
-                    let t = applied_target(policy, ticket, version, id, severity, tier);
+                    let t = super::target::applied_target_in(
+                        policy, hours, ticket, version, id, severity, tier,
+                    );
                     match (t.promise, t.covered) {
                         (None, Covered::No) => State::NotCovered,
                         (None, _) => State::NoTarget,
@@ -688,4 +739,44 @@ fn name_of(n: Option<&String>) -> Cow<'_, str> {
 /// Formats seconds for people (`1h30m`).
 pub fn human_seconds(s: i64) -> String {
     format_seconds(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::milestone_seconds;
+    use crate::values::Percent;
+
+    /// The 64-bit path gives what 128-bit arithmetic gives, up to and past
+    /// the products that overflow 64 bits.
+    #[test]
+    fn milestone_seconds_is_the_exact_product_rounded_down() {
+        let targets = [
+            0,
+            1,
+            59,
+            3_600,
+            28_800,
+            86_399,
+            1 << 40,
+            i64::MAX / 3,
+            i64::MAX,
+        ];
+        let percents = [
+            0,
+            1,
+            333_333,
+            750_000,
+            999_999,
+            1_000_000,
+            2_500_000,
+            i64::MAX,
+        ];
+        for &t in &targets {
+            for &p in &percents {
+                let exact = i128::from(t) * i128::from(p) / i128::from(Percent::WHOLE);
+                let exact = i64::try_from(exact).unwrap_or(i64::MAX);
+                assert_eq!(milestone_seconds(t, Percent(p)), exact, "{t} {p}");
+            }
+        }
+    }
 }

@@ -141,6 +141,112 @@ impl<'a> Cycle<'a> {
 
 type TargetKey = (SeverityId, TierId, Option<VersionId>);
 
+/// A metric's `starts`, `stops` and `periodic` clauses as bit sets of event
+/// kinds, built once per policy (see [`super::target::PolicyMemo`]): most
+/// events are then judged by a mask test (this loop runs per event and
+/// metric). For kinds that have filters in a clause, the answer of
+/// [`ir::Metric::counts`], the one rule, is kept for each actor and
+/// visibility.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Clauses {
+    /// Per clause, the kinds it lists.
+    listed: [u16; 3],
+    /// Per clause, the listed kinds that have filters.
+    filtered: [u16; 3],
+    /// Per clause and filtered kind, which (actor, visibility) count: bit
+    /// `2 * actor + public` ([`who_bit`]).
+    who: [[u8; 16]; 3],
+}
+
+const CLAUSES: [FilterClause; 3] = [
+    FilterClause::Starts,
+    FilterClause::Stops,
+    FilterClause::Periodic,
+];
+
+fn kind_bit(kind: EventKind) -> u16 {
+    1 << (kind as u16)
+}
+
+fn clause_slot(clause: FilterClause) -> usize {
+    match clause {
+        FilterClause::Starts => 0,
+        FilterClause::Stops => 1,
+        FilterClause::Periodic => 2,
+    }
+}
+
+/// The bit of an actor and a visibility in [`Clauses::who`].
+fn who_bit(actor: ir::Actor, public: bool) -> u8 {
+    let actor = match actor {
+        ir::Actor::Agent => 0,
+        ir::Actor::Customer => 1,
+        ir::Actor::System => 2,
+    };
+    1 << (2 * actor + u8::from(public))
+}
+
+impl Clauses {
+    pub(crate) fn of(metric: &ir::Metric) -> Clauses {
+        let mut c = Clauses {
+            listed: [0; 3],
+            filtered: [0; 3],
+            who: [[0; 16]; 3],
+        };
+        for clause in CLAUSES {
+            for &k in metric.clause_events(clause) {
+                c.listed[clause_slot(clause)] |= kind_bit(k);
+            }
+        }
+        for f in &metric.filters {
+            c.filtered[clause_slot(f.clause)] |= kind_bit(f.event);
+        }
+        for clause in CLAUSES {
+            let i = clause_slot(clause);
+            for &kind in metric.clause_events(clause) {
+                if c.filtered[i] & kind_bit(kind) == 0 {
+                    continue;
+                }
+                for actor in ir::Actor::ALL {
+                    for public in [false, true] {
+                        if metric.counts(clause, kind, actor, public) {
+                            if let Some(w) = c.who[i].get_mut(kind as usize) {
+                                *w |= who_bit(actor, public);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        c
+    }
+
+    /// Whether `clause` lists one of the kinds in `kinds`.
+    fn lists(&self, clause: FilterClause, kinds: u16) -> bool {
+        self.listed[clause_slot(clause)] & kinds != 0
+    }
+
+    /// [`ir::Metric::counts`] for the metric these clauses are of.
+    fn counts(
+        &self,
+        clause: FilterClause,
+        kind: EventKind,
+        actor: ir::Actor,
+        public: bool,
+    ) -> bool {
+        let (i, bit) = (clause_slot(clause), kind_bit(kind));
+        if self.listed[i] & bit == 0 {
+            false
+        } else if self.filtered[i] & bit == 0 {
+            true
+        } else {
+            self.who[i]
+                .get(kind as usize)
+                .is_some_and(|w| w & who_bit(actor, public) != 0)
+        }
+    }
+}
+
 struct Ctx<'a, 'h> {
     policy: &'a Policy,
     hours: &'h CalendarSet,
@@ -172,8 +278,9 @@ impl<'a> Ctx<'a, '_> {
                 return t;
             }
         }
-        let t = applied_target(
+        let t = super::target::applied_target_in(
             self.policy,
+            self.hours,
             self.ticket,
             self.version,
             self.metric_id,
@@ -396,24 +503,98 @@ pub fn counted(hours: &CalendarSet, pieces: &[Piece]) -> Result<i64, CalendarErr
     Ok(sum)
 }
 
+/// What every metric's run over one ticket shares, computed once per
+/// ticket: its policy versions and its events grouped by instant.
+pub(crate) struct Digest {
+    /// The version the ticket was opened under, and its later
+    /// `re-evaluated` ones with the instants it moves to them
+    /// ([`super::versions::timeline`]).
+    version: Option<VersionId>,
+    moves: Vec<(DateTime<Utc>, VersionId)>,
+    instants: Vec<Instant>,
+}
+
+/// The events of one instant: `ticket.events[from..to]`, with what the
+/// metrics' runs test first (most instants concern few metrics, so most
+/// runs skip them on a mask test).
+struct Instant {
+    at: DateTime<Utc>,
+    from: usize,
+    to: usize,
+    /// Whether one of them is a field change (status, severity, tier).
+    fields: bool,
+    /// The kinds of the events a metric's clauses see ([`clause_sees`]).
+    others: u16,
+}
+
+/// Whether a metric's clauses see an event: not field changes, and not the
+/// opening comment of a ticket an agent opened.
+fn clause_sees(e: &super::timeline::Event) -> bool {
+    e.change.phase() != 0 && !e.opening_comment
+}
+
+impl Digest {
+    /// The digest of a ticket whose events are in evaluation order.
+    pub(crate) fn of(policy: &Policy, hours: &CalendarSet, ticket: &Ticket) -> Digest {
+        let (version, moves) = super::versions::timeline(policy, hours, ticket);
+        // Events are in evaluation order (validation sorts them), so the
+        // events of one instant are a contiguous run.
+        let mut instants: Vec<Instant> = Vec::with_capacity(ticket.events.len());
+        for (i, e) in ticket.events.iter().enumerate() {
+            let g = match instants.last_mut() {
+                Some(g) if g.at == e.at => g,
+                _ => {
+                    instants.push(Instant {
+                        at: e.at,
+                        from: i,
+                        to: i,
+                        fields: false,
+                        others: 0,
+                    });
+                    let Some(g) = instants.last_mut() else {
+                        continue;
+                    };
+                    g
+                }
+            };
+            g.to = i + 1;
+            g.fields |= e.change.phase() == 0;
+            if clause_sees(e) {
+                g.others |= kind_bit(e.change.kind());
+            }
+        }
+        Digest {
+            version,
+            moves,
+            instants,
+        }
+    }
+}
+
 /// Runs one metric over a ticket's events up to `at` (inclusive).
 /// `first_stop` gives, for the metric named by `after`, the instant it first
-/// stopped (by one of its own stop events). The ticket's events must be in
-/// evaluation order, as [`super::validate`] leaves them (see
-/// [`Ticket::sort_events`]).
-pub fn run_metric<'a>(
+/// stopped (by one of its own stop events); `digest` is the ticket's
+/// [`Digest`]. The ticket's events must be in evaluation order, as
+/// [`super::validate`] leaves them (see [`Ticket::sort_events`]).
+pub(crate) fn run_metric<'a>(
     policy: &'a Policy,
     hours: &CalendarSet,
     ticket: &'a Ticket,
     metric_id: MetricId,
     at: DateTime<Utc>,
     first_stop: Option<DateTime<Utc>>,
+    digest: &Digest,
 ) -> Result<Vec<Cycle<'a>>, CalendarError> {
     let Some(metric) = policy.metrics.get(metric_id.index()) else {
         return Ok(Vec::new());
     };
-    let (version, moves) = super::versions::timeline(policy, hours, ticket);
-    let mut moves = moves.into_iter().peekable();
+    let version = digest.version;
+    let clauses = match super::target::PolicyMemo::of(policy, hours) {
+        Some(memo) => memo
+            .clauses(metric_id)
+            .unwrap_or_else(|| Clauses::of(metric)),
+        None => Clauses::of(metric),
+    };
     let mut ctx = Ctx {
         policy,
         hours,
@@ -428,62 +609,71 @@ pub fn run_metric<'a>(
         last_target: Cell::new(None),
     };
     let mut cycles: Vec<Cycle> = Vec::new();
-    // Events are in evaluation order (validation sorts them), so the events
-    // of one instant are a contiguous run: no allocation per instant.
-    let mut rest = ticket.events.as_slice();
-    while let Some(first) = rest.first() {
-        let t = first.at;
-        let n = rest.iter().take_while(|e| e.at == t).count();
-        let (group, tail) = rest.split_at(n);
-        rest = tail;
+    let stop_first = metric.reset_order == ResetOrder::StopFirst;
+    let reopened = kind_bit(EventKind::Reopened);
+    // The kinds that can do anything to this metric's cycles.
+    let seen = clauses.listed.iter().fold(reopened, |all, &k| all | k);
+    let mut moves = digest.moves.as_slice();
+    for g in &digest.instants {
+        let t = g.at;
         if t > at {
             break;
         }
         // A re-evaluated version takes effect before the events of its
         // instant, like a field change.
-        while let Some((b, v)) = moves.next_if(|&(b, _)| b <= t) {
+        while let Some((&(b, v), rest)) = moves.split_first().filter(|((b, _), _)| *b <= t) {
+            moves = rest;
             change_version(&mut ctx, &mut cycles, b, v)?;
         }
-        let status_before = ctx.status;
-        apply_field_changes(&mut ctx, &mut cycles, group, t)?;
-        // `resets when status S`: the status changed in this second, to S.
-        let reset = (ctx.status != status_before
-            && ctx
-                .status
-                .is_some_and(|s| metric.resets.iter().any(|r| r == s)))
-        .then(|| {
-            group
-                .iter()
-                .rev()
-                .find(|e| matches!(e.change, Change::Status(_)))
-                .map(|e| change_cause(policy, &e.change, t))
-        })
-        .flatten();
-        let stop_first = metric.reset_order == ResetOrder::StopFirst;
+        // Most instants do nothing to most metrics: no field change, and
+        // no event that a clause of this one lists, nor a reopen.
+        if !g.fields && g.others & seen == 0 {
+            continue;
+        }
+        let group = ticket.events.get(g.from..g.to).unwrap_or_default();
+        let mut reset = None;
+        if g.fields {
+            let status_before = ctx.status;
+            apply_field_changes(&mut ctx, &mut cycles, group, t)?;
+            // `resets when status S`: the status changed in this second, to S.
+            reset = (!metric.resets.is_empty()
+                && ctx.status != status_before
+                && ctx
+                    .status
+                    .is_some_and(|s| metric.resets.iter().any(|r| r == s)))
+            .then(|| {
+                group
+                    .iter()
+                    .rev()
+                    .find(|e| matches!(e.change, Change::Status(_)))
+                    .map(|e| change_cause(policy, &e.change, t))
+            })
+            .flatten();
+        }
         if let Some(cause) = reset.filter(|_| !stop_first) {
             reset_cycle(&ctx, &mut cycles, t, cause)?;
         }
-        // The events a metric's clauses see: not field changes, and not the
-        // opening comment of a ticket an agent opened.
-        let others = || {
-            group
-                .iter()
-                .filter(|e| e.change.phase() != 0 && !e.opening_comment)
-        };
+        let others = || group.iter().filter(|e| clause_sees(e));
         let counts = |clause, e: &super::timeline::Event| {
-            metric.counts(clause, e.change.kind(), e.actor, e.public)
+            clauses.counts(clause, e.change.kind(), e.actor, e.public)
         };
-        for e in others() {
-            if counts(FilterClause::Starts, e) {
-                start(&ctx, &mut cycles, e.change.kind(), t, first_stop)?;
+        // Each clause looks at the events only when it lists one of their
+        // kinds (`counts` is false for the others).
+        if clauses.lists(FilterClause::Starts, g.others) {
+            for e in others() {
+                if counts(FilterClause::Starts, e) {
+                    start(&ctx, &mut cycles, e.change.kind(), t, first_stop)?;
+                }
             }
         }
-        if others().any(|e| e.change.kind() == EventKind::Reopened) {
+        if g.others & reopened != 0 {
             reopen(&ctx, &mut cycles, t)?;
         }
-        for e in others() {
-            if counts(FilterClause::Stops, e) {
-                stop(&mut cycles, e.change.kind(), t);
+        if clauses.lists(FilterClause::Stops, g.others) {
+            for e in others() {
+                if counts(FilterClause::Stops, e) {
+                    stop(&mut cycles, e.change.kind(), t);
+                }
             }
         }
         if let Some(cause) = reset.filter(|_| stop_first) {
@@ -491,12 +681,14 @@ pub fn run_metric<'a>(
         }
         // Several updates in the same second are one update.
         if let Some(periodic) = &metric.periodic {
-            if let Some(e) = others().find(|e| counts(FilterClause::Periodic, e)) {
-                update(&ctx, &mut cycles, e.change.kind(), t, periodic.mode)?;
+            if clauses.lists(FilterClause::Periodic, g.others) {
+                if let Some(e) = others().find(|e| counts(FilterClause::Periodic, e)) {
+                    update(&ctx, &mut cycles, e.change.kind(), t, periodic.mode)?;
+                }
             }
         }
     }
-    while let Some((b, v)) = moves.next_if(|&(b, _)| b <= at) {
+    for &(b, v) in moves.iter().take_while(|(b, _)| *b <= at) {
         change_version(&mut ctx, &mut cycles, b, v)?;
     }
     for c in cycles.iter_mut().filter(|c| c.stop.is_none()) {
@@ -663,7 +855,14 @@ fn start<'a>(
             value: None,
             at: t,
         };
-        cycles.push(ctx.new_cycle(t, cause, false)?);
+        let cycle = ctx.new_cycle(t, cause, false)?;
+        if cycles.capacity() == 0 {
+            // The first cycle: a direct allocation for a few, cheaper than
+            // growing an empty vector (cycles are large; three stay within
+            // the allocator's small-block sizes, four did not).
+            *cycles = Vec::with_capacity(3);
+        }
+        cycles.push(cycle);
     }
     Ok(())
 }
@@ -828,4 +1027,57 @@ fn update<'a>(
     }
     cycles.push(next);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Clauses;
+    use crate::ir::{Actor, EventKind, FilterClause};
+    use crate::source::SourceFile;
+
+    /// The clause masks answer as [`crate::ir::Metric::counts`] does, for
+    /// every clause, event kind, actor and visibility: on the prelude
+    /// metrics and on a metric with filters.
+    #[test]
+    fn clause_masks_agree_with_the_counting_rule() {
+        let text = "policy \"P\" { calendar always }\ncalendar always = 24x7\n\
+            severity high \"High\"\ntiers basic\n\
+            metric handling {\n\
+              starts on opened by agent, customer_replied by customer public\n\
+              stops on replied by agent public, replied internal, resolved\n\
+            }\n";
+        let policy = crate::compile(&SourceFile::new("p.sla", text))
+            .expect("compiles")
+            .policy;
+        assert!(policy.metrics.iter().any(|m| !m.filters.is_empty()));
+        assert!(policy.metrics.iter().any(|m| m.periodic.is_some()));
+        let clauses = [
+            FilterClause::Starts,
+            FilterClause::Stops,
+            FilterClause::Periodic,
+        ];
+        let mut kinds = EventKind::ALL.to_vec();
+        kinds.push(EventKind::Version);
+        let mut counted = 0;
+        for metric in &policy.metrics {
+            let masks = Clauses::of(metric);
+            for clause in clauses {
+                for &kind in &kinds {
+                    for actor in Actor::ALL {
+                        for public in [false, true] {
+                            let rule = metric.counts(clause, kind, actor, public);
+                            let fast = masks.counts(clause, kind, actor, public);
+                            assert_eq!(
+                                fast, rule,
+                                "{} {clause:?} {kind:?} {actor:?} {public}",
+                                metric.name
+                            );
+                            counted += usize::from(rule);
+                        }
+                    }
+                }
+            }
+        }
+        assert!(counted > 0);
+    }
 }

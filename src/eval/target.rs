@@ -10,6 +10,7 @@ use crate::ir::{
 use crate::values::Duration;
 use chrono::{DateTime, Utc};
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 /// Where the calendar of a target came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,6 +115,138 @@ pub(crate) fn severity_calendar(
     }
 }
 
+/// What the evaluator remembers about one policy: answers that depend on
+/// the policy alone but were computed per ticket. Built on first use and
+/// kept with the policy's [`CalendarSet`].
+pub(crate) struct PolicyMemo {
+    /// The policy it is for (its target and milestone tables' addresses and
+    /// sizes): another policy is answered without it.
+    policy: [usize; 4],
+    /// The target cells (`None`: too many combinations to remember).
+    cells: Option<TargetCells>,
+    /// Each milestone's percentage as written in answers (`75%`).
+    percents: Box<[String]>,
+    /// Each metric's clauses as masks.
+    clauses: Box<[super::clock::Clauses]>,
+}
+
+impl PolicyMemo {
+    fn fingerprint(policy: &Policy) -> [usize; 4] {
+        [
+            policy.targets.as_ptr() as usize,
+            policy.targets.len(),
+            policy.milestones.as_ptr() as usize,
+            policy.milestones.len(),
+        ]
+    }
+
+    /// The memo of `policy`, built on first use; `None` when `hours` were
+    /// built from another policy.
+    pub(crate) fn of<'h>(policy: &Policy, hours: &'h CalendarSet) -> Option<&'h PolicyMemo> {
+        let memo = hours.memo.get_or_init(|| PolicyMemo {
+            policy: PolicyMemo::fingerprint(policy),
+            cells: TargetCells::new(policy),
+            percents: policy.milestones.iter().map(|m| m.at.to_string()).collect(),
+            clauses: policy
+                .metrics
+                .iter()
+                .map(super::clock::Clauses::of)
+                .collect(),
+        });
+        (memo.policy == PolicyMemo::fingerprint(policy)).then_some(memo)
+    }
+
+    /// The clauses of `metric` as masks.
+    pub(crate) fn clauses(&self, metric: MetricId) -> Option<super::clock::Clauses> {
+        self.clauses.get(metric.index()).copied()
+    }
+
+    /// The text of milestone `i`'s percentage.
+    pub(crate) fn percent(&self, i: usize) -> Option<&str> {
+        self.percents.get(i).map(String::as_str)
+    }
+}
+
+/// [`Policy::target_index_in`] remembered per version, metric, severity,
+/// tier and issue type: the lookup scans the policy's target table and
+/// runs per metric and change of every ticket, while its answer depends on
+/// the policy alone. Each entry is filled on first use.
+struct TargetCells {
+    /// Versions + 1, metrics, severities, tiers, types + 1.
+    dims: [usize; 5],
+    /// 0: not looked up yet; 1: no cell; `i + 2`: cell `i`.
+    cells: Box<[AtomicU32]>,
+}
+
+/// At most this many entries (4 bytes each) are remembered; a policy with
+/// more combinations is answered by the scan.
+const MAX_CELLS: usize = 1 << 16;
+
+impl TargetCells {
+    fn new(policy: &Policy) -> Option<TargetCells> {
+        let dims = [
+            policy.versions.len() + 1,
+            policy.metrics.len(),
+            policy.severities.len(),
+            policy.tiers.len(),
+            policy.types.len() + 1,
+        ];
+        let n = dims
+            .iter()
+            .try_fold(1usize, |n, &d| n.checked_mul(d))
+            .filter(|&n| n <= MAX_CELLS)?;
+        u32::try_from(policy.targets.len()).ok()?.checked_add(2)?;
+        Some(TargetCells {
+            dims,
+            cells: (0..n).map(|_| AtomicU32::new(0)).collect(),
+        })
+    }
+
+    /// [`Policy::target_index_in`], remembered.
+    fn index(
+        &self,
+        policy: &Policy,
+        version: Option<VersionId>,
+        metric: MetricId,
+        severity: SeverityId,
+        tier: TierId,
+        issue_type: Option<TypeId>,
+    ) -> Option<usize> {
+        let at = [
+            version.map_or(0, |v| v.index() + 1),
+            metric.index(),
+            severity.index(),
+            tier.index(),
+            issue_type.map_or(0, |t| t.index() + 1),
+        ];
+        let scan = || policy.target_index_in(version, metric, severity, tier, issue_type);
+        if at.iter().zip(&self.dims).any(|(i, d)| i >= d) {
+            return scan();
+        }
+        let slot = at
+            .iter()
+            .zip(&self.dims)
+            .fold(0, |slot, (&i, &d)| slot * d + i);
+        let Some(entry) = self.cells.get(slot) else {
+            return scan();
+        };
+        // Relaxed is enough: every thread that fills an entry writes the
+        // same value, and a thread that misses it computes it again.
+        match entry.load(Ordering::Relaxed) {
+            0 => {
+                let index = scan();
+                let code = index.map_or(Some(1), |i| u32::try_from(i + 2).ok());
+                if let Some(code) = code {
+                    entry.store(code, Ordering::Relaxed);
+                }
+                index
+            }
+            1 => None,
+            code => Some(code as usize - 2),
+        }
+    }
+}
+
 /// Looks up the target of `metric` for a ticket's severity, tier and issue
 /// type under policy version `version`; a calendar chosen per ticket is
 /// resolved to the ticket's own.
@@ -124,6 +257,40 @@ pub fn applied_target(
     metric: MetricId,
     severity: SeverityId,
     tier: TierId,
+) -> AppliedTarget {
+    let index = policy.target_index_in(version, metric, severity, tier, ticket.issue_type);
+    applied_cell(policy, ticket, version, metric, severity, tier, index)
+}
+
+/// [`applied_target`] with the cell looked up in the memo kept with
+/// `hours` (the calendars of `policy`).
+pub(crate) fn applied_target_in(
+    policy: &Policy,
+    hours: &CalendarSet,
+    ticket: &Ticket,
+    version: Option<VersionId>,
+    metric: MetricId,
+    severity: SeverityId,
+    tier: TierId,
+) -> AppliedTarget {
+    let issue_type = ticket.issue_type;
+    let index = match PolicyMemo::of(policy, hours).and_then(|m| m.cells.as_ref()) {
+        Some(cells) => cells.index(policy, version, metric, severity, tier, issue_type),
+        None => policy.target_index_in(version, metric, severity, tier, issue_type),
+    };
+    applied_cell(policy, ticket, version, metric, severity, tier, index)
+}
+
+/// The target of the cell `index` (the one [`Policy::target_index_in`]
+/// gives) for the ticket: its coverage, calendar and why.
+fn applied_cell(
+    policy: &Policy,
+    ticket: &Ticket,
+    version: Option<VersionId>,
+    metric: MetricId,
+    severity: SeverityId,
+    tier: TierId,
+    index: Option<usize>,
 ) -> AppliedTarget {
     let issue_type = ticket.issue_type;
     let (fallback, fallback_source) = severity_calendar(policy, metric, severity);
@@ -141,7 +308,6 @@ pub fn applied_target(
     let channel_refused = covered == Covered::No
         && channel.is_some()
         && issue_type.is_some_and(|ty| policy.covered(ty, tier) != Covered::No);
-    let index = policy.target_index_in(version, metric, severity, tier, issue_type);
     let cell = index.and_then(|i| policy.targets.get(i));
     let (promise, calendar) = match cell.map(|c| &c.value) {
         Some(TargetValue::Within { duration, calendar }) if covered == Covered::Yes => {
@@ -365,6 +531,69 @@ mod tests {
             deadline,
             replies: out,
         })
+    }
+
+    /// The memo of target cells answers as the scan does, for every
+    /// version, metric, severity, tier and type of the seed policies and a
+    /// versioned one (and one past each), filled or not; another policy's
+    /// calendars are not used for it.
+    #[test]
+    fn target_memo_answers_as_the_scan() {
+        use super::TargetCells;
+        use crate::ir::{MetricId, SeverityId, TierId, TypeId, VersionId};
+        let mut texts =
+            vec![
+                include_str!("../../tests/fixtures/eval/clock/versions-reevaluated.sla")
+                    .to_string(),
+            ];
+        for name in ["dimagi", "domo", "dooap", "prismic"] {
+            let path = format!("{}/policies/{name}.sla", env!("CARGO_MANIFEST_DIR"));
+            texts.push(std::fs::read_to_string(path).expect("a seed policy"));
+        }
+        let mut compared = 0;
+        let mut policies = Vec::new();
+        for text in &texts {
+            let policy = crate::compile(&SourceFile::new("p.sla", text.as_str()))
+                .expect("compiles")
+                .policy;
+            let memo = TargetCells::new(&policy).expect("small enough to remember");
+            for _pass in 0..2 {
+                for v in 0..=policy.versions.len() + 1 {
+                    let version = v.checked_sub(1).map(|v| VersionId(v as u32));
+                    for m in 0..=policy.metrics.len() {
+                        for sev in 0..=policy.severities.len() {
+                            for tier in 0..=policy.tiers.len() {
+                                for ty in 0..=policy.types.len() + 1 {
+                                    let ty = ty.checked_sub(1).map(|t| TypeId(t as u32));
+                                    let (m, sev, tier) = (
+                                        MetricId(m as u32),
+                                        SeverityId(sev as u32),
+                                        TierId(tier as u32),
+                                    );
+                                    let scan = policy.target_index_in(version, m, sev, tier, ty);
+                                    let memo = memo.index(&policy, version, m, sev, tier, ty);
+                                    assert_eq!(memo, scan);
+                                    compared += usize::from(scan.is_some());
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            policies.push(policy);
+        }
+        assert!(compared > 100);
+        let hours = CalendarSet::from_policy(&policies[0]);
+        let memo = super::PolicyMemo::of(&policies[0], &hours).expect("the same policy");
+        assert!(memo.cells.is_some());
+        assert!(super::PolicyMemo::of(&policies[1], &hours).is_none());
+        for p in &policies[1..] {
+            let hours = CalendarSet::from_policy(p);
+            let memo = super::PolicyMemo::of(p, &hours).expect("the same policy");
+            for (i, m) in p.milestones.iter().enumerate() {
+                assert_eq!(memo.percent(i), Some(m.at.to_string().as_str()));
+            }
+        }
     }
 
     fn cases() -> u32 {
