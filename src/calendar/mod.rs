@@ -104,11 +104,11 @@ pub struct Segment {
 pub struct CalendarSet {
     bounds: Vec<i64>,
     nodes: Vec<Node>,
-    /// The evaluator's memo for the policy these calendars were built
-    /// from: per-policy state that, like the calendar tables, is built
-    /// lazily once and shared by every ticket (the calendars are what the
-    /// engine receives with the policy everywhere).
-    pub(crate) memo: std::sync::OnceLock<crate::eval::target::PolicyMemo>,
+    /// A slot for what a later stage derives from the policy these
+    /// calendars were built from and keeps beside them (the evaluator's
+    /// per-policy lookups), built lazily once and shared by every ticket.
+    /// Its type is the later stage's, so this module does not name it.
+    pub(crate) memo: std::sync::OnceLock<Box<dyn std::any::Any + Send + Sync>>,
 }
 
 impl fmt::Debug for CalendarSet {

@@ -117,7 +117,8 @@ pub(crate) fn severity_calendar(
 
 /// What the evaluator remembers about one policy: answers that depend on
 /// the policy alone but were computed per ticket. Built on first use and
-/// kept with the policy's [`CalendarSet`].
+/// kept in the slot the policy's [`CalendarSet`] has for it (the calendar
+/// layer stores it without knowing its type).
 pub(crate) struct PolicyMemo {
     /// The policy it is for (its target and milestone tables' addresses and
     /// sizes): another policy is answered without it.
@@ -143,17 +144,20 @@ impl PolicyMemo {
     /// The memo of `policy`, built on first use; `None` when `hours` were
     /// built from another policy.
     pub(crate) fn of<'h>(policy: &Policy, hours: &'h CalendarSet) -> Option<&'h PolicyMemo> {
-        let memo = hours.memo.get_or_init(|| PolicyMemo {
-            policy: PolicyMemo::fingerprint(policy),
-            cells: TargetCells::new(policy),
-            percents: policy.milestones.iter().map(|m| m.at.to_string()).collect(),
-            clauses: policy
-                .metrics
-                .iter()
-                .map(super::clock::Clauses::of)
-                .collect(),
+        let memo = hours.memo.get_or_init(|| {
+            Box::new(PolicyMemo {
+                policy: PolicyMemo::fingerprint(policy),
+                cells: TargetCells::new(policy),
+                percents: policy.milestones.iter().map(|m| m.at.to_string()).collect(),
+                clauses: policy
+                    .metrics
+                    .iter()
+                    .map(super::clock::Clauses::of)
+                    .collect(),
+            })
         });
-        (memo.policy == PolicyMemo::fingerprint(policy)).then_some(memo)
+        memo.downcast_ref::<PolicyMemo>()
+            .filter(|m| m.policy == PolicyMemo::fingerprint(policy))
     }
 
     /// The clauses of `metric` as masks.
