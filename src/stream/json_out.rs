@@ -182,11 +182,9 @@ fn opt_int(out: &mut Vec<u8>, n: Option<i64>) {
 }
 
 fn time(out: &mut Vec<u8>, t: &DateTime<Utc>) -> io::Result<()> {
-    let mut b = [0u8; 20];
+    let mut b = [0u8; 22];
     if utc::fill(t, &mut b) {
-        out.push(b'"');
         out.extend_from_slice(&b);
-        out.push(b'"');
         Ok(())
     } else {
         string(out, &utc::text(t))
