@@ -175,7 +175,7 @@ pub enum State {
 
 impl State {
     /// The name used in outputs.
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             State::Met => "met",
             State::Breached => "breached",

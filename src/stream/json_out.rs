@@ -7,10 +7,21 @@
 //! `serde_json` itself, so escapes are identical by construction.
 
 use crate::eval::answer::utc;
-use crate::eval::answer::{CycleAnswer, MetricAnswer, MilestoneAnswer, TicketAnswer};
+use crate::eval::answer::{CycleAnswer, MetricAnswer, MilestoneAnswer, State, TicketAnswer};
 use crate::ir::MilestoneKind;
 use chrono::{DateTime, Utc};
 use std::io;
+
+/// A key with its comma, `,"name":`, and the same followed by `null`, for
+/// a field that may be null: writing a null is then one copy.
+macro_rules! key {
+    ($name:literal) => {
+        (
+            concat!(",\"", $name, "\":").as_bytes(),
+            concat!(",\"", $name, "\":null").as_bytes(),
+        )
+    };
+}
 
 /// Appends `a` as one compact JSON object (no newline) to `out`.
 ///
@@ -27,19 +38,15 @@ pub(crate) fn write_answer(a: &TicketAnswer, out: &mut Vec<u8>) -> io::Result<()
     text(out, &a.tier)?;
     out.extend_from_slice(b"\",\"severity\":\"");
     text(out, &a.severity)?;
-    out.extend_from_slice(b"\",\"type\":");
-    opt_string(out, a.issue_type.as_deref())?;
-    out.extend_from_slice(b",\"status\":");
-    opt_string(out, a.status.as_deref())?;
+    out.push(b'"');
+    opt_string(out, key!("type"), a.issue_type.as_deref())?;
+    opt_string(out, key!("status"), a.status.as_deref())?;
     // Only for a policy that declares versions: the one in force at `at`.
     if let Some(v) = &a.version {
-        out.extend_from_slice(b",\"version\":{\"name\":");
-        opt_string(out, v.name.as_deref())?;
-        out.extend_from_slice(b",\"effective\":");
-        match v.effective {
-            Some(d) => string(out, &d.to_string())?,
-            None => out.extend_from_slice(b"null"),
-        }
+        out.extend_from_slice(b",\"version\":{");
+        opt_string(out, key!("name"), v.name.as_deref())?;
+        let effective = v.effective.map(|d| d.to_string());
+        opt_string(out, key!("effective"), effective.as_deref())?;
         out.push(b'}');
     }
     out.extend_from_slice(b",\"metrics\":[");
@@ -56,9 +63,7 @@ pub(crate) fn write_answer(a: &TicketAnswer, out: &mut Vec<u8>) -> io::Result<()
 fn metric(out: &mut Vec<u8>, m: &MetricAnswer) -> io::Result<()> {
     out.extend_from_slice(b"{\"metric\":\"");
     text(out, &m.metric)?;
-    out.extend_from_slice(b"\",\"state\":\"");
-    out.extend_from_slice(m.state.name().as_bytes());
-    out.extend_from_slice(b"\",\"breaches\":");
+    state(out, &METRIC_STATES, m.state);
     int(out, m.breaches.into());
     out.extend_from_slice(b",\"cycles\":[");
     for (i, c) in m.cycles.iter().enumerate() {
@@ -74,34 +79,30 @@ fn metric(out: &mut Vec<u8>, m: &MetricAnswer) -> io::Result<()> {
 fn cycle(out: &mut Vec<u8>, c: &CycleAnswer) -> io::Result<()> {
     out.extend_from_slice(b"{\"cycle\":");
     int(out, c.cycle.into());
-    out.extend_from_slice(b",\"state\":\"");
-    out.extend_from_slice(c.state.name().as_bytes());
-    out.extend_from_slice(b"\",\"target\":");
-    opt_string(out, c.target.as_deref())?;
-    out.extend_from_slice(b",\"target_seconds\":");
-    opt_int(out, c.target_seconds);
+    state(out, &CYCLE_STATES, c.state);
+    opt_string(out, key!("target"), c.target.as_deref())?;
+    opt_int(out, key!("target_seconds"), c.target_seconds);
     out.extend_from_slice(b",\"calendar\":\"");
     text(out, &c.calendar)?;
     out.extend_from_slice(b"\",\"start\":");
     time(out, &c.start)?;
     out.extend_from_slice(b",\"started_by\":\"");
     text(out, &c.started_by)?;
-    out.extend_from_slice(b"\",\"deadline\":");
-    opt_time(out, &c.deadline)?;
-    out.extend_from_slice(b",\"stop\":");
-    opt_time(out, &c.stop)?;
-    out.extend_from_slice(b",\"stopped_by\":");
-    opt_string(out, c.stopped_by.as_deref())?;
+    out.push(b'"');
+    opt_time(out, key!("deadline"), &c.deadline)?;
+    opt_time(out, key!("stop"), &c.stop)?;
+    opt_string(out, key!("stopped_by"), c.stopped_by.as_deref())?;
     out.extend_from_slice(b",\"elapsed_seconds\":");
     int(out, c.elapsed_seconds);
-    out.extend_from_slice(b",\"remaining_seconds\":");
-    opt_int(out, c.remaining_seconds);
+    opt_int(out, key!("remaining_seconds"), c.remaining_seconds);
     out.extend_from_slice(b",\"wall_seconds\":");
     int(out, c.wall_seconds);
-    out.extend_from_slice(b",\"consumed_permille\":");
-    opt_int(out, c.consumed_permille);
-    out.extend_from_slice(b",\"breached_at\":");
-    opt_time(out, &c.breached_at)?;
+    opt_int(out, key!("consumed_permille"), c.consumed_permille);
+    opt_time(out, key!("breached_at"), &c.breached_at)?;
+    if c.milestones.is_empty() {
+        out.extend_from_slice(b",\"milestones\":[]}");
+        return Ok(());
+    }
     out.extend_from_slice(b",\"milestones\":[");
     for (i, m) in c.milestones.iter().enumerate() {
         if i > 0 {
@@ -121,14 +122,86 @@ fn milestone(out: &mut Vec<u8>, m: &MilestoneAnswer) -> io::Result<()> {
     text(out, &m.percent)?;
     out.extend_from_slice(b"\",\"to\":\"");
     text(out, &m.to)?;
-    out.extend_from_slice(b"\",\"fires_at\":");
-    opt_time(out, &m.fires_at)?;
+    out.push(b'"');
+    opt_time(out, key!("fires_at"), &m.fires_at)?;
     out.extend_from_slice(if m.fired {
         b",\"fired\":true}"
     } else {
         b",\"fired\":false}"
     });
     Ok(())
+}
+
+/// Every state, each at its number (`state as usize`).
+const STATES: [State; 7] = [
+    State::Met,
+    State::Breached,
+    State::Running,
+    State::Paused,
+    State::NoTarget,
+    State::NotCovered,
+    State::NotStarted,
+];
+
+/// Room for the longest text around a state's name in [`StateFields`].
+const STATE_ROOM: usize = 40;
+
+/// A state field with the constant text around it (`,"state":"met"`):
+/// for each of [`STATES`], the text padded to [`STATE_ROOM`] bytes and its
+/// length, so that writing one is a fixed-size copy cut back (not three
+/// copies); and the text around the name, for a state not in the table.
+struct StateFields {
+    padded: [(State, [u8; STATE_ROOM], usize); STATES.len()],
+    before: &'static [u8],
+    after: &'static [u8],
+}
+
+/// After the metric's name: `","state":"met","breaches":`.
+const METRIC_STATES: StateFields = state_fields(b"\",\"state\":\"", b"\",\"breaches\":");
+
+/// After the cycle's number: `,"state":"met"`.
+const CYCLE_STATES: StateFields = state_fields(b",\"state\":\"", b"\"");
+
+const fn state_fields(before: &'static [u8], after: &'static [u8]) -> StateFields {
+    let mut padded = [(State::Met, [0u8; STATE_ROOM], 0); STATES.len()];
+    let mut i = 0;
+    while i < STATES.len() {
+        let parts = [before, STATES[i].name().as_bytes(), after];
+        let (mut at, mut p) = (0, 0);
+        while p < parts.len() {
+            let mut j = 0;
+            while j < parts[p].len() {
+                padded[i].1[at] = parts[p][j];
+                at += 1;
+                j += 1;
+            }
+            p += 1;
+        }
+        padded[i].0 = STATES[i];
+        padded[i].2 = at;
+        i += 1;
+    }
+    StateFields {
+        padded,
+        before,
+        after,
+    }
+}
+
+#[inline(always)]
+fn state(out: &mut Vec<u8>, fields: &StateFields, s: State) {
+    match fields.padded.get(s as usize) {
+        Some((listed, bytes, len)) if *listed == s => {
+            let start = out.len();
+            out.extend_from_slice(bytes);
+            out.truncate(start + len);
+        }
+        _ => {
+            out.extend_from_slice(fields.before);
+            out.extend_from_slice(s.name().as_bytes());
+            out.extend_from_slice(fields.after);
+        }
+    }
 }
 
 /// Bytes `serde_json` escapes inside a string: `"`, `\\` and control
@@ -151,7 +224,7 @@ fn plain(s: &str) -> bool {
 }
 
 /// Writes `s` as a JSON string without its quotes.
-#[inline]
+#[inline(always)]
 fn text(out: &mut Vec<u8>, s: &str) -> io::Result<()> {
     if plain(s) {
         out.extend_from_slice(s.as_bytes());
@@ -172,6 +245,7 @@ fn escaped(out: &mut Vec<u8>, s: &str) -> io::Result<()> {
     Ok(())
 }
 
+#[inline(always)]
 fn string(out: &mut Vec<u8>, s: &str) -> io::Result<()> {
     out.push(b'"');
     text(out, s)?;
@@ -179,18 +253,23 @@ fn string(out: &mut Vec<u8>, s: &str) -> io::Result<()> {
     Ok(())
 }
 
-fn opt_string(out: &mut Vec<u8>, s: Option<&str>) -> io::Result<()> {
+/// A key (from [`key!`]) and its string, or the key and `null`.
+#[inline(always)]
+fn opt_string(out: &mut Vec<u8>, (key, null): (&[u8], &[u8]), s: Option<&str>) -> io::Result<()> {
     match s {
-        Some(s) => string(out, s),
+        Some(s) => {
+            out.extend_from_slice(key);
+            string(out, s)
+        }
         None => {
-            out.extend_from_slice(b"null");
+            out.extend_from_slice(null);
             Ok(())
         }
     }
 }
 
 /// Writes an integer in decimal, as `serde_json` and `Display` do.
-#[inline]
+#[inline(always)]
 fn int(out: &mut Vec<u8>, n: i64) {
     match u32::try_from(n) {
         Ok(n) if n < 100_000_000 => eight(out, n),
@@ -209,7 +288,7 @@ fn long_int(out: &mut Vec<u8>, n: i64) {
 /// Writes `n` (below 10^8) in decimal: the eight digits are computed side
 /// by side in one `u64` (a byte each), the leading zeros shifted out, and
 /// the eight bytes copied whole and cut back; no loop, no `memcpy` call.
-#[inline]
+#[inline(always)]
 fn eight(out: &mut Vec<u8>, n: u32) {
     // Two lanes of 32 bits: the first four digits, then the last four.
     let x = u64::from(n / 10_000) | u64::from(n % 10_000) << 32;
@@ -229,15 +308,19 @@ fn eight(out: &mut Vec<u8>, n: u32) {
     out.truncate(start + 8 - zeros as usize);
 }
 
-#[inline]
-fn opt_int(out: &mut Vec<u8>, n: Option<i64>) {
+/// A key (from [`key!`]) and its integer, or the key and `null`.
+#[inline(always)]
+fn opt_int(out: &mut Vec<u8>, (key, null): (&[u8], &[u8]), n: Option<i64>) {
     match n {
-        Some(n) => int(out, n),
-        None => out.extend_from_slice(b"null"),
+        Some(n) => {
+            out.extend_from_slice(key);
+            int(out, n);
+        }
+        None => out.extend_from_slice(null),
     }
 }
 
-#[inline]
+#[inline(always)]
 fn time(out: &mut Vec<u8>, t: &DateTime<Utc>) -> io::Result<()> {
     let mut b = [0u8; 22];
     if utc::fill(t, &mut b) {
@@ -256,12 +339,20 @@ fn odd_time(out: &mut Vec<u8>, t: &DateTime<Utc>) -> io::Result<()> {
     string(out, &utc::text(t))
 }
 
-#[inline]
-fn opt_time(out: &mut Vec<u8>, t: &Option<DateTime<Utc>>) -> io::Result<()> {
+/// A key (from [`key!`]) and its instant, or the key and `null`.
+#[inline(always)]
+fn opt_time(
+    out: &mut Vec<u8>,
+    (key, null): (&[u8], &[u8]),
+    t: &Option<DateTime<Utc>>,
+) -> io::Result<()> {
     match t {
-        Some(t) => time(out, t),
+        Some(t) => {
+            out.extend_from_slice(key);
+            time(out, t)
+        }
         None => {
-            out.extend_from_slice(b"null");
+            out.extend_from_slice(null);
             Ok(())
         }
     }
@@ -356,6 +447,20 @@ mod tests {
         ];
         let at: Vec<usize> = keys.iter().map(|k| text.find(k).unwrap()).collect();
         assert!(at.windows(2).all(|w| w[0] < w[1]), "{text}");
+    }
+
+    #[test]
+    fn state_fields_are_the_names_with_their_text() {
+        for s in STATES {
+            for (fields, before, after) in [
+                (&METRIC_STATES, "\",\"state\":\"", "\",\"breaches\":"),
+                (&CYCLE_STATES, ",\"state\":\"", "\""),
+            ] {
+                let mut out = b"x".to_vec();
+                state(&mut out, fields, s);
+                assert_eq!(out, format!("x{before}{}{after}", s.name()).as_bytes());
+            }
+        }
     }
 
     #[test]
