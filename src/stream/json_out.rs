@@ -28,108 +28,177 @@ macro_rules! key {
 /// A string's quotes are written with the constant text around it (the
 /// key before, the next key after): fewer, longer copies.
 pub(crate) fn write_answer(a: &TicketAnswer, out: &mut Vec<u8>) -> io::Result<()> {
-    out.extend_from_slice(b"{\"format_version\":");
+    let mut buf = [0; ROOM];
+    let mut out = Out::new(out, &mut buf);
+    answer(&mut out, a)?;
+    out.flush();
+    Ok(())
+}
+
+#[inline(always)]
+fn answer(out: &mut Out<'_>, a: &TicketAnswer) -> io::Result<()> {
+    out.put(b"{\"format_version\":");
     int(out, a.format_version.into());
-    out.extend_from_slice(b",\"id\":\"");
+    out.put(b",\"id\":\"");
     text(out, &a.id)?;
-    out.extend_from_slice(b"\",\"at\":");
+    out.put(b"\",\"at\":");
     time(out, &a.at)?;
-    out.extend_from_slice(b",\"tier\":\"");
+    out.put(b",\"tier\":\"");
     text(out, &a.tier)?;
-    out.extend_from_slice(b"\",\"severity\":\"");
+    out.put(b"\",\"severity\":\"");
     text(out, &a.severity)?;
-    out.push(b'"');
+    out.put(&[b'"']);
     opt_string(out, key!("type"), a.issue_type.as_deref())?;
     opt_string(out, key!("status"), a.status.as_deref())?;
     // Only for a policy that declares versions: the one in force at `at`.
     if let Some(v) = &a.version {
-        out.extend_from_slice(b",\"version\":{");
+        out.put(b",\"version\":{");
         opt_string(out, key!("name"), v.name.as_deref())?;
         let effective = v.effective.map(|d| d.to_string());
         opt_string(out, key!("effective"), effective.as_deref())?;
-        out.push(b'}');
+        out.put(&[b'}']);
     }
-    out.extend_from_slice(b",\"metrics\":[");
+    out.put(b",\"metrics\":[");
     for (i, m) in a.metrics.iter().enumerate() {
         if i > 0 {
-            out.push(b',');
+            out.put(&[b',']);
         }
         metric(out, m)?;
     }
-    out.extend_from_slice(b"]}");
+    out.put(b"]}");
     Ok(())
 }
 
-fn metric(out: &mut Vec<u8>, m: &MetricAnswer) -> io::Result<()> {
-    out.extend_from_slice(b"{\"metric\":\"");
+#[inline(always)]
+fn metric(out: &mut Out<'_>, m: &MetricAnswer) -> io::Result<()> {
+    out.put(b"{\"metric\":\"");
     text(out, &m.metric)?;
     state(out, &METRIC_STATES, m.state);
     int(out, m.breaches.into());
-    out.extend_from_slice(b",\"cycles\":[");
+    out.put(b",\"cycles\":[");
     for (i, c) in m.cycles.iter().enumerate() {
         if i > 0 {
-            out.push(b',');
+            out.put(&[b',']);
         }
         cycle(out, c)?;
     }
-    out.extend_from_slice(b"]}");
+    out.put(b"]}");
     Ok(())
 }
 
-fn cycle(out: &mut Vec<u8>, c: &CycleAnswer) -> io::Result<()> {
-    out.extend_from_slice(b"{\"cycle\":");
+#[inline(always)]
+fn cycle(out: &mut Out<'_>, c: &CycleAnswer) -> io::Result<()> {
+    out.put(b"{\"cycle\":");
     int(out, c.cycle.into());
     state(out, &CYCLE_STATES, c.state);
     opt_string(out, key!("target"), c.target.as_deref())?;
     opt_int(out, key!("target_seconds"), c.target_seconds);
-    out.extend_from_slice(b",\"calendar\":\"");
+    out.put(b",\"calendar\":\"");
     text(out, &c.calendar)?;
-    out.extend_from_slice(b"\",\"start\":");
+    out.put(b"\",\"start\":");
     time(out, &c.start)?;
-    out.extend_from_slice(b",\"started_by\":\"");
+    out.put(b",\"started_by\":\"");
     text(out, &c.started_by)?;
-    out.push(b'"');
+    out.put(&[b'"']);
     opt_time(out, key!("deadline"), &c.deadline)?;
     opt_time(out, key!("stop"), &c.stop)?;
     opt_string(out, key!("stopped_by"), c.stopped_by.as_deref())?;
-    out.extend_from_slice(b",\"elapsed_seconds\":");
+    out.put(b",\"elapsed_seconds\":");
     int(out, c.elapsed_seconds);
     opt_int(out, key!("remaining_seconds"), c.remaining_seconds);
-    out.extend_from_slice(b",\"wall_seconds\":");
+    out.put(b",\"wall_seconds\":");
     int(out, c.wall_seconds);
     opt_int(out, key!("consumed_permille"), c.consumed_permille);
     opt_time(out, key!("breached_at"), &c.breached_at)?;
     if c.milestones.is_empty() {
-        out.extend_from_slice(b",\"milestones\":[]}");
+        out.put(b",\"milestones\":[]}");
         return Ok(());
     }
-    out.extend_from_slice(b",\"milestones\":[");
+    out.put(b",\"milestones\":[");
     for (i, m) in c.milestones.iter().enumerate() {
         if i > 0 {
-            out.push(b',');
+            out.put(&[b',']);
         }
         milestone(out, m)?;
     }
-    out.extend_from_slice(b"]}");
+    out.put(b"]}");
     Ok(())
 }
 
-fn milestone(out: &mut Vec<u8>, m: &MilestoneAnswer) -> io::Result<()> {
-    out.extend_from_slice(match m.kind {
+#[inline(always)]
+fn milestone(out: &mut Out<'_>, m: &MilestoneAnswer) -> io::Result<()> {
+    out.put(match m.kind {
         MilestoneKind::Warn => b"{\"kind\":\"warn\",\"percent\":\"",
         MilestoneKind::Escalate => b"{\"kind\":\"escalate\",\"percent\":\"",
     });
     text(out, &m.percent)?;
-    out.extend_from_slice(b"\",\"to\":\"");
+    out.put(b"\",\"to\":\"");
     text(out, &m.to)?;
-    out.push(b'"');
+    out.put(&[b'"']);
     opt_time(out, key!("fires_at"), &m.fires_at)?;
-    out.extend_from_slice(if m.fired {
+    out.put(if m.fired {
         b",\"fired\":true}"
     } else {
         b",\"fired\":false}"
     });
     Ok(())
+}
+
+/// Room in [`Out`]'s buffer.
+const ROOM: usize = 1024;
+
+/// A small buffer in front of the answer's vector. A copy into it is one
+/// check of the room and a move of `at`, where `Vec::extend_from_slice`
+/// reloads and stores the vector's length and capacity every time; the
+/// vector gets the bytes in blocks.
+struct Out<'a> {
+    vec: &'a mut Vec<u8>,
+    // Borrowed, not held: `Out` itself is then small enough to live in
+    // registers, its position with it.
+    buf: &'a mut [u8; ROOM],
+    at: usize,
+}
+
+impl<'a> Out<'a> {
+    fn new(vec: &'a mut Vec<u8>, buf: &'a mut [u8; ROOM]) -> Self {
+        Out { vec, buf, at: 0 }
+    }
+
+    #[inline(always)]
+    fn put(&mut self, b: &[u8]) {
+        if b.len() > ROOM - self.at {
+            self.flush();
+            if b.len() > ROOM {
+                extend(self.vec, b);
+                return;
+            }
+        }
+        self.buf[self.at..self.at + b.len()].copy_from_slice(b);
+        self.at += b.len();
+    }
+
+    /// Puts the first `keep` bytes of `b`: copying all of them (a fixed
+    /// size) and stepping back is cheaper than a copy of variable size.
+    #[inline(always)]
+    fn put_first<const N: usize>(&mut self, b: &[u8; N], keep: usize) {
+        const { assert!(N <= ROOM) };
+        self.put(b);
+        self.at -= N - keep.min(N);
+    }
+
+    /// Hands the buffered bytes to the vector.
+    #[inline(always)]
+    fn flush(&mut self) {
+        extend(self.vec, &self.buf[..self.at]);
+        self.at = 0;
+    }
+}
+
+/// `vec.extend_from_slice(b)`, out of line: [`Out`] passes its parts, not
+/// itself, so that its position can stay in a register.
+#[inline(never)]
+fn extend(vec: &mut Vec<u8>, b: &[u8]) {
+    vec.extend_from_slice(b);
 }
 
 /// Every state, each at its number (`state as usize`).
@@ -189,17 +258,13 @@ const fn state_fields(before: &'static [u8], after: &'static [u8]) -> StateField
 }
 
 #[inline(always)]
-fn state(out: &mut Vec<u8>, fields: &StateFields, s: State) {
+fn state(out: &mut Out<'_>, fields: &StateFields, s: State) {
     match fields.padded.get(s as usize) {
-        Some((listed, bytes, len)) if *listed == s => {
-            let start = out.len();
-            out.extend_from_slice(bytes);
-            out.truncate(start + len);
-        }
+        Some((listed, bytes, len)) if *listed == s => out.put_first(bytes, *len),
         _ => {
-            out.extend_from_slice(fields.before);
-            out.extend_from_slice(s.name().as_bytes());
-            out.extend_from_slice(fields.after);
+            out.put(fields.before);
+            out.put(s.name().as_bytes());
+            out.put(fields.after);
         }
     }
 }
@@ -225,7 +290,7 @@ fn plain(s: &str) -> bool {
 
 /// Writes `s` as a JSON string without its quotes.
 #[inline(always)]
-fn text(out: &mut Vec<u8>, s: &str) -> io::Result<()> {
+fn text(out: &mut Out<'_>, s: &str) -> io::Result<()> {
     // Names are short: from 4 to 16 bytes they are checked a word at a
     // time and copied as two words, the second overlapping the first (cut
     // back between them), without a loop or a `memcpy` call.
@@ -234,10 +299,8 @@ fn text(out: &mut Vec<u8>, s: &str) -> io::Result<()> {
     if (8..=16).contains(&n) {
         if let (Some(head), Some(tail)) = (word::<8>(b, 0), word::<8>(b, n - 8)) {
             if unclean(u64::from_le_bytes(head)) | unclean(u64::from_le_bytes(tail)) == 0 {
-                let start = out.len();
-                out.extend_from_slice(&head);
-                out.truncate(start + n - 8);
-                out.extend_from_slice(&tail);
+                out.put_first(&head, n - 8);
+                out.put(&tail);
                 return Ok(());
             }
         }
@@ -246,19 +309,18 @@ fn text(out: &mut Vec<u8>, s: &str) -> io::Result<()> {
             // Each half widened with `a`s, which need no escape.
             let wide = |w: [u8; 4]| 0x6161_6161_0000_0000 | u64::from(u32::from_le_bytes(w));
             if unclean(wide(head)) | unclean(wide(tail)) == 0 {
-                let start = out.len();
-                out.extend_from_slice(&head);
-                out.truncate(start + n - 4);
-                out.extend_from_slice(&tail);
+                out.put_first(&head, n - 4);
+                out.put(&tail);
                 return Ok(());
             }
         }
     }
     if plain(s) {
-        out.extend_from_slice(b);
+        out.put(b);
         Ok(())
     } else {
-        escaped(out, s)
+        out.put(&escaped(s)?);
+        Ok(())
     }
 }
 
@@ -287,31 +349,32 @@ fn unclean(w: u64) -> u64 {
 /// kept out of line so that the common path stays small).
 #[cold]
 #[inline(never)]
-fn escaped(out: &mut Vec<u8>, s: &str) -> io::Result<()> {
+fn escaped(s: &str) -> io::Result<Vec<u8>> {
     let mut quoted = Vec::with_capacity(s.len() + 8);
     serde_json::to_writer(&mut quoted, s).map_err(io::Error::from)?;
-    out.extend_from_slice(quoted.get(1..quoted.len() - 1).unwrap_or_default());
-    Ok(())
+    quoted.pop();
+    quoted.remove(0);
+    Ok(quoted)
 }
 
 #[inline(always)]
-fn string(out: &mut Vec<u8>, s: &str) -> io::Result<()> {
-    out.push(b'"');
+fn string(out: &mut Out<'_>, s: &str) -> io::Result<()> {
+    out.put(&[b'"']);
     text(out, s)?;
-    out.push(b'"');
+    out.put(&[b'"']);
     Ok(())
 }
 
 /// A key (from [`key!`]) and its string, or the key and `null`.
 #[inline(always)]
-fn opt_string(out: &mut Vec<u8>, (key, null): (&[u8], &[u8]), s: Option<&str>) -> io::Result<()> {
+fn opt_string(out: &mut Out<'_>, (key, null): (&[u8], &[u8]), s: Option<&str>) -> io::Result<()> {
     match s {
         Some(s) => {
-            out.extend_from_slice(key);
+            out.put(key);
             string(out, s)
         }
         None => {
-            out.extend_from_slice(null);
+            out.put(null);
             Ok(())
         }
     }
@@ -319,26 +382,19 @@ fn opt_string(out: &mut Vec<u8>, (key, null): (&[u8], &[u8]), s: Option<&str>) -
 
 /// Writes an integer in decimal, as `serde_json` and `Display` do.
 #[inline(always)]
-fn int(out: &mut Vec<u8>, n: i64) {
+fn int(out: &mut Out<'_>, n: i64) {
     match u32::try_from(n) {
         Ok(n) if n < 100_000_000 => eight(out, n),
-        _ => long_int(out, n),
+        // Negative, or nine digits or more: rare.
+        _ => out.put(itoa::Buffer::new().format(n).as_bytes()),
     }
-}
-
-/// [`int`] of a negative number or one of nine digits or more (rare: kept
-/// out of line so that the common path needs no stack frame).
-#[cold]
-#[inline(never)]
-fn long_int(out: &mut Vec<u8>, n: i64) {
-    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
 /// Writes `n` (below 10^8) in decimal: the eight digits are computed side
 /// by side in one `u64` (a byte each), the leading zeros shifted out, and
 /// the eight bytes copied whole and cut back; no loop, no `memcpy` call.
 #[inline(always)]
-fn eight(out: &mut Vec<u8>, n: u32) {
+fn eight(out: &mut Out<'_>, n: u32) {
     // Two lanes of 32 bits: the first four digits, then the last four.
     let x = u64::from(n / 10_000) | u64::from(n % 10_000) << 32;
     // Each lane (below 10^4) split into lanes of 16 bits: its first two
@@ -352,56 +408,47 @@ fn eight(out: &mut Vec<u8>, n: u32) {
     // Leading zero digits are the low zero bytes; the last digit always counts.
     let zeros = (digits | 1 << 56).trailing_zeros() / 8;
     let ascii = (digits + 0x3030_3030_3030_3030) >> (8 * zeros);
-    let start = out.len();
-    out.extend_from_slice(&ascii.to_le_bytes());
-    out.truncate(start + 8 - zeros as usize);
+    out.put_first(&ascii.to_le_bytes(), 8 - zeros as usize);
 }
 
 /// A key (from [`key!`]) and its integer, or the key and `null`.
 #[inline(always)]
-fn opt_int(out: &mut Vec<u8>, (key, null): (&[u8], &[u8]), n: Option<i64>) {
+fn opt_int(out: &mut Out<'_>, (key, null): (&[u8], &[u8]), n: Option<i64>) {
     match n {
         Some(n) => {
-            out.extend_from_slice(key);
+            out.put(key);
             int(out, n);
         }
-        None => out.extend_from_slice(null),
+        None => out.put(null),
     }
 }
 
 #[inline(always)]
-fn time(out: &mut Vec<u8>, t: &DateTime<Utc>) -> io::Result<()> {
+fn time(out: &mut Out<'_>, t: &DateTime<Utc>) -> io::Result<()> {
     let mut b = [0u8; 22];
     if utc::fill(t, &mut b) {
-        out.extend_from_slice(&b);
+        out.put(&b);
         Ok(())
     } else {
-        odd_time(out, t)
+        // A fraction of a second, or a year outside 0-9999: rare.
+        string(out, &utc::text(t))
     }
-}
-
-/// [`time`] of an instant with a fraction of a second or a year outside
-/// 0-9999 (rare: kept out of line).
-#[cold]
-#[inline(never)]
-fn odd_time(out: &mut Vec<u8>, t: &DateTime<Utc>) -> io::Result<()> {
-    string(out, &utc::text(t))
 }
 
 /// A key (from [`key!`]) and its instant, or the key and `null`.
 #[inline(always)]
 fn opt_time(
-    out: &mut Vec<u8>,
+    out: &mut Out<'_>,
     (key, null): (&[u8], &[u8]),
     t: &Option<DateTime<Utc>>,
 ) -> io::Result<()> {
     match t {
         Some(t) => {
-            out.extend_from_slice(key);
+            out.put(key);
             time(out, t)
         }
         None => {
-            out.extend_from_slice(null);
+            out.put(null);
             Ok(())
         }
     }
@@ -499,16 +546,49 @@ mod tests {
         assert!(at.windows(2).all(|w| w[0] < w[1]), "{text}");
     }
 
+    /// What `write` puts through an [`Out`] after `skip` bytes already in
+    /// its buffer.
+    fn after(skip: usize, write: impl FnOnce(&mut Out<'_>)) -> Vec<u8> {
+        let (mut vec, mut buf) = (Vec::new(), [0; ROOM]);
+        let mut out = Out::new(&mut vec, &mut buf);
+        out.put(&vec![b'x'; skip]);
+        write(&mut out);
+        out.flush();
+        vec.split_off(skip)
+    }
+
+    #[test]
+    fn long_runs_pass_the_buffer_in_order() {
+        let bytes: Vec<u8> = (0..5 * ROOM).map(|i| (i % 251) as u8).collect();
+        for skip in [0, 1, ROOM - 1, ROOM] {
+            let out = after(skip, |out| {
+                // Pieces smaller than, equal to and larger than the room.
+                let mut rest = &bytes[..];
+                for size in [3, ROOM, 1, ROOM + 7, 40].into_iter().cycle() {
+                    let (piece, tail) = rest.split_at(size.min(rest.len()));
+                    out.put(piece);
+                    rest = tail;
+                    if rest.is_empty() {
+                        break;
+                    }
+                }
+            });
+            assert_eq!(out, bytes);
+        }
+    }
+
     /// `text` (with its word-at-a-time paths) against `serde_json`, on
     /// every length up to 40 with an escaped, non-ASCII or plain character
     /// at each place, and on arbitrary strings.
     #[test]
     fn text_is_what_serde_json_writes() {
         let check = |s: &str| {
-            let mut out = b"x".to_vec();
-            text(&mut out, s).unwrap();
             let quoted = serde_json::to_string(s).unwrap();
-            assert_eq!(&out[1..], &quoted.as_bytes()[1..quoted.len() - 1], "{s:?}");
+            // At the buffer's start, and close to its end (a flush inside).
+            for skip in [1, ROOM - 5, ROOM - 1] {
+                let out = after(skip, |out| text(out, s).unwrap());
+                assert_eq!(out, &quoted.as_bytes()[1..quoted.len() - 1], "{s:?}");
+            }
         };
         for len in 0..40 {
             let base = &"abcdefghijklmnopqrstuvwxyz0123456789ABCD"[..len];
@@ -527,27 +607,40 @@ mod tests {
     #[test]
     fn state_fields_are_the_names_with_their_text() {
         for s in STATES {
-            for (fields, before, after) in [
+            for (fields, before, behind) in [
                 (&METRIC_STATES, "\",\"state\":\"", "\",\"breaches\":"),
                 (&CYCLE_STATES, ",\"state\":\"", "\""),
             ] {
-                let mut out = b"x".to_vec();
-                state(&mut out, fields, s);
-                assert_eq!(out, format!("x{before}{}{after}", s.name()).as_bytes());
+                for skip in [1, ROOM - 3] {
+                    let out = after(skip, |out| state(out, fields, s));
+                    assert_eq!(out, format!("{before}{}{behind}", s.name()).as_bytes());
+                }
             }
         }
     }
 
     #[test]
     fn integers_are_written_like_display() {
-        for n in [0, 1, -1, 9, 10, -10, 99, 1000, 86_400, i64::MAX, i64::MIN] {
-            let mut out = Vec::new();
-            int(&mut out, n);
-            assert_eq!(String::from_utf8(out).unwrap(), n.to_string());
+        let max = i64::from(u32::MAX);
+        for n in [
+            0,
+            1,
+            -1,
+            9,
+            10,
+            -10,
+            99,
+            1000,
+            86_400,
+            max,
+            i64::MAX,
+            i64::MIN,
+        ] {
+            for skip in [0, ROOM - 2] {
+                let out = after(skip, |out| int(out, n));
+                assert_eq!(String::from_utf8(out).unwrap(), n.to_string());
+            }
         }
-        let mut out = Vec::new();
-        int(&mut out, u32::MAX.into());
-        assert_eq!(String::from_utf8(out).unwrap(), u32::MAX.to_string());
     }
 
     /// The eight-digit path against `Display`: every number below 10^6,
@@ -555,9 +648,8 @@ mod tests {
     #[test]
     fn eight_digits_are_written_like_display() {
         let check = |n: u32| {
-            let mut out = vec![b'x'];
-            eight(&mut out, n);
-            assert_eq!(&out[1..], n.to_string().as_bytes(), "{n}");
+            let out = after(1, |out| eight(out, n));
+            assert_eq!(out, n.to_string().as_bytes(), "{n}");
         };
         (0..1_000_000).for_each(check);
         for p in 0..8 {
