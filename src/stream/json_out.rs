@@ -291,9 +291,9 @@ fn plain(s: &str) -> bool {
 /// Writes `s` as a JSON string without its quotes.
 #[inline(always)]
 fn text(out: &mut Out<'_>, s: &str) -> io::Result<()> {
-    // Names are short: from 4 to 16 bytes they are checked a word at a
-    // time and copied as two words, the second overlapping the first (cut
-    // back between them), without a loop or a `memcpy` call.
+    // Names are short: up to 16 bytes they are checked a word at a time
+    // and copied as two words, the second overlapping the first (cut back
+    // between them), without a loop or a `memcpy` call.
     let b = s.as_bytes();
     let n = b.len();
     if (8..=16).contains(&n) {
@@ -313,6 +313,14 @@ fn text(out: &mut Out<'_>, s: &str) -> io::Result<()> {
                 out.put(&tail);
                 return Ok(());
             }
+        }
+    } else if (1..4).contains(&n) {
+        // One to three bytes (`8h`, `75%`): checked one by one, copied as
+        // three.
+        let three = [b[0], b[n / 2], b[n - 1]];
+        if !three.iter().any(|&c| ESCAPED[usize::from(c)]) {
+            out.put_first(&three, n);
+            return Ok(());
         }
     }
     if plain(s) {
