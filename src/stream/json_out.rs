@@ -47,21 +47,27 @@ fn answer(out: &mut Out<'_>, a: &TicketAnswer) -> io::Result<()> {
     text(out, &a.tier)?;
     out.put(b"\",\"severity\":\"");
     text(out, &a.severity)?;
-    out.put(&[b'"']);
+    out.put(b"\"");
     opt_string(out, key!("type"), a.issue_type.as_deref())?;
     opt_string(out, key!("status"), a.status.as_deref())?;
     // Only for a policy that declares versions: the one in force at `at`.
     if let Some(v) = &a.version {
-        out.put(b",\"version\":{");
-        opt_string(out, key!("name"), v.name.as_deref())?;
+        // `{` then a key: the key's comma would not do here.
+        match v.name.as_deref() {
+            Some(name) => {
+                out.put(b",\"version\":{\"name\":");
+                string(out, name)?;
+            }
+            None => out.put(b",\"version\":{\"name\":null"),
+        }
         let effective = v.effective.map(|d| d.to_string());
         opt_string(out, key!("effective"), effective.as_deref())?;
-        out.put(&[b'}']);
+        out.put(b"}");
     }
     out.put(b",\"metrics\":[");
     for (i, m) in a.metrics.iter().enumerate() {
         if i > 0 {
-            out.put(&[b',']);
+            out.put(b",");
         }
         metric(out, m)?;
     }
@@ -78,7 +84,7 @@ fn metric(out: &mut Out<'_>, m: &MetricAnswer) -> io::Result<()> {
     out.put(b",\"cycles\":[");
     for (i, c) in m.cycles.iter().enumerate() {
         if i > 0 {
-            out.put(&[b',']);
+            out.put(b",");
         }
         cycle(out, c)?;
     }
@@ -99,7 +105,7 @@ fn cycle(out: &mut Out<'_>, c: &CycleAnswer) -> io::Result<()> {
     time(out, &c.start)?;
     out.put(b",\"started_by\":\"");
     text(out, &c.started_by)?;
-    out.put(&[b'"']);
+    out.put(b"\"");
     opt_time(out, key!("deadline"), &c.deadline)?;
     opt_time(out, key!("stop"), &c.stop)?;
     opt_string(out, key!("stopped_by"), c.stopped_by.as_deref())?;
@@ -117,7 +123,7 @@ fn cycle(out: &mut Out<'_>, c: &CycleAnswer) -> io::Result<()> {
     out.put(b",\"milestones\":[");
     for (i, m) in c.milestones.iter().enumerate() {
         if i > 0 {
-            out.put(&[b',']);
+            out.put(b",");
         }
         milestone(out, m)?;
     }
@@ -134,7 +140,7 @@ fn milestone(out: &mut Out<'_>, m: &MilestoneAnswer) -> io::Result<()> {
     text(out, &m.percent)?;
     out.put(b"\",\"to\":\"");
     text(out, &m.to)?;
-    out.put(&[b'"']);
+    out.put(b"\"");
     opt_time(out, key!("fires_at"), &m.fires_at)?;
     out.put(if m.fired {
         b",\"fired\":true}"
@@ -367,9 +373,9 @@ fn escaped(s: &str) -> io::Result<Vec<u8>> {
 
 #[inline(always)]
 fn string(out: &mut Out<'_>, s: &str) -> io::Result<()> {
-    out.put(&[b'"']);
+    out.put(b"\"");
     text(out, s)?;
-    out.put(&[b'"']);
+    out.put(b"\"");
     Ok(())
 }
 
@@ -407,11 +413,11 @@ fn eight(out: &mut Out<'_>, n: u32) {
     let x = u64::from(n / 10_000) | u64::from(n % 10_000) << 32;
     // Each lane (below 10^4) split into lanes of 16 bits: its first two
     // digits, then its last two (`* 10486 >> 20` is `/ 100` below 43,699).
-    let hundreds = (x * 10_486 >> 20) & 0x0000_007f_0000_007f;
+    let hundreds = ((x * 10_486) >> 20) & 0x0000_007f_0000_007f;
     let x = hundreds | (x - 100 * hundreds) << 16;
     // Each of those (below 100) split into bytes: tens, then units
     // (`* 103 >> 10` is `/ 10` below 179).
-    let tens = (x * 103 >> 10) & 0x000f_000f_000f_000f;
+    let tens = ((x * 103) >> 10) & 0x000f_000f_000f_000f;
     let digits = tens | (x - 10 * tens) << 8;
     // Leading zero digits are the low zero bytes; the last digit always counts.
     let zeros = (digits | 1 << 56).trailing_zeros() / 8;
@@ -466,7 +472,7 @@ fn opt_time(
 mod tests {
     use super::*;
     use crate::calendar::CalendarSet;
-    use crate::eval::answer::{evaluate, State};
+    use crate::eval::answer::{evaluate, State, VersionAnswer};
     use crate::eval::testing::{business_policy, sample_policy, synthetic_ticket};
     use crate::eval::timeline::ReadOptions;
     use crate::stream::jsonl::read_line;
@@ -736,5 +742,15 @@ mod tests {
             c.cycle = u32::MAX;
         }
         same_as_reference(&a);
+        // A policy with versions: named, or the policy's own targets.
+        for name in [Some("2027 \"terms\""), None] {
+            for effective in [chrono::NaiveDate::from_ymd_opt(2027, 1, 1), None] {
+                a.version = Some(VersionAnswer {
+                    name: name.map(Into::into),
+                    effective,
+                });
+                same_as_reference(&a);
+            }
+        }
     }
 }
