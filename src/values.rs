@@ -282,15 +282,35 @@ impl Percent {
 }
 
 impl fmt::Display for Percent {
+    /// `99.5%`: the whole percent, then up to four decimals without
+    /// trailing zeros.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Built in one small buffer and written once: `write!` with its
+        // integer formatting cost more than the rest of a milestone's answer
+        // (every answer writes each milestone's percent).
         let int = self.0 / 10_000;
-        let frac = (self.0 % 10_000).abs();
-        if frac == 0 {
-            write!(f, "{int}%")
-        } else {
-            let s = format!("{frac:04}");
-            write!(f, "{int}.{}%", s.trim_end_matches('0'))
+        let frac = (self.0 % 10_000).unsigned_abs();
+        let mut digits = itoa::Buffer::new();
+        let int = digits.format(int).as_bytes();
+        let mut b = [0u8; 26];
+        b[..int.len()].copy_from_slice(int);
+        let mut n = int.len();
+        if frac != 0 {
+            let decimals = [frac / 1000, frac / 100 % 10, frac / 10 % 10, frac % 10];
+            let kept = match frac {
+                _ if frac % 1000 == 0 => 1,
+                _ if frac % 100 == 0 => 2,
+                _ if frac % 10 == 0 => 3,
+                _ => 4,
+            };
+            b[n] = b'.';
+            for (i, d) in decimals.iter().take(kept).enumerate() {
+                b[n + 1 + i] = b'0' + *d as u8;
+            }
+            n += 1 + kept;
         }
+        b[n] = b'%';
+        f.write_str(std::str::from_utf8(&b[..=n]).map_err(|_| fmt::Error)?)
     }
 }
 
@@ -332,6 +352,28 @@ mod tests {
         assert_eq!(Percent::parse(".5"), None);
         assert_eq!(Percent(995_000).to_string(), "99.5%");
         assert_eq!(Percent(1_000_000).to_string(), "100%");
+    }
+
+    /// The text `Percent` had when it was written with `format!`, for
+    /// comparison.
+    fn percent_reference(p: Percent) -> String {
+        let int = p.0 / 10_000;
+        let frac = (p.0 % 10_000).abs();
+        if frac == 0 {
+            format!("{int}%")
+        } else {
+            let s = format!("{frac:04}");
+            format!("{int}.{}%", s.trim_end_matches('0'))
+        }
+    }
+
+    #[test]
+    fn percent_display_matches_the_reference() {
+        let near = (0..=30_000).chain(995_000..=1_005_000);
+        let edges = [i64::MAX, i64::MIN, -1, -10_000, -12_345, 123_456_789];
+        for p in near.chain(edges) {
+            assert_eq!(Percent(p).to_string(), percent_reference(Percent(p)), "{p}");
+        }
     }
 
     #[test]

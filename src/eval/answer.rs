@@ -15,46 +15,68 @@ pub mod utc {
     use chrono::{DateTime, Datelike, SecondsFormat, Timelike, Utc};
 
     /// `00` to `99`, two bytes each.
-    const PAIRS: &[u8; 200] = b"\
-        0001020304050607080910111213141516171819\
-        2021222324252627282930313233343536373839\
-        4041424344454647484950515253545556575859\
-        6061626364656667686970717273747576777879\
-        8081828384858687888990919293949596979899";
+    const PAIRS: [[u8; 2]; 100] = {
+        let mut t = [[0u8; 2]; 100];
+        let mut i = 0;
+        while i < 100 {
+            t[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
+            i += 1;
+        }
+        t
+    };
 
-    /// Writes `n % 100` as two digits at `b[at..at + 2]`.
-    fn two(b: &mut [u8; 20], at: usize, n: u32) {
-        let i = (n % 100) as usize * 2;
-        b[at] = PAIRS[i];
-        b[at + 1] = PAIRS[i + 1];
-    }
+    /// `MM-DD` for each day of a leap year, by zero-based ordinal.
+    const MONTH_DAY: [[u8; 5]; 366] = {
+        const LENGTHS: [usize; 12] = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+        let mut t = [[0u8; 5]; 366];
+        let (mut month, mut day, mut i) = (0, 0, 0);
+        while i < 366 {
+            let [m0, m1] = PAIRS[month + 1];
+            let [d0, d1] = PAIRS[day + 1];
+            t[i] = [m0, m1, b'-', d0, d1];
+            day += 1;
+            if day == LENGTHS[month] {
+                day = 0;
+                month += 1;
+            }
+            i += 1;
+        }
+        t
+    };
 
-    /// Writes `t` into `b` when it has whole seconds and a four-digit year.
-    pub(crate) fn fill(t: &DateTime<Utc>, b: &mut [u8; 20]) -> bool {
-        // One conversion to the naive date-time, not one per field.
+    /// Writes `"t"` (quotes included) into `b` when `t` has whole seconds
+    /// and a four-digit year.
+    pub(crate) fn fill(t: &DateTime<Utc>, b: &mut [u8; 22]) -> bool {
+        // One conversion to the naive date-time, not one per field; month
+        // and day come from the ordinal through one table lookup (chrono
+        // derives each of them separately); the digits go over a template
+        // in pieces of two or five bytes, not byte by byte.
         let t = t.naive_utc();
         let y = t.year();
         if !(0..=9999).contains(&y) || t.nanosecond() != 0 {
             return false;
         }
-        let y = y as u32;
-        *b = *b"0000-00-00T00:00:00Z";
-        two(b, 0, y / 100);
-        two(b, 2, y);
-        two(b, 5, t.month());
-        two(b, 8, t.day());
-        let secs = t.num_seconds_from_midnight();
-        two(b, 11, secs / 3600);
-        two(b, 14, secs / 60 % 60);
-        two(b, 17, secs % 60);
+        let y = y as usize;
+        let ordinal = t.ordinal0() as usize;
+        // Past February 28 a common year is one day behind the leap table.
+        let day = ordinal + usize::from(ordinal >= 59 && !t.date().leap_year());
+        let secs = t.num_seconds_from_midnight() as usize;
+        *b = *b"\"0000-00-00T00:00:00Z\"";
+        b[1..3].copy_from_slice(&PAIRS[y / 100]);
+        b[3..5].copy_from_slice(&PAIRS[y % 100]);
+        // `min`: the ordinal is at most 365; saying so drops a bounds check.
+        b[6..11].copy_from_slice(&MONTH_DAY[day.min(365)]);
+        b[12..14].copy_from_slice(&PAIRS[(secs / 3600).min(99)]);
+        b[15..17].copy_from_slice(&PAIRS[secs / 60 % 60]);
+        b[18..20].copy_from_slice(&PAIRS[secs % 60]);
         true
     }
 
     /// Formats an instant as RFC 3339 UTC with whole seconds.
     pub fn text(t: &DateTime<Utc>) -> String {
-        let mut b = [0u8; 20];
+        let mut b = [0u8; 22];
         if fill(t, &mut b) {
-            String::from_utf8_lossy(&b).into_owned()
+            String::from_utf8_lossy(&b[1..21]).into_owned()
         } else {
             t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
         }
@@ -99,7 +121,7 @@ pub mod utc {
                 "2026-03-06T21:30:00.5Z",
             ] {
                 let t: DateTime<Utc> = written.parse().unwrap();
-                let mut b = [0u8; 20];
+                let mut b = [0u8; 22];
                 assert!(!fill(&t, &mut b), "{written}");
                 assert_eq!(text(&t), chrono_text(&t));
             }
@@ -109,9 +131,9 @@ pub mod utc {
             #[test]
             fn fill_matches_chrono(secs in -62_167_219_200i64..253_402_300_800i64) {
                 let t = DateTime::from_timestamp(secs, 0).unwrap();
-                let mut b = [0u8; 20];
+                let mut b = [0u8; 22];
                 prop_assert!(fill(&t, &mut b));
-                prop_assert_eq!(std::str::from_utf8(&b).unwrap(), chrono_text(&t));
+                prop_assert_eq!(std::str::from_utf8(&b).unwrap(), format!("\"{}\"", chrono_text(&t)));
             }
         }
     }
@@ -154,7 +176,7 @@ pub enum State {
 
 impl State {
     /// The name used in outputs.
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             State::Met => "met",
             State::Breached => "breached",

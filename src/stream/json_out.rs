@@ -6,126 +6,273 @@
 //! escaping are copied as they are. Strings that do need escaping go through
 //! `serde_json` itself, so escapes are identical by construction.
 
-use crate::eval::answer::{utc, CycleAnswer, MetricAnswer, MilestoneAnswer, TicketAnswer};
+use crate::eval::answer::utc;
+use crate::eval::answer::{CycleAnswer, MetricAnswer, MilestoneAnswer, State, TicketAnswer};
 use crate::ir::MilestoneKind;
 use chrono::{DateTime, Utc};
 use std::io;
 
+/// A key with its comma, `,"name":`, and the same followed by `null`, for
+/// a field that may be null: writing a null is then one copy.
+macro_rules! key {
+    ($name:literal) => {
+        (
+            concat!(",\"", $name, "\":").as_bytes(),
+            concat!(",\"", $name, "\":null").as_bytes(),
+        )
+    };
+}
+
 /// Appends `a` as one compact JSON object (no newline) to `out`.
+///
+/// A string's quotes are written with the constant text around it (the
+/// key before, the next key after): fewer, longer copies.
 pub(crate) fn write_answer(a: &TicketAnswer, out: &mut Vec<u8>) -> io::Result<()> {
-    out.extend_from_slice(b"{\"format_version\":");
-    int(out, a.format_version);
-    out.extend_from_slice(b",\"id\":");
-    string(out, &a.id)?;
-    out.extend_from_slice(b",\"at\":");
+    let mut buf = [0; ROOM];
+    let mut out = Out::new(out, &mut buf);
+    answer(&mut out, a)?;
+    out.flush();
+    Ok(())
+}
+
+#[inline(always)]
+fn answer(out: &mut Out<'_>, a: &TicketAnswer) -> io::Result<()> {
+    out.put(b"{\"format_version\":");
+    int(out, a.format_version.into());
+    out.put(b",\"id\":\"");
+    text(out, &a.id)?;
+    out.put(b"\",\"at\":");
     time(out, &a.at)?;
-    out.extend_from_slice(b",\"tier\":");
-    string(out, &a.tier)?;
-    out.extend_from_slice(b",\"severity\":");
-    string(out, &a.severity)?;
-    out.extend_from_slice(b",\"type\":");
-    opt_string(out, a.issue_type.as_deref())?;
-    out.extend_from_slice(b",\"status\":");
-    opt_string(out, a.status.as_deref())?;
+    out.put(b",\"tier\":\"");
+    text(out, &a.tier)?;
+    out.put(b"\",\"severity\":\"");
+    text(out, &a.severity)?;
+    out.put(b"\"");
+    opt_string(out, key!("type"), a.issue_type.as_deref())?;
+    opt_string(out, key!("status"), a.status.as_deref())?;
     // Only for a policy that declares versions: the one in force at `at`.
     if let Some(v) = &a.version {
-        out.extend_from_slice(b",\"version\":{\"name\":");
-        opt_string(out, v.name.as_deref())?;
-        out.extend_from_slice(b",\"effective\":");
-        match v.effective {
-            Some(d) => string(out, &d.to_string())?,
-            None => out.extend_from_slice(b"null"),
+        // `{` then a key: the key's comma would not do here.
+        match v.name.as_deref() {
+            Some(name) => {
+                out.put(b",\"version\":{\"name\":");
+                string(out, name)?;
+            }
+            None => out.put(b",\"version\":{\"name\":null"),
         }
-        out.push(b'}');
+        let effective = v.effective.map(|d| d.to_string());
+        opt_string(out, key!("effective"), effective.as_deref())?;
+        out.put(b"}");
     }
-    out.extend_from_slice(b",\"metrics\":[");
+    out.put(b",\"metrics\":[");
     for (i, m) in a.metrics.iter().enumerate() {
         if i > 0 {
-            out.push(b',');
+            out.put(b",");
         }
         metric(out, m)?;
     }
-    out.extend_from_slice(b"]}");
+    out.put(b"]}");
     Ok(())
 }
 
-fn metric(out: &mut Vec<u8>, m: &MetricAnswer) -> io::Result<()> {
-    out.extend_from_slice(b"{\"metric\":");
-    string(out, &m.metric)?;
-    out.extend_from_slice(b",\"state\":\"");
-    out.extend_from_slice(m.state.name().as_bytes());
-    out.extend_from_slice(b"\",\"breaches\":");
-    int(out, m.breaches);
-    out.extend_from_slice(b",\"cycles\":[");
+#[inline(always)]
+fn metric(out: &mut Out<'_>, m: &MetricAnswer) -> io::Result<()> {
+    out.put(b"{\"metric\":\"");
+    text(out, &m.metric)?;
+    state(out, &METRIC_STATES, m.state);
+    int(out, m.breaches.into());
+    out.put(b",\"cycles\":[");
     for (i, c) in m.cycles.iter().enumerate() {
         if i > 0 {
-            out.push(b',');
+            out.put(b",");
         }
         cycle(out, c)?;
     }
-    out.extend_from_slice(b"]}");
+    out.put(b"]}");
     Ok(())
 }
 
-fn cycle(out: &mut Vec<u8>, c: &CycleAnswer) -> io::Result<()> {
-    out.extend_from_slice(b"{\"cycle\":");
-    int(out, c.cycle);
-    out.extend_from_slice(b",\"state\":\"");
-    out.extend_from_slice(c.state.name().as_bytes());
-    out.extend_from_slice(b"\",\"target\":");
-    opt_string(out, c.target.as_deref())?;
-    out.extend_from_slice(b",\"target_seconds\":");
-    opt_int(out, c.target_seconds);
-    out.extend_from_slice(b",\"calendar\":");
-    string(out, &c.calendar)?;
-    out.extend_from_slice(b",\"start\":");
+#[inline(always)]
+fn cycle(out: &mut Out<'_>, c: &CycleAnswer) -> io::Result<()> {
+    out.put(b"{\"cycle\":");
+    int(out, c.cycle.into());
+    state(out, &CYCLE_STATES, c.state);
+    opt_string(out, key!("target"), c.target.as_deref())?;
+    opt_int(out, key!("target_seconds"), c.target_seconds);
+    out.put(b",\"calendar\":\"");
+    text(out, &c.calendar)?;
+    out.put(b"\",\"start\":");
     time(out, &c.start)?;
-    out.extend_from_slice(b",\"started_by\":");
-    string(out, &c.started_by)?;
-    out.extend_from_slice(b",\"deadline\":");
-    opt_time(out, &c.deadline)?;
-    out.extend_from_slice(b",\"stop\":");
-    opt_time(out, &c.stop)?;
-    out.extend_from_slice(b",\"stopped_by\":");
-    opt_string(out, c.stopped_by.as_deref())?;
-    out.extend_from_slice(b",\"elapsed_seconds\":");
+    out.put(b",\"started_by\":\"");
+    text(out, &c.started_by)?;
+    out.put(b"\"");
+    opt_time(out, key!("deadline"), &c.deadline)?;
+    opt_time(out, key!("stop"), &c.stop)?;
+    opt_string(out, key!("stopped_by"), c.stopped_by.as_deref())?;
+    out.put(b",\"elapsed_seconds\":");
     int(out, c.elapsed_seconds);
-    out.extend_from_slice(b",\"remaining_seconds\":");
-    opt_int(out, c.remaining_seconds);
-    out.extend_from_slice(b",\"wall_seconds\":");
+    opt_int(out, key!("remaining_seconds"), c.remaining_seconds);
+    out.put(b",\"wall_seconds\":");
     int(out, c.wall_seconds);
-    out.extend_from_slice(b",\"consumed_permille\":");
-    opt_int(out, c.consumed_permille);
-    out.extend_from_slice(b",\"breached_at\":");
-    opt_time(out, &c.breached_at)?;
-    out.extend_from_slice(b",\"milestones\":[");
+    opt_int(out, key!("consumed_permille"), c.consumed_permille);
+    opt_time(out, key!("breached_at"), &c.breached_at)?;
+    if c.milestones.is_empty() {
+        out.put(b",\"milestones\":[]}");
+        return Ok(());
+    }
+    out.put(b",\"milestones\":[");
     for (i, m) in c.milestones.iter().enumerate() {
         if i > 0 {
-            out.push(b',');
+            out.put(b",");
         }
         milestone(out, m)?;
     }
-    out.extend_from_slice(b"]}");
+    out.put(b"]}");
     Ok(())
 }
 
-fn milestone(out: &mut Vec<u8>, m: &MilestoneAnswer) -> io::Result<()> {
-    out.extend_from_slice(match m.kind {
-        MilestoneKind::Warn => b"{\"kind\":\"warn\"",
-        MilestoneKind::Escalate => b"{\"kind\":\"escalate\"",
+#[inline(always)]
+fn milestone(out: &mut Out<'_>, m: &MilestoneAnswer) -> io::Result<()> {
+    out.put(match m.kind {
+        MilestoneKind::Warn => b"{\"kind\":\"warn\",\"percent\":\"",
+        MilestoneKind::Escalate => b"{\"kind\":\"escalate\",\"percent\":\"",
     });
-    out.extend_from_slice(b",\"percent\":");
-    string(out, &m.percent)?;
-    out.extend_from_slice(b",\"to\":");
-    string(out, &m.to)?;
-    out.extend_from_slice(b",\"fires_at\":");
-    opt_time(out, &m.fires_at)?;
-    out.extend_from_slice(if m.fired {
+    text(out, &m.percent)?;
+    out.put(b"\",\"to\":\"");
+    text(out, &m.to)?;
+    out.put(b"\"");
+    opt_time(out, key!("fires_at"), &m.fires_at)?;
+    out.put(if m.fired {
         b",\"fired\":true}"
     } else {
         b",\"fired\":false}"
     });
     Ok(())
+}
+
+/// Room in [`Out`]'s buffer.
+const ROOM: usize = 1024;
+
+/// A small buffer in front of the answer's vector. A copy into it is one
+/// check of the room and a move of `at`, where `Vec::extend_from_slice`
+/// reloads and stores the vector's length and capacity every time; the
+/// vector gets the bytes in blocks.
+struct Out<'a> {
+    vec: &'a mut Vec<u8>,
+    // Borrowed, not held: `Out` itself is then small enough to live in
+    // registers, its position with it.
+    buf: &'a mut [u8; ROOM],
+    at: usize,
+}
+
+impl<'a> Out<'a> {
+    fn new(vec: &'a mut Vec<u8>, buf: &'a mut [u8; ROOM]) -> Self {
+        Out { vec, buf, at: 0 }
+    }
+
+    #[inline(always)]
+    fn put(&mut self, b: &[u8]) {
+        if b.len() > ROOM - self.at {
+            self.flush();
+            if b.len() > ROOM {
+                extend(self.vec, b);
+                return;
+            }
+        }
+        self.buf[self.at..self.at + b.len()].copy_from_slice(b);
+        self.at += b.len();
+    }
+
+    /// Puts the first `keep` bytes of `b`: copying all of them (a fixed
+    /// size) and stepping back is cheaper than a copy of variable size.
+    #[inline(always)]
+    fn put_first<const N: usize>(&mut self, b: &[u8; N], keep: usize) {
+        const { assert!(N <= ROOM) };
+        self.put(b);
+        self.at -= N - keep.min(N);
+    }
+
+    /// Hands the buffered bytes to the vector.
+    #[inline(always)]
+    fn flush(&mut self) {
+        extend(self.vec, &self.buf[..self.at]);
+        self.at = 0;
+    }
+}
+
+/// `vec.extend_from_slice(b)`, out of line: [`Out`] passes its parts, not
+/// itself, so that its position can stay in a register.
+#[inline(never)]
+fn extend(vec: &mut Vec<u8>, b: &[u8]) {
+    vec.extend_from_slice(b);
+}
+
+/// Every state, each at its number (`state as usize`).
+const STATES: [State; 7] = [
+    State::Met,
+    State::Breached,
+    State::Running,
+    State::Paused,
+    State::NoTarget,
+    State::NotCovered,
+    State::NotStarted,
+];
+
+/// Room for the longest text around a state's name in [`StateFields`].
+const STATE_ROOM: usize = 40;
+
+/// A state field with the constant text around it (`,"state":"met"`):
+/// for each of [`STATES`], the text padded to [`STATE_ROOM`] bytes and its
+/// length, so that writing one is a fixed-size copy cut back (not three
+/// copies); and the text around the name, for a state not in the table.
+struct StateFields {
+    padded: [(State, [u8; STATE_ROOM], usize); STATES.len()],
+    before: &'static [u8],
+    after: &'static [u8],
+}
+
+/// After the metric's name: `","state":"met","breaches":`.
+const METRIC_STATES: StateFields = state_fields(b"\",\"state\":\"", b"\",\"breaches\":");
+
+/// After the cycle's number: `,"state":"met"`.
+const CYCLE_STATES: StateFields = state_fields(b",\"state\":\"", b"\"");
+
+const fn state_fields(before: &'static [u8], after: &'static [u8]) -> StateFields {
+    let mut padded = [(State::Met, [0u8; STATE_ROOM], 0); STATES.len()];
+    let mut i = 0;
+    while i < STATES.len() {
+        let parts = [before, STATES[i].name().as_bytes(), after];
+        let (mut at, mut p) = (0, 0);
+        while p < parts.len() {
+            let mut j = 0;
+            while j < parts[p].len() {
+                padded[i].1[at] = parts[p][j];
+                at += 1;
+                j += 1;
+            }
+            p += 1;
+        }
+        padded[i].0 = STATES[i];
+        padded[i].2 = at;
+        i += 1;
+    }
+    StateFields {
+        padded,
+        before,
+        after,
+    }
+}
+
+#[inline(always)]
+fn state(out: &mut Out<'_>, fields: &StateFields, s: State) {
+    match fields.padded.get(s as usize) {
+        Some((listed, bytes, len)) if *listed == s => out.put_first(bytes, *len),
+        _ => {
+            out.put(fields.before);
+            out.put(s.name().as_bytes());
+            out.put(fields.after);
+        }
+    }
 }
 
 /// Bytes `serde_json` escapes inside a string: `"`, `\\` and control
@@ -147,57 +294,175 @@ fn plain(s: &str) -> bool {
     !s.bytes().any(|b| ESCAPED[usize::from(b)])
 }
 
-fn string(out: &mut Vec<u8>, s: &str) -> io::Result<()> {
+/// Writes `s` as a JSON string without its quotes.
+#[inline(always)]
+fn text(out: &mut Out<'_>, s: &str) -> io::Result<()> {
+    // Names are short: up to 16 bytes they are checked a word at a time
+    // and copied as two words, the second overlapping the first (cut back
+    // between them), without a loop or a `memcpy` call.
+    let b = s.as_bytes();
+    let n = b.len();
+    if (8..=16).contains(&n) {
+        if let (Some(head), Some(tail)) = (word::<8>(b, 0), word::<8>(b, n - 8)) {
+            if unclean(u64::from_le_bytes(head)) | unclean(u64::from_le_bytes(tail)) == 0 {
+                out.put_first(&head, n - 8);
+                out.put(&tail);
+                return Ok(());
+            }
+        }
+    } else if (4..8).contains(&n) {
+        if let (Some(head), Some(tail)) = (word::<4>(b, 0), word::<4>(b, n - 4)) {
+            // Each half widened with `a`s, which need no escape.
+            let wide = |w: [u8; 4]| 0x6161_6161_0000_0000 | u64::from(u32::from_le_bytes(w));
+            if unclean(wide(head)) | unclean(wide(tail)) == 0 {
+                out.put_first(&head, n - 4);
+                out.put(&tail);
+                return Ok(());
+            }
+        }
+    } else if (1..4).contains(&n) {
+        // One to three bytes (`8h`, `75%`): checked one by one, copied as
+        // three.
+        let three = [b[0], b[n / 2], b[n - 1]];
+        if !three.iter().any(|&c| ESCAPED[usize::from(c)]) {
+            out.put_first(&three, n);
+            return Ok(());
+        }
+    }
     if plain(s) {
-        out.push(b'"');
-        out.extend_from_slice(s.as_bytes());
-        out.push(b'"');
+        out.put(b);
         Ok(())
     } else {
-        serde_json::to_writer(&mut *out, s).map_err(io::Error::from)
+        out.put(&escaped(s)?);
+        Ok(())
     }
 }
 
-fn opt_string(out: &mut Vec<u8>, s: Option<&str>) -> io::Result<()> {
+/// The `N` bytes of `b` from `at`, if there are so many.
+#[inline(always)]
+fn word<const N: usize>(b: &[u8], at: usize) -> Option<[u8; N]> {
+    b.get(at..at.checked_add(N)?)?.try_into().ok()
+}
+
+/// Zero when none of the eight bytes of `w` is [`ESCAPED`] (below 0x20,
+/// `"` or `\\`). `x - 0x0101... & !x` has a high bit set when some byte of
+/// `x` is zero (below `k` when subtracting `k` times 0x0101..., for `k` up
+/// to 0x80), and only then.
+#[inline(always)]
+fn unclean(w: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below = |x: u64, k: u64| x.wrapping_sub(ONES * k) & !x;
+    let control = below(w, 0x20);
+    let quote = below(w ^ (ONES * u64::from(b'"')), 1);
+    let backslash = below(w ^ (ONES * u64::from(b'\\')), 1);
+    (control | quote | backslash) & HIGH
+}
+
+/// [`text`] of a string with escapes, through `serde_json` itself (rare:
+/// kept out of line so that the common path stays small).
+#[cold]
+#[inline(never)]
+fn escaped(s: &str) -> io::Result<Vec<u8>> {
+    let mut quoted = Vec::with_capacity(s.len() + 8);
+    serde_json::to_writer(&mut quoted, s).map_err(io::Error::from)?;
+    quoted.pop();
+    quoted.remove(0);
+    Ok(quoted)
+}
+
+#[inline(always)]
+fn string(out: &mut Out<'_>, s: &str) -> io::Result<()> {
+    out.put(b"\"");
+    text(out, s)?;
+    out.put(b"\"");
+    Ok(())
+}
+
+/// A key (from [`key!`]) and its string, or the key and `null`.
+#[inline(always)]
+fn opt_string(out: &mut Out<'_>, (key, null): (&[u8], &[u8]), s: Option<&str>) -> io::Result<()> {
     match s {
-        Some(s) => string(out, s),
+        Some(s) => {
+            out.put(key);
+            string(out, s)
+        }
         None => {
-            out.extend_from_slice(b"null");
+            out.put(null);
             Ok(())
         }
     }
 }
 
-/// Writes an integer in decimal, as `serde_json` (which uses `itoa` too)
-/// and `Display` do.
-fn int(out: &mut Vec<u8>, n: impl Into<i64>) {
-    out.extend_from_slice(itoa::Buffer::new().format(n.into()).as_bytes());
-}
-
-fn opt_int(out: &mut Vec<u8>, n: Option<i64>) {
-    match n {
-        Some(n) => int(out, n),
-        None => out.extend_from_slice(b"null"),
+/// Writes an integer in decimal, as `serde_json` and `Display` do.
+#[inline(always)]
+fn int(out: &mut Out<'_>, n: i64) {
+    match u32::try_from(n) {
+        Ok(n) if n < 100_000_000 => eight(out, n),
+        // Negative, or nine digits or more: rare.
+        _ => out.put(itoa::Buffer::new().format(n).as_bytes()),
     }
 }
 
-fn time(out: &mut Vec<u8>, t: &DateTime<Utc>) -> io::Result<()> {
-    let mut b = [0u8; 20];
+/// Writes `n` (below 10^8) in decimal: the eight digits are computed side
+/// by side in one `u64` (a byte each), the leading zeros shifted out, and
+/// the eight bytes copied whole and cut back; no loop, no `memcpy` call.
+#[inline(always)]
+fn eight(out: &mut Out<'_>, n: u32) {
+    // Two lanes of 32 bits: the first four digits, then the last four.
+    let x = u64::from(n / 10_000) | u64::from(n % 10_000) << 32;
+    // Each lane (below 10^4) split into lanes of 16 bits: its first two
+    // digits, then its last two (`* 10486 >> 20` is `/ 100` below 43,699).
+    let hundreds = ((x * 10_486) >> 20) & 0x0000_007f_0000_007f;
+    let x = hundreds | (x - 100 * hundreds) << 16;
+    // Each of those (below 100) split into bytes: tens, then units
+    // (`* 103 >> 10` is `/ 10` below 179).
+    let tens = ((x * 103) >> 10) & 0x000f_000f_000f_000f;
+    let digits = tens | (x - 10 * tens) << 8;
+    // Leading zero digits are the low zero bytes; the last digit always counts.
+    let zeros = (digits | 1 << 56).trailing_zeros() / 8;
+    let ascii = (digits + 0x3030_3030_3030_3030) >> (8 * zeros);
+    out.put_first(&ascii.to_le_bytes(), 8 - zeros as usize);
+}
+
+/// A key (from [`key!`]) and its integer, or the key and `null`.
+#[inline(always)]
+fn opt_int(out: &mut Out<'_>, (key, null): (&[u8], &[u8]), n: Option<i64>) {
+    match n {
+        Some(n) => {
+            out.put(key);
+            int(out, n);
+        }
+        None => out.put(null),
+    }
+}
+
+#[inline(always)]
+fn time(out: &mut Out<'_>, t: &DateTime<Utc>) -> io::Result<()> {
+    let mut b = [0u8; 22];
     if utc::fill(t, &mut b) {
-        out.push(b'"');
-        out.extend_from_slice(&b);
-        out.push(b'"');
+        out.put(&b);
         Ok(())
     } else {
+        // A fraction of a second, or a year outside 0-9999: rare.
         string(out, &utc::text(t))
     }
 }
 
-fn opt_time(out: &mut Vec<u8>, t: &Option<DateTime<Utc>>) -> io::Result<()> {
+/// A key (from [`key!`]) and its instant, or the key and `null`.
+#[inline(always)]
+fn opt_time(
+    out: &mut Out<'_>,
+    (key, null): (&[u8], &[u8]),
+    t: &Option<DateTime<Utc>>,
+) -> io::Result<()> {
     match t {
-        Some(t) => time(out, t),
+        Some(t) => {
+            out.put(key);
+            time(out, t)
+        }
         None => {
-            out.extend_from_slice(b"null");
+            out.put(null);
             Ok(())
         }
     }
@@ -207,10 +472,11 @@ fn opt_time(out: &mut Vec<u8>, t: &Option<DateTime<Utc>>) -> io::Result<()> {
 mod tests {
     use super::*;
     use crate::calendar::CalendarSet;
-    use crate::eval::answer::{evaluate, State};
+    use crate::eval::answer::{evaluate, State, VersionAnswer};
     use crate::eval::testing::{business_policy, sample_policy, synthetic_ticket};
     use crate::eval::timeline::ReadOptions;
     use crate::stream::jsonl::read_line;
+    use proptest::prelude::*;
     use serde_json::{json, Value};
 
     fn instant(t: &DateTime<Utc>) -> Value {
@@ -294,16 +560,127 @@ mod tests {
         assert!(at.windows(2).all(|w| w[0] < w[1]), "{text}");
     }
 
+    /// What `write` puts through an [`Out`] after `skip` bytes already in
+    /// its buffer.
+    fn after(skip: usize, write: impl FnOnce(&mut Out<'_>)) -> Vec<u8> {
+        let (mut vec, mut buf) = (Vec::new(), [0; ROOM]);
+        let mut out = Out::new(&mut vec, &mut buf);
+        out.put(&vec![b'x'; skip]);
+        write(&mut out);
+        out.flush();
+        vec.split_off(skip)
+    }
+
+    #[test]
+    fn long_runs_pass_the_buffer_in_order() {
+        let bytes: Vec<u8> = (0..5 * ROOM).map(|i| (i % 251) as u8).collect();
+        for skip in [0, 1, ROOM - 1, ROOM] {
+            let out = after(skip, |out| {
+                // Pieces smaller than, equal to and larger than the room.
+                let mut rest = &bytes[..];
+                for size in [3, ROOM, 1, ROOM + 7, 40].into_iter().cycle() {
+                    let (piece, tail) = rest.split_at(size.min(rest.len()));
+                    out.put(piece);
+                    rest = tail;
+                    if rest.is_empty() {
+                        break;
+                    }
+                }
+            });
+            assert_eq!(out, bytes);
+        }
+    }
+
+    /// `text` (with its word-at-a-time paths) against `serde_json`, on
+    /// every length up to 40 with an escaped, non-ASCII or plain character
+    /// at each place, and on arbitrary strings.
+    #[test]
+    fn text_is_what_serde_json_writes() {
+        let check = |s: &str| {
+            let quoted = serde_json::to_string(s).unwrap();
+            // At the buffer's start, and close to its end (a flush inside).
+            for skip in [1, ROOM - 5, ROOM - 1] {
+                let out = after(skip, |out| text(out, s).unwrap());
+                assert_eq!(out, &quoted.as_bytes()[1..quoted.len() - 1], "{s:?}");
+            }
+        };
+        for len in 0..40 {
+            let base = &"abcdefghijklmnopqrstuvwxyz0123456789ABCD"[..len];
+            check(base);
+            for at in 0..len {
+                for odd in ['"', '\\', '\u{0}', '\u{1f}', ' ', '\u{7f}', '~', 'é', '€'] {
+                    let mut s = base.to_string();
+                    s.replace_range(at..=at, &odd.to_string());
+                    check(&s);
+                }
+            }
+        }
+        proptest!(|(s in "\\PC{0,40}|[ -~\\x00-\\x1f]{0,40}")| check(&s));
+    }
+
+    #[test]
+    fn state_fields_are_the_names_with_their_text() {
+        for s in STATES {
+            for (fields, before, behind) in [
+                (&METRIC_STATES, "\",\"state\":\"", "\",\"breaches\":"),
+                (&CYCLE_STATES, ",\"state\":\"", "\""),
+            ] {
+                for skip in [1, ROOM - 3] {
+                    let out = after(skip, |out| state(out, fields, s));
+                    assert_eq!(out, format!("{before}{}{behind}", s.name()).as_bytes());
+                }
+            }
+        }
+    }
+
     #[test]
     fn integers_are_written_like_display() {
-        for n in [0, 1, -1, 9, 10, -10, 99, 1000, 86_400, i64::MAX, i64::MIN] {
-            let mut out = Vec::new();
-            int(&mut out, n);
-            assert_eq!(String::from_utf8(out).unwrap(), n.to_string());
+        let max = i64::from(u32::MAX);
+        for n in [
+            0,
+            1,
+            -1,
+            9,
+            10,
+            -10,
+            99,
+            1000,
+            86_400,
+            max,
+            i64::MAX,
+            i64::MIN,
+        ] {
+            for skip in [0, ROOM - 2] {
+                let out = after(skip, |out| int(out, n));
+                assert_eq!(String::from_utf8(out).unwrap(), n.to_string());
+            }
         }
-        let mut out = Vec::new();
-        int(&mut out, u32::MAX);
-        assert_eq!(String::from_utf8(out).unwrap(), u32::MAX.to_string());
+    }
+
+    /// The eight-digit path against `Display`: every number below 10^6,
+    /// each power of ten and its neighbours, and random ones below 10^8.
+    #[test]
+    fn eight_digits_are_written_like_display() {
+        let check = |n: u32| {
+            let out = after(1, |out| eight(out, n));
+            assert_eq!(out, n.to_string().as_bytes(), "{n}");
+        };
+        (0..1_000_000).for_each(check);
+        for p in 0..8 {
+            let p = 10u32.pow(p);
+            [p - 1, p, p + 1, 2 * p, 9 * p + 1]
+                .into_iter()
+                .for_each(check);
+        }
+        check(99_999_999);
+        let mut x = 0x9e37_79b9_u32;
+        for _ in 0..1_000_000 {
+            // xorshift: spread over the whole range, reproducibly.
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            check(x % 100_000_000);
+        }
     }
 
     #[test]
@@ -365,5 +742,15 @@ mod tests {
             c.cycle = u32::MAX;
         }
         same_as_reference(&a);
+        // A policy with versions: named, or the policy's own targets.
+        for name in [Some("2027 \"terms\""), None] {
+            for effective in [chrono::NaiveDate::from_ymd_opt(2027, 1, 1), None] {
+                a.version = Some(VersionAnswer {
+                    name: name.map(Into::into),
+                    effective,
+                });
+                same_as_reference(&a);
+            }
+        }
     }
 }
