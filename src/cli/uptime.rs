@@ -156,16 +156,12 @@ pub fn run(args: Args) -> i32 {
             .iter()
             .try_for_each(|f| writeln!(out, "{}", reader::month_json(block, f))),
         ReportFormat::Csv => {
-            let mut w = csv::Writer::from_writer(&mut out);
-            let r = w
-                .write_record(CSV_HEADER)
-                .and_then(|_| {
-                    figures
-                        .iter()
-                        .try_for_each(|f| w.write_record(reader::month_csv_row(block, f)))
-                })
-                .and_then(|_| w.flush().map_err(csv::Error::from));
-            r.map_err(std::io::Error::other)
+            let mut bytes = Vec::new();
+            slate::stream::csv_row(&mut bytes, &CSV_HEADER);
+            for f in &figures {
+                slate::stream::csv_row(&mut bytes, &reader::month_csv_row(block, f));
+            }
+            out.write_all(&bytes)
         }
     };
     if let Err(e) = written.and_then(|_| out.flush()) {

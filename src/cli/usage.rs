@@ -117,8 +117,8 @@ pub fn run(args: Args) -> i32 {
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut over_rows: Vec<OverRow> = Vec::new();
     let mut csv_out = (args.format == ReportFormat::Csv).then(|| {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let _ = w.write_record(CSV_HEADER);
+        let mut w = Vec::new();
+        slate::stream::csv_row(&mut w, &CSV_HEADER);
         w
     });
     let mut write_err: Option<std::io::Error> = None;
@@ -132,7 +132,7 @@ pub fn run(args: Args) -> i32 {
             }
             ReportFormat::Csv => {
                 if let Some(w) = &mut csv_out {
-                    let _ = w.write_record(over_csv(policy, &o));
+                    slate::stream::csv_row(w, &over_csv(policy, &o));
                 }
             }
         };
@@ -167,14 +167,11 @@ pub fn run(args: Args) -> i32 {
                     .try_for_each(|f| writeln!(out, "{}", reader::contacts_json(policy, f)))
             }),
         ReportFormat::Csv => {
-            let mut w = csv_out.unwrap_or_else(|| csv::Writer::from_writer(Vec::new()));
+            let mut w = csv_out.unwrap_or_default();
             for f in &figures {
-                let _ = w.write_record(period_csv(policy, f));
+                slate::stream::csv_row(&mut w, &period_csv(policy, f));
             }
-            match w.into_inner() {
-                Ok(bytes) => out.write_all(&bytes),
-                Err(e) => Err(std::io::Error::other(e.to_string())),
-            }
+            out.write_all(&w)
         }
     };
     for f in &findings {

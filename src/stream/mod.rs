@@ -14,7 +14,7 @@ pub mod uptime;
 pub mod usage;
 
 pub use bulk::{evaluate_csv_stream, evaluate_stream, Progress, StreamOptions, Summary};
-pub use report::{OutputFormat, Reporter};
+pub use report::{csv_row, OutputFormat, Reporter};
 pub use rows::{Counts, Loaded, RowError, RowFormat, Rows};
 
 #[cfg(test)]

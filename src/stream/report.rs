@@ -174,6 +174,14 @@ fn csv_record(out: &mut Vec<u8>, row: &[Cell<'_>]) {
     out.push(b'\n');
 }
 
+/// Appends one CSV record of text cells, written as [`csv_record`] writes
+/// every record: slate's one CSV encoder, for the uptime and usage reports
+/// as for answers.
+pub fn csv_row<S: AsRef<str>>(out: &mut Vec<u8>, row: &[S]) {
+    let cells: Vec<Cell<'_>> = row.iter().map(|c| Cell::Text(c.as_ref())).collect();
+    csv_record(out, &cells);
+}
+
 /// One text cell of [`csv_record`].
 fn csv_text(out: &mut Vec<u8>, t: &str) {
     let b = t.as_bytes();
