@@ -4,7 +4,7 @@
 //! pool evaluates, so at most two chunks are in flight.
 //!
 //! Memory is bounded by twice the chunk size (lines held at once, default
-//! 4096, with their rendered answers; a chunk's lines share one buffer, and
+//! 1024, with their rendered answers; a chunk's lines share one buffer, and
 //! the buffers are reused for later chunks) plus the duplicate-id window:
 //! the ids of at least the last `duplicate_window` tickets (default 524,288)
 //! and at most twice that, each with its line (about 85 MB at most with
@@ -65,7 +65,9 @@ impl Default for StreamOptions {
             read: ReadOptions::default(),
             format: OutputFormat::Jsonl,
             metrics: MetricSelection::all(),
-            chunk: 4096,
+            // 4096 took 7% more CPU on one core (docs/performance.md): two
+            // chunks' answers (about 25 MB) no longer stayed in the caches.
+            chunk: 1024,
             max_errors: 10_000,
             duplicate_window: DUPLICATE_WINDOW,
         }
