@@ -174,9 +174,10 @@ fn csv_record(out: &mut Vec<u8>, row: &[Cell<'_>]) {
     out.push(b'\n');
 }
 
-/// Appends one CSV record of text cells, written as [`csv_record`] writes
-/// every record: slate's one CSV encoder, for the uptime and usage reports
-/// as for answers.
+/// Appends one CSV record of text cells, written the way every CSV record
+/// of slate is (answers, uptime and usage reports): cells joined by commas,
+/// a cell quoted, its quotes doubled, when it holds a comma, a quote, CR or
+/// LF; a record of one empty cell written `""`; LF at the end.
 pub fn csv_row<S: AsRef<str>>(out: &mut Vec<u8>, row: &[S]) {
     let cells: Vec<Cell<'_>> = row.iter().map(|c| Cell::Text(c.as_ref())).collect();
     csv_record(out, &cells);
