@@ -618,3 +618,69 @@ fn show_prints_deadlines_and_per_metric_clocks_in_words() {
         "{basic}"
     );
 }
+
+/// The uptime and usage reports' CSV (written by `stream::csv_row`) reads
+/// back with the `csv` crate: a header, then records of the header's width,
+/// with a cell that holds commas (the credit text) intact.
+#[test]
+fn uptime_and_usage_csv_read_back() {
+    let reports = [
+        (
+            vec![
+                "uptime",
+                "policies/dooap.sla",
+                "--incidents",
+                "examples/incidents.csv",
+                "--format",
+                "csv",
+            ],
+            "uptime_percent",
+        ),
+        (
+            vec![
+                "usage",
+                "policies/dooap.sla",
+                "--requests",
+                "examples/requests.csv",
+                "--rate",
+                "150USD",
+                "--format",
+                "csv",
+            ],
+            "billed_seconds",
+        ),
+    ];
+    for (args, column) in reports {
+        let o = slate(&args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        let out = stdout(&o);
+        let mut r = csv::Reader::from_reader(out.as_bytes());
+        let header = r.headers().expect("a header").clone();
+        assert_eq!(&header[0], "format_version", "{out}");
+        assert!(header.iter().any(|h| h == column), "{header:?}");
+        let records: Vec<csv::StringRecord> = r
+            .records()
+            .collect::<Result<_, _>>()
+            .expect("every record reads back");
+        assert!(!records.is_empty(), "{args:?}: no records in\n{out}");
+        for rec in &records {
+            assert_eq!(rec.len(), header.len(), "{rec:?}");
+            assert_eq!(&rec[0], "1");
+        }
+        if args[0] == "uptime" {
+            // April 2024 was breached: its credit is prose with commas.
+            let credit = header.iter().position(|h| h == "credit").expect("credit");
+            let april = records
+                .iter()
+                .find(|r| &r[2] == "2024-04")
+                .expect("an April 2024 row");
+            assert_eq!(&april[12], "breached");
+            assert!(
+                april[credit].starts_with(
+                    "an appropriate credit as mutually agreed in good faith, based on"
+                ),
+                "{april:?}"
+            );
+        }
+    }
+}
