@@ -7,8 +7,9 @@
 //! 1024, with their rendered answers; a chunk's lines share one buffer, and
 //! the buffers are reused for later chunks) plus the duplicate-id window:
 //! the ids of at least the last `duplicate_window` tickets (default 524,288)
-//! and at most twice that, each with its line (about 85 MB at most with
-//! ten-character ids), plus at most `max_errors` stored errors (the counts
+//! and at most twice that, each with its line (about 45 MB at most with
+//! ten-character ids: two tables of 2^20 16-byte entries and the ids'
+//! text), plus at most `max_errors` stored errors (the counts
 //! always include every failure). Memory is therefore flat in the number of
 //! tickets: a stream of ten million costs what one of a million does. The
 //! price: a duplicate whose first use is further back than that is not
@@ -24,9 +25,10 @@ use crate::eval::MetricSelection;
 use crate::ir::Policy;
 use crate::Compiled;
 use chrono::{DateTime, Utc};
+use hashbrown::HashTable;
 use rayon::prelude::*;
-use std::collections::hash_map::Entry;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+use std::hash::{BuildHasher, RandomState};
 use std::io::{self, BufRead, Read, Write};
 use std::ops::Range;
 use std::sync::{mpsc, Mutex};
@@ -153,93 +155,129 @@ struct Driver<'a, W: Write> {
 /// its table once more after the first eviction: hash maps count deleted
 /// entries against their capacity.)
 struct IdWindow {
-    newer: HashMap<IdKey, u64>,
-    older: HashMap<IdKey, u64>,
+    newer: Generation,
+    older: Generation,
     window: usize,
+    /// SipHash with a random key (as in `std`'s maps): ids come from the
+    /// input, so chosen ids must not be able to pile up in one bucket.
+    hasher: RandomState,
 }
 
-/// An id as a map key: ids up to 22 bytes (nearly all) are kept inline,
-/// longer ones on the heap. Inline keys make no allocation per ticket, so
-/// the window's memory is its two tables and nothing that fragments as
-/// generations are dropped (with one small allocation per id, peak memory
-/// still crept up by a quarter between one and ten million tickets).
-#[derive(PartialEq, Eq)]
-enum IdKey {
-    Short { len: u8, bytes: [u8; 22] },
-    Long(Box<str>),
+/// One generation of remembered ids. The ids' bytes are appended to one
+/// buffer and the table holds only where each starts and its line: 16
+/// bytes per entry instead of a 32-byte key with the id inline (a table
+/// half the size to grow, to move and to miss in the caches), and no
+/// allocation per id, so dropping a generation fragments nothing.
+#[derive(Default)]
+struct Generation {
+    /// Each id as its length (LEB128) followed by its bytes.
+    text: Vec<u8>,
+    table: HashTable<Seen>,
 }
 
-/// Hashes the id's bytes only: the derived hash also fed the variant, the
-/// length and all 22 inline bytes (padding included) to SipHash, about
-/// four times the bytes of a typical id. Equal keys have equal bytes, so
-/// equal hashes.
-impl std::hash::Hash for IdKey {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        state.write(match self {
-            IdKey::Short { len, bytes } => &bytes[..usize::from(*len)],
-            IdKey::Long(s) => s.as_bytes(),
-        });
+#[derive(Clone, Copy)]
+struct Seen {
+    /// Where the id's length starts in [`Generation::text`].
+    at: usize,
+    /// The line of its ticket.
+    line: u64,
+}
+
+impl Generation {
+    /// The line an id was remembered with, if it was.
+    fn find(&self, hash: u64, id: &[u8]) -> Option<u64> {
+        self.table
+            .find(hash, |s| stored_id(&self.text, s) == id)
+            .map(|s| s.line)
+    }
+
+    /// Forgets every id, keeping the memory for the next generation.
+    fn clear(&mut self) {
+        self.text.clear();
+        self.table.clear();
     }
 }
 
-impl IdKey {
-    fn new(id: &str) -> IdKey {
-        let b = id.as_bytes();
-        if b.len() <= 22 {
-            let mut bytes = [0; 22];
-            bytes[..b.len()].copy_from_slice(b);
-            IdKey::Short {
-                len: b.len() as u8,
-                bytes,
-            }
-        } else {
-            IdKey::Long(id.into())
+/// The id an entry of a generation whose text is `text` stands for.
+fn stored_id<'t>(text: &'t [u8], seen: &Seen) -> &'t [u8] {
+    let rest = text.get(seen.at..).unwrap_or_default();
+    let (len, n) = leb128(rest);
+    rest.get(n..n.saturating_add(len)).unwrap_or_default()
+}
+
+/// Appends `n` as LEB128: seven bits per byte, low bits first, the top bit
+/// set on every byte but the last (one byte for ids under 128 bytes).
+fn push_leb128(out: &mut Vec<u8>, mut n: usize) {
+    while n >= 0x80 {
+        out.push((n & 0x7f) as u8 | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+/// Reads what [`push_leb128`] wrote: the number and how many bytes it took.
+fn leb128(bytes: &[u8]) -> (usize, usize) {
+    let mut n = 0usize;
+    for (i, &b) in bytes.iter().enumerate() {
+        n |= usize::from(b & 0x7f).checked_shl(7 * i as u32).unwrap_or(0);
+        if b & 0x80 == 0 {
+            return (n, i + 1);
         }
     }
+    (n, bytes.len())
 }
 
 impl IdWindow {
     fn new(window: usize) -> IdWindow {
         IdWindow {
-            newer: HashMap::new(),
-            older: HashMap::new(),
+            newer: Generation::default(),
+            older: Generation::default(),
             window: window.max(1),
+            hasher: RandomState::new(),
         }
     }
 
     /// The line of an earlier ticket with this id, if it is remembered;
-    /// otherwise remembers this one. The id is hashed once per table (a
-    /// lookup and then an insertion hashed it a third time). (Giving the
-    /// newer table its full size up front, to spare its rehashing as it
-    /// grows, made 100,000 tickets touch the whole 32 MB table: not done.)
+    /// otherwise remembers this one. The id is hashed once for both
+    /// generations. (Giving the first table its full size up front, to
+    /// spare its rehashing as it grows, would make 100,000 tickets touch
+    /// the whole table: not done; later generations reuse a full-size one.)
     fn first_or_insert(&mut self, id: &str, line: u64) -> Option<u64> {
-        let key = IdKey::new(id);
-        if let Some(&first) = self.older.get(&key) {
+        let id = id.as_bytes();
+        let hash = self.hasher.hash_one(id);
+        if let Some(first) = self.older.find(hash, id) {
             return Some(first);
         }
-        if self.newer.len() >= self.window {
-            if let Some(&first) = self.newer.get(&key) {
+        if self.newer.table.len() >= self.window {
+            if let Some(first) = self.newer.find(hash, id) {
                 return Some(first);
             }
-            // The oldest generation's table is emptied and reused for the
-            // next one (allocated at full size the first time): after the
-            // first rotation no table is allocated or freed again, so
-            // memory after ten million tickets is what it was after one
-            // million (freeing and allocating a table per generation let
-            // the allocator's cached blocks add up).
+            // The oldest generation is emptied and reused for the next one:
+            // after the first rotation the tables and buffers only grow to
+            // what the largest generation needed, so memory after ten
+            // million tickets is what it was after one million.
             self.older.clear();
-            if self.older.capacity() < self.window {
-                self.older = HashMap::with_capacity(self.window);
-            }
+            let room = self.window - self.older.table.capacity().min(self.window);
+            let hasher = &self.hasher;
+            let text = &self.older.text;
+            self.older
+                .table
+                .reserve(room, |s| hasher.hash_one(stored_id(text, s)));
             std::mem::swap(&mut self.older, &mut self.newer);
         }
-        match self.newer.entry(key) {
-            Entry::Occupied(e) => Some(*e.get()),
-            Entry::Vacant(e) => {
-                e.insert(line);
-                None
-            }
+        let Generation { text, table } = &mut self.newer;
+        if let Some(s) = table.find(hash, |s| stored_id(text, s) == id) {
+            return Some(s.line);
         }
+        let at = text.len();
+        // Growing the table rehashes the ids already in it.
+        let hasher = &self.hasher;
+        table.insert_unique(hash, Seen { at, line }, |s| {
+            hasher.hash_one(stored_id(text, s))
+        });
+        push_leb128(text, id.len());
+        text.extend_from_slice(id);
+        None
     }
 }
 
@@ -631,8 +669,62 @@ mod tests {
         }
     }
 
+    /// The window's rule with plain maps of owned ids: two generations of
+    /// at most `window` ids, the older one dropped when the newer is full.
+    struct ModelWindow {
+        newer: std::collections::HashMap<Vec<u8>, u64>,
+        older: std::collections::HashMap<Vec<u8>, u64>,
+        window: usize,
+    }
+
+    impl ModelWindow {
+        fn first_or_insert(&mut self, id: &[u8], line: u64) -> Option<u64> {
+            if let Some(&first) = self.older.get(id).or(self.newer.get(id)) {
+                return Some(first);
+            }
+            if self.newer.len() >= self.window {
+                self.older = std::mem::take(&mut self.newer);
+            }
+            self.newer.insert(id.to_vec(), line);
+            None
+        }
+    }
+
+    #[test]
+    fn leb128_round_trips() {
+        for n in [0, 1, 127, 128, 255, 16_383, 16_384, 1 << 40, usize::MAX] {
+            let mut out = vec![9];
+            push_leb128(&mut out, n);
+            assert_eq!(leb128(&out[1..]), (n, out.len() - 1), "{n}");
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// The window answers what the rule says, for ids short and long
+        /// (lengths of one and two LEB128 bytes) and windows of every size.
+        #[test]
+        fn id_window_follows_the_rule(
+            window in 1usize..6,
+            ids in prop::collection::vec((0u8..8, prop::sample::select(vec![0usize, 1, 5, 127, 128, 300])), 0..60),
+        ) {
+            let mut fast = IdWindow::new(window);
+            let mut model = ModelWindow {
+                newer: Default::default(),
+                older: Default::default(),
+                window,
+            };
+            for (line, (k, len)) in ids.into_iter().enumerate() {
+                let id: String = std::iter::repeat_n(char::from(b'a' + k), len).collect();
+                let line = line as u64 + 1;
+                prop_assert_eq!(
+                    fast.first_or_insert(&id, line),
+                    model.first_or_insert(id.as_bytes(), line),
+                    "{} at line {}", id.len(), line
+                );
+            }
+        }
 
         #[test]
         fn blank_as_defined(pieces in prop::collection::vec(prop::sample::select(vec![
