@@ -574,7 +574,7 @@ fn fail(id: &str, line: u64, msg: String) -> InputError {
 /// one) to `text` and returns its length: `BufRead::read_until` with the
 /// `memchr` crate's vectorized search for the newline (the standard
 /// library's portable one took about 700 instructions per 500-byte line).
-fn read_line<R: BufRead>(input: &mut R, text: &mut Vec<u8>) -> io::Result<usize> {
+fn take_line<R: BufRead>(input: &mut R, text: &mut Vec<u8>) -> io::Result<usize> {
     let mut n = 0;
     loop {
         let buf = match input.fill_buf() {
@@ -616,7 +616,7 @@ pub fn evaluate_stream<R: BufRead, W: Write>(
         let mut jobs = Vec::with_capacity(chunk);
         while jobs.len() < chunk {
             let start = text.len();
-            let n = read_line(&mut input, &mut text)?;
+            let n = take_line(&mut input, &mut text)?;
             if n == 0 {
                 eof = true;
                 break;
@@ -759,10 +759,10 @@ mod tests {
             }
         }
 
-        /// `read_line` splits any input as `read_until` does, also when
+        /// `take_line` splits any input as `read_until` does, also when
         /// lines span the reader's buffer.
         #[test]
-        fn read_line_is_read_until(
+        fn take_line_is_read_until(
             bytes in prop::collection::vec(prop::sample::select(vec![b'\n', b'x', b'{', 0xff]), 0..200),
             capacity in 1usize..9,
         ) {
@@ -770,7 +770,7 @@ mod tests {
             let mut std = io::BufReader::with_capacity(capacity, bytes.as_slice());
             loop {
                 let (mut a, mut b) = (b"kept".to_vec(), b"kept".to_vec());
-                let n = read_line(&mut fast, &mut a).unwrap();
+                let n = take_line(&mut fast, &mut a).unwrap();
                 prop_assert_eq!(n, std.read_until(b'\n', &mut b).unwrap());
                 prop_assert_eq!(&a, &b);
                 if n == 0 {
