@@ -7,9 +7,9 @@
 //! 1024, with their rendered answers; a chunk's lines share one buffer, and
 //! the buffers are reused for later chunks) plus the duplicate-id window:
 //! the ids of at least the last `duplicate_window` tickets (default 524,288)
-//! and at most twice that, each with its line (about 45 MB at most with
-//! ten-character ids: two tables of 2^20 16-byte entries and the ids'
-//! text), plus at most `max_errors` stored errors (the counts
+//! and at most twice that, each with its line (about 50 MB at most with
+//! ten-character ids: per generation a 5 MB table, 12 MB of entries and
+//! the ids' text), plus at most `max_errors` stored errors (the counts
 //! always include every failure). Memory is therefore flat in the number of
 //! tickets: a stream of ten million costs what one of a million does. The
 //! price: a duplicate whose first use is further back than that is not
@@ -53,7 +53,8 @@ pub struct StreamOptions {
     pub max_errors: usize,
     /// Duplicate ids are detected among at least the last this many tickets
     /// and at most twice that many (exactly: no false reports); an id first
-    /// used further back is forgotten.
+    /// used further back is forgotten. Taken as at least 1 and at most
+    /// `u32::MAX`.
     pub duplicate_window: usize,
 }
 
@@ -163,38 +164,77 @@ struct IdWindow {
     hasher: RandomState,
 }
 
-/// One generation of remembered ids. The ids' bytes are appended to one
-/// buffer and the table holds only where each starts and its line: 16
-/// bytes per entry instead of a 32-byte key with the id inline (a table
-/// half the size to grow, to move and to miss in the caches), and no
-/// allocation per id, so dropping a generation fragments nothing.
+/// One generation of remembered ids. The table holds only a 4-byte index
+/// per id into `seen`, which is written in order, like the ids' bytes in
+/// `text`: the table is the only part read and written at random, and at
+/// 5 bytes a slot (with its control byte) the table for 2^19 ids is 5 MB
+/// and stays in the caches (a `HashMap` of 32-byte inline keys was 33 MB,
+/// and its misses cost about 5% of a one-core run). No allocation per id,
+/// so dropping a generation fragments nothing.
 #[derive(Default)]
 struct Generation {
-    /// Each id as its length (LEB128) followed by its bytes.
+    /// The ids' bytes, one after another.
     text: Vec<u8>,
-    table: HashTable<Seen>,
+    /// Per id, in the order they came.
+    seen: Vec<Seen>,
+    /// Indexes into `seen`, found by the ids' hashes.
+    table: HashTable<u32>,
 }
 
 #[derive(Clone, Copy)]
 struct Seen {
-    /// Where the id's length starts in [`Generation::text`].
-    at: usize,
+    /// Where the id ends in [`Generation::text`] (it starts where the one
+    /// before it ends).
+    end: usize,
     /// The line of its ticket.
     line: u64,
+    /// Its hash (compared before the bytes; reused when the table grows).
+    hash: u64,
 }
 
 impl Generation {
-    /// The line an id was remembered with, if it was.
-    fn find(&self, hash: u64, id: &[u8]) -> Option<u64> {
-        self.table
-            .find(hash, |s| stored_id(&self.text, s) == id)
-            .map(|s| s.line)
+    /// Whether entry `i` is `id`, whose hash is `hash`.
+    fn is(&self, i: u32, hash: u64, id: &[u8]) -> bool {
+        let i = i as usize;
+        let Some(s) = self.seen.get(i) else {
+            return false;
+        };
+        let start = i
+            .checked_sub(1)
+            .and_then(|p| self.seen.get(p))
+            .map_or(0, |p| p.end);
+        s.hash == hash && self.text.get(start..s.end) == Some(id)
     }
 
-    /// Forgets every id, keeping the memory for the next generation.
-    fn clear(&mut self) {
+    /// The line an id was remembered with, if it was.
+    fn find(&self, hash: u64, id: &[u8]) -> Option<u64> {
+        let &i = self.table.find(hash, |&i| self.is(i, hash, id))?;
+        self.seen.get(i as usize).map(|s| s.line)
+    }
+
+    /// Remembers an id that is not in this generation yet.
+    fn insert(&mut self, hash: u64, id: &[u8], line: u64) {
+        // The window holds at most `u32::MAX` ids (see `IdWindow::new`).
+        let i = self.seen.len() as u32;
+        self.text.extend_from_slice(id);
+        self.seen.push(Seen {
+            end: self.text.len(),
+            line,
+            hash,
+        });
+        let seen = &self.seen;
+        self.table
+            .insert_unique(hash, i, |&j| seen.get(j as usize).map_or(0, |s| s.hash));
+    }
+
+    /// Forgets every id, keeping the memory for the next generation, with
+    /// a table ready for `room` ids.
+    fn clear(&mut self, room: usize) {
         self.text.clear();
+        self.seen.clear();
         self.table.clear();
+        // An empty table rehashes nothing.
+        self.table.reserve(room, |_| 0);
     }
 }
 
@@ -206,41 +246,14 @@ fn hash_id(hasher: &RandomState, id: &[u8]) -> u64 {
     h.finish()
 }
 
-/// The id an entry of a generation whose text is `text` stands for.
-fn stored_id<'t>(text: &'t [u8], seen: &Seen) -> &'t [u8] {
-    let rest = text.get(seen.at..).unwrap_or_default();
-    let (len, n) = leb128(rest);
-    rest.get(n..n.saturating_add(len)).unwrap_or_default()
-}
-
-/// Appends `n` as LEB128: seven bits per byte, low bits first, the top bit
-/// set on every byte but the last (one byte for ids under 128 bytes).
-fn push_leb128(out: &mut Vec<u8>, mut n: usize) {
-    while n >= 0x80 {
-        out.push((n & 0x7f) as u8 | 0x80);
-        n >>= 7;
-    }
-    out.push(n as u8);
-}
-
-/// Reads what [`push_leb128`] wrote: the number and how many bytes it took.
-fn leb128(bytes: &[u8]) -> (usize, usize) {
-    let mut n = 0usize;
-    for (i, &b) in bytes.iter().enumerate() {
-        n |= usize::from(b & 0x7f).checked_shl(7 * i as u32).unwrap_or(0);
-        if b & 0x80 == 0 {
-            return (n, i + 1);
-        }
-    }
-    (n, bytes.len())
-}
-
 impl IdWindow {
+    /// A window of `window` ids per generation, at least one and at most
+    /// `u32::MAX`.
     fn new(window: usize) -> IdWindow {
         IdWindow {
             newer: Generation::default(),
             older: Generation::default(),
-            window: window.max(1),
+            window: window.clamp(1, u32::MAX as usize),
             hasher: RandomState::new(),
         }
     }
@@ -248,43 +261,26 @@ impl IdWindow {
     /// The line of an earlier ticket with this id, if it is remembered;
     /// otherwise remembers this one. The id is hashed once for both
     /// generations. (Giving the first table its full size up front, to
-    /// spare its rehashing as it grows, would make 100,000 tickets touch
-    /// the whole table: not done; later generations reuse a full-size one.)
+    /// spare its rehashing as it grows, would make a small file touch the
+    /// whole table: not done; later generations reuse a full-size one.)
     fn first_or_insert(&mut self, id: &str, line: u64) -> Option<u64> {
         let id = id.as_bytes();
         let hash = hash_id(&self.hasher, id);
         if let Some(first) = self.older.find(hash, id) {
             return Some(first);
         }
-        if self.newer.table.len() >= self.window {
-            if let Some(first) = self.newer.find(hash, id) {
-                return Some(first);
-            }
+        if let Some(first) = self.newer.find(hash, id) {
+            return Some(first);
+        }
+        if self.newer.seen.len() >= self.window {
             // The oldest generation is emptied and reused for the next one:
             // after the first rotation the tables and buffers only grow to
             // what the largest generation needed, so memory after ten
             // million tickets is what it was after one million.
-            self.older.clear();
-            let room = self.window - self.older.table.capacity().min(self.window);
-            let hasher = &self.hasher;
-            let text = &self.older.text;
-            self.older
-                .table
-                .reserve(room, |s| hash_id(hasher, stored_id(text, s)));
+            self.older.clear(self.window);
             std::mem::swap(&mut self.older, &mut self.newer);
         }
-        let Generation { text, table } = &mut self.newer;
-        if let Some(s) = table.find(hash, |s| stored_id(text, s) == id) {
-            return Some(s.line);
-        }
-        let at = text.len();
-        // Growing the table rehashes the ids already in it.
-        let hasher = &self.hasher;
-        table.insert_unique(hash, Seen { at, line }, |s| {
-            hash_id(hasher, stored_id(text, s))
-        });
-        push_leb128(text, id.len());
-        text.extend_from_slice(id);
+        self.newer.insert(hash, id, line);
         None
     }
 }
@@ -723,20 +719,11 @@ mod tests {
         }
     }
 
-    #[test]
-    fn leb128_round_trips() {
-        for n in [0, 1, 127, 128, 255, 16_383, 16_384, 1 << 40, usize::MAX] {
-            let mut out = vec![9];
-            push_leb128(&mut out, n);
-            assert_eq!(leb128(&out[1..]), (n, out.len() - 1), "{n}");
-        }
-    }
-
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
 
         /// The window answers what the rule says, for ids short and long
-        /// (lengths of one and two LEB128 bytes) and windows of every size.
+        /// (empty, short and long) and windows of every size.
         #[test]
         fn id_window_follows_the_rule(
             window in 1usize..6,
