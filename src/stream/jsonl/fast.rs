@@ -28,7 +28,7 @@ use std::borrow::Cow;
 pub(super) fn parse_usual(text: &str, line: u64) -> Option<RawTicket<'_>> {
     let mut events = Vec::with_capacity(EVENTS_GUESS);
     let mut t = scan(text, line, |e| {
-        events.push(e);
+        events.push(std::mem::take(e));
         Some(())
     })?;
     t.events = events;
@@ -44,16 +44,16 @@ pub(super) fn read_usual(
     opts: &ReadOptions,
 ) -> Option<Ticket> {
     let mut events = EventReader::new(policy, opts, EVENTS_GUESS);
-    let raw = scan(text, line, |mut e| events.push(&mut e).ok())?;
+    let raw = scan(text, line, |e| events.push(e).ok())?;
     validate_read(policy, raw, events, opts).ok()
 }
 
 /// The ticket of a whole line, its events handed to `each` in order (the
-/// ticket's own list is left empty).
+/// ticket's own list is left empty; `each` may take what it keeps).
 fn scan<'a>(
     text: &'a str,
     line: u64,
-    each: impl FnMut(RawEvent<'a>) -> Option<()>,
+    each: impl FnMut(&mut RawEvent<'a>) -> Option<()>,
 ) -> Option<RawTicket<'a>> {
     let mut s = Scan { text, at: 0 };
     let ticket = s.ticket(line, each)?;
@@ -308,7 +308,7 @@ impl<'a> Scan<'a> {
     fn ticket(
         &mut self,
         line: u64,
-        mut each: impl FnMut(RawEvent<'a>) -> Option<()>,
+        mut each: impl FnMut(&mut RawEvent<'a>) -> Option<()>,
     ) -> Option<RawTicket<'a>> {
         self.eat(b'{')?;
         let mut t = RawTicket {
@@ -359,14 +359,17 @@ impl<'a> Scan<'a> {
     fn events(
         &mut self,
         line: u64,
-        each: &mut impl FnMut(RawEvent<'a>) -> Option<()>,
+        each: &mut impl FnMut(&mut RawEvent<'a>) -> Option<()>,
     ) -> Option<()> {
         self.eat(b'[')?;
         if self.eat(b']').is_some() {
             return Some(());
         }
+        // One event read into, in turn (an event is large: not moved).
+        let mut ev = RawEvent::default();
         loop {
-            each(self.event(line)?)?;
+            self.event(line, &mut ev)?;
+            each(&mut ev)?;
             if !self.more(b']')? {
                 return Some(());
             }
@@ -374,9 +377,10 @@ impl<'a> Scan<'a> {
     }
 
     #[inline(always)]
-    fn event(&mut self, line: u64) -> Option<RawEvent<'a>> {
+    /// Reads an event into `ev` (whatever it held is replaced).
+    fn event(&mut self, line: u64, ev: &mut RawEvent<'a>) -> Option<()> {
         self.eat(b'{')?;
-        let mut ev = RawEvent {
+        *ev = RawEvent {
             line,
             ..RawEvent::default()
         };
@@ -386,10 +390,10 @@ impl<'a> Scan<'a> {
         let mut more = true;
         if self.rest().starts_with(br#""at":"#) {
             self.at += 5;
-            self.event_member(EventKey::At, &mut ev, &mut values)?;
+            self.event_member(EventKey::At, ev, &mut values)?;
             if self.rest().starts_with(br#","type":"#) {
                 self.at += 8;
-                self.event_member(EventKey::Type, &mut ev, &mut values)?;
+                self.event_member(EventKey::Type, ev, &mut values)?;
             }
             more = self.more(b'}')?;
         } else if self.eat(b'}').is_some() {
@@ -398,7 +402,7 @@ impl<'a> Scan<'a> {
         while more {
             let key = self.known(EVENT_KEYS)?;
             self.eat(b':')?;
-            self.event_member(key, &mut ev, &mut values)?;
+            self.event_member(key, ev, &mut values)?;
             more = self.more(b'}')?;
         }
         // Most events are not changes: no value to pick.
@@ -409,7 +413,7 @@ impl<'a> Scan<'a> {
                     .map(Cow::Borrowed);
             }
         }
-        Some(ev)
+        Some(())
     }
 
     /// The value of an event's field `key`, after its colon.
