@@ -634,8 +634,9 @@ fn parse_time_trimmed(
 /// time; `Z` or `z`), read without chrono's general parser; `None` for
 /// anything else (out-of-range fields and leap seconds too), which
 /// [`parse_time_with_chrono`] reads or rejects. Where this gives an instant,
-/// chrono gives the same one (the tests compare them).
-#[inline]
+/// chrono gives the same one (the tests compare them). Inlined: a call per
+/// event costs more than the time's usual form takes to read.
+#[inline(always)]
 fn usual_rfc3339(text: &str, last: &mut LastDay) -> Option<DateTime<Utc>> {
     let b = text.as_bytes();
     let head: &[u8; 19] = b.get(..19)?.try_into().ok()?;
