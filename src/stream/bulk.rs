@@ -16,11 +16,11 @@
 //! reported (docs/eval.md).
 
 use super::csv_in::CsvTickets;
-use super::jsonl::parse_line;
+use super::jsonl::read_line;
 use super::report::{render, OutputFormat, Reporter};
 use crate::calendar::CalendarSet;
 use crate::eval::answer::evaluate_selected;
-use crate::eval::timeline::{validate, InputError, InputErrorKind, RawTicket, ReadOptions};
+use crate::eval::timeline::{validate, InputError, InputErrorKind, RawTicket, ReadOptions, Ticket};
 use crate::eval::MetricSelection;
 use crate::ir::Policy;
 use crate::Compiled;
@@ -314,17 +314,17 @@ fn is_blank(bytes: &[u8]) -> bool {
     }
 }
 
-/// Validates, evaluates and renders one ticket (in a worker thread),
+/// Evaluates and renders one validated ticket (in a worker thread),
 /// appending its answer to `out`; returns the id, the answer's byte range
 /// in `out` and whether it has a breach. On failure `out` is left as it was.
 fn run_job(
     policy: &Policy,
     hours: &CalendarSet,
     opts: &StreamOptions,
-    raw: Result<RawTicket<'_>, InputError>,
+    ticket: Result<Ticket, InputError>,
     out: &mut Vec<u8>,
 ) -> Result<(String, Range<usize>, bool), InputError> {
-    let ticket = validate(policy, raw?, &opts.read)?;
+    let ticket = ticket?;
     let at = match opts.at.or_else(|| ticket.latest_event()) {
         Some(at) => at,
         None => return Err(fail(&ticket.id, ticket.line, "no events".to_string())),
@@ -399,11 +399,13 @@ fn evaluate_chunk(
     let Chunk { text, jobs } = chunk;
     let batches = match jobs {
         Jobs::Lines(lines) => in_batches(lines, spare, |(line, range), out| {
-            let raw = line_text(&text[range], line).and_then(|t| parse_line(t, line));
-            run_job(policy, hours, opts, raw, out)
+            let ticket =
+                line_text(&text[range], line).and_then(|t| read_line(policy, t, line, &opts.read));
+            run_job(policy, hours, opts, ticket, out)
         }),
         Jobs::Raw(raws) => in_batches(raws, spare, |raw, out| {
-            run_job(policy, hours, opts, raw, out)
+            let ticket = raw.and_then(|raw| validate(policy, raw, &opts.read));
+            run_job(policy, hours, opts, ticket, out)
         }),
     };
     (batches, text)

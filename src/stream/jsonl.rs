@@ -466,5 +466,10 @@ pub(crate) fn read_line(
     line: u64,
     opts: &crate::ReadOptions,
 ) -> Result<crate::Ticket, InputError> {
-    crate::eval::timeline::validate(policy, parse_line(text, line)?, opts)
+    // The usual valid ticket is scanned and checked in one pass; any other
+    // line, and every error, takes the way of raw ticket and validation.
+    match fast::read_usual(policy, text, line, opts) {
+        Some(ticket) => Ok(ticket),
+        None => crate::eval::timeline::validate(policy, parse_line(text, line)?, opts),
+    }
 }

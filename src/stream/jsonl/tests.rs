@@ -1,7 +1,9 @@
 //! The usual-line scanner ([`super::fast`]) against the serde reader.
 
-use super::fast::{is_special, parse_usual, special};
-use super::parse_with_serde;
+use super::fast::{is_special, parse_usual, read_usual, special};
+use super::{parse_with_serde, read_line};
+use crate::eval::timeline::{validate, ReadOptions};
+use crate::ir::Policy;
 use proptest::prelude::*;
 use std::borrow::Cow;
 
@@ -282,8 +284,224 @@ fn ticket() -> BoxedStrategy<String> {
     object(members).boxed()
 }
 
+/// A policy naming what the generated lines name: tiers `gold` and
+/// `platinum`, severities `sev1` (alias `P1`) and `sev2`, type `bug`, a
+/// calendar chosen by `region` without a default, and a `due` target.
+fn names_policy() -> Policy {
+    static POLICY: std::sync::OnceLock<Policy> = std::sync::OnceLock::new();
+    POLICY
+        .get_or_init(|| {
+            crate::eval::testing::policy_from(
+                "reader.sla",
+                r#"
+policy "Reader" { calendar desk }
+calendar eu_desk = 24x7
+calendar desk by region { eu: eu_desk }
+severity sev1 "Critical" { alias "P1" }
+severity sev2 "Major"
+tiers gold < platinum
+type bug "Defect"
+targets first_response {
+        gold  platinum
+  sev1  4h    2h
+  sev2  due   8h
+}
+"#,
+            )
+        })
+        .clone()
+}
+
+/// The one-pass reader ([`read_usual`]) declines `text` or gives what the
+/// raw reader and the validator give, and [`read_line`] gives exactly what
+/// the serde reader and the validator give, errors included.
+fn validated_agree(policy: &Policy, text: &str) -> Result<bool, TestCaseError> {
+    let opts = ReadOptions::default();
+    let slow = parse_with_serde(text, 7).and_then(|raw| validate(policy, raw, &opts));
+    let fast = read_usual(policy, text, 7, &opts);
+    if let Some(fast) = &fast {
+        prop_assert_eq!(Ok(fast), slow.as_ref(), "{}", text);
+    }
+    prop_assert_eq!(read_line(policy, text, 7, &opts), slow, "{}", text);
+    Ok(fast.is_some())
+}
+
+#[test]
+fn usual_valid_tickets_are_read_in_one_pass() {
+    let policy = names_policy();
+    let line = |events: &str| {
+        format!(
+            r#"{{"id":"T-1","tier":"gold","severity":"sev1","type":"bug","events":[{events}],"attributes":{{"region":"eu"}}}}"#
+        )
+    };
+    let opened = r#"{"at":"2026-03-06T15:30:00Z","type":"opened"}"#;
+    let valid = [
+        line(opened),
+        line(&format!(
+            r#"{opened},{{"at":"2026-03-06T15:30:00Z","type":"replied","actor":"agent","public":false}},{{"at":"2026-03-06T15:31:00Z","type":"severity","severity":"P1"}},{{"type":"status","at":"2026-03-06T16:40:00+01:00","status":"waiting"}}"#
+        )),
+        line(&format!(
+            r#"{{"at":"2026-03-07T00:00:00Z","type":"tier","tier":"platinum"}},{opened}"#
+        )),
+    ];
+    for text in &valid {
+        assert_eq!(
+            validated_agree(&policy, text).map_err(|e| e.to_string()),
+            Ok(true),
+            "{text}"
+        );
+    }
+    let invalid = [
+        line(""),
+        line(&format!(r#"{opened},{opened}"#)),
+        line(r#"{"at":"2026-03-06T15:30:00Z","type":"replied"}"#),
+        line(&format!(
+            r#"{opened},{{"at":"2026-03-06T15:29:00Z","type":"replied"}}"#
+        )),
+        line(&format!(
+            r#"{opened},{{"at":"2026-03-06T25:29:00Z","type":"replied"}}"#
+        )),
+        line(&format!(
+            r#"{opened},{{"at":"2026-03-06T15:31:00Z","type":"status"}}"#
+        )),
+        line(&format!(
+            r#"{opened},{{"at":"2026-03-06T15:31:00Z","type":"other"}}"#
+        )),
+        line(opened).replace("sev1", "sev2"),
+        line(opened).replace("gold", "silver"),
+        line(opened).replace("\"eu\"", "\"us\""),
+    ];
+    for text in &invalid {
+        assert_eq!(
+            validated_agree(&policy, text).map_err(|e| e.to_string()),
+            Ok(false),
+            "{text}"
+        );
+        assert!(read_line(&policy, text, 7, &ReadOptions::default()).is_err());
+    }
+}
+
+/// Mostly the first of `options`, else any.
+fn usually(options: &'static [&'static str]) -> impl Strategy<Value = String> {
+    prop_oneof![
+        12 => Just(options[0].to_string()),
+        1 => prop::sample::select(options).prop_map(str::to_string),
+    ]
+}
+
+/// A ticket line that is mostly valid against [`names_policy`], with
+/// events in any order, at odd times, of odd kinds and actors.
+fn valid_ticket() -> BoxedStrategy<String> {
+    let time = prop_oneof![
+        8 => one_of(&[
+            "2026-03-06T15:30:00Z",
+            "2026-03-06T15:31:00Z",
+            "2026-03-07T09:00:00Z",
+            "2026-03-06T16:30:00+01:00",
+            "2026-03-06 15:30:59.5z",
+        ]),
+        1 => one_of(&[
+            "2026-03-06T15:29:59Z",
+            "2016-12-31T23:59:60Z",
+            "2026-03-06T15:30:00",
+            "2026-02-30T15:30:00Z",
+            " 2026-03-06T15:30:00Z",
+            "",
+            "x",
+            "10000-01-01T00:00:00Z",
+        ]),
+    ];
+    let change = prop_oneof![
+        3 => Just(("replied", "")),
+        2 => Just(("customer_replied", "")),
+        1 => prop::sample::select(&[
+            ("acknowledged", ""),
+            ("resolved", ""),
+            ("closed", ""),
+            ("reopened", ""),
+            ("status", "open"),
+            ("status", "waiting"),
+            ("severity", "sev2"),
+            ("severity", "P1"),
+            ("tier", "platinum"),
+            ("tier", "gold"),
+        ][..]),
+        1 => prop::sample::select(&[
+            ("status", ""),
+            ("severity", "sev3"),
+            ("severity", "p1"),
+            ("tier", "Gold"),
+            ("opened", ""),
+            ("version", ""),
+            ("other", ""),
+        ][..]),
+    ];
+    let event = (
+        time,
+        change,
+        prop::option::weighted(0.2, one_of(&["agent", "system", "customer", "", "bot"])),
+        prop::option::weighted(0.2, one_of(&["true", "false", "null"])),
+    )
+        .prop_map(|(at, (kind, value), actor, public)| {
+            let mut e = format!(r#"{{"at":"{at}","type":"{kind}""#);
+            if let Some(field) = super::value_field(kind) {
+                e += &format!(r#","{field}":"{value}""#);
+            }
+            if let Some(actor) = actor {
+                e += &format!(r#","actor":"{actor}""#);
+            }
+            if let Some(public) = public {
+                e += &format!(r#","public":{public}"#);
+            }
+            e + "}"
+        });
+    let opened = one_of(&[
+        r#"{"at":"2026-03-06T15:30:00Z","type":"opened"}"#,
+        r#"{"at":"2026-03-06T15:30:00Z","type":"opened","actor":"agent"}"#,
+        r#"{"type":"opened","at":"2026-03-06T15:30:00Z"}"#,
+    ]);
+    (
+        usually(&["T-1", "", "é"]),
+        usually(&["gold", "platinum", "Gold", "silver"]),
+        usually(&["sev1", "P1", "p1", "sev2", "Critical", "sev3"]),
+        usually(&[r#""type":"bug","#, "", r#""type":null,"#, r#""type":"Defect","#]),
+        usually(&[
+            r#""attributes":{"region":"eu"}"#,
+            r#""attributes":{"region":"us"}"#,
+            r#""attributes":{}"#,
+        ]),
+        usually(&["", r#","due_at":"2026-03-09T00:00:00Z""#, r#","due_at":"soon""#]),
+        opened,
+        prop::collection::vec(event, 0..6),
+        0usize..6,
+    )
+        .prop_map(
+            |(id, tier, severity, ty, attributes, due, opened, mut events, at)| {
+                events.insert(at.min(events.len()), opened);
+                format!(
+                    r#"{{"id":"{id}","tier":"{tier}","severity":"{severity}",{ty}"events":[{}],{attributes}{due}}}"#,
+                    events.join(",")
+                )
+            },
+        )
+        .boxed()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(4000))]
+
+    /// Mostly valid tickets: where the one-pass reader reads one, the
+    /// validator gives the same ticket; every error is the validator's.
+    #[test]
+    fn one_pass_reader_declines_or_agrees_with_validation(text in valid_ticket()) {
+        validated_agree(&names_policy(), &text)?;
+    }
+
+    /// Ticket-like lines, well-formed or not, through the one-pass reader.
+    #[test]
+    fn one_pass_reader_agrees_on_any_line(text in ticket()) {
+        validated_agree(&names_policy(), &text)?;
+    }
 
     /// Ticket-like lines, well-formed or not: where the scanner reads one,
     /// the serde reader reads the same ticket.
