@@ -23,6 +23,17 @@ macro_rules! key {
     };
 }
 
+/// [`key!`] for a string that may be null: the key takes the string's
+/// opening quote with it (one copy fewer).
+macro_rules! string_key {
+    ($name:literal) => {
+        (
+            concat!(",\"", $name, "\":\"").as_bytes(),
+            concat!(",\"", $name, "\":null").as_bytes(),
+        )
+    };
+}
+
 /// Appends `a` as one compact JSON object (no newline) to `out`.
 ///
 /// A string's quotes are written with the constant text around it (the
@@ -48,8 +59,8 @@ fn answer(out: &mut Out<'_>, a: &TicketAnswer) -> io::Result<()> {
     out.put(b"\",\"severity\":\"");
     text(out, &a.severity)?;
     out.put(b"\"");
-    opt_string(out, key!("type"), a.issue_type.as_deref())?;
-    opt_string(out, key!("status"), a.status.as_deref())?;
+    opt_string(out, string_key!("type"), a.issue_type.as_deref())?;
+    opt_string(out, string_key!("status"), a.status.as_deref())?;
     // Only for a policy that declares versions: the one in force at `at`.
     if let Some(v) = &a.version {
         // `{` then a key: the key's comma would not do here.
@@ -61,7 +72,7 @@ fn answer(out: &mut Out<'_>, a: &TicketAnswer) -> io::Result<()> {
             None => out.put(b",\"version\":{\"name\":null"),
         }
         let effective = v.effective.map(|d| d.to_string());
-        opt_string(out, key!("effective"), effective.as_deref())?;
+        opt_string(out, string_key!("effective"), effective.as_deref())?;
         out.put(b"}");
     }
     out.put(b",\"metrics\":[");
@@ -80,7 +91,7 @@ fn metric(out: &mut Out<'_>, m: &MetricAnswer) -> io::Result<()> {
     out.put(b"{\"metric\":\"");
     text(out, &m.metric)?;
     state(out, &METRIC_STATES, m.state);
-    int(out, m.breaches.into());
+    count(out, m.breaches);
     out.put(b",\"cycles\":[");
     for (i, c) in m.cycles.iter().enumerate() {
         if i > 0 {
@@ -95,9 +106,9 @@ fn metric(out: &mut Out<'_>, m: &MetricAnswer) -> io::Result<()> {
 #[inline(always)]
 fn cycle(out: &mut Out<'_>, c: &CycleAnswer) -> io::Result<()> {
     out.put(b"{\"cycle\":");
-    int(out, c.cycle.into());
+    count(out, c.cycle);
     state(out, &CYCLE_STATES, c.state);
-    opt_string(out, key!("target"), c.target.as_deref())?;
+    opt_string(out, string_key!("target"), c.target.as_deref())?;
     opt_int(out, key!("target_seconds"), c.target_seconds);
     out.put(b",\"calendar\":\"");
     text(out, &c.calendar)?;
@@ -108,7 +119,7 @@ fn cycle(out: &mut Out<'_>, c: &CycleAnswer) -> io::Result<()> {
     out.put(b"\"");
     opt_time(out, key!("deadline"), &c.deadline)?;
     opt_time(out, key!("stop"), &c.stop)?;
-    opt_string(out, key!("stopped_by"), c.stopped_by.as_deref())?;
+    opt_string(out, string_key!("stopped_by"), c.stopped_by.as_deref())?;
     out.put(b",\"elapsed_seconds\":");
     int(out, c.elapsed_seconds);
     opt_int(out, key!("remaining_seconds"), c.remaining_seconds);
@@ -312,9 +323,10 @@ fn text(out: &mut Out<'_>, s: &str) -> io::Result<()> {
         }
     } else if (4..8).contains(&n) {
         if let (Some(head), Some(tail)) = (word::<4>(b, 0), word::<4>(b, n - 4)) {
-            // Each half widened with `a`s, which need no escape.
-            let wide = |w: [u8; 4]| 0x6161_6161_0000_0000 | u64::from(u32::from_le_bytes(w));
-            if unclean(wide(head)) | unclean(wide(tail)) == 0 {
+            // Both halves in one word: one check.
+            let both =
+                u64::from(u32::from_le_bytes(head)) | u64::from(u32::from_le_bytes(tail)) << 32;
+            if unclean(both) == 0 {
                 out.put_first(&head, n - 4);
                 out.put(&tail);
                 return Ok(());
@@ -345,18 +357,19 @@ fn word<const N: usize>(b: &[u8], at: usize) -> Option<[u8; N]> {
 }
 
 /// Zero when none of the eight bytes of `w` is [`ESCAPED`] (below 0x20,
-/// `"` or `\\`). `x - 0x0101... & !x` has a high bit set when some byte of
-/// `x` is zero (below `k` when subtracting `k` times 0x0101..., for `k` up
-/// to 0x80), and only then.
+/// `"` or `\\`). `x - 0x0101... * k & !x` has a high bit set when some byte
+/// of `x` is below `k` (for `k` up to 0x80), and only then. Flipping bit 1
+/// of each byte maps `"` (0x22) to 0x20 and keeps the control characters
+/// below 0x20 (and every other byte at 0x21 or above), so one test below
+/// 0x21 finds both.
 #[inline(always)]
 fn unclean(w: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let below = |x: u64, k: u64| x.wrapping_sub(ONES * k) & !x;
-    let control = below(w, 0x20);
-    let quote = below(w ^ (ONES * u64::from(b'"')), 1);
+    let control_or_quote = below(w ^ (ONES * 0x02), 0x21);
     let backslash = below(w ^ (ONES * u64::from(b'\\')), 1);
-    (control | quote | backslash) & HIGH
+    (control_or_quote | backslash) & HIGH
 }
 
 /// [`text`] of a string with escapes, through `serde_json` itself (rare:
@@ -379,13 +392,15 @@ fn string(out: &mut Out<'_>, s: &str) -> io::Result<()> {
     Ok(())
 }
 
-/// A key (from [`key!`]) and its string, or the key and `null`.
+/// A key (from [`string_key!`]) and its string, or the key and `null`.
 #[inline(always)]
 fn opt_string(out: &mut Out<'_>, (key, null): (&[u8], &[u8]), s: Option<&str>) -> io::Result<()> {
     match s {
         Some(s) => {
             out.put(key);
-            string(out, s)
+            text(out, s)?;
+            out.put(b"\"");
+            Ok(())
         }
         None => {
             out.put(null);
@@ -401,6 +416,16 @@ fn int(out: &mut Out<'_>, n: i64) {
         Ok(n) if n < 100_000_000 => eight(out, n),
         // Negative, or nine digits or more: rare.
         _ => out.put(itoa::Buffer::new().format(n).as_bytes()),
+    }
+}
+
+/// [`int`] of a number that is usually a single digit (a cycle's number, a
+/// count of breaches): one byte, without the digit arithmetic.
+#[inline(always)]
+fn count(out: &mut Out<'_>, n: u32) {
+    match u8::try_from(n) {
+        Ok(d) if d < 10 => out.put(&[b'0' + d]),
+        _ => int(out, n.into()),
     }
 }
 
@@ -608,7 +633,9 @@ mod tests {
             let base = &"abcdefghijklmnopqrstuvwxyz0123456789ABCD"[..len];
             check(base);
             for at in 0..len {
-                for odd in ['"', '\\', '\u{0}', '\u{1f}', ' ', '\u{7f}', '~', 'é', '€'] {
+                for odd in [
+                    '"', '\\', '\u{0}', '\u{2}', '\u{1f}', ' ', '!', '#', '\u{7f}', '~', 'é', '€',
+                ] {
                     let mut s = base.to_string();
                     s.replace_range(at..=at, &odd.to_string());
                     check(&s);
@@ -616,6 +643,37 @@ mod tests {
             }
         }
         proptest!(|(s in "\\PC{0,40}|[ -~\\x00-\\x1f]{0,40}")| check(&s));
+    }
+
+    /// `unclean` against the table, for every byte at every place of a
+    /// word of plain bytes, and next to every other byte.
+    #[test]
+    fn unclean_finds_exactly_the_escaped_bytes() {
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                for fill in [b'a', b' ', 0x80, 0xff, b'!', b'#'] {
+                    let mut w = [fill; 8];
+                    w[at] = b;
+                    let dirty = w.iter().any(|&c| ESCAPED[usize::from(c)]);
+                    assert_eq!(unclean(u64::from_le_bytes(w)) != 0, dirty, "{w:?}");
+                }
+            }
+            for c in 0..=255u8 {
+                let w = [b, c, b'a', b, c, 0xc3, 0xa9, b];
+                let dirty = w.iter().any(|&x| ESCAPED[usize::from(x)]);
+                assert_eq!(unclean(u64::from_le_bytes(w)) != 0, dirty, "{w:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn counts_are_written_like_display() {
+        for n in [0, 1, 9, 10, 11, 99, 255, 256, 1000, u32::MAX] {
+            for skip in [0, ROOM - 1] {
+                let out = after(skip, |out| count(out, n));
+                assert_eq!(String::from_utf8(out).unwrap(), n.to_string());
+            }
+        }
     }
 
     #[test]
