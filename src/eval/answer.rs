@@ -67,10 +67,10 @@ pub mod utc {
         let (hours, rest) = (secs / 3600, secs % 3600);
         let y = y as u64;
         // `YYYY`: two lanes of 16 bits, `YY` and `YY`.
-        let year = digits(y / 100 | (y % 100) << 16, 0x000f_000f, 0x3030_3030);
+        let year = digits((y / 100) | ((y % 100) << 16), 0x000f_000f, 0x3030_3030);
         // `HH:MM:SS`: three lanes of 24 bits, the colons in the gaps.
         let time = digits(
-            hours | (rest / 60) << 24 | (rest % 60) << 48,
+            hours | ((rest / 60) << 24) | ((rest % 60) << 48),
             0x000f_0000_0f00_000f,
             0x3030_3a30_303a_3030,
         );
