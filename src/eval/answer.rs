@@ -46,30 +46,54 @@ pub mod utc {
 
     /// Writes `"t"` (quotes included) into `b` when `t` has whole seconds
     /// and a four-digit year.
+    #[inline(always)]
     pub(crate) fn fill(t: &DateTime<Utc>, b: &mut [u8; 22]) -> bool {
         // One conversion to the naive date-time, not one per field; month
         // and day come from the ordinal through one table lookup (chrono
-        // derives each of them separately); the digits go over a template
-        // in pieces of two or five bytes, not byte by byte.
+        // derives each of them separately); the year's and the time's
+        // digits are computed side by side in one integer each (see
+        // `digits`) and written as whole words.
         let t = t.naive_utc();
         let y = t.year();
         if !(0..=9999).contains(&y) || t.nanosecond() != 0 {
             return false;
         }
-        let y = y as usize;
         let ordinal = t.ordinal0() as usize;
         // Past February 28 a common year is one day behind the leap table.
         let day = ordinal + usize::from(ordinal >= 59 && !t.date().leap_year());
-        let secs = t.num_seconds_from_midnight() as usize;
-        *b = *b"\"0000-00-00T00:00:00Z\"";
-        b[1..3].copy_from_slice(&PAIRS[y / 100]);
-        b[3..5].copy_from_slice(&PAIRS[y % 100]);
-        // `min`: the ordinal is at most 365; saying so drops a bounds check.
-        b[6..11].copy_from_slice(&MONTH_DAY[day.min(365)]);
-        b[12..14].copy_from_slice(&PAIRS[(secs / 3600).min(99)]);
-        b[15..17].copy_from_slice(&PAIRS[secs / 60 % 60]);
-        b[18..20].copy_from_slice(&PAIRS[secs % 60]);
+        // The time's own count: `NaiveDateTime`'s would add it up again from
+        // hour, minute and second.
+        let secs = u64::from(t.time().num_seconds_from_midnight());
+        let (hours, rest) = (secs / 3600, secs % 3600);
+        let y = y as u64;
+        // `YYYY`: two lanes of 16 bits, `YY` and `YY`.
+        let year = digits((y / 100) | ((y % 100) << 16), 0x000f_000f, 0x3030_3030);
+        // `HH:MM:SS`: three lanes of 24 bits, the colons in the gaps.
+        let time = digits(
+            hours | ((rest / 60) << 24) | ((rest % 60) << 48),
+            0x000f_0000_0f00_000f,
+            0x3030_3a30_303a_3030,
+        );
+        let [m0, m1, _, d0, d1] = MONTH_DAY[day.min(365)];
+        let [y0, y1, y2, y3, ..] = year.to_le_bytes();
+        let [h0, h1, c0, n0, n1, c1, s0, s1] = time.to_le_bytes();
+        *b = [
+            b'"', y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1, b'T', h0, h1, c0, n0, n1, c1, s0, s1,
+            b'Z', b'"',
+        ];
         true
+    }
+
+    /// Each lane of `x` (a number below 100 at a byte boundary, with 16
+    /// bits of room; `low` has `0xf` at the start of each lane) split into
+    /// its two decimal digits as bytes, tens first, then `ascii` added
+    /// (`0x30` over each digit, anything over the gaps). `* 103 >> 10` is
+    /// `/ 10` below 179; what a lane's product leaves below its place is
+    /// masked off.
+    #[inline(always)]
+    fn digits(x: u64, low: u64, ascii: u64) -> u64 {
+        let tens = ((x * 103) >> 10) & low;
+        (tens | (x - 10 * tens) << 8) + ascii
     }
 
     /// Formats an instant as RFC 3339 UTC with whole seconds.
@@ -124,6 +148,36 @@ pub mod utc {
                 let mut b = [0u8; 22];
                 assert!(!fill(&t, &mut b), "{written}");
                 assert_eq!(text(&t), chrono_text(&t));
+            }
+        }
+
+        /// Every second of a day, every day of a leap and a common year,
+        /// and every year (on its first and last day) against chrono.
+        #[test]
+        fn every_second_day_and_year_matches_chrono() {
+            let check = |t: DateTime<Utc>| {
+                let mut b = [0u8; 22];
+                assert!(fill(&t, &mut b));
+                assert_eq!(
+                    std::str::from_utf8(&b).unwrap(),
+                    format!("\"{}\"", chrono_text(&t))
+                );
+            };
+            let day = DateTime::from_timestamp(1_772_755_200, 0).unwrap();
+            for s in 0..86_400 {
+                check(day + chrono::Duration::seconds(s));
+            }
+            for start in [1_704_067_200, 1_735_689_600] {
+                let start = DateTime::from_timestamp(start, 0).unwrap();
+                for d in 0..366 {
+                    check(start + chrono::Duration::seconds(d * 86_400 + d * 37 % 86_400));
+                }
+            }
+            for y in 0..=9999 {
+                let first = chrono::NaiveDate::from_ymd_opt(y, 1, 1).unwrap();
+                check(first.and_hms_opt(0, 0, 0).unwrap().and_utc());
+                let last = chrono::NaiveDate::from_ymd_opt(y, 12, 31).unwrap();
+                check(last.and_hms_opt(23, 59, 59).unwrap().and_utc());
             }
         }
 

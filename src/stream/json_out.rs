@@ -23,6 +23,17 @@ macro_rules! key {
     };
 }
 
+/// [`key!`] for a string that may be null: the key takes the string's
+/// opening quote with it (one copy fewer).
+macro_rules! string_key {
+    ($name:literal) => {
+        (
+            concat!(",\"", $name, "\":\"").as_bytes(),
+            concat!(",\"", $name, "\":null").as_bytes(),
+        )
+    };
+}
+
 /// Appends `a` as one compact JSON object (no newline) to `out`.
 ///
 /// A string's quotes are written with the constant text around it (the
@@ -37,19 +48,14 @@ pub(crate) fn write_answer(a: &TicketAnswer, out: &mut Vec<u8>) -> io::Result<()
 
 #[inline(always)]
 fn answer(out: &mut Out<'_>, a: &TicketAnswer) -> io::Result<()> {
-    out.put(b"{\"format_version\":");
-    int(out, a.format_version.into());
-    out.put(b",\"id\":\"");
-    text(out, &a.id)?;
-    out.put(b"\",\"at\":");
-    time(out, &a.at)?;
-    out.put(b",\"tier\":\"");
-    text(out, &a.tier)?;
-    out.put(b"\",\"severity\":\"");
-    text(out, &a.severity)?;
+    int(out, b"{\"format_version\":", a.format_version.into());
+    text(out, b",\"id\":\"", &a.id)?;
+    time(out, b"\",\"at\":", &a.at)?;
+    text(out, b",\"tier\":\"", &a.tier)?;
+    text(out, b"\",\"severity\":\"", &a.severity)?;
     out.put(b"\"");
-    opt_string(out, key!("type"), a.issue_type.as_deref())?;
-    opt_string(out, key!("status"), a.status.as_deref())?;
+    opt_string(out, string_key!("type"), a.issue_type.as_deref())?;
+    opt_string(out, string_key!("status"), a.status.as_deref())?;
     // Only for a policy that declares versions: the one in force at `at`.
     if let Some(v) = &a.version {
         // `{` then a key: the key's comma would not do here.
@@ -61,7 +67,7 @@ fn answer(out: &mut Out<'_>, a: &TicketAnswer) -> io::Result<()> {
             None => out.put(b",\"version\":{\"name\":null"),
         }
         let effective = v.effective.map(|d| d.to_string());
-        opt_string(out, key!("effective"), effective.as_deref())?;
+        opt_string(out, string_key!("effective"), effective.as_deref())?;
         out.put(b"}");
     }
     out.put(b",\"metrics\":[");
@@ -77,10 +83,9 @@ fn answer(out: &mut Out<'_>, a: &TicketAnswer) -> io::Result<()> {
 
 #[inline(always)]
 fn metric(out: &mut Out<'_>, m: &MetricAnswer) -> io::Result<()> {
-    out.put(b"{\"metric\":\"");
-    text(out, &m.metric)?;
+    text(out, b"{\"metric\":\"", &m.metric)?;
     state(out, &METRIC_STATES, m.state);
-    int(out, m.breaches.into());
+    count(out, b"", m.breaches);
     out.put(b",\"cycles\":[");
     for (i, c) in m.cycles.iter().enumerate() {
         if i > 0 {
@@ -94,26 +99,20 @@ fn metric(out: &mut Out<'_>, m: &MetricAnswer) -> io::Result<()> {
 
 #[inline(always)]
 fn cycle(out: &mut Out<'_>, c: &CycleAnswer) -> io::Result<()> {
-    out.put(b"{\"cycle\":");
-    int(out, c.cycle.into());
+    count(out, b"{\"cycle\":", c.cycle);
     state(out, &CYCLE_STATES, c.state);
-    opt_string(out, key!("target"), c.target.as_deref())?;
+    opt_string(out, string_key!("target"), c.target.as_deref())?;
     opt_int(out, key!("target_seconds"), c.target_seconds);
-    out.put(b",\"calendar\":\"");
-    text(out, &c.calendar)?;
-    out.put(b"\",\"start\":");
-    time(out, &c.start)?;
-    out.put(b",\"started_by\":\"");
-    text(out, &c.started_by)?;
+    text(out, b",\"calendar\":\"", &c.calendar)?;
+    time(out, b"\",\"start\":", &c.start)?;
+    text(out, b",\"started_by\":\"", &c.started_by)?;
     out.put(b"\"");
     opt_time(out, key!("deadline"), &c.deadline)?;
     opt_time(out, key!("stop"), &c.stop)?;
-    opt_string(out, key!("stopped_by"), c.stopped_by.as_deref())?;
-    out.put(b",\"elapsed_seconds\":");
-    int(out, c.elapsed_seconds);
+    opt_string(out, string_key!("stopped_by"), c.stopped_by.as_deref())?;
+    int(out, b",\"elapsed_seconds\":", c.elapsed_seconds);
     opt_int(out, key!("remaining_seconds"), c.remaining_seconds);
-    out.put(b",\"wall_seconds\":");
-    int(out, c.wall_seconds);
+    int(out, b",\"wall_seconds\":", c.wall_seconds);
     opt_int(out, key!("consumed_permille"), c.consumed_permille);
     opt_time(out, key!("breached_at"), &c.breached_at)?;
     if c.milestones.is_empty() {
@@ -137,9 +136,8 @@ fn milestone(out: &mut Out<'_>, m: &MilestoneAnswer) -> io::Result<()> {
         MilestoneKind::Warn => b"{\"kind\":\"warn\",\"percent\":\"",
         MilestoneKind::Escalate => b"{\"kind\":\"escalate\",\"percent\":\"",
     });
-    text(out, &m.percent)?;
-    out.put(b"\",\"to\":\"");
-    text(out, &m.to)?;
+    text(out, b"", &m.percent)?;
+    text(out, b"\",\"to\":\"", &m.to)?;
     out.put(b"\"");
     opt_time(out, key!("fires_at"), &m.fires_at)?;
     out.put(if m.fired {
@@ -190,6 +188,22 @@ impl<'a> Out<'a> {
         const { assert!(N <= ROOM) };
         self.put(b);
         self.at -= N - keep.min(N);
+    }
+
+    /// Puts `key` (short, constant text) then the first `keep` bytes of `b`
+    /// as [`Out::put_first`] does, with one check of the room for both.
+    #[inline(always)]
+    fn put_key_first<const N: usize>(&mut self, key: &[u8], b: &[u8; N], keep: usize) {
+        let at = self.at;
+        if key.len() + N <= ROOM - at {
+            self.buf[at..at + key.len()].copy_from_slice(key);
+            let at = at + key.len();
+            self.buf[at..at + N].copy_from_slice(b);
+            self.at = at + keep.min(N);
+        } else {
+            self.put(key);
+            self.put_first(b, keep);
+        }
     }
 
     /// Hands the buffered bytes to the vector.
@@ -294,28 +308,31 @@ fn plain(s: &str) -> bool {
     !s.bytes().any(|b| ESCAPED[usize::from(b)])
 }
 
-/// Writes `s` as a JSON string without its quotes.
+/// Writes `key` (constant text, e.g. the key and the string's opening
+/// quote) and `s` as a JSON string without its quotes.
 #[inline(always)]
-fn text(out: &mut Out<'_>, s: &str) -> io::Result<()> {
+fn text(out: &mut Out<'_>, key: &[u8], s: &str) -> io::Result<()> {
     // Names are short: up to 16 bytes they are checked a word at a time
     // and copied as two words, the second overlapping the first (cut back
-    // between them), without a loop or a `memcpy` call.
+    // between them), without a loop or a `memcpy` call; the first goes
+    // with the key (one check of the room for both).
     let b = s.as_bytes();
     let n = b.len();
     if (8..=16).contains(&n) {
         if let (Some(head), Some(tail)) = (word::<8>(b, 0), word::<8>(b, n - 8)) {
             if unclean(u64::from_le_bytes(head)) | unclean(u64::from_le_bytes(tail)) == 0 {
-                out.put_first(&head, n - 8);
+                out.put_key_first(key, &head, n - 8);
                 out.put(&tail);
                 return Ok(());
             }
         }
     } else if (4..8).contains(&n) {
         if let (Some(head), Some(tail)) = (word::<4>(b, 0), word::<4>(b, n - 4)) {
-            // Each half widened with `a`s, which need no escape.
-            let wide = |w: [u8; 4]| 0x6161_6161_0000_0000 | u64::from(u32::from_le_bytes(w));
-            if unclean(wide(head)) | unclean(wide(tail)) == 0 {
-                out.put_first(&head, n - 4);
+            // Both halves in one word: one check.
+            let both =
+                u64::from(u32::from_le_bytes(head)) | u64::from(u32::from_le_bytes(tail)) << 32;
+            if unclean(both) == 0 {
+                out.put_key_first(key, &head, n - 4);
                 out.put(&tail);
                 return Ok(());
             }
@@ -325,10 +342,11 @@ fn text(out: &mut Out<'_>, s: &str) -> io::Result<()> {
         // three.
         let three = [b[0], b[n / 2], b[n - 1]];
         if !three.iter().any(|&c| ESCAPED[usize::from(c)]) {
-            out.put_first(&three, n);
+            out.put_key_first(key, &three, n);
             return Ok(());
         }
     }
+    out.put(key);
     if plain(s) {
         out.put(b);
         Ok(())
@@ -345,18 +363,19 @@ fn word<const N: usize>(b: &[u8], at: usize) -> Option<[u8; N]> {
 }
 
 /// Zero when none of the eight bytes of `w` is [`ESCAPED`] (below 0x20,
-/// `"` or `\\`). `x - 0x0101... & !x` has a high bit set when some byte of
-/// `x` is zero (below `k` when subtracting `k` times 0x0101..., for `k` up
-/// to 0x80), and only then.
+/// `"` or `\\`). `x - 0x0101... * k & !x` has a high bit set when some byte
+/// of `x` is below `k` (for `k` up to 0x80), and only then. Flipping bit 1
+/// of each byte maps `"` (0x22) to 0x20 and keeps the control characters
+/// below 0x20 (and every other byte at 0x21 or above), so one test below
+/// 0x21 finds both.
 #[inline(always)]
 fn unclean(w: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let below = |x: u64, k: u64| x.wrapping_sub(ONES * k) & !x;
-    let control = below(w, 0x20);
-    let quote = below(w ^ (ONES * u64::from(b'"')), 1);
+    let control_or_quote = below(w ^ (ONES * 0x02), 0x21);
     let backslash = below(w ^ (ONES * u64::from(b'\\')), 1);
-    (control | quote | backslash) & HIGH
+    (control_or_quote | backslash) & HIGH
 }
 
 /// [`text`] of a string with escapes, through `serde_json` itself (rare:
@@ -373,19 +392,19 @@ fn escaped(s: &str) -> io::Result<Vec<u8>> {
 
 #[inline(always)]
 fn string(out: &mut Out<'_>, s: &str) -> io::Result<()> {
-    out.put(b"\"");
-    text(out, s)?;
+    text(out, b"\"", s)?;
     out.put(b"\"");
     Ok(())
 }
 
-/// A key (from [`key!`]) and its string, or the key and `null`.
+/// A key (from [`string_key!`]) and its string, or the key and `null`.
 #[inline(always)]
 fn opt_string(out: &mut Out<'_>, (key, null): (&[u8], &[u8]), s: Option<&str>) -> io::Result<()> {
     match s {
         Some(s) => {
-            out.put(key);
-            string(out, s)
+            text(out, key, s)?;
+            out.put(b"\"");
+            Ok(())
         }
         None => {
             out.put(null);
@@ -394,21 +413,35 @@ fn opt_string(out: &mut Out<'_>, (key, null): (&[u8], &[u8]), s: Option<&str>) -
     }
 }
 
-/// Writes an integer in decimal, as `serde_json` and `Display` do.
+/// Writes `key` (constant text) and an integer in decimal, as
+/// `serde_json` and `Display` do.
 #[inline(always)]
-fn int(out: &mut Out<'_>, n: i64) {
+fn int(out: &mut Out<'_>, key: &[u8], n: i64) {
     match u32::try_from(n) {
-        Ok(n) if n < 100_000_000 => eight(out, n),
+        Ok(n) if n < 100_000_000 => eight(out, key, n),
         // Negative, or nine digits or more: rare.
-        _ => out.put(itoa::Buffer::new().format(n).as_bytes()),
+        _ => {
+            out.put(key);
+            out.put(itoa::Buffer::new().format(n).as_bytes());
+        }
     }
 }
 
-/// Writes `n` (below 10^8) in decimal: the eight digits are computed side
+/// [`int`] of a number that is usually a single digit (a cycle's number, a
+/// count of breaches): one byte, without the digit arithmetic.
+#[inline(always)]
+fn count(out: &mut Out<'_>, key: &[u8], n: u32) {
+    match u8::try_from(n) {
+        Ok(d) if d < 10 => out.put_key_first(key, &[b'0' + d], 1),
+        _ => int(out, key, n.into()),
+    }
+}
+
+/// Writes `key` and `n` (below 10^8) in decimal: the eight digits are computed side
 /// by side in one `u64` (a byte each), the leading zeros shifted out, and
 /// the eight bytes copied whole and cut back; no loop, no `memcpy` call.
 #[inline(always)]
-fn eight(out: &mut Out<'_>, n: u32) {
+fn eight(out: &mut Out<'_>, key: &[u8], n: u32) {
     // Two lanes of 32 bits: the first four digits, then the last four.
     let x = u64::from(n / 10_000) | u64::from(n % 10_000) << 32;
     // Each lane (below 10^4) split into lanes of 16 bits: its first two
@@ -422,7 +455,7 @@ fn eight(out: &mut Out<'_>, n: u32) {
     // Leading zero digits are the low zero bytes; the last digit always counts.
     let zeros = (digits | 1 << 56).trailing_zeros() / 8;
     let ascii = (digits + 0x3030_3030_3030_3030) >> (8 * zeros);
-    out.put_first(&ascii.to_le_bytes(), 8 - zeros as usize);
+    out.put_key_first(key, &ascii.to_le_bytes(), 8 - zeros as usize);
 }
 
 /// A key (from [`key!`]) and its integer, or the key and `null`.
@@ -430,21 +463,22 @@ fn eight(out: &mut Out<'_>, n: u32) {
 fn opt_int(out: &mut Out<'_>, (key, null): (&[u8], &[u8]), n: Option<i64>) {
     match n {
         Some(n) => {
-            out.put(key);
-            int(out, n);
+            int(out, key, n);
         }
         None => out.put(null),
     }
 }
 
+/// Writes `key` (constant text) and an instant.
 #[inline(always)]
-fn time(out: &mut Out<'_>, t: &DateTime<Utc>) -> io::Result<()> {
+fn time(out: &mut Out<'_>, key: &[u8], t: &DateTime<Utc>) -> io::Result<()> {
     let mut b = [0u8; 22];
     if utc::fill(t, &mut b) {
-        out.put(&b);
+        out.put_key_first(key, &b, b.len());
         Ok(())
     } else {
         // A fraction of a second, or a year outside 0-9999: rare.
+        out.put(key);
         string(out, &utc::text(t))
     }
 }
@@ -457,10 +491,7 @@ fn opt_time(
     t: &Option<DateTime<Utc>>,
 ) -> io::Result<()> {
     match t {
-        Some(t) => {
-            out.put(key);
-            time(out, t)
-        }
+        Some(t) => time(out, key, t),
         None => {
             out.put(null);
             Ok(())
@@ -600,15 +631,22 @@ mod tests {
             let quoted = serde_json::to_string(s).unwrap();
             // At the buffer's start, and close to its end (a flush inside).
             for skip in [1, ROOM - 5, ROOM - 1] {
-                let out = after(skip, |out| text(out, s).unwrap());
+                let out = after(skip, |out| text(out, b"", s).unwrap());
                 assert_eq!(out, &quoted.as_bytes()[1..quoted.len() - 1], "{s:?}");
+                let out = after(skip, |out| text(out, b",\"k\":\"", s).unwrap());
+                assert_eq!(
+                    out,
+                    format!(",\"k\":{}", &quoted[..quoted.len() - 1]).as_bytes()
+                );
             }
         };
         for len in 0..40 {
             let base = &"abcdefghijklmnopqrstuvwxyz0123456789ABCD"[..len];
             check(base);
             for at in 0..len {
-                for odd in ['"', '\\', '\u{0}', '\u{1f}', ' ', '\u{7f}', '~', 'é', '€'] {
+                for odd in [
+                    '"', '\\', '\u{0}', '\u{2}', '\u{1f}', ' ', '!', '#', '\u{7f}', '~', 'é', '€',
+                ] {
                     let mut s = base.to_string();
                     s.replace_range(at..=at, &odd.to_string());
                     check(&s);
@@ -616,6 +654,37 @@ mod tests {
             }
         }
         proptest!(|(s in "\\PC{0,40}|[ -~\\x00-\\x1f]{0,40}")| check(&s));
+    }
+
+    /// `unclean` against the table, for every byte at every place of a
+    /// word of plain bytes, and next to every other byte.
+    #[test]
+    fn unclean_finds_exactly_the_escaped_bytes() {
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                for fill in [b'a', b' ', 0x80, 0xff, b'!', b'#'] {
+                    let mut w = [fill; 8];
+                    w[at] = b;
+                    let dirty = w.iter().any(|&c| ESCAPED[usize::from(c)]);
+                    assert_eq!(unclean(u64::from_le_bytes(w)) != 0, dirty, "{w:?}");
+                }
+            }
+            for c in 0..=255u8 {
+                let w = [b, c, b'a', b, c, 0xc3, 0xa9, b];
+                let dirty = w.iter().any(|&x| ESCAPED[usize::from(x)]);
+                assert_eq!(unclean(u64::from_le_bytes(w)) != 0, dirty, "{w:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn counts_are_written_like_display() {
+        for n in [0, 1, 9, 10, 11, 99, 255, 256, 1000, u32::MAX] {
+            for skip in [0, ROOM - 1] {
+                let out = after(skip, |out| count(out, b",\"k\":", n));
+                assert_eq!(String::from_utf8(out).unwrap(), format!(",\"k\":{n}"));
+            }
+        }
     }
 
     #[test]
@@ -651,8 +720,10 @@ mod tests {
             i64::MIN,
         ] {
             for skip in [0, ROOM - 2] {
-                let out = after(skip, |out| int(out, n));
+                let out = after(skip, |out| int(out, b"", n));
                 assert_eq!(String::from_utf8(out).unwrap(), n.to_string());
+                let out = after(skip, |out| int(out, b",\"k\":", n));
+                assert_eq!(String::from_utf8(out).unwrap(), format!(",\"k\":{n}"));
             }
         }
     }
@@ -662,7 +733,7 @@ mod tests {
     #[test]
     fn eight_digits_are_written_like_display() {
         let check = |n: u32| {
-            let out = after(1, |out| eight(out, n));
+            let out = after(1, |out| eight(out, b"", n));
             assert_eq!(out, n.to_string().as_bytes(), "{n}");
         };
         (0..1_000_000).for_each(check);
