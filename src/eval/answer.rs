@@ -302,17 +302,28 @@ pub struct MilestoneAnswer<'a> {
     pub fired: bool,
 }
 
-/// Measures one cycle at `at`; `secs` is a buffer for the pieces' open
-/// seconds, reused across cycles.
-fn measure<'a>(
+/// What [`measure`] needs besides the cycle: the same for every cycle of a
+/// ticket.
+struct Measure<'a, 'h> {
     policy: &'a Policy,
-    hours: &CalendarSet,
+    hours: &'h CalendarSet,
+    memo: Option<&'a PolicyMemo>,
+    at: DateTime<Utc>,
+}
+
+/// Measures one cycle at `at` and appends its answer to `out` (built in
+/// place: an answer is large, and moving it through a `Result` cost a
+/// copy); `secs` is a buffer for the pieces' open seconds, reused across
+/// cycles.
+fn measure<'a>(
+    m: &Measure<'a, '_>,
     metric: MetricId,
     c: &Cycle<'_>,
     number: u32,
-    at: DateTime<Utc>,
     secs: &mut Vec<i64>,
-) -> Result<CycleAnswer<'a>, CalendarError> {
+    out: &mut Vec<CycleAnswer<'a>>,
+) -> Result<(), CalendarError> {
+    let (policy, hours, at) = (m.policy, m.hours, m.at);
     let stop_at = c.stop.as_ref().map(|s| s.at);
     let end = stop_at.unwrap_or(at);
     // Each piece is measured once; the crossings below reuse the counts.
@@ -322,9 +333,92 @@ fn measure<'a>(
     let paused = stop_at.is_none() && c.paused_now().is_some();
     // Stopped while the clock was paused: no deadline was in force then.
     let stopped_paused = stop_at.is_some() && c.paused_now().is_some();
-    let mut answer = CycleAnswer {
+    let mut state = State::NoTarget;
+    let mut deadline = None;
+    let mut remaining_seconds = None;
+    // Whole seconds from the start (an instant's fraction, if any,
+    // counts for nothing, as in a subtraction rounded towards zero).
+    let mut wall_seconds = (end.timestamp() - c.start.timestamp()).max(0);
+    let mut consumed_permille = None;
+    let mut breached_at = None;
+    let mut milestones = Vec::new();
+    let mine = |i: &usize| {
+        policy
+            .milestones
+            .get(*i)
+            .is_some_and(|x| x.metric == metric)
+    };
+    if at < c.start {
+        // A periodic window scheduled ahead (sequential mode): nothing is
+        // counted yet; its deadline is the one it will have if its clock
+        // runs from its start, and the time left is the open time from
+        // `at` to that deadline.
+        state = State::NotStarted;
+        wall_seconds = 0;
+        if let Some(target) = c.target_seconds {
+            let d = projected(hours, c, c.start, target, 0)?;
+            deadline = Some(d);
+            remaining_seconds = Some(hours.between(c.calendar_now(), at, d)?);
+            consumed_permille = (target > 0).then_some(0);
+            for i in (0..policy.milestones.len()).filter(mine) {
+                let x = milestone_seconds(target, policy.milestones[i].at);
+                milestones.push(milestone(
+                    m,
+                    i,
+                    Some(projected(hours, c, c.start, x, 0)?),
+                    false,
+                ));
+            }
+        }
+    } else if let Some(target) = c.target_seconds {
+        remaining_seconds = Some((target - elapsed).max(0));
+        // A zero target has no ratio: `null`, not a made-up 1000.
+        consumed_permille = (target > 0).then(|| elapsed.saturating_mul(1000) / target);
+        let reach = crossing_with(hours, c, target, secs)?;
+        let breach = c.kept_breach.or(reach.filter(|d| *d < end));
+        breached_at = breach;
+        state = if breach.is_some() {
+            State::Breached
+        } else if stop_at.is_some() {
+            State::Met
+        } else if paused {
+            State::Paused
+        } else {
+            State::Running
+        };
+        deadline = match (reach, stop_at) {
+            (Some(d), _) => Some(d),
+            (None, _) if paused || stopped_paused => None,
+            (None, Some(s)) => Some(projected(hours, c, s, target, elapsed)?),
+            (None, None) => Some(projected(hours, c, at, target, elapsed)?),
+        };
+        for i in (0..policy.milestones.len()).filter(mine) {
+            let x = milestone_seconds(target, policy.milestones[i].at);
+            // A milestone at 100% is the deadline's crossing, already found.
+            let hit = if x == target {
+                reach
+            } else {
+                crossing_with(hours, c, x, secs)?
+            };
+            let fired = hit.is_some_and(|h| h < end);
+            let fires_at = match hit {
+                Some(h) if fired || stop_at.is_none() => Some(h),
+                Some(_) => None,
+                None if stop_at.is_some() || paused => None,
+                None => Some(projected(hours, c, at, x, elapsed)?),
+            };
+            milestones.push(milestone(m, i, fires_at, fired));
+        }
+    } else if let Some(kept) = c.kept_breach {
+        // No promise now; a breach of an earlier promise stays a breach.
+        state = State::Breached;
+        breached_at = Some(kept);
+    } else if c.target.covered == Covered::No {
+        state = State::NotCovered;
+    }
+    out.push(CycleAnswer {
         cycle: number,
-        state: State::NoTarget,
+        state,
         target: c.target.written(policy),
         target_seconds: c.target_seconds,
         calendar: policy
@@ -333,102 +427,34 @@ fn measure<'a>(
             .map_or(Cow::Borrowed(""), |k| Cow::Borrowed(k.name.as_str())),
         start: c.start,
         started_by: Cow::Borrowed(c.started_by.name()),
-        deadline: None,
+        deadline,
         stop: stop_at,
         stopped_by: c.stop.as_ref().map(|s| Cow::Borrowed(s.kind.name())),
         elapsed_seconds: elapsed,
-        remaining_seconds: None,
-        // Whole seconds from the start (an instant's fraction, if any,
-        // counts for nothing, as in a subtraction rounded towards zero).
-        wall_seconds: (end.timestamp() - c.start.timestamp()).max(0),
-        consumed_permille: None,
-        breached_at: None,
-        milestones: Vec::new(),
-    };
-    if at < c.start {
-        // A periodic window scheduled ahead (sequential mode): nothing is
-        // counted yet; its deadline is the one it will have if its clock
-        // runs from its start, and the time left is the open time from
-        // `at` to that deadline.
-        answer.state = State::NotStarted;
-        answer.wall_seconds = 0;
-        if let Some(target) = c.target_seconds {
-            let deadline = projected(hours, c, c.start, target, 0)?;
-            answer.deadline = Some(deadline);
-            answer.remaining_seconds = Some(hours.between(c.calendar_now(), at, deadline)?);
-            answer.consumed_permille = (target > 0).then_some(0);
-            for m in policy.milestones.iter().filter(|m| m.metric == metric) {
-                let x = milestone_seconds(target, m.at);
-                answer.milestones.push(MilestoneAnswer {
-                    kind: m.kind,
-                    percent: Cow::Owned(m.at.to_string()),
-                    to: Cow::Borrowed(m.to.as_str()),
-                    fires_at: Some(projected(hours, c, c.start, x, 0)?),
-                    fired: false,
-                });
-            }
-        }
-        return Ok(answer);
+        remaining_seconds,
+        wall_seconds,
+        consumed_permille,
+        breached_at,
+        milestones,
+    });
+    Ok(())
+}
+
+/// The answer of milestone `i` (of the policy's list).
+fn milestone<'a>(
+    m: &Measure<'a, '_>,
+    i: usize,
+    fires_at: Option<DateTime<Utc>>,
+    fired: bool,
+) -> MilestoneAnswer<'a> {
+    let ms = &m.policy.milestones[i];
+    MilestoneAnswer {
+        kind: ms.kind,
+        percent: percent_text(m.policy, m.memo, i),
+        to: Cow::Borrowed(ms.to.as_str()),
+        fires_at,
+        fired,
     }
-    let Some(target) = c.target_seconds else {
-        // No promise now; a breach of an earlier promise stays a breach.
-        if let Some(kept) = c.kept_breach {
-            answer.state = State::Breached;
-            answer.breached_at = Some(kept);
-        } else if c.target.covered == Covered::No {
-            answer.state = State::NotCovered;
-        }
-        return Ok(answer);
-    };
-    let remaining = (target - elapsed).max(0);
-    answer.remaining_seconds = Some(remaining);
-    // A zero target has no ratio: `null`, not a made-up 1000.
-    answer.consumed_permille = (target > 0).then(|| elapsed.saturating_mul(1000) / target);
-    let reach = crossing_with(hours, c, target, secs)?;
-    let breach = c.kept_breach.or(reach.filter(|d| *d < end));
-    answer.breached_at = breach;
-    answer.state = if breach.is_some() {
-        State::Breached
-    } else if stop_at.is_some() {
-        State::Met
-    } else if paused {
-        State::Paused
-    } else {
-        State::Running
-    };
-    answer.deadline = match (reach, stop_at) {
-        (Some(d), _) => Some(d),
-        (None, _) if paused || stopped_paused => None,
-        (None, Some(s)) => Some(projected(hours, c, s, target, elapsed)?),
-        (None, None) => Some(projected(hours, c, at, target, elapsed)?),
-    };
-    for (i, m) in policy.milestones.iter().enumerate() {
-        if m.metric != metric {
-            continue;
-        }
-        let x = milestone_seconds(target, m.at);
-        // A milestone at 100% is the deadline's crossing, already found.
-        let hit = if x == target {
-            reach
-        } else {
-            crossing_with(hours, c, x, secs)?
-        };
-        let fired = hit.is_some_and(|h| h < end);
-        let fires_at = match hit {
-            Some(h) if fired || stop_at.is_none() => Some(h),
-            Some(_) => None,
-            None if stop_at.is_some() || paused => None,
-            None => Some(projected(hours, c, at, x, elapsed)?),
-        };
-        answer.milestones.push(MilestoneAnswer {
-            kind: m.kind,
-            percent: percent_text(policy, hours, i),
-            to: Cow::Borrowed(m.to.as_str()),
-            fires_at,
-            fired,
-        });
-    }
-    Ok(answer)
 }
 
 /// The open seconds of a milestone at `at` of a target of `target`
@@ -445,11 +471,14 @@ fn milestone_seconds(target: i64, at: Percent) -> i64 {
 }
 
 /// Milestone `i`'s percentage as answers write it (`75%`): remembered per
-/// policy, since formatting it per cycle cost more than copying it.
-fn percent_text(policy: &Policy, hours: &CalendarSet, i: usize) -> Cow<'static, str> {
-    let known = PolicyMemo::of(policy, hours).and_then(|memo| memo.percent(i));
-    match (known, policy.milestones.get(i)) {
-        (Some(text), _) => Cow::Owned(text.to_owned()),
+/// policy and borrowed from the memo, since formatting or copying it per
+/// cycle cost an allocation each.
+fn percent_text<'a>(policy: &Policy, memo: Option<&'a PolicyMemo>, i: usize) -> Cow<'a, str> {
+    match (
+        memo.and_then(|memo| memo.percent(i)),
+        policy.milestones.get(i),
+    ) {
+        (Some(text), _) => Cow::Borrowed(text),
         (None, Some(m)) => Cow::Owned(m.at.to_string()),
         (None, None) => Cow::Borrowed(""),
     }
@@ -463,7 +492,9 @@ pub(crate) fn run_all<'a>(
     ticket: &'a Ticket,
     at: DateTime<Utc>,
 ) -> Result<Vec<Vec<Cycle<'a>>>, CalendarError> {
-    run_wanted(policy, hours, ticket, at, &vec![true; policy.metrics.len()])
+    let memo = PolicyMemo::of(policy, hours);
+    let all = vec![true; policy.metrics.len()];
+    run_wanted(policy, hours, memo, ticket, at, &all)
 }
 
 /// [`run_all`] for the metrics `wanted` (by index) and those they start
@@ -471,6 +502,7 @@ pub(crate) fn run_all<'a>(
 fn run_wanted<'a>(
     policy: &'a Policy,
     hours: &CalendarSet,
+    memo: Option<&PolicyMemo>,
     ticket: &'a Ticket,
     at: DateTime<Utc>,
     wanted: &[bool],
@@ -481,6 +513,7 @@ fn run_wanted<'a>(
     let run = Run {
         policy,
         hours,
+        memo,
         ticket,
         at,
         digest: &digest,
@@ -495,6 +528,7 @@ fn run_wanted<'a>(
 struct Run<'a, 'h> {
     policy: &'a Policy,
     hours: &'h CalendarSet,
+    memo: Option<&'h PolicyMemo>,
     ticket: &'a Ticket,
     at: DateTime<Utc>,
     digest: &'h clock::Digest,
@@ -535,6 +569,7 @@ fn ensure<'a>(
     let cycles = clock::run_metric(
         policy,
         run.hours,
+        run.memo,
         run.ticket,
         crate::ir::MetricId(i as u32),
         run.at,
@@ -552,7 +587,7 @@ fn ensure<'a>(
 /// [`TicketAnswer::into_owned`] to keep it longer.
 pub(crate) fn evaluate<'a>(
     policy: &'a Policy,
-    hours: &CalendarSet,
+    hours: &'a CalendarSet,
     ticket: &'a Ticket,
     at: DateTime<Utc>,
 ) -> Result<TicketAnswer<'a>, CalendarError> {
@@ -564,7 +599,7 @@ pub(crate) fn evaluate<'a>(
 /// out of the answer.
 pub(crate) fn evaluate_selected<'a>(
     policy: &'a Policy,
-    hours: &CalendarSet,
+    hours: &'a CalendarSet,
     ticket: &'a Ticket,
     at: DateTime<Utc>,
     select: &MetricSelection,
@@ -581,13 +616,16 @@ pub(crate) fn evaluate_selected<'a>(
 /// [`evaluate_selected`] for a ticket whose events are in evaluation order.
 fn evaluate_sorted<'a>(
     policy: &'a Policy,
-    hours: &CalendarSet,
+    hours: &'a CalendarSet,
     ticket: &'a Ticket,
     at: DateTime<Utc>,
     select: &MetricSelection,
 ) -> Result<TicketAnswer<'a>, CalendarError> {
     let wanted = select.wanted(policy);
-    let all = run_wanted(policy, hours, ticket, at, &wanted)?;
+    // Fetched once per ticket and passed down (each fetch checks the
+    // memo's policy).
+    let memo = PolicyMemo::of(policy, hours);
+    let all = run_wanted(policy, hours, memo, ticket, at, &wanted)?;
     let (mut tier, mut severity, mut status) =
         (ticket.tier, ticket.severity, ticket.status.as_deref());
     for e in ticket.events.iter().filter(|e| e.at <= at) {
@@ -605,6 +643,12 @@ fn evaluate_sorted<'a>(
     };
     let mut metrics = Vec::with_capacity(all.len());
     let mut secs = Vec::with_capacity(8);
+    let m = Measure {
+        policy,
+        hours,
+        memo,
+        at,
+    };
     for (i, cycles) in all.iter().enumerate() {
         if !wanted[i] {
             continue;
@@ -612,8 +656,7 @@ fn evaluate_sorted<'a>(
         let id = MetricId(i as u32);
         let mut answers = Vec::with_capacity(cycles.len());
         for (n, c) in cycles.iter().enumerate() {
-            let number = n as u32 + 1;
-            answers.push(measure(policy, hours, id, c, number, at, &mut secs)?);
+            measure(&m, id, c, n as u32 + 1, &mut secs, &mut answers)?;
         }
         metrics.push(MetricAnswer {
             metric: Cow::Borrowed(policy.metrics[i].name.as_str()),
@@ -621,7 +664,7 @@ fn evaluate_sorted<'a>(
                 Some(a) => a.state,
                 None => {
                     let t = super::target::applied_target_in(
-                        policy, hours, ticket, version, id, severity, tier,
+                        policy, memo, ticket, version, id, severity, tier,
                     );
                     match (t.promise, t.covered) {
                         (None, Covered::No) => State::NotCovered,

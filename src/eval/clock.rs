@@ -13,6 +13,7 @@
 //! the same instant give a cycle that starts paused or running according to
 //! the new status, whatever the input order.
 
+use super::target::PolicyMemo;
 pub use super::target::{
     applied_target, measure_target, AppliedTarget, CalendarSource, Measured, Promise,
 };
@@ -250,6 +251,8 @@ impl Clauses {
 struct Ctx<'a, 'h> {
     policy: &'a Policy,
     hours: &'h CalendarSet,
+    /// The policy's memo, fetched once per ticket.
+    memo: Option<&'h PolicyMemo>,
     ticket: &'a Ticket,
     metric_id: MetricId,
     metric: &'a ir::Metric,
@@ -280,7 +283,7 @@ impl<'a> Ctx<'a, '_> {
         }
         let t = super::target::applied_target_in(
             self.policy,
-            self.hours,
+            self.memo,
             self.ticket,
             self.version,
             self.metric_id,
@@ -291,12 +294,16 @@ impl<'a> Ctx<'a, '_> {
         t
     }
 
-    fn new_cycle(
+    /// Starts a cycle at `start` and appends it to `cycles` (built in
+    /// place: a cycle is large, and returning it through a `Result` cost a
+    /// copy).
+    fn push_cycle(
         &self,
+        cycles: &mut Vec<Cycle<'a>>,
         start: DateTime<Utc>,
         cause: Cause<'a>,
         scheduled: bool,
-    ) -> Result<Cycle<'a>, CalendarError> {
+    ) -> Result<(), CalendarError> {
         let target = self.target();
         let m = measure_target(
             self.hours,
@@ -305,11 +312,17 @@ impl<'a> Ctx<'a, '_> {
             target.promise,
             self.due_at,
         )?;
-        Ok(Cycle {
-            // Most cycles have a few pieces: one allocation, not three.
+        if cycles.capacity() == 0 {
+            // The first cycle: a direct allocation for a few, cheaper than
+            // growing an empty vector (cycles are large; three stay within
+            // the allocator's small-block sizes, four did not).
+            *cycles = Vec::with_capacity(3);
+        }
+        cycles.push(Cycle {
             start,
             started_by: cause.kind,
             scheduled,
+            // Most cycles have a few pieces: one allocation, not three.
             pieces: Vec::with_capacity(4),
             gaps: Vec::new(),
             stop: None,
@@ -322,7 +335,8 @@ impl<'a> Ctx<'a, '_> {
             open_from: start,
             open_paused: self.paused(),
             open_cause: cause,
-        })
+        });
+        Ok(())
     }
 }
 
@@ -579,6 +593,7 @@ impl Digest {
 pub(crate) fn run_metric<'a>(
     policy: &'a Policy,
     hours: &CalendarSet,
+    memo: Option<&PolicyMemo>,
     ticket: &'a Ticket,
     metric_id: MetricId,
     at: DateTime<Utc>,
@@ -589,7 +604,7 @@ pub(crate) fn run_metric<'a>(
         return Ok(Vec::new());
     };
     let version = digest.version;
-    let clauses = match super::target::PolicyMemo::of(policy, hours) {
+    let clauses = match memo {
         Some(memo) => memo
             .clauses(metric_id)
             .unwrap_or_else(|| Clauses::of(metric)),
@@ -598,6 +613,7 @@ pub(crate) fn run_metric<'a>(
     let mut ctx = Ctx {
         policy,
         hours,
+        memo,
         ticket,
         metric_id,
         metric,
@@ -809,8 +825,7 @@ fn apply_field_changes<'a>(
     if restart && !c.scheduled {
         c.close(t);
         c.stop = Some(cause);
-        let next = ctx.new_cycle(t, cause, false)?;
-        cycles.push(next);
+        ctx.push_cycle(cycles, t, cause, false)?;
     } else {
         recompute(ctx, c, t, cause, new)?;
     }
@@ -855,14 +870,7 @@ fn start<'a>(
             value: None,
             at: t,
         };
-        let cycle = ctx.new_cycle(t, cause, false)?;
-        if cycles.capacity() == 0 {
-            // The first cycle: a direct allocation for a few, cheaper than
-            // growing an empty vector (cycles are large; three stay within
-            // the allocator's small-block sizes, four did not).
-            *cycles = Vec::with_capacity(3);
-        }
-        cycles.push(cycle);
+        ctx.push_cycle(cycles, t, cause, false)?;
     }
     Ok(())
 }
@@ -926,7 +934,7 @@ fn reopen<'a>(
         }
         ReopenRule::NewCycle => {
             if cycles.last().is_some_and(|c| c.stop.is_some()) {
-                cycles.push(ctx.new_cycle(t, cause, false)?);
+                ctx.push_cycle(cycles, t, cause, false)?;
             }
         }
     }
@@ -950,9 +958,7 @@ fn reset_cycle<'a>(
     }
     c.close(t);
     c.stop = Some(cause);
-    let next = ctx.new_cycle(t, cause, false)?;
-    cycles.push(next);
-    Ok(())
+    ctx.push_cycle(cycles, t, cause, false)
 }
 
 fn stop(cycles: &mut Vec<Cycle<'_>>, kind: EventKind, t: DateTime<Utc>) {
@@ -998,17 +1004,11 @@ fn update<'a>(
             None => projected(hours, c, t, x, counted(hours, &c.pieces)?)?,
         },
     };
-    let cause = Cause {
-        kind,
-        value: None,
-        at: t,
-    };
-    let mut next = ctx.new_cycle(next_start, cause, next_start > t)?;
-    if next_start < t {
-        // A late update: the next window began at the missed deadline; its
-        // past stretches (and stops undone by reopens) are the previous
-        // window's, with their pause state.
-        next.pieces = c
+    // A late update: the next window began at the missed deadline; its
+    // past stretches (and stops undone by reopens) are the previous
+    // window's, with their pause state.
+    let late = (next_start < t).then(|| {
+        let pieces: Vec<Piece<'a>> = c
             .pieces
             .iter()
             .filter(|p| p.to > next_start)
@@ -1017,15 +1017,25 @@ fn update<'a>(
                 ..*p
             })
             .collect();
-        next.gaps = c
+        let gaps: Vec<Gap> = c
             .gaps
             .iter()
             .filter(|g| g.to > next_start)
             .cloned()
             .collect();
+        (pieces, gaps)
+    });
+    let cause = Cause {
+        kind,
+        value: None,
+        at: t,
+    };
+    ctx.push_cycle(cycles, next_start, cause, next_start > t)?;
+    if let (Some((pieces, gaps)), Some(next)) = (late, cycles.last_mut()) {
+        next.pieces = pieces;
+        next.gaps = gaps;
         next.open_from = t;
     }
-    cycles.push(next);
     Ok(())
 }
 
