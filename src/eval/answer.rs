@@ -313,11 +313,13 @@ struct Measure<'a, 'h> {
 
 /// Measures one cycle at `at` and appends its answer to `out` (built in
 /// place: an answer is large, and moving it through a `Result` cost a
-/// copy); `secs` is a buffer for the pieces' open seconds, reused across
+/// copy); `shown` is the number of the metric's milestones (the answer's
+/// list is sized once: growing it from empty cost more); `secs` is a buffer for the pieces' open seconds, reused across
 /// cycles.
 fn measure<'a>(
     m: &Measure<'a, '_>,
     metric: MetricId,
+    shown: usize,
     c: &Cycle<'_>,
     number: u32,
     secs: &mut Vec<i64>,
@@ -341,13 +343,13 @@ fn measure<'a>(
     let mut wall_seconds = (end.timestamp() - c.start.timestamp()).max(0);
     let mut consumed_permille = None;
     let mut breached_at = None;
-    let mut milestones = Vec::new();
     let mine = |i: &usize| {
         policy
             .milestones
             .get(*i)
             .is_some_and(|x| x.metric == metric)
     };
+    let mut milestones = Vec::with_capacity(shown);
     if at < c.start {
         // A periodic window scheduled ahead (sequential mode): nothing is
         // counted yet; its deadline is the one it will have if its clock
@@ -485,7 +487,8 @@ fn percent_text<'a>(policy: &Policy, memo: Option<&'a PolicyMemo>, i: usize) -> 
 }
 
 /// The cycles of every metric of the policy for a ticket at `at`, in
-/// policy order. Metrics that start `after` another are run after it.
+/// policy order, with what only a trace shows. Metrics that start `after`
+/// another are run after it.
 pub(crate) fn run_all<'a>(
     policy: &'a Policy,
     hours: &CalendarSet,
@@ -494,11 +497,14 @@ pub(crate) fn run_all<'a>(
 ) -> Result<Vec<Vec<Cycle<'a>>>, CalendarError> {
     let memo = PolicyMemo::of(policy, hours);
     let all = vec![true; policy.metrics.len()];
-    run_wanted(policy, hours, memo, ticket, at, &all)
+    let mut digest = clock::Digest::of(policy, hours, ticket, at);
+    digest.trace = true;
+    run_wanted(policy, hours, memo, ticket, at, &all, &digest)
 }
 
 /// [`run_all`] for the metrics `wanted` (by index) and those they start
-/// `after`; the others get no cycles.
+/// `after`; the others get no cycles. `digest` is the ticket's
+/// [`clock::Digest`] at `at`.
 fn run_wanted<'a>(
     policy: &'a Policy,
     hours: &CalendarSet,
@@ -506,17 +512,17 @@ fn run_wanted<'a>(
     ticket: &'a Ticket,
     at: DateTime<Utc>,
     wanted: &[bool],
+    digest: &clock::Digest<'a>,
 ) -> Result<Vec<Vec<Cycle<'a>>>, CalendarError> {
     let n = policy.metrics.len();
     let mut done: Vec<Option<Vec<Cycle<'a>>>> = vec![None; n];
-    let digest = clock::Digest::of(policy, hours, ticket);
     let run = Run {
         policy,
         hours,
         memo,
         ticket,
         at,
-        digest: &digest,
+        digest,
     };
     for i in (0..n).filter(|&i| wanted.get(i).copied().unwrap_or(false)) {
         ensure(&run, i, &mut done, 0)?;
@@ -531,7 +537,7 @@ struct Run<'a, 'h> {
     memo: Option<&'h PolicyMemo>,
     ticket: &'a Ticket,
     at: DateTime<Utc>,
-    digest: &'h clock::Digest,
+    digest: &'h clock::Digest<'a>,
 }
 
 fn ensure<'a>(
@@ -625,17 +631,9 @@ fn evaluate_sorted<'a>(
     // Fetched once per ticket and passed down (each fetch checks the
     // memo's policy).
     let memo = PolicyMemo::of(policy, hours);
-    let all = run_wanted(policy, hours, memo, ticket, at, &wanted)?;
-    let (mut tier, mut severity, mut status) =
-        (ticket.tier, ticket.severity, ticket.status.as_deref());
-    for e in ticket.events.iter().filter(|e| e.at <= at) {
-        match &e.change {
-            super::timeline::Change::Status(s) => status = Some(s.as_str()),
-            super::timeline::Change::Severity(s) => severity = *s,
-            super::timeline::Change::Tier(t) => tier = *t,
-            _ => {}
-        }
-    }
+    let digest = clock::Digest::of(policy, hours, ticket, at);
+    let all = run_wanted(policy, hours, memo, ticket, at, &wanted, &digest)?;
+    let (tier, severity, status) = digest.fields_at_end(ticket);
     let version = if policy.versions.is_empty() {
         None
     } else {
@@ -655,8 +653,9 @@ fn evaluate_sorted<'a>(
         }
         let id = MetricId(i as u32);
         let mut answers = Vec::with_capacity(cycles.len());
+        let shown = policy.milestones.iter().filter(|x| x.metric == id).count();
         for (n, c) in cycles.iter().enumerate() {
-            measure(&m, id, c, n as u32 + 1, &mut secs, &mut answers)?;
+            measure(&m, id, shown, c, n as u32 + 1, &mut secs, &mut answers)?;
         }
         metrics.push(MetricAnswer {
             metric: Cow::Borrowed(policy.metrics[i].name.as_str()),

@@ -89,7 +89,8 @@ pub struct Cycle<'a> {
     pub target_end: Option<DateTime<Utc>>,
     /// When the target in force took effect (start or last recompute).
     pub target_since: DateTime<Utc>,
-    /// Severity/tier changes that recomputed the target.
+    /// Severity/tier changes that recomputed the target (kept only for a
+    /// trace, [`Digest::trace`]: answers do not show them).
     pub recomputes: Vec<Cause<'a>>,
     /// A breach under an earlier target, kept when a recompute later gave
     /// the cycle more time: a breach that happened stays a breach.
@@ -253,6 +254,8 @@ struct Ctx<'a, 'h> {
     hours: &'h CalendarSet,
     /// The policy's memo, fetched once per ticket.
     memo: Option<&'h PolicyMemo>,
+    /// [`Digest::trace`].
+    trace: bool,
     ticket: &'a Ticket,
     metric_id: MetricId,
     metric: &'a ir::Metric,
@@ -518,25 +521,29 @@ pub fn counted(hours: &CalendarSet, pieces: &[Piece]) -> Result<i64, CalendarErr
 }
 
 /// What every metric's run over one ticket shares, computed once per
-/// ticket: its policy versions and its events grouped by instant.
-pub(crate) struct Digest {
+/// ticket: its policy versions and its events up to the evaluation instant
+/// grouped by instant.
+pub(crate) struct Digest<'a> {
     /// The version the ticket was opened under, and its later
     /// `re-evaluated` ones with the instants it moves to them
     /// ([`super::versions::timeline`]).
     version: Option<VersionId>,
     moves: Vec<(DateTime<Utc>, VersionId)>,
-    instants: Vec<Instant>,
+    instants: Vec<Instant<'a>>,
+    /// Whether the runs keep what only a trace shows (each cycle's
+    /// [`Cycle::recomputes`]); off by default.
+    pub(crate) trace: bool,
 }
 
-/// The events of one instant: `ticket.events[from..to]`, with what the
-/// metrics' runs test first (most instants concern few metrics, so most
-/// runs skip them on a mask test).
-struct Instant {
+/// The events of one instant, with what the metrics' runs test first (most
+/// instants concern few metrics, so most runs skip them on a mask test).
+struct Instant<'a> {
     at: DateTime<Utc>,
-    from: usize,
-    to: usize,
-    /// Whether one of them is a field change (status, severity, tier).
-    fields: bool,
+    /// Its field changes (status, severity, tier), in input order: in
+    /// evaluation order they come first in their second.
+    fields: &'a [super::timeline::Event],
+    /// Its other events.
+    rest: &'a [super::timeline::Event],
     /// The kinds of the events a metric's clauses see ([`clause_sees`]).
     others: u16,
 }
@@ -547,40 +554,65 @@ fn clause_sees(e: &super::timeline::Event) -> bool {
     e.change.phase() != 0 && !e.opening_comment
 }
 
-impl Digest {
-    /// The digest of a ticket whose events are in evaluation order.
-    pub(crate) fn of(policy: &Policy, hours: &CalendarSet, ticket: &Ticket) -> Digest {
+impl<'a> Digest<'a> {
+    /// The ticket's tier, severity and status after its events up to the
+    /// evaluation instant.
+    pub(crate) fn fields_at_end(
+        &self,
+        ticket: &'a Ticket,
+    ) -> (TierId, SeverityId, Option<&'a str>) {
+        let (mut tier, mut severity, mut status) =
+            (ticket.tier, ticket.severity, ticket.status.as_deref());
+        for e in self.instants.iter().flat_map(|g| g.fields) {
+            match &e.change {
+                Change::Status(s) => status = Some(s.as_str()),
+                Change::Severity(s) => severity = *s,
+                Change::Tier(t) => tier = *t,
+                _ => {}
+            }
+        }
+        (tier, severity, status)
+    }
+
+    /// The digest of a ticket whose events are in evaluation order, for an
+    /// evaluation at `at` (later events are left out).
+    pub(crate) fn of(
+        policy: &Policy,
+        hours: &CalendarSet,
+        ticket: &'a Ticket,
+        at: DateTime<Utc>,
+    ) -> Digest<'a> {
         let (version, moves) = super::versions::timeline(policy, hours, ticket);
         // Events are in evaluation order (validation sorts them), so the
-        // events of one instant are a contiguous run.
+        // events of one instant are a contiguous run, its field changes
+        // first.
         let mut instants: Vec<Instant> = Vec::with_capacity(ticket.events.len());
-        for (i, e) in ticket.events.iter().enumerate() {
-            let g = match instants.last_mut() {
-                Some(g) if g.at == e.at => g,
-                _ => {
-                    instants.push(Instant {
-                        at: e.at,
-                        from: i,
-                        to: i,
-                        fields: false,
-                        others: 0,
-                    });
-                    let Some(g) = instants.last_mut() else {
-                        continue;
-                    };
-                    g
-                }
-            };
-            g.to = i + 1;
-            g.fields |= e.change.phase() == 0;
-            if clause_sees(e) {
-                g.others |= kind_bit(e.change.kind());
+        let mut rest = ticket.events.as_slice();
+        while let Some(first) = rest.first() {
+            if first.at > at {
+                break;
             }
+            // Linear scans: an instant has a few events.
+            let n = rest.iter().take_while(|e| e.at == first.at).count();
+            let (group, after) = rest.split_at(n);
+            let f = group.iter().take_while(|e| e.change.phase() == 0).count();
+            let (fields, others) = group.split_at(f);
+            instants.push(Instant {
+                at: first.at,
+                fields,
+                rest: others,
+                others: others
+                    .iter()
+                    .filter(|e| clause_sees(e))
+                    .fold(0, |k, e| k | kind_bit(e.change.kind())),
+            });
+            rest = after;
         }
         Digest {
             version,
             moves,
             instants,
+            trace: false,
         }
     }
 }
@@ -598,7 +630,7 @@ pub(crate) fn run_metric<'a>(
     metric_id: MetricId,
     at: DateTime<Utc>,
     first_stop: Option<DateTime<Utc>>,
-    digest: &Digest,
+    digest: &Digest<'a>,
 ) -> Result<Vec<Cycle<'a>>, CalendarError> {
     let Some(metric) = policy.metrics.get(metric_id.index()) else {
         return Ok(Vec::new());
@@ -614,6 +646,7 @@ pub(crate) fn run_metric<'a>(
         policy,
         hours,
         memo,
+        trace: digest.trace,
         ticket,
         metric_id,
         metric,
@@ -632,9 +665,6 @@ pub(crate) fn run_metric<'a>(
     let mut moves = digest.moves.as_slice();
     for g in &digest.instants {
         let t = g.at;
-        if t > at {
-            break;
-        }
         // A re-evaluated version takes effect before the events of its
         // instant, like a field change.
         while let Some((&(b, v), rest)) = moves.split_first().filter(|((b, _), _)| *b <= t) {
@@ -643,14 +673,13 @@ pub(crate) fn run_metric<'a>(
         }
         // Most instants do nothing to most metrics: no field change, and
         // no event that a clause of this one lists, nor a reopen.
-        if !g.fields && g.others & seen == 0 {
+        if g.fields.is_empty() && g.others & seen == 0 {
             continue;
         }
-        let group = ticket.events.get(g.from..g.to).unwrap_or_default();
         let mut reset = None;
-        if g.fields {
+        if !g.fields.is_empty() {
             let status_before = ctx.status;
-            apply_field_changes(&mut ctx, &mut cycles, group, t)?;
+            apply_field_changes(&mut ctx, &mut cycles, g.fields, t)?;
             // `resets when status S`: the status changed in this second, to S.
             reset = (!metric.resets.is_empty()
                 && ctx.status != status_before
@@ -658,7 +687,7 @@ pub(crate) fn run_metric<'a>(
                     .status
                     .is_some_and(|s| metric.resets.iter().any(|r| r == s)))
             .then(|| {
-                group
+                g.fields
                     .iter()
                     .rev()
                     .find(|e| matches!(e.change, Change::Status(_)))
@@ -669,7 +698,7 @@ pub(crate) fn run_metric<'a>(
         if let Some(cause) = reset.filter(|_| !stop_first) {
             reset_cycle(&ctx, &mut cycles, t, cause)?;
         }
-        let others = || group.iter().filter(|e| clause_sees(e));
+        let others = || g.rest.iter().filter(|e| !e.opening_comment);
         let counts = |clause, e: &super::timeline::Event| {
             clauses.counts(clause, e.change.kind(), e.actor, e.public)
         };
@@ -757,7 +786,9 @@ fn recompute<'a>(
     let m = measure_target(ctx.hours, new.calendar, c.start, new.promise, ctx.due_at)?;
     c.set_target(new, m);
     c.target_since = t.max(c.start);
-    c.recomputes.push(cause);
+    if ctx.trace {
+        c.recomputes.push(cause);
+    }
     Ok(())
 }
 
@@ -765,8 +796,9 @@ fn running<'c, 'a>(cycles: &'c mut [Cycle<'a>]) -> Option<&'c mut Cycle<'a>> {
     cycles.last_mut().filter(|c| c.stop.is_none())
 }
 
-/// Applies an instant's field changes: status changes one by one (the
-/// last one wins), then severity and tier as one net change. Several
+/// Applies an instant's field changes (`group`: the instant's field-change
+/// events): status changes one by one (the last one wins), then severity
+/// and tier as one net change. Several
 /// severity or tier events in one second are one change from the values
 /// before the second to the values after it; when those are equal (a flip
 /// and a flip back), nothing changed.
@@ -778,7 +810,7 @@ fn apply_field_changes<'a>(
 ) -> Result<(), CalendarError> {
     let (severity, tier) = (ctx.severity, ctx.tier);
     let (mut last_severity, mut last_tier) = (None, None);
-    for e in group.iter().filter(|e| e.change.phase() == 0) {
+    for e in group {
         match &e.change {
             Change::Status(s) => {
                 ctx.status = Some(s.as_str());
