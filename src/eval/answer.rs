@@ -1,6 +1,6 @@
 //! Answers: what each metric's cycles say at the evaluation instant.
 
-use super::clock::{self, crossing_with, piece_seconds, projected, Cycle};
+use super::clock::{self, crossing_with, piece_seconds, projected, Cycle, Piece};
 use super::select::MetricSelection;
 use super::target::PolicyMemo;
 use super::timeline::Ticket;
@@ -309,6 +309,8 @@ struct Measure<'a, 'h> {
     hours: &'h CalendarSet,
     memo: Option<&'a PolicyMemo>,
     at: DateTime<Utc>,
+    /// The list of pieces of the ticket's runs ([`Runs`]).
+    all: &'h [Piece<'h>],
 }
 
 /// Measures one cycle at `at` and appends its answer to `out` (built in
@@ -329,7 +331,8 @@ fn measure<'a>(
     let stop_at = c.stop.as_ref().map(|s| s.at);
     let end = stop_at.unwrap_or(at);
     // Each piece is measured once; the crossings below reuse the counts.
-    piece_seconds(hours, &c.pieces, secs)?;
+    let pieces = c.pieces(m.all);
+    piece_seconds(hours, pieces, secs)?;
     let secs = secs.as_slice();
     let elapsed: i64 = secs.iter().sum();
     let paused = stop_at.is_none() && c.paused_now().is_some();
@@ -376,7 +379,7 @@ fn measure<'a>(
         remaining_seconds = Some((target - elapsed).max(0));
         // A zero target has no ratio: `null`, not a made-up 1000.
         consumed_permille = (target > 0).then(|| elapsed.saturating_mul(1000) / target);
-        let reach = crossing_with(hours, c, target, secs)?;
+        let reach = crossing_with(hours, c, pieces, target, secs)?;
         let breach = c.kept_breach.or(reach.filter(|d| *d < end));
         breached_at = breach;
         state = if breach.is_some() {
@@ -400,7 +403,7 @@ fn measure<'a>(
             let hit = if x == target {
                 reach
             } else {
-                crossing_with(hours, c, x, secs)?
+                crossing_with(hours, c, pieces, x, secs)?
             };
             let fired = hit.is_some_and(|h| h < end);
             let fires_at = match hit {
@@ -491,52 +494,59 @@ fn percent_text<'a>(policy: &Policy, memo: Option<&'a PolicyMemo>, i: usize) -> 
 /// another are run after it.
 pub(crate) fn run_all<'a>(
     policy: &'a Policy,
-    hours: &CalendarSet,
+    hours: &'a CalendarSet,
     ticket: &'a Ticket,
     at: DateTime<Utc>,
-) -> Result<Vec<Vec<Cycle<'a>>>, CalendarError> {
-    let memo = PolicyMemo::of(policy, hours);
+) -> Result<Runs<'a>, CalendarError> {
     let all = vec![true; policy.metrics.len()];
     let mut digest = clock::Digest::of(policy, hours, ticket, at);
     digest.trace = true;
-    run_wanted(policy, hours, memo, ticket, at, &all, &digest)
+    run_wanted(policy, hours, ticket, &all, &digest)
 }
 
 /// [`run_all`] for the metrics `wanted` (by index) and those they start
 /// `after`; the others get no cycles. `digest` is the ticket's
-/// [`clock::Digest`] at `at`.
+/// [`clock::Digest`] at the evaluation instant.
 fn run_wanted<'a>(
     policy: &'a Policy,
     hours: &CalendarSet,
-    memo: Option<&PolicyMemo>,
     ticket: &'a Ticket,
-    at: DateTime<Utc>,
     wanted: &[bool],
     digest: &clock::Digest<'a>,
-) -> Result<Vec<Vec<Cycle<'a>>>, CalendarError> {
+) -> Result<Runs<'a>, CalendarError> {
     let n = policy.metrics.len();
     let mut done: Vec<Option<Vec<Cycle<'a>>>> = vec![None; n];
+    // One list for the pieces of every cycle of the ticket: a few pieces
+    // per event is the usual size.
+    let mut pieces = Vec::with_capacity(2 * ticket.events.len() + 8);
     let run = Run {
         policy,
         hours,
-        memo,
         ticket,
-        at,
         digest,
     };
     for i in (0..n).filter(|&i| wanted.get(i).copied().unwrap_or(false)) {
-        ensure(&run, i, &mut done, 0)?;
+        ensure(&run, i, &mut done, &mut pieces, 0)?;
     }
-    Ok(done.into_iter().map(Option::unwrap_or_default).collect())
+    Ok(Runs {
+        cycles: done.into_iter().map(Option::unwrap_or_default).collect(),
+        pieces,
+    })
+}
+
+/// Every metric's cycles of one ticket, and the pieces they hold.
+pub(crate) struct Runs<'a> {
+    /// Per metric (by index), its cycles.
+    pub cycles: Vec<Vec<Cycle<'a>>>,
+    /// The pieces of every cycle ([`Cycle::pieces`]).
+    pub pieces: Vec<Piece<'a>>,
 }
 
 /// What every metric of one ticket's run shares.
 struct Run<'a, 'h> {
     policy: &'a Policy,
     hours: &'h CalendarSet,
-    memo: Option<&'h PolicyMemo>,
     ticket: &'a Ticket,
-    at: DateTime<Utc>,
     digest: &'h clock::Digest<'a>,
 }
 
@@ -544,6 +554,7 @@ fn ensure<'a>(
     run: &Run<'a, '_>,
     i: usize,
     done: &mut Vec<Option<Vec<Cycle<'a>>>>,
+    pieces: &mut Vec<Piece<'a>>,
     depth: usize,
 ) -> Result<(), CalendarError> {
     let policy = run.policy;
@@ -555,7 +566,7 @@ fn ensure<'a>(
         let d = dep.index();
         // A dependency cycle is refused by the checker; never recurse forever.
         if d < done.len() && d != i && depth < done.len() {
-            ensure(run, d, done, depth + 1)?;
+            ensure(run, d, done, pieces, depth + 1)?;
         }
         // M's first stop by one of its own stop events, also when a reopen
         // later resumed the cycle (the stop is then one of its gaps): a stop
@@ -575,12 +586,11 @@ fn ensure<'a>(
     let cycles = clock::run_metric(
         policy,
         run.hours,
-        run.memo,
         run.ticket,
         crate::ir::MetricId(i as u32),
-        run.at,
         first_stop,
         run.digest,
+        pieces,
     )?;
     done[i] = Some(cycles);
     Ok(())
@@ -628,11 +638,12 @@ fn evaluate_sorted<'a>(
     select: &MetricSelection,
 ) -> Result<TicketAnswer<'a>, CalendarError> {
     let wanted = select.wanted(policy);
-    // Fetched once per ticket and passed down (each fetch checks the
-    // memo's policy).
-    let memo = PolicyMemo::of(policy, hours);
+    // The memo is fetched once per ticket, with the digest, and passed
+    // down (each fetch checks the memo's policy).
     let digest = clock::Digest::of(policy, hours, ticket, at);
-    let all = run_wanted(policy, hours, memo, ticket, at, &wanted, &digest)?;
+    let memo = digest.memo;
+    let runs = run_wanted(policy, hours, ticket, &wanted, &digest)?;
+    let all = &runs.cycles;
     let (tier, severity, status) = digest.fields_at_end(ticket);
     let version = if policy.versions.is_empty() {
         None
@@ -646,6 +657,7 @@ fn evaluate_sorted<'a>(
         hours,
         memo,
         at,
+        all: &runs.pieces,
     };
     for (i, cycles) in all.iter().enumerate() {
         if !wanted[i] {
@@ -655,7 +667,8 @@ fn evaluate_sorted<'a>(
         let mut answers = Vec::with_capacity(cycles.len());
         let shown = policy.milestones.iter().filter(|x| x.metric == id).count();
         for (n, c) in cycles.iter().enumerate() {
-            measure(&m, id, shown, c, n as u32 + 1, &mut secs, &mut answers)?;
+            let number = n as u32 + 1;
+            measure(&m, id, shown, c, number, &mut secs, &mut answers)?;
         }
         metrics.push(MetricAnswer {
             metric: Cow::Borrowed(policy.metrics[i].name.as_str()),

@@ -74,8 +74,11 @@ pub struct Cycle<'a> {
     pub started_by: EventKind,
     /// A periodic window opened ahead of time (sequential mode).
     pub scheduled: bool,
-    /// The stretches so far, in order, up to the stop or the evaluation instant.
-    pub pieces: Vec<Piece<'a>>,
+    /// The stretches so far, in order, up to the stop or the evaluation
+    /// instant: `all[pieces]` of the ticket's list of pieces (one list for
+    /// all cycles of a ticket's runs instead of an allocation per cycle; see
+    /// [`Cycle::pieces`]).
+    pieces: std::ops::Range<usize>,
     /// Stops undone by a reopen.
     pub gaps: Vec<Gap>,
     /// The stop, when it stopped.
@@ -118,24 +121,48 @@ impl<'a> Cycle<'a> {
         self.target_end = m.end;
     }
 
+    /// Its stretches, from `all`, the list of pieces of the run that gave
+    /// it.
+    pub fn pieces<'p>(&self, all: &'p [Piece<'a>]) -> &'p [Piece<'a>] {
+        all.get(self.pieces.clone()).unwrap_or_default()
+    }
+
     /// Closes the open stretch at `t` and opens the next one with a new
     /// pause state and cause.
-    fn split(&mut self, t: DateTime<Utc>, paused: Option<&'a str>, cause: Cause<'a>) {
-        self.close(t);
+    fn split(
+        &mut self,
+        all: &mut Vec<Piece<'a>>,
+        t: DateTime<Utc>,
+        paused: Option<&'a str>,
+        cause: Cause<'a>,
+    ) {
+        self.close(all, t);
         self.open_paused = paused;
         self.open_cause = cause;
     }
 
-    /// Ends the open stretch at `t` (nothing when it would be empty).
-    fn close(&mut self, t: DateTime<Utc>) {
+    /// Ends the open stretch at `t` (nothing when it would be empty),
+    /// appending it to `all`.
+    fn close(&mut self, all: &mut Vec<Piece<'a>>, t: DateTime<Utc>) {
         if t > self.open_from {
-            self.pieces.push(Piece {
+            if self.pieces.is_empty() {
+                self.pieces = all.len()..all.len();
+            } else if self.pieces.end != all.len() {
+                // Only the latest cycle of a run gains pieces, so its own
+                // are the last in the list; should they not be, they move
+                // there.
+                let start = all.len();
+                all.extend_from_within(self.pieces.clone());
+                self.pieces = start..all.len();
+            }
+            all.push(Piece {
                 from: self.open_from,
                 to: t,
                 calendar: self.target.calendar,
                 paused: self.open_paused,
                 cause: self.open_cause,
             });
+            self.pieces.end = all.len();
             self.open_from = t;
         }
     }
@@ -325,8 +352,7 @@ impl<'a> Ctx<'a, '_> {
             start,
             started_by: cause.kind,
             scheduled,
-            // Most cycles have a few pieces: one allocation, not three.
-            pieces: Vec::with_capacity(4),
+            pieces: 0..0,
             gaps: Vec::new(),
             stop: None,
             target,
@@ -369,22 +395,24 @@ fn change_cause<'a>(policy: &'a Policy, change: &'a Change, at: DateTime<Utc>) -
 pub fn crossing(
     hours: &CalendarSet,
     c: &Cycle,
+    pieces: &[Piece],
     x: i64,
 ) -> Result<Option<DateTime<Utc>>, CalendarError> {
-    crossing_by(hours, c, x, true, |_, p| {
+    crossing_by(hours, c, pieces, x, true, |_, p| {
         hours.between(p.calendar, p.from, p.to)
     })
 }
 
 /// [`crossing`] with the open seconds of every piece already measured
-/// (`secs[i]` for `c.pieces[i]`, as [`piece_seconds`] gives them).
+/// (`secs[i]` for `pieces[i]`, as [`piece_seconds`] gives them).
 pub(crate) fn crossing_with(
     hours: &CalendarSet,
     c: &Cycle,
+    pieces: &[Piece],
     x: i64,
     secs: &[i64],
 ) -> Result<Option<DateTime<Utc>>, CalendarError> {
-    crossing_by(hours, c, x, true, |i, _| Ok(secs[i]))
+    crossing_by(hours, c, pieces, x, true, |i, _| Ok(secs[i]))
 }
 
 /// The open seconds of each piece, zero for paused ones, into `out`
@@ -410,6 +438,7 @@ pub(crate) fn piece_seconds(
 fn crossing_by(
     hours: &CalendarSet,
     c: &Cycle,
+    pieces: &[Piece],
     x: i64,
     project: bool,
     seconds: impl Fn(usize, &Piece) -> Result<i64, CalendarError>,
@@ -426,7 +455,7 @@ fn crossing_by(
         return Ok(Some(after_gaps(c, at.max(c.target_since))));
     }
     let mut cum = 0i64;
-    for (i, p) in c.pieces.iter().enumerate() {
+    for (i, p) in pieces.iter().enumerate() {
         if p.paused.is_some() {
             continue;
         }
@@ -437,7 +466,7 @@ fn crossing_by(
                 Some(end)
                     if Some(x) == c.target_seconds
                         && end > earliest
-                        && !counts_between(hours, c, &c.pieces[i..], earliest, end, project)? =>
+                        && !counts_between(hours, c, &pieces[i..], earliest, end, project)? =>
                 {
                     end
                 }
@@ -530,6 +559,10 @@ pub(crate) struct Digest<'a> {
     version: Option<VersionId>,
     moves: Vec<(DateTime<Utc>, VersionId)>,
     instants: Vec<Instant<'a>>,
+    /// The evaluation instant.
+    at: DateTime<Utc>,
+    /// The policy's memo ([`PolicyMemo::of`]), fetched once per ticket.
+    pub(crate) memo: Option<&'a PolicyMemo>,
     /// Whether the runs keep what only a trace shows (each cycle's
     /// [`Cycle::recomputes`]); off by default.
     pub(crate) trace: bool,
@@ -578,7 +611,7 @@ impl<'a> Digest<'a> {
     /// evaluation at `at` (later events are left out).
     pub(crate) fn of(
         policy: &Policy,
-        hours: &CalendarSet,
+        hours: &'a CalendarSet,
         ticket: &'a Ticket,
         at: DateTime<Utc>,
     ) -> Digest<'a> {
@@ -612,30 +645,34 @@ impl<'a> Digest<'a> {
             version,
             moves,
             instants,
+            at,
+            memo: PolicyMemo::of(policy, hours),
             trace: false,
         }
     }
 }
 
-/// Runs one metric over a ticket's events up to `at` (inclusive).
-/// `first_stop` gives, for the metric named by `after`, the instant it first
-/// stopped (by one of its own stop events); `digest` is the ticket's
-/// [`Digest`]. The ticket's events must be in evaluation order, as
-/// [`super::validate`] leaves them (see [`Ticket::sort_events`]).
+/// Runs one metric over a ticket's events up to the evaluation instant of
+/// `digest`, the ticket's [`Digest`] (inclusive). `first_stop` gives, for
+/// the metric named by `after`, the instant it first stopped (by one of its
+/// own stop events); the cycles' pieces are appended to `all`. The
+/// ticket's events must be in evaluation order, as [`super::validate`]
+/// leaves them (see [`Ticket::sort_events`]).
 pub(crate) fn run_metric<'a>(
     policy: &'a Policy,
     hours: &CalendarSet,
-    memo: Option<&PolicyMemo>,
     ticket: &'a Ticket,
     metric_id: MetricId,
-    at: DateTime<Utc>,
     first_stop: Option<DateTime<Utc>>,
     digest: &Digest<'a>,
+    all: &mut Vec<Piece<'a>>,
 ) -> Result<Vec<Cycle<'a>>, CalendarError> {
+    let at = digest.at;
     let Some(metric) = policy.metrics.get(metric_id.index()) else {
         return Ok(Vec::new());
     };
     let version = digest.version;
+    let memo = digest.memo;
     let clauses = match memo {
         Some(memo) => memo
             .clauses(metric_id)
@@ -669,7 +706,7 @@ pub(crate) fn run_metric<'a>(
         // instant, like a field change.
         while let Some((&(b, v), rest)) = moves.split_first().filter(|((b, _), _)| *b <= t) {
             moves = rest;
-            change_version(&mut ctx, &mut cycles, b, v)?;
+            change_version(&mut ctx, &mut cycles, all, b, v)?;
         }
         // Most instants do nothing to most metrics: no field change, and
         // no event that a clause of this one lists, nor a reopen.
@@ -679,7 +716,7 @@ pub(crate) fn run_metric<'a>(
         let mut reset = None;
         if !g.fields.is_empty() {
             let status_before = ctx.status;
-            apply_field_changes(&mut ctx, &mut cycles, g.fields, t)?;
+            apply_field_changes(&mut ctx, &mut cycles, all, g.fields, t)?;
             // `resets when status S`: the status changed in this second, to S.
             reset = (!metric.resets.is_empty()
                 && ctx.status != status_before
@@ -696,7 +733,7 @@ pub(crate) fn run_metric<'a>(
             .flatten();
         }
         if let Some(cause) = reset.filter(|_| !stop_first) {
-            reset_cycle(&ctx, &mut cycles, t, cause)?;
+            reset_cycle(&ctx, &mut cycles, all, t, cause)?;
         }
         let others = || g.rest.iter().filter(|e| !e.opening_comment);
         let counts = |clause, e: &super::timeline::Event| {
@@ -712,32 +749,32 @@ pub(crate) fn run_metric<'a>(
             }
         }
         if g.others & reopened != 0 {
-            reopen(&ctx, &mut cycles, t)?;
+            reopen(&ctx, &mut cycles, all, t)?;
         }
         if clauses.lists(FilterClause::Stops, g.others) {
             for e in others() {
                 if counts(FilterClause::Stops, e) {
-                    stop(&mut cycles, e.change.kind(), t);
+                    stop(&mut cycles, all, e.change.kind(), t);
                 }
             }
         }
         if let Some(cause) = reset.filter(|_| stop_first) {
-            reset_cycle(&ctx, &mut cycles, t, cause)?;
+            reset_cycle(&ctx, &mut cycles, all, t, cause)?;
         }
         // Several updates in the same second are one update.
         if let Some(periodic) = &metric.periodic {
             if clauses.lists(FilterClause::Periodic, g.others) {
                 if let Some(e) = others().find(|e| counts(FilterClause::Periodic, e)) {
-                    update(&ctx, &mut cycles, e.change.kind(), t, periodic.mode)?;
+                    update(&ctx, &mut cycles, all, e.change.kind(), t, periodic.mode)?;
                 }
             }
         }
     }
     for &(b, v) in moves.iter().take_while(|(b, _)| *b <= at) {
-        change_version(&mut ctx, &mut cycles, b, v)?;
+        change_version(&mut ctx, &mut cycles, all, b, v)?;
     }
     for c in cycles.iter_mut().filter(|c| c.stop.is_none()) {
-        c.close(at);
+        c.close(all, at);
     }
     Ok(cycles)
 }
@@ -751,6 +788,7 @@ pub(crate) fn run_metric<'a>(
 fn change_version<'a>(
     ctx: &mut Ctx<'a, '_>,
     cycles: &mut [Cycle<'a>],
+    all: &mut Vec<Piece<'a>>,
     t: DateTime<Utc>,
     v: VersionId,
 ) -> Result<(), CalendarError> {
@@ -764,7 +802,7 @@ fn change_version<'a>(
     let Some(c) = running(cycles) else {
         return Ok(());
     };
-    recompute(ctx, c, t, cause, new)
+    recompute(ctx, c, all, t, cause, new)
 }
 
 /// Applies the target now in force to the open cycle `c` from `t` on: same
@@ -772,6 +810,7 @@ fn change_version<'a>(
 fn recompute<'a>(
     ctx: &Ctx<'a, '_>,
     c: &mut Cycle<'a>,
+    all: &mut Vec<Piece<'a>>,
     t: DateTime<Utc>,
     cause: Cause<'a>,
     new: AppliedTarget,
@@ -781,8 +820,8 @@ fn recompute<'a>(
         return Ok(());
     }
     let paused = ctx.paused();
-    c.split(t, paused, cause);
-    keep_breach(ctx.hours, c, t)?;
+    c.split(all, t, paused, cause);
+    keep_breach(ctx.hours, c, all, t)?;
     let m = measure_target(ctx.hours, new.calendar, c.start, new.promise, ctx.due_at)?;
     c.set_target(new, m);
     c.target_since = t.max(c.start);
@@ -805,6 +844,7 @@ fn running<'c, 'a>(cycles: &'c mut [Cycle<'a>]) -> Option<&'c mut Cycle<'a>> {
 fn apply_field_changes<'a>(
     ctx: &mut Ctx<'a, '_>,
     cycles: &mut Vec<Cycle<'a>>,
+    all: &mut Vec<Piece<'a>>,
     group: &'a [super::timeline::Event],
     t: DateTime<Utc>,
 ) -> Result<(), CalendarError> {
@@ -817,7 +857,7 @@ fn apply_field_changes<'a>(
                 let paused = ctx.paused();
                 let cause = change_cause(ctx.policy, &e.change, t);
                 if let Some(c) = running(cycles) {
-                    c.split(t, paused, cause);
+                    c.split(all, t, paused, cause);
                 }
             }
             Change::Severity(s) => {
@@ -855,11 +895,11 @@ fn apply_field_changes<'a>(
         return Ok(());
     };
     if restart && !c.scheduled {
-        c.close(t);
+        c.close(all, t);
         c.stop = Some(cause);
         ctx.push_cycle(cycles, t, cause, false)?;
     } else {
-        recompute(ctx, c, t, cause, new)?;
+        recompute(ctx, c, all, t, cause, new)?;
     }
     Ok(())
 }
@@ -870,12 +910,14 @@ fn apply_field_changes<'a>(
 fn keep_breach(
     hours: &CalendarSet,
     c: &mut Cycle<'_>,
+    all: &[Piece<'_>],
     t: DateTime<Utc>,
 ) -> Result<(), CalendarError> {
     if c.kept_breach.is_none() {
         if let Some(x) = c.target_seconds {
             let between = |_: usize, p: &Piece| hours.between(p.calendar, p.from, p.to);
-            c.kept_breach = crossing_by(hours, c, x, false, between)?.filter(|d| *d < t);
+            let pieces = c.pieces(all);
+            c.kept_breach = crossing_by(hours, c, pieces, x, false, between)?.filter(|d| *d < t);
         }
     }
     Ok(())
@@ -910,6 +952,7 @@ fn start<'a>(
 fn reopen<'a>(
     ctx: &Ctx<'a, '_>,
     cycles: &mut Vec<Cycle<'a>>,
+    all: &mut Vec<Piece<'a>>,
     t: DateTime<Utc>,
 ) -> Result<(), CalendarError> {
     let cause = Cause {
@@ -934,10 +977,10 @@ fn reopen<'a>(
                     last.open_from = stop.at;
                     last.open_paused = None;
                     last.open_cause = stop;
-                    last.split(t, ctx.paused(), cause);
-                    keep_breach(ctx.hours, last, t)?;
+                    last.split(all, t, ctx.paused(), cause);
+                    keep_breach(ctx.hours, last, all, t)?;
                 } else {
-                    keep_breach(ctx.hours, last, stop.at)?;
+                    keep_breach(ctx.hours, last, all, stop.at)?;
                     last.gaps.push(Gap {
                         from: stop.at,
                         to: t,
@@ -979,6 +1022,7 @@ fn reopen<'a>(
 fn reset_cycle<'a>(
     ctx: &Ctx<'a, '_>,
     cycles: &mut Vec<Cycle<'a>>,
+    all: &mut Vec<Piece<'a>>,
     t: DateTime<Utc>,
     cause: Cause<'a>,
 ) -> Result<(), CalendarError> {
@@ -988,12 +1032,17 @@ fn reset_cycle<'a>(
     if c.scheduled || c.start >= t {
         return Ok(());
     }
-    c.close(t);
+    c.close(all, t);
     c.stop = Some(cause);
     ctx.push_cycle(cycles, t, cause, false)
 }
 
-fn stop(cycles: &mut Vec<Cycle<'_>>, kind: EventKind, t: DateTime<Utc>) {
+fn stop<'a>(
+    cycles: &mut Vec<Cycle<'a>>,
+    all: &mut Vec<Piece<'a>>,
+    kind: EventKind,
+    t: DateTime<Utc>,
+) {
     let Some(c) = running(cycles) else {
         return;
     };
@@ -1001,7 +1050,7 @@ fn stop(cycles: &mut Vec<Cycle<'_>>, kind: EventKind, t: DateTime<Utc>) {
         cycles.pop();
         return;
     }
-    c.close(t);
+    c.close(all, t);
     c.stop = Some(Cause {
         kind,
         value: None,
@@ -1012,6 +1061,7 @@ fn stop(cycles: &mut Vec<Cycle<'_>>, kind: EventKind, t: DateTime<Utc>) {
 fn update<'a>(
     ctx: &Ctx<'a, '_>,
     cycles: &mut Vec<Cycle<'a>>,
+    all: &mut Vec<Piece<'a>>,
     kind: EventKind,
     t: DateTime<Utc>,
     mode: PeriodicMode,
@@ -1023,7 +1073,7 @@ fn update<'a>(
     if c.start > t {
         return Ok(());
     }
-    c.close(t);
+    c.close(all, t);
     c.stop = Some(Cause {
         kind,
         value: None,
@@ -1031,31 +1081,31 @@ fn update<'a>(
     });
     let next_start = match (mode, c.target_seconds) {
         (PeriodicMode::Independent, _) | (_, None) => t,
-        (PeriodicMode::Sequential, Some(x)) => match crossing(hours, c, x)? {
+        (PeriodicMode::Sequential, Some(x)) => match crossing(hours, c, c.pieces(all), x)? {
             Some(d) => d,
-            None => projected(hours, c, t, x, counted(hours, &c.pieces)?)?,
+            None => projected(hours, c, t, x, counted(hours, c.pieces(all))?)?,
         },
     };
     // A late update: the next window began at the missed deadline; its
     // past stretches (and stops undone by reopens) are the previous
-    // window's, with their pause state.
+    // window's, with their pause state, appended as the next window's.
+    let copied = all.len();
     let late = (next_start < t).then(|| {
-        let pieces: Vec<Piece<'a>> = c
-            .pieces
-            .iter()
-            .filter(|p| p.to > next_start)
-            .map(|p| Piece {
-                from: p.from.max(next_start),
-                ..*p
-            })
-            .collect();
+        for i in c.pieces.clone() {
+            if let Some(p) = all.get(i).copied().filter(|p| p.to > next_start) {
+                all.push(Piece {
+                    from: p.from.max(next_start),
+                    ..p
+                });
+            }
+        }
         let gaps: Vec<Gap> = c
             .gaps
             .iter()
             .filter(|g| g.to > next_start)
             .cloned()
             .collect();
-        (pieces, gaps)
+        gaps
     });
     let cause = Cause {
         kind,
@@ -1063,8 +1113,8 @@ fn update<'a>(
         at: t,
     };
     ctx.push_cycle(cycles, next_start, cause, next_start > t)?;
-    if let (Some((pieces, gaps)), Some(next)) = (late, cycles.last_mut()) {
-        next.pieces = pieces;
+    if let (Some(gaps), Some(next)) = (late, cycles.last_mut()) {
+        next.pieces = copied..all.len();
         next.gaps = gaps;
         next.open_from = t;
     }
