@@ -517,8 +517,16 @@ fn run_wanted<'a>(
     let n = policy.metrics.len();
     let mut done: Vec<Option<Vec<Cycle<'a>>>> = vec![None; n];
     // One list for the pieces of every cycle of the ticket: a few pieces
-    // per event is the usual size.
-    let mut pieces = Vec::with_capacity(2 * ticket.events.len() + 8);
+    // per event is the usual size (capped: a ticket with a million events
+    // grows it as it needs, instead of reserving for the worst case).
+    let mut pieces = Vec::with_capacity(
+        ticket
+            .events
+            .len()
+            .saturating_mul(2)
+            .saturating_add(8)
+            .min(256),
+    );
     let run = Run {
         policy,
         hours,
