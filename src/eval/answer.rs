@@ -1,6 +1,6 @@
 //! Answers: what each metric's cycles say at the evaluation instant.
 
-use super::clock::{self, crossing_with, piece_seconds, projected, Cycle};
+use super::clock::{self, crossing_with, piece_seconds, projected, Cycle, Piece};
 use super::select::MetricSelection;
 use super::target::PolicyMemo;
 use super::timeline::Ticket;
@@ -356,29 +356,128 @@ pub struct MilestoneAnswer<'a> {
     pub fired: bool,
 }
 
-/// Measures one cycle at `at`; `secs` is a buffer for the pieces' open
-/// seconds, reused across cycles.
-fn measure<'a>(
+/// What [`measure`] needs besides the cycle: the same for every cycle of a
+/// ticket.
+struct Measure<'a, 'h> {
     policy: &'a Policy,
-    hours: &CalendarSet,
+    hours: &'h CalendarSet,
+    memo: Option<&'a PolicyMemo>,
+    at: DateTime<Utc>,
+    /// The list of pieces of the ticket's runs ([`Runs`]).
+    all: &'h [Piece<'h>],
+}
+
+/// Measures one cycle at `at` and appends its answer to `out` (built in
+/// place: an answer is large, and moving it through a `Result` cost a
+/// copy); `shown` is the number of the metric's milestones (the answer's
+/// list is sized once: growing it from empty cost more); `secs` is a buffer for the pieces' open seconds, reused across
+/// cycles.
+fn measure<'a>(
+    m: &Measure<'a, '_>,
     metric: MetricId,
+    shown: usize,
     c: &Cycle<'_>,
     number: u32,
-    at: DateTime<Utc>,
     secs: &mut Vec<i64>,
-) -> Result<CycleAnswer<'a>, CalendarError> {
+    out: &mut Vec<CycleAnswer<'a>>,
+) -> Result<(), CalendarError> {
+    let (policy, hours, at) = (m.policy, m.hours, m.at);
     let stop_at = c.stop.as_ref().map(|s| s.at);
     let end = stop_at.unwrap_or(at);
     // Each piece is measured once; the crossings below reuse the counts.
-    piece_seconds(hours, &c.pieces, secs)?;
+    let pieces = c.pieces(m.all);
+    piece_seconds(hours, pieces, secs)?;
     let secs = secs.as_slice();
     let elapsed: i64 = secs.iter().sum();
     let paused = stop_at.is_none() && c.paused_now().is_some();
     // Stopped while the clock was paused: no deadline was in force then.
     let stopped_paused = stop_at.is_some() && c.paused_now().is_some();
-    let mut answer = CycleAnswer {
+    let mut state = State::NoTarget;
+    let mut deadline = None;
+    let mut remaining_seconds = None;
+    // Whole seconds from the start (an instant's fraction, if any,
+    // counts for nothing, as in a subtraction rounded towards zero).
+    let mut wall_seconds = (end.timestamp() - c.start.timestamp()).max(0);
+    let mut consumed_permille = None;
+    let mut breached_at = None;
+    let mine = |i: &usize| {
+        policy
+            .milestones
+            .get(*i)
+            .is_some_and(|x| x.metric == metric)
+    };
+    let mut milestones = Vec::with_capacity(shown);
+    if at < c.start {
+        // A periodic window scheduled ahead (sequential mode): nothing is
+        // counted yet; its deadline is the one it will have if its clock
+        // runs from its start, and the time left is the open time from
+        // `at` to that deadline.
+        state = State::NotStarted;
+        wall_seconds = 0;
+        if let Some(target) = c.target_seconds {
+            let d = projected(hours, c, c.start, target, 0)?;
+            deadline = Some(d);
+            remaining_seconds = Some(hours.between(c.calendar_now(), at, d)?);
+            consumed_permille = (target > 0).then_some(0);
+            for i in (0..policy.milestones.len()).filter(mine) {
+                let x = milestone_seconds(target, policy.milestones[i].at);
+                milestones.push(milestone(
+                    m,
+                    i,
+                    Some(projected(hours, c, c.start, x, 0)?),
+                    false,
+                ));
+            }
+        }
+    } else if let Some(target) = c.target_seconds {
+        remaining_seconds = Some((target - elapsed).max(0));
+        // A zero target has no ratio: `null`, not a made-up 1000.
+        consumed_permille = (target > 0).then(|| elapsed.saturating_mul(1000) / target);
+        let reach = crossing_with(hours, c, pieces, target, secs)?;
+        let breach = c.kept_breach.or(reach.filter(|d| *d < end));
+        breached_at = breach;
+        state = if breach.is_some() {
+            State::Breached
+        } else if stop_at.is_some() {
+            State::Met
+        } else if paused {
+            State::Paused
+        } else {
+            State::Running
+        };
+        deadline = match (reach, stop_at) {
+            (Some(d), _) => Some(d),
+            (None, _) if paused || stopped_paused => None,
+            (None, Some(s)) => Some(projected(hours, c, s, target, elapsed)?),
+            (None, None) => Some(projected(hours, c, at, target, elapsed)?),
+        };
+        for i in (0..policy.milestones.len()).filter(mine) {
+            let x = milestone_seconds(target, policy.milestones[i].at);
+            // A milestone at 100% is the deadline's crossing, already found.
+            let hit = if x == target {
+                reach
+            } else {
+                crossing_with(hours, c, pieces, x, secs)?
+            };
+            let fired = hit.is_some_and(|h| h < end);
+            let fires_at = match hit {
+                Some(h) if fired || stop_at.is_none() => Some(h),
+                Some(_) => None,
+                None if stop_at.is_some() || paused => None,
+                None => Some(projected(hours, c, at, x, elapsed)?),
+            };
+            milestones.push(milestone(m, i, fires_at, fired));
+        }
+    } else if let Some(kept) = c.kept_breach {
+        // No promise now; a breach of an earlier promise stays a breach.
+        state = State::Breached;
+        breached_at = Some(kept);
+    } else if c.target.covered == Covered::No {
+        state = State::NotCovered;
+    }
+    out.push(CycleAnswer {
         cycle: number,
-        state: State::NoTarget,
+        state,
         target: c.target.written(policy),
         target_seconds: c.target_seconds,
         calendar: policy
@@ -387,102 +486,34 @@ fn measure<'a>(
             .map_or(Cow::Borrowed(""), |k| Cow::Borrowed(k.name.as_str())),
         start: c.start,
         started_by: Cow::Borrowed(c.started_by.name()),
-        deadline: None,
+        deadline,
         stop: stop_at,
         stopped_by: c.stop.as_ref().map(|s| Cow::Borrowed(s.kind.name())),
         elapsed_seconds: elapsed,
-        remaining_seconds: None,
-        // Whole seconds from the start (an instant's fraction, if any,
-        // counts for nothing, as in a subtraction rounded towards zero).
-        wall_seconds: (end.timestamp() - c.start.timestamp()).max(0),
-        consumed_permille: None,
-        breached_at: None,
-        milestones: Vec::new(),
-    };
-    if at < c.start {
-        // A periodic window scheduled ahead (sequential mode): nothing is
-        // counted yet; its deadline is the one it will have if its clock
-        // runs from its start, and the time left is the open time from
-        // `at` to that deadline.
-        answer.state = State::NotStarted;
-        answer.wall_seconds = 0;
-        if let Some(target) = c.target_seconds {
-            let deadline = projected(hours, c, c.start, target, 0)?;
-            answer.deadline = Some(deadline);
-            answer.remaining_seconds = Some(hours.between(c.calendar_now(), at, deadline)?);
-            answer.consumed_permille = (target > 0).then_some(0);
-            for m in policy.milestones.iter().filter(|m| m.metric == metric) {
-                let x = milestone_seconds(target, m.at);
-                answer.milestones.push(MilestoneAnswer {
-                    kind: m.kind,
-                    percent: Cow::Owned(m.at.to_string()),
-                    to: Cow::Borrowed(m.to.as_str()),
-                    fires_at: Some(projected(hours, c, c.start, x, 0)?),
-                    fired: false,
-                });
-            }
-        }
-        return Ok(answer);
+        remaining_seconds,
+        wall_seconds,
+        consumed_permille,
+        breached_at,
+        milestones,
+    });
+    Ok(())
+}
+
+/// The answer of milestone `i` (of the policy's list).
+fn milestone<'a>(
+    m: &Measure<'a, '_>,
+    i: usize,
+    fires_at: Option<DateTime<Utc>>,
+    fired: bool,
+) -> MilestoneAnswer<'a> {
+    let ms = &m.policy.milestones[i];
+    MilestoneAnswer {
+        kind: ms.kind,
+        percent: percent_text(m.policy, m.memo, i),
+        to: Cow::Borrowed(ms.to.as_str()),
+        fires_at,
+        fired,
     }
-    let Some(target) = c.target_seconds else {
-        // No promise now; a breach of an earlier promise stays a breach.
-        if let Some(kept) = c.kept_breach {
-            answer.state = State::Breached;
-            answer.breached_at = Some(kept);
-        } else if c.target.covered == Covered::No {
-            answer.state = State::NotCovered;
-        }
-        return Ok(answer);
-    };
-    let remaining = (target - elapsed).max(0);
-    answer.remaining_seconds = Some(remaining);
-    // A zero target has no ratio: `null`, not a made-up 1000.
-    answer.consumed_permille = (target > 0).then(|| elapsed.saturating_mul(1000) / target);
-    let reach = crossing_with(hours, c, target, secs)?;
-    let breach = c.kept_breach.or(reach.filter(|d| *d < end));
-    answer.breached_at = breach;
-    answer.state = if breach.is_some() {
-        State::Breached
-    } else if stop_at.is_some() {
-        State::Met
-    } else if paused {
-        State::Paused
-    } else {
-        State::Running
-    };
-    answer.deadline = match (reach, stop_at) {
-        (Some(d), _) => Some(d),
-        (None, _) if paused || stopped_paused => None,
-        (None, Some(s)) => Some(projected(hours, c, s, target, elapsed)?),
-        (None, None) => Some(projected(hours, c, at, target, elapsed)?),
-    };
-    for (i, m) in policy.milestones.iter().enumerate() {
-        if m.metric != metric {
-            continue;
-        }
-        let x = milestone_seconds(target, m.at);
-        // A milestone at 100% is the deadline's crossing, already found.
-        let hit = if x == target {
-            reach
-        } else {
-            crossing_with(hours, c, x, secs)?
-        };
-        let fired = hit.is_some_and(|h| h < end);
-        let fires_at = match hit {
-            Some(h) if fired || stop_at.is_none() => Some(h),
-            Some(_) => None,
-            None if stop_at.is_some() || paused => None,
-            None => Some(projected(hours, c, at, x, elapsed)?),
-        };
-        answer.milestones.push(MilestoneAnswer {
-            kind: m.kind,
-            percent: percent_text(policy, hours, i),
-            to: Cow::Borrowed(m.to.as_str()),
-            fires_at,
-            fired,
-        });
-    }
-    Ok(answer)
 }
 
 /// The open seconds of a milestone at `at` of a target of `target`
@@ -499,50 +530,78 @@ fn milestone_seconds(target: i64, at: Percent) -> i64 {
 }
 
 /// Milestone `i`'s percentage as answers write it (`75%`): remembered per
-/// policy, since formatting it per cycle cost more than copying it.
-fn percent_text(policy: &Policy, hours: &CalendarSet, i: usize) -> Cow<'static, str> {
-    let known = PolicyMemo::of(policy, hours).and_then(|memo| memo.percent(i));
-    match (known, policy.milestones.get(i)) {
-        (Some(text), _) => Cow::Owned(text.to_owned()),
+/// policy and borrowed from the memo, since formatting or copying it per
+/// cycle cost an allocation each.
+fn percent_text<'a>(policy: &Policy, memo: Option<&'a PolicyMemo>, i: usize) -> Cow<'a, str> {
+    match (
+        memo.and_then(|memo| memo.percent(i)),
+        policy.milestones.get(i),
+    ) {
+        (Some(text), _) => Cow::Borrowed(text),
         (None, Some(m)) => Cow::Owned(m.at.to_string()),
         (None, None) => Cow::Borrowed(""),
     }
 }
 
 /// The cycles of every metric of the policy for a ticket at `at`, in
-/// policy order. Metrics that start `after` another are run after it.
+/// policy order, with what only a trace shows. Metrics that start `after`
+/// another are run after it.
 pub(crate) fn run_all<'a>(
     policy: &'a Policy,
-    hours: &CalendarSet,
+    hours: &'a CalendarSet,
     ticket: &'a Ticket,
     at: DateTime<Utc>,
-) -> Result<Vec<Vec<Cycle<'a>>>, CalendarError> {
-    run_wanted(policy, hours, ticket, at, &vec![true; policy.metrics.len()])
+) -> Result<Runs<'a>, CalendarError> {
+    let all = vec![true; policy.metrics.len()];
+    let mut digest = clock::Digest::of(policy, hours, ticket, at);
+    digest.trace = true;
+    run_wanted(policy, hours, ticket, &all, &digest)
 }
 
 /// [`run_all`] for the metrics `wanted` (by index) and those they start
-/// `after`; the others get no cycles.
+/// `after`; the others get no cycles. `digest` is the ticket's
+/// [`clock::Digest`] at the evaluation instant.
 fn run_wanted<'a>(
     policy: &'a Policy,
     hours: &CalendarSet,
     ticket: &'a Ticket,
-    at: DateTime<Utc>,
     wanted: &[bool],
-) -> Result<Vec<Vec<Cycle<'a>>>, CalendarError> {
+    digest: &clock::Digest<'a>,
+) -> Result<Runs<'a>, CalendarError> {
     let n = policy.metrics.len();
     let mut done: Vec<Option<Vec<Cycle<'a>>>> = vec![None; n];
-    let digest = clock::Digest::of(policy, hours, ticket);
+    // One list for the pieces of every cycle of the ticket: a few pieces
+    // per event is the usual size (capped: a ticket with a million events
+    // grows it as it needs, instead of reserving for the worst case).
+    let mut pieces = Vec::with_capacity(
+        ticket
+            .events
+            .len()
+            .saturating_mul(2)
+            .saturating_add(8)
+            .min(256),
+    );
     let run = Run {
         policy,
         hours,
         ticket,
-        at,
-        digest: &digest,
+        digest,
     };
     for i in (0..n).filter(|&i| wanted.get(i).copied().unwrap_or(false)) {
-        ensure(&run, i, &mut done, 0)?;
+        ensure(&run, i, &mut done, &mut pieces, 0)?;
     }
-    Ok(done.into_iter().map(Option::unwrap_or_default).collect())
+    Ok(Runs {
+        cycles: done.into_iter().map(Option::unwrap_or_default).collect(),
+        pieces,
+    })
+}
+
+/// Every metric's cycles of one ticket, and the pieces they hold.
+pub(crate) struct Runs<'a> {
+    /// Per metric (by index), its cycles.
+    pub cycles: Vec<Vec<Cycle<'a>>>,
+    /// The pieces of every cycle ([`Cycle::pieces`]).
+    pub pieces: Vec<Piece<'a>>,
 }
 
 /// What every metric of one ticket's run shares.
@@ -550,14 +609,14 @@ struct Run<'a, 'h> {
     policy: &'a Policy,
     hours: &'h CalendarSet,
     ticket: &'a Ticket,
-    at: DateTime<Utc>,
-    digest: &'h clock::Digest,
+    digest: &'h clock::Digest<'a>,
 }
 
 fn ensure<'a>(
     run: &Run<'a, '_>,
     i: usize,
     done: &mut Vec<Option<Vec<Cycle<'a>>>>,
+    pieces: &mut Vec<Piece<'a>>,
     depth: usize,
 ) -> Result<(), CalendarError> {
     let policy = run.policy;
@@ -569,7 +628,7 @@ fn ensure<'a>(
         let d = dep.index();
         // A dependency cycle is refused by the checker; never recurse forever.
         if d < done.len() && d != i && depth < done.len() {
-            ensure(run, d, done, depth + 1)?;
+            ensure(run, d, done, pieces, depth + 1)?;
         }
         // M's first stop by one of its own stop events, also when a reopen
         // later resumed the cycle (the stop is then one of its gaps): a stop
@@ -591,9 +650,9 @@ fn ensure<'a>(
         run.hours,
         run.ticket,
         crate::ir::MetricId(i as u32),
-        run.at,
         first_stop,
         run.digest,
+        pieces,
     )?;
     done[i] = Some(cycles);
     Ok(())
@@ -606,7 +665,7 @@ fn ensure<'a>(
 /// [`TicketAnswer::into_owned`] to keep it longer.
 pub(crate) fn evaluate<'a>(
     policy: &'a Policy,
-    hours: &CalendarSet,
+    hours: &'a CalendarSet,
     ticket: &'a Ticket,
     at: DateTime<Utc>,
 ) -> Result<TicketAnswer<'a>, CalendarError> {
@@ -618,7 +677,7 @@ pub(crate) fn evaluate<'a>(
 /// out of the answer.
 pub(crate) fn evaluate_selected<'a>(
     policy: &'a Policy,
-    hours: &CalendarSet,
+    hours: &'a CalendarSet,
     ticket: &'a Ticket,
     at: DateTime<Utc>,
     select: &MetricSelection,
@@ -635,23 +694,19 @@ pub(crate) fn evaluate_selected<'a>(
 /// [`evaluate_selected`] for a ticket whose events are in evaluation order.
 fn evaluate_sorted<'a>(
     policy: &'a Policy,
-    hours: &CalendarSet,
+    hours: &'a CalendarSet,
     ticket: &'a Ticket,
     at: DateTime<Utc>,
     select: &MetricSelection,
 ) -> Result<TicketAnswer<'a>, CalendarError> {
     let wanted = select.wanted(policy);
-    let all = run_wanted(policy, hours, ticket, at, &wanted)?;
-    let (mut tier, mut severity, mut status) =
-        (ticket.tier, ticket.severity, ticket.status.as_deref());
-    for e in ticket.events.iter().filter(|e| e.at <= at) {
-        match &e.change {
-            super::timeline::Change::Status(s) => status = Some(s.as_str()),
-            super::timeline::Change::Severity(s) => severity = *s,
-            super::timeline::Change::Tier(t) => tier = *t,
-            _ => {}
-        }
-    }
+    // The memo is fetched once per ticket, with the digest, and passed
+    // down (each fetch checks the memo's policy).
+    let digest = clock::Digest::of(policy, hours, ticket, at);
+    let memo = digest.memo;
+    let runs = run_wanted(policy, hours, ticket, &wanted, &digest)?;
+    let all = &runs.cycles;
+    let (tier, severity, status) = digest.fields_at_end(ticket);
     let version = if policy.versions.is_empty() {
         None
     } else {
@@ -659,15 +714,23 @@ fn evaluate_sorted<'a>(
     };
     let mut metrics = Vec::with_capacity(all.len());
     let mut secs = Vec::with_capacity(8);
+    let m = Measure {
+        policy,
+        hours,
+        memo,
+        at,
+        all: &runs.pieces,
+    };
     for (i, cycles) in all.iter().enumerate() {
         if !wanted[i] {
             continue;
         }
         let id = MetricId(i as u32);
         let mut answers = Vec::with_capacity(cycles.len());
+        let shown = policy.milestones.iter().filter(|x| x.metric == id).count();
         for (n, c) in cycles.iter().enumerate() {
             let number = n as u32 + 1;
-            answers.push(measure(policy, hours, id, c, number, at, &mut secs)?);
+            measure(&m, id, shown, c, number, &mut secs, &mut answers)?;
         }
         metrics.push(MetricAnswer {
             metric: Cow::Borrowed(policy.metrics[i].name.as_str()),
@@ -675,7 +738,7 @@ fn evaluate_sorted<'a>(
                 Some(a) => a.state,
                 None => {
                     let t = super::target::applied_target_in(
-                        policy, hours, ticket, version, id, severity, tier,
+                        policy, memo, ticket, version, id, severity, tier,
                     );
                     match (t.promise, t.covered) {
                         (None, Covered::No) => State::NotCovered,

@@ -13,6 +13,7 @@
 //! the same instant give a cycle that starts paused or running according to
 //! the new status, whatever the input order.
 
+use super::target::PolicyMemo;
 pub use super::target::{
     applied_target, measure_target, AppliedTarget, CalendarSource, Measured, Promise,
 };
@@ -73,8 +74,11 @@ pub struct Cycle<'a> {
     pub started_by: EventKind,
     /// A periodic window opened ahead of time (sequential mode).
     pub scheduled: bool,
-    /// The stretches so far, in order, up to the stop or the evaluation instant.
-    pub pieces: Vec<Piece<'a>>,
+    /// The stretches so far, in order, up to the stop or the evaluation
+    /// instant: `all[pieces]` of the ticket's list of pieces (one list for
+    /// all cycles of a ticket's runs instead of an allocation per cycle; see
+    /// [`Cycle::pieces`]).
+    pieces: std::ops::Range<usize>,
     /// Stops undone by a reopen.
     pub gaps: Vec<Gap>,
     /// The stop, when it stopped.
@@ -88,7 +92,8 @@ pub struct Cycle<'a> {
     pub target_end: Option<DateTime<Utc>>,
     /// When the target in force took effect (start or last recompute).
     pub target_since: DateTime<Utc>,
-    /// Severity/tier changes that recomputed the target.
+    /// Severity/tier changes that recomputed the target (kept only for a
+    /// trace, [`Digest::trace`]: answers do not show them).
     pub recomputes: Vec<Cause<'a>>,
     /// A breach under an earlier target, kept when a recompute later gave
     /// the cycle more time: a breach that happened stays a breach.
@@ -116,24 +121,48 @@ impl<'a> Cycle<'a> {
         self.target_end = m.end;
     }
 
+    /// Its stretches, from `all`, the list of pieces of the run that gave
+    /// it.
+    pub fn pieces<'p>(&self, all: &'p [Piece<'a>]) -> &'p [Piece<'a>] {
+        all.get(self.pieces.clone()).unwrap_or_default()
+    }
+
     /// Closes the open stretch at `t` and opens the next one with a new
     /// pause state and cause.
-    fn split(&mut self, t: DateTime<Utc>, paused: Option<&'a str>, cause: Cause<'a>) {
-        self.close(t);
+    fn split(
+        &mut self,
+        all: &mut Vec<Piece<'a>>,
+        t: DateTime<Utc>,
+        paused: Option<&'a str>,
+        cause: Cause<'a>,
+    ) {
+        self.close(all, t);
         self.open_paused = paused;
         self.open_cause = cause;
     }
 
-    /// Ends the open stretch at `t` (nothing when it would be empty).
-    fn close(&mut self, t: DateTime<Utc>) {
+    /// Ends the open stretch at `t` (nothing when it would be empty),
+    /// appending it to `all`.
+    fn close(&mut self, all: &mut Vec<Piece<'a>>, t: DateTime<Utc>) {
         if t > self.open_from {
-            self.pieces.push(Piece {
+            if self.pieces.is_empty() {
+                self.pieces = all.len()..all.len();
+            } else if self.pieces.end != all.len() {
+                // Only the latest cycle of a run gains pieces, so its own
+                // are the last in the list; should they not be, they move
+                // there.
+                let start = all.len();
+                all.extend_from_within(self.pieces.clone());
+                self.pieces = start..all.len();
+            }
+            all.push(Piece {
                 from: self.open_from,
                 to: t,
                 calendar: self.target.calendar,
                 paused: self.open_paused,
                 cause: self.open_cause,
             });
+            self.pieces.end = all.len();
             self.open_from = t;
         }
     }
@@ -250,6 +279,10 @@ impl Clauses {
 struct Ctx<'a, 'h> {
     policy: &'a Policy,
     hours: &'h CalendarSet,
+    /// The policy's memo, fetched once per ticket.
+    memo: Option<&'h PolicyMemo>,
+    /// [`Digest::trace`].
+    trace: bool,
     ticket: &'a Ticket,
     metric_id: MetricId,
     metric: &'a ir::Metric,
@@ -280,7 +313,7 @@ impl<'a> Ctx<'a, '_> {
         }
         let t = super::target::applied_target_in(
             self.policy,
-            self.hours,
+            self.memo,
             self.ticket,
             self.version,
             self.metric_id,
@@ -291,12 +324,16 @@ impl<'a> Ctx<'a, '_> {
         t
     }
 
-    fn new_cycle(
+    /// Starts a cycle at `start` and appends it to `cycles` (built in
+    /// place: a cycle is large, and returning it through a `Result` cost a
+    /// copy).
+    fn push_cycle(
         &self,
+        cycles: &mut Vec<Cycle<'a>>,
         start: DateTime<Utc>,
         cause: Cause<'a>,
         scheduled: bool,
-    ) -> Result<Cycle<'a>, CalendarError> {
+    ) -> Result<(), CalendarError> {
         let target = self.target();
         let m = measure_target(
             self.hours,
@@ -305,12 +342,17 @@ impl<'a> Ctx<'a, '_> {
             target.promise,
             self.due_at,
         )?;
-        Ok(Cycle {
-            // Most cycles have a few pieces: one allocation, not three.
+        if cycles.capacity() == 0 {
+            // The first cycle: a direct allocation for a few, cheaper than
+            // growing an empty vector (cycles are large; three stay within
+            // the allocator's small-block sizes, four did not).
+            *cycles = Vec::with_capacity(3);
+        }
+        cycles.push(Cycle {
             start,
             started_by: cause.kind,
             scheduled,
-            pieces: Vec::with_capacity(4),
+            pieces: 0..0,
             gaps: Vec::new(),
             stop: None,
             target,
@@ -322,7 +364,8 @@ impl<'a> Ctx<'a, '_> {
             open_from: start,
             open_paused: self.paused(),
             open_cause: cause,
-        })
+        });
+        Ok(())
     }
 }
 
@@ -352,22 +395,24 @@ fn change_cause<'a>(policy: &'a Policy, change: &'a Change, at: DateTime<Utc>) -
 pub fn crossing(
     hours: &CalendarSet,
     c: &Cycle,
+    pieces: &[Piece],
     x: i64,
 ) -> Result<Option<DateTime<Utc>>, CalendarError> {
-    crossing_by(hours, c, x, true, |_, p| {
+    crossing_by(hours, c, pieces, x, true, |_, p| {
         hours.between(p.calendar, p.from, p.to)
     })
 }
 
 /// [`crossing`] with the open seconds of every piece already measured
-/// (`secs[i]` for `c.pieces[i]`, as [`piece_seconds`] gives them).
+/// (`secs[i]` for `pieces[i]`, as [`piece_seconds`] gives them).
 pub(crate) fn crossing_with(
     hours: &CalendarSet,
     c: &Cycle,
+    pieces: &[Piece],
     x: i64,
     secs: &[i64],
 ) -> Result<Option<DateTime<Utc>>, CalendarError> {
-    crossing_by(hours, c, x, true, |i, _| Ok(secs[i]))
+    crossing_by(hours, c, pieces, x, true, |i, _| Ok(secs[i]))
 }
 
 /// The open seconds of each piece, zero for paused ones, into `out`
@@ -393,6 +438,7 @@ pub(crate) fn piece_seconds(
 fn crossing_by(
     hours: &CalendarSet,
     c: &Cycle,
+    pieces: &[Piece],
     x: i64,
     project: bool,
     seconds: impl Fn(usize, &Piece) -> Result<i64, CalendarError>,
@@ -409,7 +455,7 @@ fn crossing_by(
         return Ok(Some(after_gaps(c, at.max(c.target_since))));
     }
     let mut cum = 0i64;
-    for (i, p) in c.pieces.iter().enumerate() {
+    for (i, p) in pieces.iter().enumerate() {
         if p.paused.is_some() {
             continue;
         }
@@ -420,7 +466,7 @@ fn crossing_by(
                 Some(end)
                     if Some(x) == c.target_seconds
                         && end > earliest
-                        && !counts_between(hours, c, &c.pieces[i..], earliest, end, project)? =>
+                        && !counts_between(hours, c, &pieces[i..], earliest, end, project)? =>
                 {
                     end
                 }
@@ -504,25 +550,33 @@ pub fn counted(hours: &CalendarSet, pieces: &[Piece]) -> Result<i64, CalendarErr
 }
 
 /// What every metric's run over one ticket shares, computed once per
-/// ticket: its policy versions and its events grouped by instant.
-pub(crate) struct Digest {
+/// ticket: its policy versions and its events up to the evaluation instant
+/// grouped by instant.
+pub(crate) struct Digest<'a> {
     /// The version the ticket was opened under, and its later
     /// `re-evaluated` ones with the instants it moves to them
     /// ([`super::versions::timeline`]).
     version: Option<VersionId>,
     moves: Vec<(DateTime<Utc>, VersionId)>,
-    instants: Vec<Instant>,
+    instants: Vec<Instant<'a>>,
+    /// The evaluation instant.
+    at: DateTime<Utc>,
+    /// The policy's memo ([`PolicyMemo::of`]), fetched once per ticket.
+    pub(crate) memo: Option<&'a PolicyMemo>,
+    /// Whether the runs keep what only a trace shows (each cycle's
+    /// [`Cycle::recomputes`]); off by default.
+    pub(crate) trace: bool,
 }
 
-/// The events of one instant: `ticket.events[from..to]`, with what the
-/// metrics' runs test first (most instants concern few metrics, so most
-/// runs skip them on a mask test).
-struct Instant {
+/// The events of one instant, with what the metrics' runs test first (most
+/// instants concern few metrics, so most runs skip them on a mask test).
+struct Instant<'a> {
     at: DateTime<Utc>,
-    from: usize,
-    to: usize,
-    /// Whether one of them is a field change (status, severity, tier).
-    fields: bool,
+    /// Its field changes (status, severity, tier), in input order: in
+    /// evaluation order they come first in their second.
+    fields: &'a [super::timeline::Event],
+    /// Its other events.
+    rest: &'a [super::timeline::Event],
     /// The kinds of the events a metric's clauses see ([`clause_sees`]).
     others: u16,
 }
@@ -533,63 +587,93 @@ fn clause_sees(e: &super::timeline::Event) -> bool {
     e.change.phase() != 0 && !e.opening_comment
 }
 
-impl Digest {
-    /// The digest of a ticket whose events are in evaluation order.
-    pub(crate) fn of(policy: &Policy, hours: &CalendarSet, ticket: &Ticket) -> Digest {
+impl<'a> Digest<'a> {
+    /// The ticket's tier, severity and status after its events up to the
+    /// evaluation instant.
+    pub(crate) fn fields_at_end(
+        &self,
+        ticket: &'a Ticket,
+    ) -> (TierId, SeverityId, Option<&'a str>) {
+        let (mut tier, mut severity, mut status) =
+            (ticket.tier, ticket.severity, ticket.status.as_deref());
+        for e in self.instants.iter().flat_map(|g| g.fields) {
+            match &e.change {
+                Change::Status(s) => status = Some(s.as_str()),
+                Change::Severity(s) => severity = *s,
+                Change::Tier(t) => tier = *t,
+                _ => {}
+            }
+        }
+        (tier, severity, status)
+    }
+
+    /// The digest of a ticket whose events are in evaluation order, for an
+    /// evaluation at `at` (later events are left out).
+    pub(crate) fn of(
+        policy: &Policy,
+        hours: &'a CalendarSet,
+        ticket: &'a Ticket,
+        at: DateTime<Utc>,
+    ) -> Digest<'a> {
         let (version, moves) = super::versions::timeline(policy, hours, ticket);
         // Events are in evaluation order (validation sorts them), so the
-        // events of one instant are a contiguous run.
+        // events of one instant are a contiguous run, its field changes
+        // first.
         let mut instants: Vec<Instant> = Vec::with_capacity(ticket.events.len());
-        for (i, e) in ticket.events.iter().enumerate() {
-            let g = match instants.last_mut() {
-                Some(g) if g.at == e.at => g,
-                _ => {
-                    instants.push(Instant {
-                        at: e.at,
-                        from: i,
-                        to: i,
-                        fields: false,
-                        others: 0,
-                    });
-                    let Some(g) = instants.last_mut() else {
-                        continue;
-                    };
-                    g
-                }
-            };
-            g.to = i + 1;
-            g.fields |= e.change.phase() == 0;
-            if clause_sees(e) {
-                g.others |= kind_bit(e.change.kind());
+        let mut rest = ticket.events.as_slice();
+        while let Some(first) = rest.first() {
+            if first.at > at {
+                break;
             }
+            // Linear scans: an instant has a few events.
+            let n = rest.iter().take_while(|e| e.at == first.at).count();
+            let (group, after) = rest.split_at(n);
+            let f = group.iter().take_while(|e| e.change.phase() == 0).count();
+            let (fields, others) = group.split_at(f);
+            instants.push(Instant {
+                at: first.at,
+                fields,
+                rest: others,
+                others: others
+                    .iter()
+                    .filter(|e| clause_sees(e))
+                    .fold(0, |k, e| k | kind_bit(e.change.kind())),
+            });
+            rest = after;
         }
         Digest {
             version,
             moves,
             instants,
+            at,
+            memo: PolicyMemo::of(policy, hours),
+            trace: false,
         }
     }
 }
 
-/// Runs one metric over a ticket's events up to `at` (inclusive).
-/// `first_stop` gives, for the metric named by `after`, the instant it first
-/// stopped (by one of its own stop events); `digest` is the ticket's
-/// [`Digest`]. The ticket's events must be in evaluation order, as
-/// [`super::validate`] leaves them (see [`Ticket::sort_events`]).
+/// Runs one metric over a ticket's events up to the evaluation instant of
+/// `digest`, the ticket's [`Digest`] (inclusive). `first_stop` gives, for
+/// the metric named by `after`, the instant it first stopped (by one of its
+/// own stop events); the cycles' pieces are appended to `all`. The
+/// ticket's events must be in evaluation order, as [`super::validate`]
+/// leaves them (see [`Ticket::sort_events`]).
 pub(crate) fn run_metric<'a>(
     policy: &'a Policy,
     hours: &CalendarSet,
     ticket: &'a Ticket,
     metric_id: MetricId,
-    at: DateTime<Utc>,
     first_stop: Option<DateTime<Utc>>,
-    digest: &Digest,
+    digest: &Digest<'a>,
+    all: &mut Vec<Piece<'a>>,
 ) -> Result<Vec<Cycle<'a>>, CalendarError> {
+    let at = digest.at;
     let Some(metric) = policy.metrics.get(metric_id.index()) else {
         return Ok(Vec::new());
     };
     let version = digest.version;
-    let clauses = match super::target::PolicyMemo::of(policy, hours) {
+    let memo = digest.memo;
+    let clauses = match memo {
         Some(memo) => memo
             .clauses(metric_id)
             .unwrap_or_else(|| Clauses::of(metric)),
@@ -598,6 +682,8 @@ pub(crate) fn run_metric<'a>(
     let mut ctx = Ctx {
         policy,
         hours,
+        memo,
+        trace: digest.trace,
         ticket,
         metric_id,
         metric,
@@ -616,25 +702,21 @@ pub(crate) fn run_metric<'a>(
     let mut moves = digest.moves.as_slice();
     for g in &digest.instants {
         let t = g.at;
-        if t > at {
-            break;
-        }
         // A re-evaluated version takes effect before the events of its
         // instant, like a field change.
         while let Some((&(b, v), rest)) = moves.split_first().filter(|((b, _), _)| *b <= t) {
             moves = rest;
-            change_version(&mut ctx, &mut cycles, b, v)?;
+            change_version(&mut ctx, &mut cycles, all, b, v)?;
         }
         // Most instants do nothing to most metrics: no field change, and
         // no event that a clause of this one lists, nor a reopen.
-        if !g.fields && g.others & seen == 0 {
+        if g.fields.is_empty() && g.others & seen == 0 {
             continue;
         }
-        let group = ticket.events.get(g.from..g.to).unwrap_or_default();
         let mut reset = None;
-        if g.fields {
+        if !g.fields.is_empty() {
             let status_before = ctx.status;
-            apply_field_changes(&mut ctx, &mut cycles, group, t)?;
+            apply_field_changes(&mut ctx, &mut cycles, all, g.fields, t)?;
             // `resets when status S`: the status changed in this second, to S.
             reset = (!metric.resets.is_empty()
                 && ctx.status != status_before
@@ -642,7 +724,7 @@ pub(crate) fn run_metric<'a>(
                     .status
                     .is_some_and(|s| metric.resets.iter().any(|r| r == s)))
             .then(|| {
-                group
+                g.fields
                     .iter()
                     .rev()
                     .find(|e| matches!(e.change, Change::Status(_)))
@@ -651,9 +733,9 @@ pub(crate) fn run_metric<'a>(
             .flatten();
         }
         if let Some(cause) = reset.filter(|_| !stop_first) {
-            reset_cycle(&ctx, &mut cycles, t, cause)?;
+            reset_cycle(&ctx, &mut cycles, all, t, cause)?;
         }
-        let others = || group.iter().filter(|e| clause_sees(e));
+        let others = || g.rest.iter().filter(|e| !e.opening_comment);
         let counts = |clause, e: &super::timeline::Event| {
             clauses.counts(clause, e.change.kind(), e.actor, e.public)
         };
@@ -667,32 +749,32 @@ pub(crate) fn run_metric<'a>(
             }
         }
         if g.others & reopened != 0 {
-            reopen(&ctx, &mut cycles, t)?;
+            reopen(&ctx, &mut cycles, all, t)?;
         }
         if clauses.lists(FilterClause::Stops, g.others) {
             for e in others() {
                 if counts(FilterClause::Stops, e) {
-                    stop(&mut cycles, e.change.kind(), t);
+                    stop(&mut cycles, all, e.change.kind(), t);
                 }
             }
         }
         if let Some(cause) = reset.filter(|_| stop_first) {
-            reset_cycle(&ctx, &mut cycles, t, cause)?;
+            reset_cycle(&ctx, &mut cycles, all, t, cause)?;
         }
         // Several updates in the same second are one update.
         if let Some(periodic) = &metric.periodic {
             if clauses.lists(FilterClause::Periodic, g.others) {
                 if let Some(e) = others().find(|e| counts(FilterClause::Periodic, e)) {
-                    update(&ctx, &mut cycles, e.change.kind(), t, periodic.mode)?;
+                    update(&ctx, &mut cycles, all, e.change.kind(), t, periodic.mode)?;
                 }
             }
         }
     }
     for &(b, v) in moves.iter().take_while(|(b, _)| *b <= at) {
-        change_version(&mut ctx, &mut cycles, b, v)?;
+        change_version(&mut ctx, &mut cycles, all, b, v)?;
     }
     for c in cycles.iter_mut().filter(|c| c.stop.is_none()) {
-        c.close(at);
+        c.close(all, at);
     }
     Ok(cycles)
 }
@@ -706,6 +788,7 @@ pub(crate) fn run_metric<'a>(
 fn change_version<'a>(
     ctx: &mut Ctx<'a, '_>,
     cycles: &mut [Cycle<'a>],
+    all: &mut Vec<Piece<'a>>,
     t: DateTime<Utc>,
     v: VersionId,
 ) -> Result<(), CalendarError> {
@@ -719,7 +802,7 @@ fn change_version<'a>(
     let Some(c) = running(cycles) else {
         return Ok(());
     };
-    recompute(ctx, c, t, cause, new)
+    recompute(ctx, c, all, t, cause, new)
 }
 
 /// Applies the target now in force to the open cycle `c` from `t` on: same
@@ -727,6 +810,7 @@ fn change_version<'a>(
 fn recompute<'a>(
     ctx: &Ctx<'a, '_>,
     c: &mut Cycle<'a>,
+    all: &mut Vec<Piece<'a>>,
     t: DateTime<Utc>,
     cause: Cause<'a>,
     new: AppliedTarget,
@@ -736,12 +820,14 @@ fn recompute<'a>(
         return Ok(());
     }
     let paused = ctx.paused();
-    c.split(t, paused, cause);
-    keep_breach(ctx.hours, c, t)?;
+    c.split(all, t, paused, cause);
+    keep_breach(ctx.hours, c, all, t)?;
     let m = measure_target(ctx.hours, new.calendar, c.start, new.promise, ctx.due_at)?;
     c.set_target(new, m);
     c.target_since = t.max(c.start);
-    c.recomputes.push(cause);
+    if ctx.trace {
+        c.recomputes.push(cause);
+    }
     Ok(())
 }
 
@@ -749,27 +835,29 @@ fn running<'c, 'a>(cycles: &'c mut [Cycle<'a>]) -> Option<&'c mut Cycle<'a>> {
     cycles.last_mut().filter(|c| c.stop.is_none())
 }
 
-/// Applies an instant's field changes: status changes one by one (the
-/// last one wins), then severity and tier as one net change. Several
+/// Applies an instant's field changes (`group`: the instant's field-change
+/// events): status changes one by one (the last one wins), then severity
+/// and tier as one net change. Several
 /// severity or tier events in one second are one change from the values
 /// before the second to the values after it; when those are equal (a flip
 /// and a flip back), nothing changed.
 fn apply_field_changes<'a>(
     ctx: &mut Ctx<'a, '_>,
     cycles: &mut Vec<Cycle<'a>>,
+    all: &mut Vec<Piece<'a>>,
     group: &'a [super::timeline::Event],
     t: DateTime<Utc>,
 ) -> Result<(), CalendarError> {
     let (severity, tier) = (ctx.severity, ctx.tier);
     let (mut last_severity, mut last_tier) = (None, None);
-    for e in group.iter().filter(|e| e.change.phase() == 0) {
+    for e in group {
         match &e.change {
             Change::Status(s) => {
                 ctx.status = Some(s.as_str());
                 let paused = ctx.paused();
                 let cause = change_cause(ctx.policy, &e.change, t);
                 if let Some(c) = running(cycles) {
-                    c.split(t, paused, cause);
+                    c.split(all, t, paused, cause);
                 }
             }
             Change::Severity(s) => {
@@ -807,12 +895,11 @@ fn apply_field_changes<'a>(
         return Ok(());
     };
     if restart && !c.scheduled {
-        c.close(t);
+        c.close(all, t);
         c.stop = Some(cause);
-        let next = ctx.new_cycle(t, cause, false)?;
-        cycles.push(next);
+        ctx.push_cycle(cycles, t, cause, false)?;
     } else {
-        recompute(ctx, c, t, cause, new)?;
+        recompute(ctx, c, all, t, cause, new)?;
     }
     Ok(())
 }
@@ -823,12 +910,14 @@ fn apply_field_changes<'a>(
 fn keep_breach(
     hours: &CalendarSet,
     c: &mut Cycle<'_>,
+    all: &[Piece<'_>],
     t: DateTime<Utc>,
 ) -> Result<(), CalendarError> {
     if c.kept_breach.is_none() {
         if let Some(x) = c.target_seconds {
             let between = |_: usize, p: &Piece| hours.between(p.calendar, p.from, p.to);
-            c.kept_breach = crossing_by(hours, c, x, false, between)?.filter(|d| *d < t);
+            let pieces = c.pieces(all);
+            c.kept_breach = crossing_by(hours, c, pieces, x, false, between)?.filter(|d| *d < t);
         }
     }
     Ok(())
@@ -855,14 +944,7 @@ fn start<'a>(
             value: None,
             at: t,
         };
-        let cycle = ctx.new_cycle(t, cause, false)?;
-        if cycles.capacity() == 0 {
-            // The first cycle: a direct allocation for a few, cheaper than
-            // growing an empty vector (cycles are large; three stay within
-            // the allocator's small-block sizes, four did not).
-            *cycles = Vec::with_capacity(3);
-        }
-        cycles.push(cycle);
+        ctx.push_cycle(cycles, t, cause, false)?;
     }
     Ok(())
 }
@@ -870,6 +952,7 @@ fn start<'a>(
 fn reopen<'a>(
     ctx: &Ctx<'a, '_>,
     cycles: &mut Vec<Cycle<'a>>,
+    all: &mut Vec<Piece<'a>>,
     t: DateTime<Utc>,
 ) -> Result<(), CalendarError> {
     let cause = Cause {
@@ -894,10 +977,10 @@ fn reopen<'a>(
                     last.open_from = stop.at;
                     last.open_paused = None;
                     last.open_cause = stop;
-                    last.split(t, ctx.paused(), cause);
-                    keep_breach(ctx.hours, last, t)?;
+                    last.split(all, t, ctx.paused(), cause);
+                    keep_breach(ctx.hours, last, all, t)?;
                 } else {
-                    keep_breach(ctx.hours, last, stop.at)?;
+                    keep_breach(ctx.hours, last, all, stop.at)?;
                     last.gaps.push(Gap {
                         from: stop.at,
                         to: t,
@@ -926,7 +1009,7 @@ fn reopen<'a>(
         }
         ReopenRule::NewCycle => {
             if cycles.last().is_some_and(|c| c.stop.is_some()) {
-                cycles.push(ctx.new_cycle(t, cause, false)?);
+                ctx.push_cycle(cycles, t, cause, false)?;
             }
         }
     }
@@ -939,6 +1022,7 @@ fn reopen<'a>(
 fn reset_cycle<'a>(
     ctx: &Ctx<'a, '_>,
     cycles: &mut Vec<Cycle<'a>>,
+    all: &mut Vec<Piece<'a>>,
     t: DateTime<Utc>,
     cause: Cause<'a>,
 ) -> Result<(), CalendarError> {
@@ -948,14 +1032,17 @@ fn reset_cycle<'a>(
     if c.scheduled || c.start >= t {
         return Ok(());
     }
-    c.close(t);
+    c.close(all, t);
     c.stop = Some(cause);
-    let next = ctx.new_cycle(t, cause, false)?;
-    cycles.push(next);
-    Ok(())
+    ctx.push_cycle(cycles, t, cause, false)
 }
 
-fn stop(cycles: &mut Vec<Cycle<'_>>, kind: EventKind, t: DateTime<Utc>) {
+fn stop<'a>(
+    cycles: &mut Vec<Cycle<'a>>,
+    all: &mut Vec<Piece<'a>>,
+    kind: EventKind,
+    t: DateTime<Utc>,
+) {
     let Some(c) = running(cycles) else {
         return;
     };
@@ -963,7 +1050,7 @@ fn stop(cycles: &mut Vec<Cycle<'_>>, kind: EventKind, t: DateTime<Utc>) {
         cycles.pop();
         return;
     }
-    c.close(t);
+    c.close(all, t);
     c.stop = Some(Cause {
         kind,
         value: None,
@@ -974,6 +1061,7 @@ fn stop(cycles: &mut Vec<Cycle<'_>>, kind: EventKind, t: DateTime<Utc>) {
 fn update<'a>(
     ctx: &Ctx<'a, '_>,
     cycles: &mut Vec<Cycle<'a>>,
+    all: &mut Vec<Piece<'a>>,
     kind: EventKind,
     t: DateTime<Utc>,
     mode: PeriodicMode,
@@ -985,7 +1073,7 @@ fn update<'a>(
     if c.start > t {
         return Ok(());
     }
-    c.close(t);
+    c.close(all, t);
     c.stop = Some(Cause {
         kind,
         value: None,
@@ -993,39 +1081,43 @@ fn update<'a>(
     });
     let next_start = match (mode, c.target_seconds) {
         (PeriodicMode::Independent, _) | (_, None) => t,
-        (PeriodicMode::Sequential, Some(x)) => match crossing(hours, c, x)? {
+        (PeriodicMode::Sequential, Some(x)) => match crossing(hours, c, c.pieces(all), x)? {
             Some(d) => d,
-            None => projected(hours, c, t, x, counted(hours, &c.pieces)?)?,
+            None => projected(hours, c, t, x, counted(hours, c.pieces(all))?)?,
         },
     };
-    let cause = Cause {
-        kind,
-        value: None,
-        at: t,
-    };
-    let mut next = ctx.new_cycle(next_start, cause, next_start > t)?;
-    if next_start < t {
-        // A late update: the next window began at the missed deadline; its
-        // past stretches (and stops undone by reopens) are the previous
-        // window's, with their pause state.
-        next.pieces = c
-            .pieces
-            .iter()
-            .filter(|p| p.to > next_start)
-            .map(|p| Piece {
-                from: p.from.max(next_start),
-                ..*p
-            })
-            .collect();
-        next.gaps = c
+    // A late update: the next window began at the missed deadline; its
+    // past stretches (and stops undone by reopens) are the previous
+    // window's, with their pause state, appended as the next window's.
+    let copied = all.len();
+    let late = (next_start < t).then(|| {
+        for i in c.pieces.clone() {
+            if let Some(p) = all.get(i).copied().filter(|p| p.to > next_start) {
+                all.push(Piece {
+                    from: p.from.max(next_start),
+                    ..p
+                });
+            }
+        }
+        let gaps: Vec<Gap> = c
             .gaps
             .iter()
             .filter(|g| g.to > next_start)
             .cloned()
             .collect();
+        gaps
+    });
+    let cause = Cause {
+        kind,
+        value: None,
+        at: t,
+    };
+    ctx.push_cycle(cycles, next_start, cause, next_start > t)?;
+    if let (Some(gaps), Some(next)) = (late, cycles.last_mut()) {
+        next.pieces = copied..all.len();
+        next.gaps = gaps;
         next.open_from = t;
     }
-    cycles.push(next);
     Ok(())
 }
 

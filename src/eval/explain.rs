@@ -11,7 +11,7 @@
 use super::answer::permille_text;
 use super::answer::run_all;
 use super::answer::{evaluate, CycleAnswer, State};
-use super::clock::{applied_target, AppliedTarget, CalendarSource, Cause, Cycle, Promise};
+use super::clock::{applied_target, AppliedTarget, CalendarSource, Cause, Cycle, Piece, Promise};
 use super::timeline::{Change, Ticket};
 use crate::calendar::{CalendarError, CalendarSet, SegmentState};
 use crate::ir::{Covered, EventKind, FilterClause, MetricId, Policy};
@@ -262,9 +262,13 @@ fn calendar_why(policy: &Policy, metric: &str, ticket: &Ticket, t: &AppliedTarge
     format!("calendar `{name}`: {why}{}", chosen.unwrap_or_default())
 }
 
-fn stretches(hours: &CalendarSet, c: &Cycle<'_>) -> Result<Vec<Stretch>, CalendarError> {
+fn stretches(
+    hours: &CalendarSet,
+    c: &Cycle<'_>,
+    all: &[Piece<'_>],
+) -> Result<Vec<Stretch>, CalendarError> {
     let mut out = Vec::new();
-    for p in &c.pieces {
+    for p in c.pieces(all) {
         let mut cause = Some(cause_text(&p.cause));
         if let Some(status) = &p.paused {
             out.push(Stretch {
@@ -452,9 +456,9 @@ pub(crate) fn trace(
     let mut sorted = ticket.clone();
     sorted.sort_events();
     let answer = evaluate(policy, hours, &sorted, at)?.into_owned();
-    let cycles = run_all(policy, hours, &sorted, at)?;
+    let runs = run_all(policy, hours, &sorted, at)?;
     let mut metrics = Vec::new();
-    for (i, (m, cs)) in answer.metrics.into_iter().zip(cycles).enumerate() {
+    for (i, (m, cs)) in answer.metrics.into_iter().zip(runs.cycles).enumerate() {
         if only.is_some_and(|o| o.index() != i) {
             continue;
         }
@@ -482,7 +486,7 @@ pub(crate) fn trace(
                 ),
                 calendar_why: calendar_why(policy, &m.metric, &sorted, &c.target),
                 recomputes: c.recomputes.iter().map(cause_text).collect(),
-                stretches: stretches(hours, &c)?,
+                stretches: stretches(hours, &c, &runs.pieces)?,
                 answer: a,
             });
         }

@@ -11,6 +11,7 @@ use crate::values::Duration;
 use chrono::{DateTime, Utc};
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::OnceLock;
 
 /// Where the calendar of a target came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -180,6 +181,16 @@ struct TargetCells {
     dims: [usize; 5],
     /// 0: not looked up yet; 1: no cell; `i + 2`: cell `i`.
     cells: Box<[AtomicU32]>,
+    /// The whole [`applied_cell`] answer per entry, for tickets whose
+    /// answer depends on the entry's key alone ([`plain`]): most tickets.
+    applied: Box<[OnceLock<AppliedTarget>]>,
+}
+
+/// Whether [`applied_cell`] answers for `ticket` from the version, metric,
+/// severity, tier and issue type alone: no channel (coverage `via` a
+/// channel) and no calendar chosen per ticket.
+fn plain(ticket: &Ticket) -> bool {
+    ticket.channel.is_none() && ticket.selected.is_empty()
 }
 
 /// At most this many entries (4 bytes each) are remembered; a policy with
@@ -203,13 +214,13 @@ impl TargetCells {
         Some(TargetCells {
             dims,
             cells: (0..n).map(|_| AtomicU32::new(0)).collect(),
+            applied: (0..n).map(|_| OnceLock::new()).collect(),
         })
     }
 
-    /// [`Policy::target_index_in`], remembered.
-    fn index(
+    /// The entry of a key; `None` past the dimensions.
+    fn slot(
         &self,
-        policy: &Policy,
         version: Option<VersionId>,
         metric: MetricId,
         severity: SeverityId,
@@ -223,15 +234,31 @@ impl TargetCells {
             tier.index(),
             issue_type.map_or(0, |t| t.index() + 1),
         ];
-        let scan = || policy.target_index_in(version, metric, severity, tier, issue_type);
         if at.iter().zip(&self.dims).any(|(i, d)| i >= d) {
-            return scan();
+            return None;
         }
         let slot = at
             .iter()
             .zip(&self.dims)
             .fold(0, |slot, (&i, &d)| slot * d + i);
-        let Some(entry) = self.cells.get(slot) else {
+        (slot < self.cells.len()).then_some(slot)
+    }
+
+    /// [`Policy::target_index_in`], remembered.
+    fn index(
+        &self,
+        policy: &Policy,
+        version: Option<VersionId>,
+        metric: MetricId,
+        severity: SeverityId,
+        tier: TierId,
+        issue_type: Option<TypeId>,
+    ) -> Option<usize> {
+        let scan = || policy.target_index_in(version, metric, severity, tier, issue_type);
+        let Some(entry) = self
+            .slot(version, metric, severity, tier, issue_type)
+            .and_then(|slot| self.cells.get(slot))
+        else {
             return scan();
         };
         // Relaxed is enough: every thread that fills an entry writes the
@@ -266,11 +293,12 @@ pub fn applied_target(
     applied_cell(policy, ticket, version, metric, severity, tier, index)
 }
 
-/// [`applied_target`] with the cell looked up in the memo kept with
-/// `hours` (the calendars of `policy`).
+/// [`applied_target`] with the cell looked up in `memo` (the memo of
+/// `policy`, [`PolicyMemo::of`]); for a [`plain`] ticket the whole answer
+/// is remembered per key.
 pub(crate) fn applied_target_in(
     policy: &Policy,
-    hours: &CalendarSet,
+    memo: Option<&PolicyMemo>,
     ticket: &Ticket,
     version: Option<VersionId>,
     metric: MetricId,
@@ -278,11 +306,21 @@ pub(crate) fn applied_target_in(
     tier: TierId,
 ) -> AppliedTarget {
     let issue_type = ticket.issue_type;
-    let index = match PolicyMemo::of(policy, hours).and_then(|m| m.cells.as_ref()) {
-        Some(cells) => cells.index(policy, version, metric, severity, tier, issue_type),
-        None => policy.target_index_in(version, metric, severity, tier, issue_type),
+    let Some(cells) = memo.and_then(|m| m.cells.as_ref()) else {
+        let index = policy.target_index_in(version, metric, severity, tier, issue_type);
+        return applied_cell(policy, ticket, version, metric, severity, tier, index);
     };
-    applied_cell(policy, ticket, version, metric, severity, tier, index)
+    let applied = |ticket: &Ticket| {
+        let index = cells.index(policy, version, metric, severity, tier, issue_type);
+        applied_cell(policy, ticket, version, metric, severity, tier, index)
+    };
+    match cells
+        .slot(version, metric, severity, tier, issue_type)
+        .and_then(|slot| cells.applied.get(slot))
+    {
+        Some(known) if plain(ticket) => *known.get_or_init(|| applied(ticket)),
+        _ => applied(ticket),
+    }
 }
 
 /// The target of the cell `index` (the one [`Policy::target_index_in`]
@@ -598,6 +636,68 @@ mod tests {
                 assert_eq!(memo.percent(i), Some(m.at.to_string().as_str()));
             }
         }
+    }
+
+    /// The whole answers remembered for plain tickets (no channel, no
+    /// calendar chosen per ticket) are what [`super::applied_target`]
+    /// gives, for every version, metric, severity, tier and type of the
+    /// seed policies and a versioned one, remembered or not; a ticket with
+    /// a channel is answered by the lookup as before.
+    #[test]
+    fn remembered_targets_answer_as_the_lookup() {
+        use super::{applied_target, applied_target_in, PolicyMemo};
+        use crate::ir::{MetricId, SeverityId, TierId, TypeId, VersionId};
+        let mut texts =
+            vec![
+                include_str!("../../tests/fixtures/eval/clock/versions-reevaluated.sla")
+                    .to_string(),
+            ];
+        for name in ["dimagi", "domo", "dooap", "prismic"] {
+            let path = format!("{}/policies/{name}.sla", env!("CARGO_MANIFEST_DIR"));
+            texts.push(std::fs::read_to_string(path).expect("a seed policy"));
+        }
+        let mut compared = 0;
+        for text in &texts {
+            let policy = crate::compile(&SourceFile::new("p.sla", text.as_str()))
+                .expect("compiles")
+                .policy;
+            let hours = CalendarSet::from_policy(&policy);
+            let memo = PolicyMemo::of(&policy, &hours);
+            assert!(memo.is_some_and(|m| m.cells.is_some()));
+            let line = format!(
+                r#"{{"id":"P","tier":"{}","severity":"{}","events":[{{"at":"2026-03-02T10:00:00Z","type":"opened"}}]}}"#,
+                policy.tiers[0].name, policy.severities[0].name
+            );
+            let mut ticket = read_line(&policy, &line, 1, &ReadOptions::default()).expect("reads");
+            for channel in [None, None, Some("email".to_string())] {
+                ticket.channel = channel;
+                for v in 0..=policy.versions.len() + 1 {
+                    let version = v.checked_sub(1).map(|v| VersionId(v as u32));
+                    for m in 0..policy.metrics.len() {
+                        for sev in 0..=policy.severities.len() {
+                            for tier in 0..=policy.tiers.len() {
+                                for ty in 0..=policy.types.len() + 1 {
+                                    ticket.issue_type = ty.checked_sub(1).map(|t| TypeId(t as u32));
+                                    let (m, sev, tier) = (
+                                        MetricId(m as u32),
+                                        SeverityId(sev as u32),
+                                        TierId(tier as u32),
+                                    );
+                                    let lookup =
+                                        applied_target(&policy, &ticket, version, m, sev, tier);
+                                    let known = applied_target_in(
+                                        &policy, memo, &ticket, version, m, sev, tier,
+                                    );
+                                    assert_eq!(known, lookup);
+                                    compared += usize::from(lookup.promise.is_some());
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(compared > 100);
     }
 
     fn cases() -> u32 {

@@ -36,7 +36,10 @@ fn ticket(p: &Policy, sev: &str, events: &[(&str, &str, Option<&str>)]) -> Ticke
 
 fn run<'a>(p: &'a Policy, t: &'a Ticket, at: &str) -> TicketAnswer<'a> {
     let cals = CalendarSet::from_policy(p);
-    evaluate(p, &cals, t, time(at)).unwrap_or_else(|e| panic!("{e}"))
+    // The answer borrows the calendars' memo: owned, it outlives them.
+    evaluate(p, &cals, t, time(at))
+        .map(TicketAnswer::into_owned)
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 const FRIDAY: &str = "2026-03-06T15:30:00-06:00";
