@@ -682,13 +682,12 @@ pub(crate) fn evaluate_selected<'a>(
     at: DateTime<Utc>,
     select: &MetricSelection,
 ) -> Result<TicketAnswer<'a>, CalendarError> {
-    if ticket.in_order() {
-        evaluate_sorted(policy, hours, ticket, at, select)
-    } else {
-        let mut copy = ticket.clone();
-        copy.sort_events();
-        Ok(evaluate_sorted(policy, hours, &copy, at, select)?.into_owned())
-    }
+    // A ticket's events are in evaluation order from its construction:
+    // validation, the only way to make one, sorts them, and nothing
+    // outside this crate can change them (checking it again per evaluation
+    // cost 0.7% of a bulk run).
+    debug_assert!(ticket.in_order(), "ticket {} not in order", ticket.id);
+    evaluate_sorted(policy, hours, ticket, at, select)
 }
 
 /// [`evaluate_selected`] for a ticket whose events are in evaluation order.
