@@ -783,33 +783,71 @@ fn who(kind: EventKind, ev: &RawEvent<'_>) -> Result<(Actor, bool), InputErrorKi
     Ok((actor, public))
 }
 
+/// A policy with the facts validation would otherwise work out again for
+/// every ticket, worked out once (per bulk chunk, or per single ticket).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Lookup<'p> {
+    /// The policy tickets are validated against.
+    pub(crate) policy: &'p Policy,
+    /// Some target cell is `due`: only then can a ticket lack a due date
+    /// it needs (a scan of every cell, once rather than per ticket).
+    has_due: bool,
+}
+
+impl<'p> Lookup<'p> {
+    /// The facts of `policy`.
+    pub(crate) fn new(policy: &'p Policy) -> Self {
+        use crate::ir::{Deadline, TargetValue};
+        let has_due = policy.targets.iter().any(|t| {
+            matches!(
+                t.value,
+                TargetValue::By {
+                    deadline: Deadline::DueAt,
+                    ..
+                }
+            )
+        });
+        Lookup { policy, has_due }
+    }
+}
+
 /// Resolves and checks a raw ticket against the policy. Only what the
 /// [`Ticket`] keeps is taken out of `raw` (its id, its status and the values
 /// of `status` events: copied when borrowed, moved when owned).
 pub(crate) fn validate(
     policy: &Policy,
+    raw: RawTicket<'_>,
+    opts: &ReadOptions,
+) -> Result<Ticket, InputError> {
+    validate_in(&Lookup::new(policy), raw, opts)
+}
+
+/// [`validate`] with the policy's facts already worked out (the bulk
+/// readers' way: once per chunk of tickets).
+pub(crate) fn validate_in(
+    lookup: &Lookup<'_>,
     mut raw: RawTicket<'_>,
     opts: &ReadOptions,
 ) -> Result<Ticket, InputError> {
-    let head = head(policy, &mut raw)?;
-    let mut events = EventReader::new(policy, opts, raw.events.len());
+    let head = head(lookup.policy, &mut raw)?;
+    let mut events = EventReader::new(lookup.policy, opts, raw.events.len());
     for ev in &mut raw.events {
         events.push(ev).map_err(|k| head.err(ev.line, k))?;
     }
-    finish(policy, raw, head, events, opts)
+    finish(lookup, raw, head, events, opts)
 }
 
 /// [`validate`] of a ticket whose events were already read, one by one,
 /// into `events` (`raw.events` is empty): the JSON Lines scanner's way,
 /// which reads and checks each event as it goes.
 pub(crate) fn validate_read(
-    policy: &Policy,
+    lookup: &Lookup<'_>,
     mut raw: RawTicket<'_>,
     events: EventReader<'_>,
     opts: &ReadOptions,
 ) -> Result<Ticket, InputError> {
-    let head = head(policy, &mut raw)?;
-    finish(policy, raw, head, events, opts)
+    let head = head(lookup.policy, &mut raw)?;
+    finish(lookup, raw, head, events, opts)
 }
 
 /// A ticket's id and the names it is opened with, resolved.
@@ -989,12 +1027,13 @@ impl<'p> EventReader<'p> {
 /// `events[i]` comes from `raw.events[i]` when the reader kept them (whose
 /// line the checks report), else from the ticket's line.
 fn finish(
-    policy: &Policy,
+    lookup: &Lookup<'_>,
     raw: RawTicket<'_>,
     head: Head<'_>,
     events: EventReader<'_>,
     opts: &ReadOptions,
 ) -> Result<Ticket, InputError> {
+    let policy = lookup.policy;
     let RawTicket {
         line,
         status,
@@ -1068,7 +1107,7 @@ fn finish(
     if !increasing {
         ticket.sort_events();
     }
-    if ticket.due_at.is_none() {
+    if ticket.due_at.is_none() && lookup.has_due {
         if let Some(kind) = missing_due_date(policy, &ticket) {
             return Err(InputError {
                 ticket: Some(ticket.id),
@@ -1123,21 +1162,10 @@ fn select_calendars(
 /// The first `due` target a ticket without `due_at` would need: for each
 /// severity and tier the ticket has (at opening and after each change),
 /// each metric whose cell for them (and the ticket's type) is `due`.
-/// Only a policy with a `due` cell is searched.
+/// Worth asking only of a policy with a `due` cell ([`Lookup`]): the
+/// answer is `None` for any other.
 fn missing_due_date(policy: &Policy, ticket: &Ticket) -> Option<InputErrorKind> {
-    use crate::ir::{Deadline, TargetValue};
-    let is_due = |t: &crate::ir::Target| {
-        matches!(
-            t.value,
-            TargetValue::By {
-                deadline: Deadline::DueAt,
-                ..
-            }
-        )
-    };
-    if !policy.targets.iter().any(is_due) {
-        return None;
-    }
+    use crate::ir::Deadline;
     let mut pairs = vec![(ticket.severity, ticket.tier)];
     let (mut sev, mut tier) = (ticket.severity, ticket.tier);
     for e in &ticket.events {
@@ -1177,6 +1205,84 @@ fn missing_due_date(policy: &Policy, ticket: &Ticket) -> Option<InputErrorKind> 
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// [`Lookup`]'s `has_due` lets validation skip [`missing_due_date`]:
+    /// on the seed policies and a policy with `due` cells, no ticket (any
+    /// severity, tier and type, before and after changes of them) that the
+    /// search would stop is let through.
+    #[test]
+    fn only_policies_with_due_cells_need_a_due_date() {
+        let due = r#"
+policy "Due" { calendar office }
+calendar office { zone "UTC"  mon-fri 09:00-17:00 }
+severity sev1 "Critical"
+severity sev2 "Major"
+tiers basic < gold
+targets first_response {
+      basic     gold
+  *   1bd@16:00 1bd@16:00
+}
+targets resolution {
+        basic gold
+  sev1  2bd   2bd
+  sev2  due   due
+}
+"#;
+        let mut sources = vec![("due.sla".to_string(), due.to_string())];
+        for name in ["dimagi", "domo", "dooap", "prismic"] {
+            let path = format!("{}/policies/{name}.sla", env!("CARGO_MANIFEST_DIR"));
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+            sources.push((path, text));
+        }
+        let at = Utc.with_ymd_and_hms(2026, 3, 2, 10, 0, 0).unwrap();
+        let mut stopped = 0;
+        for (name, text) in &sources {
+            let compiled = crate::compile(&crate::SourceFile::new(name.as_str(), text.as_str()))
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            let policy = &compiled.policy;
+            let lookup = Lookup::new(policy);
+            let types = std::iter::once(None)
+                .chain((0..policy.types.len()).map(|i| Some(TypeId(i as u32))));
+            for issue_type in types {
+                for sev in 0..policy.severities.len() {
+                    for tier in 0..policy.tiers.len() {
+                        // Opened at one pair, then changed to every other.
+                        let changes = (0..policy.severities.len())
+                            .map(|s| Change::Severity(SeverityId(s as u32)))
+                            .chain((0..policy.tiers.len()).map(|t| Change::Tier(TierId(t as u32))));
+                        let events = std::iter::once(Change::Opened)
+                            .chain(changes)
+                            .map(|change| Event {
+                                at,
+                                change,
+                                actor: Actor::Agent,
+                                public: true,
+                                opening_comment: false,
+                            })
+                            .collect();
+                        let ticket = Ticket {
+                            id: "T-1".to_string(),
+                            line: 1,
+                            tier: TierId(tier as u32),
+                            severity: SeverityId(sev as u32),
+                            issue_type,
+                            status: None,
+                            channel: None,
+                            events,
+                            selected: Vec::new(),
+                            due_at: None,
+                            policy: 0,
+                        };
+                        if missing_due_date(policy, &ticket).is_some() {
+                            assert!(lookup.has_due, "{name}");
+                            stopped += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(stopped > 0, "no policy needs a due date");
+    }
 
     /// What a ticket naming a tier, severity and type gets told.
     fn read_error(tier: &str, severity: &str, issue_type: &str) -> Option<String> {

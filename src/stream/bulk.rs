@@ -16,11 +16,13 @@
 //! reported (docs/eval.md).
 
 use super::csv_in::CsvTickets;
-use super::jsonl::read_line;
+use super::jsonl::read_line_in;
 use super::report::{render, OutputFormat, Reporter};
 use crate::calendar::CalendarSet;
 use crate::eval::answer::evaluate_selected;
-use crate::eval::timeline::{validate, InputError, InputErrorKind, RawTicket, ReadOptions, Ticket};
+use crate::eval::timeline::{
+    validate_in, InputError, InputErrorKind, Lookup, RawTicket, ReadOptions, Ticket,
+};
 use crate::eval::MetricSelection;
 use crate::ir::Policy;
 use crate::Compiled;
@@ -397,14 +399,15 @@ fn evaluate_chunk(
     chunk: Chunk,
 ) -> (Vec<Batch>, Vec<u8>) {
     let Chunk { text, jobs } = chunk;
+    let lookup = Lookup::new(policy);
     let batches = match jobs {
         Jobs::Lines(lines) => in_batches(lines, spare, |(line, range), out| {
-            let ticket =
-                line_text(&text[range], line).and_then(|t| read_line(policy, t, line, &opts.read));
+            let ticket = line_text(&text[range], line)
+                .and_then(|t| read_line_in(&lookup, t, line, &opts.read));
             run_job(policy, hours, opts, ticket, out)
         }),
         Jobs::Raw(raws) => in_batches(raws, spare, |raw, out| {
-            let ticket = raw.and_then(|raw| validate(policy, raw, &opts.read));
+            let ticket = raw.and_then(|raw| validate_in(&lookup, raw, &opts.read));
             run_job(policy, hours, opts, ticket, out)
         }),
     };

@@ -1,6 +1,6 @@
 //! JSON Lines input: one ticket object per line.
 
-use crate::eval::timeline::{InputError, InputErrorKind, RawEvent, RawTicket};
+use crate::eval::timeline::{validate_in, InputError, InputErrorKind, Lookup, RawEvent, RawTicket};
 use serde::de::{Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -466,10 +466,21 @@ pub(crate) fn read_line(
     line: u64,
     opts: &crate::ReadOptions,
 ) -> Result<crate::Ticket, InputError> {
+    read_line_in(&Lookup::new(policy), text, line, opts)
+}
+
+/// [`read_line`] with the policy's facts already worked out (the bulk
+/// driver's way: once per chunk of lines).
+pub(crate) fn read_line_in(
+    lookup: &Lookup<'_>,
+    text: &str,
+    line: u64,
+    opts: &crate::ReadOptions,
+) -> Result<crate::Ticket, InputError> {
     // The usual valid ticket is scanned and checked in one pass; any other
     // line, and every error, takes the way of raw ticket and validation.
-    match fast::read_usual(policy, text, line, opts) {
+    match fast::read_usual(lookup, text, line, opts) {
         Some(ticket) => Ok(ticket),
-        None => crate::eval::timeline::validate(policy, parse_line(text, line)?, opts),
+        None => validate_in(lookup, parse_line(text, line)?, opts),
     }
 }

@@ -20,8 +20,9 @@
 //! through the raw reader and [`validate`](crate::eval::timeline::validate)).
 
 use super::{pick_value, EVENTS_GUESS};
-use crate::eval::timeline::{validate_read, EventReader, RawEvent, RawTicket, ReadOptions, Ticket};
-use crate::ir::Policy;
+use crate::eval::timeline::{
+    validate_read, EventReader, Lookup, RawEvent, RawTicket, ReadOptions, Ticket,
+};
 use std::borrow::Cow;
 
 /// Reads `text` when it has the usual shape; `None` otherwise.
@@ -38,14 +39,14 @@ pub(super) fn parse_usual(text: &str, line: u64) -> Option<RawTicket<'_>> {
 /// Reads and validates `text` when it has the usual shape and is a valid
 /// ticket; `None` otherwise (also for every invalid ticket).
 pub(super) fn read_usual(
-    policy: &Policy,
+    lookup: &Lookup<'_>,
     text: &str,
     line: u64,
     opts: &ReadOptions,
 ) -> Option<Ticket> {
-    let mut events = EventReader::new(policy, opts, EVENTS_GUESS);
+    let mut events = EventReader::new(lookup.policy, opts, EVENTS_GUESS);
     let raw = scan(text, line, |e| events.push(e).ok())?;
-    validate_read(policy, raw, events, opts).ok()
+    validate_read(lookup, raw, events, opts).ok()
 }
 
 /// The ticket of a whole line, its events handed to `each` in order (the

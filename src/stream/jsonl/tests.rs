@@ -318,7 +318,7 @@ targets first_response {
 fn validated_agree(policy: &Policy, text: &str) -> Result<bool, TestCaseError> {
     let opts = ReadOptions::default();
     let slow = parse_with_serde(text, 7).and_then(|raw| validate(policy, raw, &opts));
-    let fast = read_usual(policy, text, 7, &opts);
+    let fast = read_usual(&super::Lookup::new(policy), text, 7, &opts);
     if let Some(fast) = &fast {
         prop_assert_eq!(Ok(fast), slow.as_ref(), "{}", text);
     }
