@@ -453,10 +453,9 @@ pub(crate) fn trace(
         ),
         None => None,
     };
-    let mut sorted = ticket.clone();
-    sorted.sort_events();
-    let answer = evaluate(policy, hours, &sorted, at)?.into_owned();
-    let runs = run_all(policy, hours, &sorted, at)?;
+    // The ticket's events are in evaluation order (validation sorts them).
+    let answer = evaluate(policy, hours, ticket, at)?.into_owned();
+    let runs = run_all(policy, hours, ticket, at)?;
     let mut metrics = Vec::new();
     for (i, (m, cs)) in answer.metrics.into_iter().zip(runs.cycles).enumerate() {
         if only.is_some_and(|o| o.index() != i) {
@@ -469,11 +468,11 @@ pub(crate) fn trace(
             let ignored = if a.state == State::NotStarted {
                 Vec::new()
             } else {
-                ignored_events(metric_ir, &sorted, a.start, end)
+                ignored_events(metric_ir, ticket, a.start, end)
             };
-            let started_who = who_if_not_default(&sorted, a.start, &a.started_by);
+            let started_who = who_if_not_default(ticket, a.start, &a.started_by);
             let stopped_who = match (a.stop, a.stopped_by.as_deref()) {
-                (Some(t), Some(by)) => who_if_not_default(&sorted, t, by),
+                (Some(t), Some(by)) => who_if_not_default(ticket, t, by),
                 _ => None,
             };
             traces.push(CycleTrace {
@@ -481,10 +480,10 @@ pub(crate) fn trace(
                 stopped_who,
                 ignored,
                 target_why: deadline_why(
-                    target_why(policy, &m.metric, &c.target, sorted.channel.as_deref()),
+                    target_why(policy, &m.metric, &c.target, ticket.channel.as_deref()),
                     &c,
                 ),
-                calendar_why: calendar_why(policy, &m.metric, &sorted, &c.target),
+                calendar_why: calendar_why(policy, &m.metric, ticket, &c.target),
                 recomputes: c.recomputes.iter().map(cause_text).collect(),
                 stretches: stretches(hours, &c, &runs.pieces)?,
                 answer: a,
@@ -492,7 +491,7 @@ pub(crate) fn trace(
         }
         let note = traces
             .is_empty()
-            .then(|| not_started_note(policy, hours, &sorted, at, MetricId(i as u32)));
+            .then(|| not_started_note(policy, hours, ticket, at, MetricId(i as u32)));
         metrics.push(MetricTrace {
             metric: m.metric.into_owned(),
             state: m.state,
@@ -517,7 +516,7 @@ pub(crate) fn trace(
             None => fields.push_str(&format!(", the policy's own targets{since}")),
         }
     }
-    if let Some(channel) = sorted.channel.as_deref() {
+    if let Some(channel) = ticket.channel.as_deref() {
         fields.push_str(&format!(", channel `{channel}`"));
     }
     Ok(Explanation {
