@@ -450,6 +450,7 @@ mod tests {
 
     use crate::calendar::CalendarSet;
     use crate::eval::{evaluate, read_line, ReadOptions, State};
+    use crate::ir::{MetricId, Policy, SeverityId, TierId, TypeId, VersionId};
     use crate::source::SourceFile;
     use chrono::{DateTime, TimeZone, Utc};
     use proptest::prelude::*;
@@ -575,6 +576,58 @@ mod tests {
         })
     }
 
+    /// The versioned fixture and the seed policies, compiled.
+    fn memo_test_policies() -> Vec<Policy> {
+        let versioned = include_str!("../../tests/fixtures/eval/clock/versions-reevaluated.sla");
+        std::iter::once(versioned.to_string())
+            .chain(
+                crate::eval::testing::seed_policy_texts()
+                    .into_iter()
+                    .map(|(_, text)| text),
+            )
+            .map(|text| {
+                crate::compile(&SourceFile::new("p.sla", text.as_str()))
+                    .expect("compiles")
+                    .policy
+            })
+            .collect()
+    }
+
+    /// A key of a target lookup: version, metric, severity, tier, type.
+    type Key = (
+        Option<VersionId>,
+        MetricId,
+        SeverityId,
+        TierId,
+        Option<TypeId>,
+    );
+
+    /// Every (version, metric, severity, tier, type) of a policy, and one
+    /// past the last of each.
+    fn every_key(policy: &Policy) -> Vec<Key> {
+        let past = |n: usize| 0..=n;
+        let optional = |n: usize| (0..=n + 1).map(|i| i.checked_sub(1));
+        let mut keys = Vec::new();
+        for v in optional(policy.versions.len()) {
+            for m in past(policy.metrics.len()) {
+                for sev in past(policy.severities.len()) {
+                    for tier in past(policy.tiers.len()) {
+                        for ty in optional(policy.types.len()) {
+                            keys.push((
+                                v.map(|v| VersionId(v as u32)),
+                                MetricId(m as u32),
+                                SeverityId(sev as u32),
+                                TierId(tier as u32),
+                                ty.map(|t| TypeId(t as u32)),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        keys
+    }
+
     /// The memo of target cells answers as the scan does, for every
     /// version, metric, severity, tier and type of the seed policies and a
     /// versioned one (and one past each), filled or not; another policy's
@@ -582,47 +635,18 @@ mod tests {
     #[test]
     fn target_memo_answers_as_the_scan() {
         use super::TargetCells;
-        use crate::ir::{MetricId, SeverityId, TierId, TypeId, VersionId};
-        let mut texts =
-            vec![
-                include_str!("../../tests/fixtures/eval/clock/versions-reevaluated.sla")
-                    .to_string(),
-            ];
-        for name in ["dimagi", "domo", "dooap", "prismic"] {
-            let path = format!("{}/policies/{name}.sla", env!("CARGO_MANIFEST_DIR"));
-            texts.push(std::fs::read_to_string(path).expect("a seed policy"));
-        }
         let mut compared = 0;
-        let mut policies = Vec::new();
-        for text in &texts {
-            let policy = crate::compile(&SourceFile::new("p.sla", text.as_str()))
-                .expect("compiles")
-                .policy;
-            let memo = TargetCells::new(&policy).expect("small enough to remember");
+        let policies = memo_test_policies();
+        for policy in &policies {
+            let memo = TargetCells::new(policy).expect("small enough to remember");
             for _pass in 0..2 {
-                for v in 0..=policy.versions.len() + 1 {
-                    let version = v.checked_sub(1).map(|v| VersionId(v as u32));
-                    for m in 0..=policy.metrics.len() {
-                        for sev in 0..=policy.severities.len() {
-                            for tier in 0..=policy.tiers.len() {
-                                for ty in 0..=policy.types.len() + 1 {
-                                    let ty = ty.checked_sub(1).map(|t| TypeId(t as u32));
-                                    let (m, sev, tier) = (
-                                        MetricId(m as u32),
-                                        SeverityId(sev as u32),
-                                        TierId(tier as u32),
-                                    );
-                                    let scan = policy.target_index_in(version, m, sev, tier, ty);
-                                    let memo = memo.index(&policy, version, m, sev, tier, ty);
-                                    assert_eq!(memo, scan);
-                                    compared += usize::from(scan.is_some());
-                                }
-                            }
-                        }
-                    }
+                for (version, m, sev, tier, ty) in every_key(policy) {
+                    let scan = policy.target_index_in(version, m, sev, tier, ty);
+                    let memo = memo.index(policy, version, m, sev, tier, ty);
+                    assert_eq!(memo, scan);
+                    compared += usize::from(scan.is_some());
                 }
             }
-            policies.push(policy);
         }
         assert!(compared > 100);
         let hours = CalendarSet::from_policy(&policies[0]);
@@ -646,54 +670,27 @@ mod tests {
     #[test]
     fn remembered_targets_answer_as_the_lookup() {
         use super::{applied_target, applied_target_in, PolicyMemo};
-        use crate::ir::{MetricId, SeverityId, TierId, TypeId, VersionId};
-        let mut texts =
-            vec![
-                include_str!("../../tests/fixtures/eval/clock/versions-reevaluated.sla")
-                    .to_string(),
-            ];
-        for name in ["dimagi", "domo", "dooap", "prismic"] {
-            let path = format!("{}/policies/{name}.sla", env!("CARGO_MANIFEST_DIR"));
-            texts.push(std::fs::read_to_string(path).expect("a seed policy"));
-        }
         let mut compared = 0;
-        for text in &texts {
-            let policy = crate::compile(&SourceFile::new("p.sla", text.as_str()))
-                .expect("compiles")
-                .policy;
-            let hours = CalendarSet::from_policy(&policy);
-            let memo = PolicyMemo::of(&policy, &hours);
+        for policy in &memo_test_policies() {
+            let hours = CalendarSet::from_policy(policy);
+            let memo = PolicyMemo::of(policy, &hours);
             assert!(memo.is_some_and(|m| m.cells.is_some()));
             let line = format!(
                 r#"{{"id":"P","tier":"{}","severity":"{}","events":[{{"at":"2026-03-02T10:00:00Z","type":"opened"}}]}}"#,
                 policy.tiers[0].name, policy.severities[0].name
             );
-            let mut ticket = read_line(&policy, &line, 1, &ReadOptions::default()).expect("reads");
+            let mut ticket = read_line(policy, &line, 1, &ReadOptions::default()).expect("reads");
             for channel in [None, None, Some("email".to_string())] {
                 ticket.channel = channel;
-                for v in 0..=policy.versions.len() + 1 {
-                    let version = v.checked_sub(1).map(|v| VersionId(v as u32));
-                    for m in 0..policy.metrics.len() {
-                        for sev in 0..=policy.severities.len() {
-                            for tier in 0..=policy.tiers.len() {
-                                for ty in 0..=policy.types.len() + 1 {
-                                    ticket.issue_type = ty.checked_sub(1).map(|t| TypeId(t as u32));
-                                    let (m, sev, tier) = (
-                                        MetricId(m as u32),
-                                        SeverityId(sev as u32),
-                                        TierId(tier as u32),
-                                    );
-                                    let lookup =
-                                        applied_target(&policy, &ticket, version, m, sev, tier);
-                                    let known = applied_target_in(
-                                        &policy, memo, &ticket, version, m, sev, tier,
-                                    );
-                                    assert_eq!(known, lookup);
-                                    compared += usize::from(lookup.promise.is_some());
-                                }
-                            }
-                        }
-                    }
+                // Past the last metric there is nothing to look up.
+                let keys = every_key(policy);
+                let keys = keys.iter().filter(|k| k.1.index() < policy.metrics.len());
+                for &(version, m, sev, tier, ty) in keys {
+                    ticket.issue_type = ty;
+                    let lookup = applied_target(policy, &ticket, version, m, sev, tier);
+                    let known = applied_target_in(policy, memo, &ticket, version, m, sev, tier);
+                    assert_eq!(known, lookup);
+                    compared += usize::from(lookup.promise.is_some());
                 }
             }
         }

@@ -63,6 +63,37 @@ warn first_response at 75% to "team lead"
 escalate first_response at 100% to "support management"
 "#;
 
+/// A policy whose sev2 resolution is the ticket's due date (`due`), with
+/// `1bd@16:00` first responses, on Monday-Friday 09:00-17:00 UTC.
+pub const DUE: &str = r#"
+policy "Due" { calendar office }
+calendar office { zone "UTC"  mon-fri 09:00-17:00 }
+severity sev1 "Critical"
+severity sev2 "Major"
+tiers basic < gold
+targets first_response {
+      basic     gold
+  *   1bd@16:00 1bd@16:00
+}
+targets resolution {
+        basic gold
+  sev1  2bd   2bd
+  sev2  due   due
+}
+"#;
+
+/// The shipped policies of `policies/`, each as its path and its text.
+pub fn seed_policy_texts() -> Vec<(String, String)> {
+    ["dimagi", "domo", "dooap", "prismic"]
+        .iter()
+        .map(|name| {
+            let path = format!("{}/policies/{name}.sla", env!("CARGO_MANIFEST_DIR"));
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+            (path, text)
+        })
+        .collect()
+}
+
 /// Compiles a policy text (panics with the findings: tests only).
 pub fn policy_from(name: &str, text: &str) -> Policy {
     match crate::compile(&SourceFile::new(name, text)) {

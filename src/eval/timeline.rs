@@ -1212,28 +1212,8 @@ mod tests {
     /// search would stop is let through.
     #[test]
     fn only_policies_with_due_cells_need_a_due_date() {
-        let due = r#"
-policy "Due" { calendar office }
-calendar office { zone "UTC"  mon-fri 09:00-17:00 }
-severity sev1 "Critical"
-severity sev2 "Major"
-tiers basic < gold
-targets first_response {
-      basic     gold
-  *   1bd@16:00 1bd@16:00
-}
-targets resolution {
-        basic gold
-  sev1  2bd   2bd
-  sev2  due   due
-}
-"#;
-        let mut sources = vec![("due.sla".to_string(), due.to_string())];
-        for name in ["dimagi", "domo", "dooap", "prismic"] {
-            let path = format!("{}/policies/{name}.sla", env!("CARGO_MANIFEST_DIR"));
-            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-            sources.push((path, text));
-        }
+        let mut sources = vec![("due.sla".to_string(), crate::eval::testing::DUE.to_string())];
+        sources.extend(crate::eval::testing::seed_policy_texts());
         let at = Utc.with_ymd_and_hms(2026, 3, 2, 10, 0, 0).unwrap();
         let mut stopped = 0;
         for (name, text) in &sources {

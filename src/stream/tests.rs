@@ -625,26 +625,13 @@ W-2,2026-03-02T09:10:00Z,replied,,,,,maybe
     assert_eq!(fr["elapsed_seconds"], 5400, "{fr}");
 }
 
-/// A policy whose sev2 resolution is the ticket's due date (`due`), with
-/// `1bd@16:00` first responses, on Monday-Friday 09:00-17:00 UTC.
+/// [`crate::eval::testing::DUE`], compiled.
 fn due_policy() -> Compiled {
-    let text = r#"
-policy "Due" { calendar office }
-calendar office { zone "UTC"  mon-fri 09:00-17:00 }
-severity sev1 "Critical"
-severity sev2 "Major"
-tiers basic < gold
-targets first_response {
-      basic     gold
-  *   1bd@16:00 1bd@16:00
-}
-targets resolution {
-        basic gold
-  sev1  2bd   2bd
-  sev2  due   due
-}
-"#;
-    crate::compile(&crate::SourceFile::new("due.sla", text)).unwrap_or_else(|e| panic!("{e}"))
+    crate::compile(&crate::SourceFile::new(
+        "due.sla",
+        crate::eval::testing::DUE,
+    ))
+    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]
