@@ -1,7 +1,8 @@
 //! Streaming bulk evaluation: read tickets in chunks, evaluate each chunk in
 //! parallel (rayon), write the answers in input order. The calling thread
 //! reads the next chunk and writes the previous one's answers while the
-//! pool evaluates, so at most two chunks are in flight.
+//! pool evaluates, so at most two chunks are in flight; with a pool of one
+//! thread, the calling thread does it all, one chunk at a time.
 //!
 //! Memory is bounded by twice the chunk size (lines held at once, default
 //! 1024, with their rendered answers; a chunk's lines share one buffer, and
@@ -316,42 +317,74 @@ fn is_blank(bytes: &[u8]) -> bool {
     }
 }
 
-/// Evaluates and renders one validated ticket (in a worker thread),
-/// appending its answer to `out`; returns the id, the answer's byte range
-/// in `out` and whether it has a breach. On failure `out` is left as it was.
-fn run_job(
+/// What a batch gives per ticket, in input order: its id, its answer's
+/// byte range in the batch's buffer and whether it has a breach, or its
+/// error.
+type Outcome = Result<(String, Range<usize>, bool), InputError>;
+
+/// Reads, evaluates and renders a batch of tickets, appending their
+/// answers to `out`, in three passes: every ticket is read, then every
+/// one evaluated, then every answer rendered. Taking each stage over the
+/// whole batch keeps one stage's code in the instruction cache at a time:
+/// the three stages one ticket after another took 9% more CPU on one core
+/// (docs/performance.md). A failed ticket renders nothing.
+fn run_batch<T>(
     policy: &Policy,
     hours: &CalendarSet,
     opts: &StreamOptions,
-    ticket: Result<Ticket, InputError>,
+    jobs: Vec<T>,
+    read: impl Fn(T) -> Result<Ticket, InputError>,
     out: &mut Vec<u8>,
-) -> Result<(String, Range<usize>, bool), InputError> {
-    let ticket = ticket?;
-    let at = match opts.at.or_else(|| ticket.latest_event()) {
-        Some(at) => at,
-        None => return Err(fail(&ticket.id, ticket.line, "no events".to_string())),
-    };
-    let answer = evaluate_selected(policy, hours, &ticket, at, &opts.metrics)
-        .map_err(|e| fail(&ticket.id, ticket.line, e.to_string()))?;
-    let start = out.len();
-    if let Err(e) = render(opts.format, &answer, out) {
-        out.truncate(start);
-        return Err(fail(&ticket.id, ticket.line, e.to_string()));
-    }
-    let breached = answer.metrics.iter().any(|m| m.breaches > 0);
-    drop(answer);
-    Ok((ticket.id, start..out.len(), breached))
+) -> Vec<Outcome> {
+    let tickets: Vec<Result<Ticket, InputError>> = jobs.into_iter().map(read).collect();
+    // Aligned with `tickets`: `None` for a ticket that could not be read.
+    let answers: Vec<_> = tickets
+        .iter()
+        .map(|ticket| {
+            let ticket = ticket.as_ref().ok()?;
+            let Some(at) = opts.at.or_else(|| ticket.latest_event()) else {
+                return Some(Err(fail(&ticket.id, ticket.line, "no events".to_string())));
+            };
+            let answer = evaluate_selected(policy, hours, ticket, at, &opts.metrics)
+                .map_err(|e| fail(&ticket.id, ticket.line, e.to_string()));
+            Some(answer.map(|a| (a, ticket.line)))
+        })
+        .collect();
+    // Also aligned; a ticket that could not be read renders nothing.
+    let rendered: Vec<Result<(Range<usize>, bool), InputError>> = answers
+        .into_iter()
+        .map(|answer| {
+            let Some(answer) = answer else {
+                return Ok((0..0, false));
+            };
+            let (answer, line) = answer?;
+            let start = out.len();
+            if let Err(e) = render(opts.format, &answer, out) {
+                out.truncate(start);
+                return Err(fail(&answer.id, line, e.to_string()));
+            }
+            let breached = answer.metrics.iter().any(|m| m.breaches > 0);
+            Ok((start..out.len(), breached))
+        })
+        .collect();
+    // The answers, which borrow the tickets, are gone: the ids move out.
+    tickets
+        .into_iter()
+        .zip(rendered)
+        .map(|(ticket, rendered)| {
+            let ticket = ticket?;
+            let (range, breached) = rendered?;
+            Ok((ticket.id, range, breached))
+        })
+        .collect()
 }
 
 /// Tickets evaluated together by one worker, rendered into one buffer (one
 /// allocation per batch instead of one per answer).
 const BATCH: usize = 64;
 
-/// A batch's answers, and per ticket its id, byte range and breach, or its error.
-type Batch = (
-    Vec<u8>,
-    Vec<Result<(String, Range<usize>, bool), InputError>>,
-);
+/// A batch's answers, and per ticket its [`Outcome`].
+type Batch = (Vec<u8>, Vec<Outcome>);
 
 /// Room made for a batch's answers, per ticket.
 const ANSWER_GUESS: usize = 4096;
@@ -389,46 +422,59 @@ impl Spare {
     }
 }
 
-/// Evaluates and renders a chunk in the pool, in batches of [`BATCH`];
-/// hands back its text (for the reader to reuse).
+/// Evaluates and renders a chunk in batches of [`BATCH`] ([`run_batch`]),
+/// in the pool, or on this thread when `inline`; hands back its text (for
+/// the reader to reuse).
 fn evaluate_chunk(
     policy: &Policy,
     hours: &CalendarSet,
     opts: &StreamOptions,
     spare: &Spare,
     chunk: Chunk,
+    inline: bool,
 ) -> (Vec<Batch>, Vec<u8>) {
     let Chunk { text, jobs } = chunk;
     let lookup = Lookup::new(policy);
     let batches = match jobs {
-        Jobs::Lines(lines) => in_batches(lines, spare, |(line, range), out| {
-            let ticket = line_text(&text[range], line)
-                .and_then(|t| read_line_in(&lookup, t, line, &opts.read));
-            run_job(policy, hours, opts, ticket, out)
+        Jobs::Lines(lines) => in_batches(lines, spare, inline, |batch, out| {
+            let read = |(line, range): (u64, Range<usize>)| {
+                line_text(&text[range], line)
+                    .and_then(|t| read_line_in(&lookup, t, line, &opts.read))
+            };
+            run_batch(policy, hours, opts, batch, read, out)
         }),
-        Jobs::Raw(raws) => in_batches(raws, spare, |raw, out| {
-            let ticket = raw.and_then(|raw| validate_in(&lookup, raw, &opts.read));
-            run_job(policy, hours, opts, ticket, out)
+        Jobs::Raw(raws) => in_batches(raws, spare, inline, |batch, out| {
+            let read = |raw: Result<RawTicket<'static>, InputError>| {
+                raw.and_then(|raw| validate_in(&lookup, raw, &opts.read))
+            };
+            run_batch(policy, hours, opts, batch, read, out)
         }),
     };
     (batches, text)
 }
 
-/// Runs `job` on each of `jobs` in the pool, in batches of [`BATCH`] that
-/// render into one buffer each.
+/// Runs `batch` on each [`BATCH`] of `jobs`, each with its own buffer, in
+/// the pool or, when `inline`, on this thread.
 fn in_batches<T: Send>(
     jobs: Vec<T>,
     spare: &Spare,
-    job: impl Fn(T, &mut Vec<u8>) -> Result<(String, Range<usize>, bool), InputError> + Sync,
+    inline: bool,
+    batch: impl Fn(Vec<T>, &mut Vec<u8>) -> Vec<Outcome> + Sync,
 ) -> Vec<Batch> {
-    jobs.into_par_iter()
-        .chunks(BATCH)
-        .map(|batch| {
-            let mut out = spare.take(batch.len());
-            let results = batch.into_iter().map(|j| job(j, &mut out)).collect();
-            (out, results)
-        })
-        .collect()
+    let one = |jobs: Vec<T>| {
+        let mut out = spare.take(jobs.len());
+        let outcomes = batch(jobs, &mut out);
+        (out, outcomes)
+    };
+    if inline {
+        let mut jobs = jobs.into_iter().peekable();
+        let mut batches = Vec::new();
+        while jobs.peek().is_some() {
+            batches.push(one(jobs.by_ref().take(BATCH).collect()));
+        }
+        return batches;
+    }
+    jobs.into_par_iter().chunks(BATCH).map(one).collect()
 }
 
 impl<'a, W: Write> Driver<'a, W> {
@@ -461,6 +507,9 @@ impl<'a, W: Write> Driver<'a, W> {
         mut next: impl FnMut(Vec<u8>) -> io::Result<Option<(Chunk, Progress, bool)>>,
         progress: &mut dyn FnMut(Progress),
     ) -> io::Result<()> {
+        if rayon::current_num_threads() == 1 {
+            return self.run_inline(next, progress);
+        }
         let (policy, hours, opts) = (self.policy, self.hours, self.opts);
         let spare_out = &Spare::default();
         rayon::in_place_scope(|s| {
@@ -474,7 +523,8 @@ impl<'a, W: Write> Driver<'a, W> {
                     let (tx, rx) = mpsc::sync_channel::<(Vec<Batch>, Vec<u8>)>(1);
                     s.spawn(move |_| {
                         // The receiver is gone only when writing failed.
-                        let _ = tx.send(evaluate_chunk(policy, hours, opts, spare_out, chunk));
+                        let _ =
+                            tx.send(evaluate_chunk(policy, hours, opts, spare_out, chunk, false));
                     });
                     pending.push_back((lines, p, rx));
                 }
@@ -495,6 +545,33 @@ impl<'a, W: Write> Driver<'a, W> {
                 }
             }
         })
+    }
+
+    /// [`Driver::run`] for a pool of one thread: each chunk is read,
+    /// evaluated and written on this thread, one after the other. Handing
+    /// chunks to the pool's one worker would let reading overlap evaluation
+    /// but cost more CPU (3% on a million tickets, docs/performance.md),
+    /// and one thread is what was asked for.
+    fn run_inline(
+        &mut self,
+        mut next: impl FnMut(Vec<u8>) -> io::Result<Option<(Chunk, Progress, bool)>>,
+        progress: &mut dyn FnMut(Progress),
+    ) -> io::Result<()> {
+        let (policy, hours, opts) = (self.policy, self.hours, self.opts);
+        let spare_out = Spare::default();
+        let mut spare = Vec::new();
+        while let Some((chunk, p, last)) = next(std::mem::take(&mut spare))? {
+            let lines = chunk.jobs.lines();
+            let (batches, mut text) = evaluate_chunk(policy, hours, opts, &spare_out, chunk, true);
+            self.write_chunk(lines, batches, &spare_out)?;
+            text.clear();
+            spare = text;
+            progress(p);
+            if last {
+                break;
+            }
+        }
+        Ok(())
     }
 
     /// Checks ids and writes the answers of one evaluated chunk, in order.
