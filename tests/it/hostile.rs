@@ -588,8 +588,10 @@ fn policy_encodings_bom_crlf_tabs_and_non_utf8() {
 #[test]
 fn output_is_byte_identical_with_1_2_and_8_threads_in_every_format() {
     // The Dooap evaluation fixtures' tickets, each repeated under fresh
-    // ids: 4,500 tickets, more than one chunk of 4,096, with one malformed
-    // line and one duplicate id among them.
+    // ids: 4,500 tickets, more than four chunks of 1,024, with one
+    // malformed line, one ticket that fails validation and one duplicate
+    // id among them (one thread runs the chunks on the calling thread,
+    // more hand them to the pool: failures must fall in the same places).
     let dir_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/eval/dooap");
     let mut tickets: Vec<serde_json::Value> = Vec::new();
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir_path)
@@ -610,6 +612,12 @@ fn output_is_byte_identical_with_1_2_and_8_threads_in_every_format() {
         input.push('\n');
         if i == 2_000 {
             input.push_str("{not json\n");
+        }
+        if i == 3_000 {
+            input.push_str(
+                r#"{"id":"no-open","tier":"fixed_fee","severity":"critical","events":[]}"#,
+            );
+            input.push('\n');
         }
         if i == 4_200 {
             input.push_str(&t.to_string());
@@ -663,7 +671,7 @@ fn output_is_byte_identical_with_1_2_and_8_threads_in_every_format() {
             .collect();
         assert_eq!(runs[0].status.code(), Some(1), "{format}: a line failed");
         assert!(
-            text(&runs[0].stderr).contains("4502 ticket(s) read, 4500 evaluated, 2 failed"),
+            text(&runs[0].stderr).contains("4503 ticket(s) read, 4500 evaluated, 3 failed"),
             "{format}: {}",
             text(&runs[0].stderr)
         );
