@@ -552,10 +552,9 @@ pub(crate) fn run_all<'a>(
     ticket: &'a Ticket,
     at: DateTime<Utc>,
 ) -> Result<Runs<'a>, CalendarError> {
-    let all = vec![true; policy.metrics.len()];
     let mut digest = clock::Digest::of(policy, hours, ticket, at);
     digest.trace = true;
-    run_wanted(policy, hours, ticket, &all, &digest)
+    run_wanted(policy, hours, ticket, |_| true, &digest)
 }
 
 /// [`run_all`] for the metrics `wanted` (by index) and those they start
@@ -565,7 +564,7 @@ fn run_wanted<'a>(
     policy: &'a Policy,
     hours: &CalendarSet,
     ticket: &'a Ticket,
-    wanted: &[bool],
+    wanted: impl Fn(usize) -> bool,
     digest: &clock::Digest<'a>,
 ) -> Result<Runs<'a>, CalendarError> {
     let n = policy.metrics.len();
@@ -587,7 +586,7 @@ fn run_wanted<'a>(
         ticket,
         digest,
     };
-    for i in (0..n).filter(|&i| wanted.get(i).copied().unwrap_or(false)) {
+    for i in (0..n).filter(|&i| wanted(i)) {
         ensure(&run, i, &mut runs, 0)?;
     }
     Ok(runs)
@@ -708,12 +707,12 @@ fn evaluate_sorted<'a>(
     at: DateTime<Utc>,
     select: &MetricSelection,
 ) -> Result<TicketAnswer<'a>, CalendarError> {
-    let wanted = select.wanted(policy);
     // The memo is fetched once per ticket, with the digest, and passed
     // down (each fetch checks the memo's policy).
     let digest = clock::Digest::of(policy, hours, ticket, at);
     let memo = digest.memo;
-    let runs = run_wanted(policy, hours, ticket, &wanted, &digest)?;
+    let wanted = |i| select.wants(policy, memo, i);
+    let runs = run_wanted(policy, hours, ticket, wanted, &digest)?;
     let n = policy.metrics.len();
     let (tier, severity, status) = digest.fields_at_end(ticket);
     let version = if policy.versions.is_empty() {
@@ -730,7 +729,7 @@ fn evaluate_sorted<'a>(
         at,
         all: &runs.pieces,
     };
-    for (i, _) in wanted.iter().enumerate().filter(|(_, w)| **w) {
+    for i in (0..n).filter(|&i| wanted(i)) {
         let cycles = runs.metric(i);
         let id = MetricId(i as u32);
         let mut answers = Vec::with_capacity(cycles.len());

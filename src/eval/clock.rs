@@ -797,10 +797,11 @@ fn change_version<'a>(
         value: ctx.policy.versions.get(v.index()).map(|x| x.name.as_str()),
         at: t,
     };
-    let new = ctx.target();
     let Some(c) = running(cycles) else {
         return Ok(());
     };
+    // Looked up only for an open cycle (most changes find none).
+    let new = ctx.target();
     recompute(ctx, c, all, t, cause, new)
 }
 
@@ -927,7 +928,6 @@ fn apply_field_changes<'a>(
         (None, None) => return Ok(()),
     };
     let cause = change_cause(ctx.policy, &event.change, t);
-    let new = ctx.target();
     let restart = ctx.metric.on_change == ChangeRule::Restart;
     let Some(c) = running(cycles) else {
         return Ok(());
@@ -937,6 +937,8 @@ fn apply_field_changes<'a>(
         c.stop = Some(cause);
         ctx.push_cycle(cycles, t, cause, false)?;
     } else {
+        // Looked up only for an open cycle (most changes find none).
+        let new = ctx.target();
         recompute(ctx, c, all, t, cause, new)?;
     }
     Ok(())

@@ -130,6 +130,9 @@ pub(crate) struct PolicyMemo {
     percents: Box<[String]>,
     /// Each metric's clauses as masks.
     clauses: Box<[super::clock::Clauses]>,
+    /// Per metric, whether it has a target cell
+    /// ([`super::select::has_target_cell`]).
+    targeted: Box<[bool]>,
 }
 
 impl PolicyMemo {
@@ -155,6 +158,9 @@ impl PolicyMemo {
                     .iter()
                     .map(super::clock::Clauses::of)
                     .collect(),
+                targeted: (0..policy.metrics.len())
+                    .map(|i| super::select::has_target_cell(policy, i))
+                    .collect(),
             })
         });
         memo.downcast_ref::<PolicyMemo>()
@@ -164,6 +170,11 @@ impl PolicyMemo {
     /// The clauses of `metric` as masks.
     pub(crate) fn clauses(&self, metric: MetricId) -> Option<super::clock::Clauses> {
         self.clauses.get(metric.index()).copied()
+    }
+
+    /// Whether metric `i` has a target cell.
+    pub(crate) fn has_target_cell(&self, i: usize) -> Option<bool> {
+        self.targeted.get(i).copied()
     }
 
     /// The text of milestone `i`'s percentage.
