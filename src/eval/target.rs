@@ -85,6 +85,7 @@ impl AppliedTarget {
     /// The target as written in the policy (`1w`, `90m`, `1bd`,
     /// `1bd@16:00`), `None` without target. IR without the cell's text
     /// gives the normalized form (`168h`).
+    #[inline]
     pub fn written<'p>(&self, policy: &'p Policy) -> Option<Cow<'p, str>> {
         let d = self.promise?;
         Some(match self.cell.and_then(|i| policy.targets.get(i)) {
@@ -245,13 +246,14 @@ impl TargetCells {
             tier.index(),
             issue_type.map_or(0, |t| t.index() + 1),
         ];
-        if at.iter().zip(&self.dims).any(|(i, d)| i >= d) {
+        // Written out rather than as iterator chains: this runs per
+        // metric of every ticket.
+        let [d0, d1, d2, d3, d4] = self.dims;
+        let [i0, i1, i2, i3, i4] = at;
+        if i0 >= d0 || i1 >= d1 || i2 >= d2 || i3 >= d3 || i4 >= d4 {
             return None;
         }
-        let slot = at
-            .iter()
-            .zip(&self.dims)
-            .fold(0, |slot, (&i, &d)| slot * d + i);
+        let slot = (((i0 * d1 + i1) * d2 + i2) * d3 + i3) * d4 + i4;
         (slot < self.cells.len()).then_some(slot)
     }
 
