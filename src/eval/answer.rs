@@ -552,10 +552,9 @@ pub(crate) fn run_all<'a>(
     ticket: &'a Ticket,
     at: DateTime<Utc>,
 ) -> Result<Runs<'a>, CalendarError> {
-    let all = vec![true; policy.metrics.len()];
     let mut digest = clock::Digest::of(policy, hours, ticket, at);
     digest.trace = true;
-    run_wanted(policy, hours, ticket, &all, &digest)
+    run_wanted(policy, hours, ticket, |_| true, &digest)
 }
 
 /// [`run_all`] for the metrics `wanted` (by index) and those they start
@@ -565,43 +564,53 @@ fn run_wanted<'a>(
     policy: &'a Policy,
     hours: &CalendarSet,
     ticket: &'a Ticket,
-    wanted: &[bool],
+    wanted: impl Fn(usize) -> bool,
     digest: &clock::Digest<'a>,
 ) -> Result<Runs<'a>, CalendarError> {
     let n = policy.metrics.len();
-    let mut done: Vec<Option<Vec<Cycle<'a>>>> = vec![None; n];
     // One list for the pieces of every cycle of the ticket: a few pieces
     // per event is the usual size (capped: a ticket with a million events
     // grows it as it needs, instead of reserving for the worst case).
-    let mut pieces = Vec::with_capacity(
-        ticket
-            .events
-            .len()
-            .saturating_mul(2)
-            .saturating_add(8)
-            .min(256),
-    );
+    let events = ticket.events.len();
+    let mut runs = Runs {
+        of: vec![None; n],
+        // One list for the cycles of every metric, sized for the usual
+        // ticket (a cycle or two per metric) so that it rarely grows:
+        // growing moves every cycle.
+        cycles: Vec::with_capacity(n.saturating_mul(2).clamp(4, 64)),
+        pieces: Vec::with_capacity(events.saturating_mul(2).saturating_add(8).min(256)),
+    };
     let run = Run {
         policy,
         hours,
         ticket,
         digest,
     };
-    for i in (0..n).filter(|&i| wanted.get(i).copied().unwrap_or(false)) {
-        ensure(&run, i, &mut done, &mut pieces, 0)?;
+    for i in (0..n).filter(|&i| wanted(i)) {
+        ensure(&run, i, &mut runs, 0)?;
     }
-    Ok(Runs {
-        cycles: done.into_iter().map(Option::unwrap_or_default).collect(),
-        pieces,
-    })
+    Ok(runs)
 }
 
 /// Every metric's cycles of one ticket, and the pieces they hold.
 pub(crate) struct Runs<'a> {
-    /// Per metric (by index), its cycles.
-    pub cycles: Vec<Vec<Cycle<'a>>>,
+    /// Per metric (by index), its cycles: `cycles[range]`, `None` when it
+    /// was not run.
+    of: Vec<Option<std::ops::Range<usize>>>,
+    /// The cycles of every metric run, one metric after the other.
+    cycles: Vec<Cycle<'a>>,
     /// The pieces of every cycle ([`Cycle::pieces`]).
     pub pieces: Vec<Piece<'a>>,
+}
+
+impl<'a> Runs<'a> {
+    /// The cycles of metric `i` (none when it was not run).
+    pub(crate) fn metric(&self, i: usize) -> &[Cycle<'a>] {
+        match self.of.get(i) {
+            Some(Some(r)) => self.cycles.get(r.clone()).unwrap_or_default(),
+            _ => &[],
+        }
+    }
 }
 
 /// What every metric of one ticket's run shares.
@@ -615,46 +624,46 @@ struct Run<'a, 'h> {
 fn ensure<'a>(
     run: &Run<'a, '_>,
     i: usize,
-    done: &mut Vec<Option<Vec<Cycle<'a>>>>,
-    pieces: &mut Vec<Piece<'a>>,
+    runs: &mut Runs<'a>,
     depth: usize,
 ) -> Result<(), CalendarError> {
     let policy = run.policy;
-    if done[i].is_some() {
+    if runs.of[i].is_some() {
         return Ok(());
     }
     let mut first_stop = None;
     if let Some(dep) = policy.metrics[i].after {
         let d = dep.index();
+        let n = runs.of.len();
         // A dependency cycle is refused by the checker; never recurse forever.
-        if d < done.len() && d != i && depth < done.len() {
-            ensure(run, d, done, pieces, depth + 1)?;
+        if d < n && d != i && depth < n {
+            ensure(run, d, runs, depth + 1)?;
         }
         // M's first stop by one of its own stop events, also when a reopen
         // later resumed the cycle (the stop is then one of its gaps): a stop
         // that happened stays a stop for `after M`.
         let own = |k: &crate::ir::EventKind| policy.metrics[d].stops.contains(k);
-        first_stop = done.get(d).and_then(|c| c.as_ref()).and_then(|cycles| {
-            cycles
-                .iter()
-                .flat_map(|c| {
-                    let stop = c.stop.iter().filter(|s| own(&s.kind)).map(|s| s.at);
-                    let gaps = c.gaps.iter().filter(|g| own(&g.stopped_by)).map(|g| g.from);
-                    stop.chain(gaps)
-                })
-                .min()
-        });
+        first_stop = runs
+            .metric(d)
+            .iter()
+            .flat_map(|c| {
+                let stop = c.stop.iter().filter(|s| own(&s.kind)).map(|s| s.at);
+                let gaps = c.gaps.iter().filter(|g| own(&g.stopped_by)).map(|g| g.from);
+                stop.chain(gaps)
+            })
+            .min();
     }
-    let cycles = clock::run_metric(
+    let range = clock::run_metric(
         policy,
         run.hours,
         run.ticket,
         crate::ir::MetricId(i as u32),
         first_stop,
         run.digest,
-        pieces,
+        &mut runs.pieces,
+        &mut runs.cycles,
     )?;
-    done[i] = Some(cycles);
+    runs.of[i] = Some(range);
     Ok(())
 }
 
@@ -698,20 +707,20 @@ fn evaluate_sorted<'a>(
     at: DateTime<Utc>,
     select: &MetricSelection,
 ) -> Result<TicketAnswer<'a>, CalendarError> {
-    let wanted = select.wanted(policy);
     // The memo is fetched once per ticket, with the digest, and passed
     // down (each fetch checks the memo's policy).
     let digest = clock::Digest::of(policy, hours, ticket, at);
     let memo = digest.memo;
-    let runs = run_wanted(policy, hours, ticket, &wanted, &digest)?;
-    let all = &runs.cycles;
+    let wanted = |i| select.wants(policy, memo, i);
+    let runs = run_wanted(policy, hours, ticket, wanted, &digest)?;
+    let n = policy.metrics.len();
     let (tier, severity, status) = digest.fields_at_end(ticket);
     let version = if policy.versions.is_empty() {
         None
     } else {
         super::versions::in_force(policy, hours, ticket, at)
     };
-    let mut metrics = Vec::with_capacity(all.len());
+    let mut metrics = Vec::with_capacity(n);
     let mut secs = Vec::with_capacity(8);
     let m = Measure {
         policy,
@@ -720,10 +729,8 @@ fn evaluate_sorted<'a>(
         at,
         all: &runs.pieces,
     };
-    for (i, cycles) in all.iter().enumerate() {
-        if !wanted[i] {
-            continue;
-        }
+    for i in (0..n).filter(|&i| wanted(i)) {
+        let cycles = runs.metric(i);
         let id = MetricId(i as u32);
         let mut answers = Vec::with_capacity(cycles.len());
         let shown = policy.milestones.iter().filter(|x| x.metric == id).count();

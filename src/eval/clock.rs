@@ -329,7 +329,7 @@ impl<'a> Ctx<'a, '_> {
     /// copy).
     fn push_cycle(
         &self,
-        cycles: &mut Vec<Cycle<'a>>,
+        cycles: &mut Cycles<'_, 'a>,
         start: DateTime<Utc>,
         cause: Cause<'a>,
         scheduled: bool,
@@ -342,12 +342,6 @@ impl<'a> Ctx<'a, '_> {
             target.promise,
             self.due_at,
         )?;
-        if cycles.capacity() == 0 {
-            // The first cycle: a direct allocation for a few, cheaper than
-            // growing an empty vector (cycles are large; three stay within
-            // the allocator's small-block sizes, four did not).
-            *cycles = Vec::with_capacity(3);
-        }
         cycles.push(Cycle {
             start,
             started_by: cause.kind,
@@ -655,9 +649,12 @@ impl<'a> Digest<'a> {
 /// Runs one metric over a ticket's events up to the evaluation instant of
 /// `digest`, the ticket's [`Digest`] (inclusive). `first_stop` gives, for
 /// the metric named by `after`, the instant it first stopped (by one of its
-/// own stop events); the cycles' pieces are appended to `all`. The
+/// own stop events); the cycles' pieces are appended to `all`, the cycles
+/// to `list` (the ticket's list of cycles: the metric's are
+/// `list[range]`, the range returned). The
 /// ticket's events must be in evaluation order, as [`super::validate`]
 /// leaves them (see [`Ticket::sort_events`]).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn run_metric<'a>(
     policy: &'a Policy,
     hours: &CalendarSet,
@@ -666,10 +663,12 @@ pub(crate) fn run_metric<'a>(
     first_stop: Option<DateTime<Utc>>,
     digest: &Digest<'a>,
     all: &mut Vec<Piece<'a>>,
-) -> Result<Vec<Cycle<'a>>, CalendarError> {
+    list: &mut Vec<Cycle<'a>>,
+) -> Result<std::ops::Range<usize>, CalendarError> {
     let at = digest.at;
+    let base = list.len();
     let Some(metric) = policy.metrics.get(metric_id.index()) else {
-        return Ok(Vec::new());
+        return Ok(base..base);
     };
     let version = digest.version;
     let memo = digest.memo;
@@ -694,7 +693,7 @@ pub(crate) fn run_metric<'a>(
         due_at: ticket.due_at,
         last_target: Cell::new(None),
     };
-    let mut cycles: Vec<Cycle> = Vec::new();
+    let mut cycles = Cycles { list, base };
     let stop_first = metric.reset_order == ResetOrder::StopFirst;
     let reopened = kind_bit(EventKind::Reopened);
     // The kinds that can do anything to this metric's cycles.
@@ -773,10 +772,10 @@ pub(crate) fn run_metric<'a>(
     for &(b, v) in moves.iter().take_while(|(b, _)| *b <= at) {
         change_version(&mut ctx, &mut cycles, all, b, v)?;
     }
-    for c in cycles.iter_mut().filter(|c| c.stop.is_none()) {
+    for c in cycles.mine().iter_mut().filter(|c| c.stop.is_none()) {
         c.close(all, at);
     }
-    Ok(cycles)
+    Ok(base..cycles.list.len())
 }
 
 /// A `re-evaluated` version takes effect at `t`: the open cycle (running,
@@ -787,7 +786,7 @@ pub(crate) fn run_metric<'a>(
 /// get the new version's.
 fn change_version<'a>(
     ctx: &mut Ctx<'a, '_>,
-    cycles: &mut [Cycle<'a>],
+    cycles: &mut Cycles<'_, 'a>,
     all: &mut Vec<Piece<'a>>,
     t: DateTime<Utc>,
     v: VersionId,
@@ -798,10 +797,11 @@ fn change_version<'a>(
         value: ctx.policy.versions.get(v.index()).map(|x| x.name.as_str()),
         at: t,
     };
-    let new = ctx.target();
     let Some(c) = running(cycles) else {
         return Ok(());
     };
+    // Looked up only for an open cycle (most changes find none).
+    let new = ctx.target();
     recompute(ctx, c, all, t, cause, new)
 }
 
@@ -831,8 +831,47 @@ fn recompute<'a>(
     Ok(())
 }
 
-fn running<'c, 'a>(cycles: &'c mut [Cycle<'a>]) -> Option<&'c mut Cycle<'a>> {
+fn running<'c, 'a>(cycles: &'c mut Cycles<'_, 'a>) -> Option<&'c mut Cycle<'a>> {
     cycles.last_mut().filter(|c| c.stop.is_none())
+}
+
+/// One metric's cycles: the end of the ticket's list of cycles, from
+/// `base` on (one list for every metric of a ticket instead of a vector
+/// per metric: fewer allocations).
+pub(crate) struct Cycles<'v, 'a> {
+    list: &'v mut Vec<Cycle<'a>>,
+    base: usize,
+}
+
+impl<'a> Cycles<'_, 'a> {
+    fn mine(&mut self) -> &mut [Cycle<'a>] {
+        self.list.get_mut(self.base..).unwrap_or_default()
+    }
+
+    // The latest cycle is the list's last when the metric has any: no
+    // slicing on these paths, which run per event.
+    fn last(&self) -> Option<&Cycle<'a>> {
+        self.list.last().filter(|_| self.list.len() > self.base)
+    }
+
+    fn last_mut(&mut self) -> Option<&mut Cycle<'a>> {
+        let mine = self.list.len() > self.base;
+        self.list.last_mut().filter(|_| mine)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.list.len() <= self.base
+    }
+
+    fn push(&mut self, c: Cycle<'a>) {
+        self.list.push(c);
+    }
+
+    fn pop(&mut self) {
+        if !self.is_empty() {
+            self.list.pop();
+        }
+    }
 }
 
 /// Applies an instant's field changes (`group`: the instant's field-change
@@ -843,7 +882,7 @@ fn running<'c, 'a>(cycles: &'c mut [Cycle<'a>]) -> Option<&'c mut Cycle<'a>> {
 /// and a flip back), nothing changed.
 fn apply_field_changes<'a>(
     ctx: &mut Ctx<'a, '_>,
-    cycles: &mut Vec<Cycle<'a>>,
+    cycles: &mut Cycles<'_, 'a>,
     all: &mut Vec<Piece<'a>>,
     group: &'a [super::timeline::Event],
     t: DateTime<Utc>,
@@ -889,7 +928,6 @@ fn apply_field_changes<'a>(
         (None, None) => return Ok(()),
     };
     let cause = change_cause(ctx.policy, &event.change, t);
-    let new = ctx.target();
     let restart = ctx.metric.on_change == ChangeRule::Restart;
     let Some(c) = running(cycles) else {
         return Ok(());
@@ -899,6 +937,8 @@ fn apply_field_changes<'a>(
         c.stop = Some(cause);
         ctx.push_cycle(cycles, t, cause, false)?;
     } else {
+        // Looked up only for an open cycle (most changes find none).
+        let new = ctx.target();
         recompute(ctx, c, all, t, cause, new)?;
     }
     Ok(())
@@ -925,7 +965,7 @@ fn keep_breach(
 
 fn start<'a>(
     ctx: &Ctx<'a, '_>,
-    cycles: &mut Vec<Cycle<'a>>,
+    cycles: &mut Cycles<'_, 'a>,
     kind: EventKind,
     t: DateTime<Utc>,
     first_stop: Option<DateTime<Utc>>,
@@ -951,7 +991,7 @@ fn start<'a>(
 
 fn reopen<'a>(
     ctx: &Ctx<'a, '_>,
-    cycles: &mut Vec<Cycle<'a>>,
+    cycles: &mut Cycles<'_, 'a>,
     all: &mut Vec<Piece<'a>>,
     t: DateTime<Utc>,
 ) -> Result<(), CalendarError> {
@@ -1021,7 +1061,7 @@ fn reopen<'a>(
 /// cycle open, or one that started in this very second: nothing to reset.
 fn reset_cycle<'a>(
     ctx: &Ctx<'a, '_>,
-    cycles: &mut Vec<Cycle<'a>>,
+    cycles: &mut Cycles<'_, 'a>,
     all: &mut Vec<Piece<'a>>,
     t: DateTime<Utc>,
     cause: Cause<'a>,
@@ -1038,7 +1078,7 @@ fn reset_cycle<'a>(
 }
 
 fn stop<'a>(
-    cycles: &mut Vec<Cycle<'a>>,
+    cycles: &mut Cycles<'_, 'a>,
     all: &mut Vec<Piece<'a>>,
     kind: EventKind,
     t: DateTime<Utc>,
@@ -1060,7 +1100,7 @@ fn stop<'a>(
 
 fn update<'a>(
     ctx: &Ctx<'a, '_>,
-    cycles: &mut Vec<Cycle<'a>>,
+    cycles: &mut Cycles<'_, 'a>,
     all: &mut Vec<Piece<'a>>,
     kind: EventKind,
     t: DateTime<Utc>,

@@ -457,7 +457,8 @@ pub(crate) fn trace(
     let answer = evaluate(policy, hours, ticket, at)?.into_owned();
     let runs = run_all(policy, hours, ticket, at)?;
     let mut metrics = Vec::new();
-    for (i, (m, cs)) in answer.metrics.into_iter().zip(runs.cycles).enumerate() {
+    for (i, m) in answer.metrics.into_iter().enumerate() {
+        let cs = runs.metric(i);
         if only.is_some_and(|o| o.index() != i) {
             continue;
         }
@@ -481,11 +482,11 @@ pub(crate) fn trace(
                 ignored,
                 target_why: deadline_why(
                     target_why(policy, &m.metric, &c.target, ticket.channel.as_deref()),
-                    &c,
+                    c,
                 ),
                 calendar_why: calendar_why(policy, &m.metric, ticket, &c.target),
                 recomputes: c.recomputes.iter().map(cause_text).collect(),
-                stretches: stretches(hours, &c, &runs.pieces)?,
+                stretches: stretches(hours, c, &runs.pieces)?,
                 answer: a,
             });
         }

@@ -5,6 +5,7 @@
 //! one's clock (it needs its stop), without measuring it.
 
 use super::answer::{MetricAnswer, State};
+use super::target::PolicyMemo;
 use crate::ir::{Policy, TargetValue};
 
 /// Which metrics [`crate::Compiled::evaluate_selected`] (and the bulk
@@ -89,35 +90,32 @@ impl MetricSelection {
     /// Whether metric `i` is to be run and measured for `policy`: picked,
     /// and, with targets only, with at least one target cell in the policy
     /// (a metric without any can never have a target, so it is skipped
-    /// before any work).
-    pub(crate) fn wanted(&self, policy: &Policy) -> Vec<bool> {
-        let n = policy.metrics.len();
-        let mut wanted = match &self.only {
-            None => vec![true; n],
-            Some(only) => (0..n)
-                .map(|i| only.get(i).copied().unwrap_or(false))
-                .collect(),
+    /// before any work). `memo` is the policy's memo, which remembers the
+    /// latter (asked per ticket: no list is built per ticket).
+    pub(crate) fn wants(&self, policy: &Policy, memo: Option<&PolicyMemo>, i: usize) -> bool {
+        let picked = match &self.only {
+            None => true,
+            Some(only) => only.get(i).copied().unwrap_or(false),
         };
-        if self.with_target {
-            let mut any = vec![false; n];
-            for t in &policy.targets {
-                if !matches!(t.value, TargetValue::NoTarget) {
-                    if let Some(a) = any.get_mut(t.metric.index()) {
-                        *a = true;
-                    }
-                }
-            }
-            for (w, a) in wanted.iter_mut().zip(any) {
-                *w &= a;
-            }
-        }
-        wanted
+        picked
+            && (!self.with_target
+                || memo
+                    .and_then(|m| m.has_target_cell(i))
+                    .unwrap_or_else(|| has_target_cell(policy, i)))
     }
 
     /// Whether a measured metric is shown.
     pub(crate) fn shows(&self, m: &MetricAnswer<'_>) -> bool {
         !self.with_target || has_target(m)
     }
+}
+
+/// Whether the policy has a target cell (other than `-`) for metric `i`.
+pub(crate) fn has_target_cell(policy: &Policy, i: usize) -> bool {
+    policy
+        .targets
+        .iter()
+        .any(|t| t.metric.index() == i && !matches!(t.value, TargetValue::NoTarget))
 }
 
 /// Whether a metric's answer holds a promise for the ticket (see

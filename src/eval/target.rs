@@ -85,6 +85,7 @@ impl AppliedTarget {
     /// The target as written in the policy (`1w`, `90m`, `1bd`,
     /// `1bd@16:00`), `None` without target. IR without the cell's text
     /// gives the normalized form (`168h`).
+    #[inline]
     pub fn written<'p>(&self, policy: &'p Policy) -> Option<Cow<'p, str>> {
         let d = self.promise?;
         Some(match self.cell.and_then(|i| policy.targets.get(i)) {
@@ -130,6 +131,9 @@ pub(crate) struct PolicyMemo {
     percents: Box<[String]>,
     /// Each metric's clauses as masks.
     clauses: Box<[super::clock::Clauses]>,
+    /// Per metric, whether it has a target cell
+    /// ([`super::select::has_target_cell`]).
+    targeted: Box<[bool]>,
 }
 
 impl PolicyMemo {
@@ -155,6 +159,9 @@ impl PolicyMemo {
                     .iter()
                     .map(super::clock::Clauses::of)
                     .collect(),
+                targeted: (0..policy.metrics.len())
+                    .map(|i| super::select::has_target_cell(policy, i))
+                    .collect(),
             })
         });
         memo.downcast_ref::<PolicyMemo>()
@@ -164,6 +171,11 @@ impl PolicyMemo {
     /// The clauses of `metric` as masks.
     pub(crate) fn clauses(&self, metric: MetricId) -> Option<super::clock::Clauses> {
         self.clauses.get(metric.index()).copied()
+    }
+
+    /// Whether metric `i` has a target cell.
+    pub(crate) fn has_target_cell(&self, i: usize) -> Option<bool> {
+        self.targeted.get(i).copied()
     }
 
     /// The text of milestone `i`'s percentage.
@@ -234,13 +246,14 @@ impl TargetCells {
             tier.index(),
             issue_type.map_or(0, |t| t.index() + 1),
         ];
-        if at.iter().zip(&self.dims).any(|(i, d)| i >= d) {
+        // Written out rather than as iterator chains: this runs per
+        // metric of every ticket.
+        let [d0, d1, d2, d3, d4] = self.dims;
+        let [i0, i1, i2, i3, i4] = at;
+        if i0 >= d0 || i1 >= d1 || i2 >= d2 || i3 >= d3 || i4 >= d4 {
             return None;
         }
-        let slot = at
-            .iter()
-            .zip(&self.dims)
-            .fold(0, |slot, (&i, &d)| slot * d + i);
+        let slot = (((i0 * d1 + i1) * d2 + i2) * d3 + i3) * d4 + i4;
         (slot < self.cells.len()).then_some(slot)
     }
 
