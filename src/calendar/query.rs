@@ -84,7 +84,7 @@ impl CalendarSet {
         let (l, r, op): (Arc<Bucket>, Arc<Bucket>, SetOp) = match e {
             CalendarExpr::Always => {
                 return Arc::new(Bucket {
-                    open: Intervals::from_normalized(&[(lo, hi)]),
+                    open: Intervals::from_normalized(&[(lo, hi)]).with_day_index(lo, hi),
                     labels: Vec::new(),
                 })
             }
@@ -114,7 +114,7 @@ impl CalendarSet {
                 intervals::difference,
             ),
         };
-        let open = Intervals::from_normalized(&op(&l.open, &r.open));
+        let open = Intervals::from_normalized(&op(&l.open, &r.open)).with_day_index(lo, hi);
         let mut labels: Vec<Label> = l.labels.iter().chain(r.labels.iter()).cloned().collect();
         if let CalendarExpr::Difference { right, .. } = e {
             let name = match right.as_ref() {
@@ -281,14 +281,11 @@ impl CalendarSet {
                 .ok_or_else(|| self.ran_off(id, MAX_SECONDS));
         }
         let y = self.year_of(t);
-        let open = &self.bucket(id, y).open;
-        let v = open.open_before(t).saturating_add(d);
         // Most answers fall in the same year: no second lookup of its table.
-        if v <= open.total() {
-            if let Some(u) = open.reach_earliest(v) {
-                return Ok(u);
-            }
-        }
+        let v = match self.bucket(id, y).open.add(t, d) {
+            Ok(u) => return Ok(u),
+            Err(v) => v,
+        };
         let (y, v) = self
             .seek_forward(id, y, v, false)
             .ok_or_else(|| self.ran_off(id, MAX_SECONDS))?;
