@@ -80,8 +80,9 @@ impl Intervals {
         // Only the intervals starting on `t`'s day are searched: a binary
         // search over a year's starts is a chain of dependent loads with
         // unpredictable branches, which costs more time than instructions.
-        let last = (self.day_first.len() - 2) as i64;
-        let d = t.saturating_sub(self.lo).div_euclid(DAY).clamp(0, last) as usize;
+        let last = self.day_first.len() - 2;
+        // Unsigned: a division by a constant without the signed fix-ups.
+        let d = (t.saturating_sub(self.lo).max(0) as u64 / DAY as u64).min(last as u64) as usize;
         let (i, j) = (self.day_first[d] as usize, self.day_first[d + 1] as usize);
         i + self.starts[i..j].partition_point(|&s| s <= t)
     }

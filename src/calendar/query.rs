@@ -191,8 +191,8 @@ impl CalendarSet {
         // never more than one year off.
         const MEAN_YEAR: i64 = 31_556_952;
         let last = YEARS - 1;
-        let guess = usize::try_from(t.saturating_sub(self.bounds[0]).div_euclid(MEAN_YEAR))
-            .unwrap_or(0)
+        // Unsigned: a division by a constant without the signed fix-ups.
+        let guess = ((t.saturating_sub(self.bounds[0]).max(0) as u64 / MEAN_YEAR as u64) as usize)
             .min(last);
         let mut y = guess;
         while y > 0 && self.bounds[y] > t {
