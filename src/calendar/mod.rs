@@ -441,22 +441,29 @@ fn check_seconds(s: i64) -> Result<i64, CalendarError> {
 /// Seconds in a UTC day.
 const DAY: i64 = 86_400;
 
-/// The instant at `u` seconds, given the instant `t` at `s` seconds: what
-/// [`to_utc`] gives, computed by moving `t`'s date by whole days (within
-/// a year chrono only adds to the day of the year) instead of finding the
-/// date from day zero (400-year cycles and table lookups).
+/// The instant at `u` seconds, given the instant `t` at `s` seconds (both in
+/// the supported range): what [`to_utc`] gives, computed by moving `t`'s date by
+/// whole days (within a year chrono only adds to the day of the year)
+/// instead of finding the date from day zero (400-year cycles and table
+/// lookups).
 fn moved(t: DateTime<Utc>, s: i64, u: i64) -> DateTime<Utc> {
-    let days = u.div_euclid(DAY) - s.div_euclid(DAY);
+    // Days and seconds counted from `MIN_SECONDS`, a midnight, so that
+    // both are unsigned divisions (`s` and `u` are in the range).
+    let (s, u) = (
+        s.wrapping_sub(MIN_SECONDS) as u64,
+        u.wrapping_sub(MIN_SECONDS) as u64,
+    );
+    let days = (u / DAY as u64) as i64 - (s / DAY as u64) as i64;
     let date = t.date_naive();
     let date = if days >= 0 {
         date.checked_add_days(chrono::Days::new(days.unsigned_abs()))
     } else {
         date.checked_sub_days(chrono::Days::new(days.unsigned_abs()))
     };
-    let time = chrono::NaiveTime::from_num_seconds_from_midnight_opt(u.rem_euclid(DAY) as u32, 0);
+    let time = chrono::NaiveTime::from_num_seconds_from_midnight_opt((u % DAY as u64) as u32, 0);
     match (date, time) {
         (Some(d), Some(tm)) => d.and_time(tm).and_utc(),
-        _ => to_utc(u),
+        _ => to_utc((u as i64).wrapping_add(MIN_SECONDS)),
     }
 }
 
