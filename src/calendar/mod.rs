@@ -4,7 +4,7 @@
 //! (UTC) timeline. [`CalendarSet`] turns a policy's calendars into lazily
 //! built, cached per-year tables of those intervals with prefix sums of open
 //! time, so that adding 8 hours or 10,000 hours, or measuring open time across
-//! one year or ten, costs a few binary searches. See `docs/calendar.md` for
+//! one year or ten, costs a few short searches. See `docs/calendar.md` for
 //! the exact semantics (DST rules, business days, supported range).
 //!
 //! Every instant must lie in `1900-01-01T00:00:00Z ..= 2200-01-01T00:00:00Z`;

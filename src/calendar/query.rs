@@ -1,6 +1,7 @@
 //! The arithmetic itself, on UTC seconds, over the cached year tables.
 //!
-//! Within a year everything is a binary search in the prefix sums. Across
+//! Within a year an instant is placed through the table's day index, then
+//! its prefix sums give open time (see `intervals.rs`). Across
 //! years, year totals are summed one by one (each an atomic load once
 //! cached), so a query builds only the years it passes through: the first
 //! query over a span of 100 years builds those 100 years, not all 300 (a
