@@ -362,7 +362,7 @@ pub(crate) fn weekly_bucket(w: &Weekly, lo: i64, hi: i64) -> Bucket {
         })
         .collect();
     Bucket {
-        open: Intervals::from_pairs(pairs, lo, hi),
+        open: Intervals::from_pairs(pairs, lo, hi).with_day_index(lo, hi),
         labels,
     }
 }

@@ -4,12 +4,26 @@
 /// One UTC year (or any span) of open time: `[starts[i], ends[i])`, sorted,
 /// disjoint and never touching, with `cum[i]` the open time before interval
 /// `i` (`cum` has one more entry than there are intervals).
+///
+/// A year's table also has a day index ([`Intervals::with_day_index`]):
+/// for day `k` of the span, `day_first[k]` intervals start before it, so
+/// finding where an instant falls searches only the intervals starting on
+/// its own day (none or one for office hours) instead of the whole year.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Intervals {
     pub(crate) starts: Vec<i64>,
     pub(crate) ends: Vec<i64>,
     pub(crate) cum: Vec<i64>,
+    /// The start of the indexed span (when `day_first` is not empty).
+    lo: i64,
+    /// `0`, then the number of intervals starting before day `k` of the
+    /// span for `k = 1..=days`, then the number of intervals; empty when
+    /// the table has no index.
+    day_first: Vec<u32>,
 }
+
+/// Seconds in a UTC day.
+const DAY: i64 = 86_400;
 
 impl Intervals {
     /// Builds the table from sorted, disjoint, non-touching pairs.
@@ -25,7 +39,52 @@ impl Intervals {
             acc += e - s;
             cum.push(acc);
         }
-        Intervals { starts, ends, cum }
+        Intervals {
+            starts,
+            ends,
+            cum,
+            lo: 0,
+            day_first: Vec::new(),
+        }
+    }
+
+    /// The table with a day index over the span `[lo, hi)` (a table of
+    /// more than `u32::MAX` intervals keeps none). Every answer is the
+    /// same with or without it (the index only narrows the searches).
+    pub(crate) fn with_day_index(mut self, lo: i64, hi: i64) -> Intervals {
+        let Ok(n) = u32::try_from(self.len()) else {
+            return self;
+        };
+        let days = (hi - lo).max(0).div_euclid(DAY) + i64::from((hi - lo).rem_euclid(DAY) != 0);
+        let mut first = Vec::with_capacity(days as usize + 2);
+        first.push(0);
+        let mut i = 0;
+        for k in 1..=days {
+            let day = lo + k * DAY;
+            while i < self.starts.len() && self.starts[i] < day {
+                i += 1;
+            }
+            first.push(i as u32);
+        }
+        first.push(n);
+        self.lo = lo;
+        self.day_first = first;
+        self
+    }
+
+    /// The number of intervals starting at or before `t`.
+    fn rank(&self, t: i64) -> usize {
+        if self.day_first.len() < 2 {
+            return self.starts.partition_point(|&s| s <= t);
+        }
+        // Only the intervals starting on `t`'s day are searched: a binary
+        // search over a year's starts is a chain of dependent loads with
+        // unpredictable branches, which costs more time than instructions.
+        let last = self.day_first.len() - 2;
+        // Unsigned: a division by a constant without the signed fix-ups.
+        let d = (t.saturating_sub(self.lo).max(0) as u64 / DAY as u64).min(last as u64) as usize;
+        let (i, j) = (self.day_first[d] as usize, self.day_first[d + 1] as usize);
+        i + self.starts[i..j].partition_point(|&s| s <= t)
     }
 
     /// Builds the table from any pairs: empty ones dropped, the rest sorted,
@@ -55,27 +114,41 @@ impl Intervals {
 
     /// Open time before `t` (in the table's own span).
     pub(crate) fn open_before(&self, t: i64) -> i64 {
-        self.open_at(self.starts.partition_point(|&s| s <= t), t)
+        self.open_at(self.rank(t), t)
     }
 
     /// Open time in `[a, b)` (`a <= b`, both in the table's span), as
-    /// `open_before(b) - open_before(a)`: one binary search for `a`, then a
-    /// gallop from there to `b` (most measured stretches end a few
-    /// intervals after they start; this runs for every piece of every
-    /// cycle).
+    /// `open_before(b) - open_before(a)`. Without a day index: one binary
+    /// search for `a`, then a gallop from there to `b` (most measured
+    /// stretches end a few intervals after they start).
     pub(crate) fn open_between(&self, a: i64, b: i64) -> i64 {
-        let ia = self.starts.partition_point(|&s| s <= a);
-        // The first index at or after `ia` whose start is after `b`.
-        let (mut lo, mut step) = (ia, 1);
-        let mut hi = ia;
-        while hi < self.starts.len() && self.starts[hi] <= b {
-            lo = hi + 1;
-            hi += step;
-            step *= 2;
+        if !self.day_first.is_empty() {
+            return self.open_before(b) - self.open_before(a);
         }
-        let hi = hi.min(self.starts.len());
-        let ib = lo + self.starts[lo..hi].partition_point(|&s| s <= b);
+        let ia = self.starts.partition_point(|&s| s <= a);
+        let ib = gallop(&self.starts, ia, |s| s <= b);
         self.open_at(ib, b) - self.open_at(ia, a)
+    }
+
+    /// `t` plus `d > 0` seconds of open time, within the table: the
+    /// earliest instant at which the open time since `t` reaches `d`, or,
+    /// when the table ends first, `Err` with the open time since the
+    /// table's start to reach (`open_before(t) + d`, more than the total).
+    /// The same as [`Intervals::reach_earliest`] of that value, searched
+    /// forward from `t`'s interval instead of over the whole table.
+    pub(crate) fn add(&self, t: i64, d: i64) -> Result<i64, i64> {
+        let r = self.rank(t);
+        let v = self.open_at(r, t).saturating_add(d);
+        if v > self.total() {
+            return Err(v);
+        }
+        // `cum[r - 1] <= open_before(t) < v`, so the answer's interval is
+        // at or after `r - 1`.
+        let i = gallop(&self.cum[1..], r.saturating_sub(1), |c| c < v);
+        match self.starts.get(i) {
+            Some(&s) => Ok(s + (v - self.cum[i])),
+            None => Err(v),
+        }
     }
 
     /// Open time before `t`, given `idx`, the number of intervals starting
@@ -90,7 +163,7 @@ impl Intervals {
 
     /// The index of the interval containing `t`.
     pub(crate) fn containing(&self, t: i64) -> Option<usize> {
-        let idx = self.starts.partition_point(|&s| s <= t);
+        let idx = self.rank(t);
         (idx > 0 && self.ends[idx - 1] > t).then(|| idx - 1)
     }
 
@@ -107,6 +180,20 @@ impl Intervals {
         let i = self.cum[1..].partition_point(|&c| c <= v);
         (i < self.len()).then(|| self.starts[i] + (v - self.cum[i]))
     }
+}
+
+/// The first index at or after `from` whose value fails `pred` (`pred`
+/// holds on a prefix of `xs`, and at every index before `from`): steps of
+/// 1, 2, 4, ... from `from`, then a binary search in the last step.
+fn gallop(xs: &[i64], from: usize, pred: impl Fn(i64) -> bool) -> usize {
+    let (mut lo, mut hi, mut step) = (from, from, 1);
+    while hi < xs.len() && pred(xs[hi]) {
+        lo = hi + 1;
+        hi += step;
+        step *= 2;
+    }
+    let hi = hi.min(xs.len());
+    lo + xs[lo..hi].partition_point(|&x| pred(x))
 }
 
 /// Sorts pairs, drops empty ones and merges overlapping or touching ones.
@@ -243,6 +330,69 @@ mod tests {
                         table.open_before(b) - table.open_before(a),
                         "{pairs:?} {a} {b}"
                     );
+                }
+            }
+        }
+    }
+
+    /// The day index and the forward search of `add` only narrow the
+    /// searches: on random tables (intervals of a few seconds to a few
+    /// days, some crossing day boundaries or the span's edges), at every
+    /// probe instant, an indexed table answers `open_before`,
+    /// `open_between` and `containing` as the plain table does, and
+    /// `add(t, d)` is `reach_earliest(open_before(t) + d)` (or says how
+    /// much open time it needs past the table).
+    #[test]
+    fn the_day_index_and_add_agree_with_the_plain_searches() {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = |m: i64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % m as u64) as i64
+        };
+        for round in 0..400 {
+            let lo = next(3 * DAY) - DAY;
+            let hi = lo + 1 + next(12 * DAY);
+            let scale = [60, 3_600, DAY, 3 * DAY][round % 4];
+            let mut pairs = Vec::new();
+            let mut t = lo - next(2 * scale);
+            for _ in 0..next(60) {
+                let s = t + 1 + next(scale);
+                let e = s + 1 + next(scale);
+                pairs.push((s, e));
+                t = e;
+            }
+            let plain = Intervals::from_pairs(pairs, lo, hi);
+            let indexed = plain.clone().with_day_index(lo, hi);
+            let mut probes = vec![lo - DAY, lo - 1, lo, hi - 1, hi, hi + 1, hi + DAY];
+            for k in 0..=(hi - lo) / DAY {
+                probes.extend([lo + k * DAY - 1, lo + k * DAY]);
+            }
+            for (s, e) in plain.pairs() {
+                probes.extend([s - 1, s, s + 1, e - 1, e, e + 1]);
+            }
+            for _ in 0..20 {
+                probes.push(lo + next(hi - lo));
+            }
+            for &a in &probes {
+                assert_eq!(indexed.open_before(a), plain.open_before(a), "{a}");
+                assert_eq!(indexed.containing(a), plain.containing(a), "{a}");
+                for &b in probes.iter().filter(|&&b| b >= a && a >= lo && b <= hi) {
+                    assert_eq!(indexed.open_between(a, b), plain.open_between(a, b));
+                }
+                if a < lo || a > hi {
+                    continue;
+                }
+                for d in [1, 2, 59, 3_600, next(DAY) + 1, next(20 * DAY) + 1] {
+                    let v = plain.open_before(a) + d;
+                    let want = if v <= plain.total() {
+                        plain.reach_earliest(v).ok_or(v)
+                    } else {
+                        Err(v)
+                    };
+                    assert_eq!(plain.add(a, d), want, "{a} + {d}");
+                    assert_eq!(indexed.add(a, d), want, "{a} + {d}");
                 }
             }
         }

@@ -4,7 +4,7 @@
 //! (UTC) timeline. [`CalendarSet`] turns a policy's calendars into lazily
 //! built, cached per-year tables of those intervals with prefix sums of open
 //! time, so that adding 8 hours or 10,000 hours, or measuring open time across
-//! one year or ten, costs a few binary searches. See `docs/calendar.md` for
+//! one year or ten, costs a few short searches. See `docs/calendar.md` for
 //! the exact semantics (DST rules, business days, supported range).
 //!
 //! Every instant must lie in `1900-01-01T00:00:00Z ..= 2200-01-01T00:00:00Z`;
@@ -208,13 +208,53 @@ impl CalendarSet {
         forward: bool,
     ) -> Result<DateTime<Utc>, CalendarError> {
         let id = self.id(cal)?;
-        let t = check(t)?;
-        let u = if (secs >= 0) == forward {
-            self.add_raw(id, t, secs.unsigned_abs())?
+        let s = check(t)?;
+        Ok(moved(t, s, self.shift_raw(id, s, secs, forward)?))
+    }
+
+    fn shift_raw(&self, id: usize, t: i64, secs: i64, forward: bool) -> Result<i64, CalendarError> {
+        if (secs >= 0) == forward {
+            self.add_raw(id, t, secs.unsigned_abs())
         } else {
-            self.sub_raw(id, t, secs.unsigned_abs())?
-        };
-        Ok(to_utc(u))
+            self.sub_raw(id, t, secs.unsigned_abs())
+        }
+    }
+
+    /// [`CalendarSet::add_seconds`] on Unix seconds, for a caller that
+    /// holds instants as seconds (it saves converting to and from chrono's
+    /// dates, which costs more than the search itself).
+    #[allow(dead_code)] // For the evaluator, once its pieces hold seconds.
+    pub(crate) fn add_seconds_at(
+        &self,
+        cal: CalendarId,
+        t: i64,
+        secs: i64,
+    ) -> Result<i64, CalendarError> {
+        let id = self.id(cal)?;
+        self.shift_raw(id, check_seconds(t)?, secs, true)
+    }
+
+    /// [`CalendarSet::between`] on Unix seconds (see
+    /// [`CalendarSet::add_seconds_at`]).
+    #[allow(dead_code)] // For the evaluator, once its pieces hold seconds.
+    pub(crate) fn between_seconds(
+        &self,
+        cal: CalendarId,
+        from: i64,
+        to: i64,
+    ) -> Result<i64, CalendarError> {
+        let id = self.id(cal)?;
+        let (a, b) = (check_seconds(from)?, check_seconds(to)?);
+        Ok(self.signed_between(id, a, b))
+    }
+
+    /// Open seconds in `[a, b)`, or minus those in `[b, a)`.
+    fn signed_between(&self, id: usize, a: i64, b: i64) -> i64 {
+        if a <= b {
+            self.between_raw(id, a, b)
+        } else {
+            -self.between_raw(id, b, a)
+        }
     }
 
     /// Open seconds in `[from, to)`; negative (minus the open time in
@@ -227,11 +267,7 @@ impl CalendarSet {
     ) -> Result<i64, CalendarError> {
         let id = self.id(cal)?;
         let (a, b) = (check(from)?, check(to)?);
-        Ok(if a <= b {
-            self.between_raw(id, a, b)
-        } else {
-            -self.between_raw(id, b, a)
-        })
+        Ok(self.signed_between(id, a, b))
     }
 
     /// Whether the calendar is open at `t` (intervals are half-open: closing
@@ -389,6 +425,45 @@ fn check(t: DateTime<Utc>) -> Result<i64, CalendarError> {
         Ok(s)
     } else {
         Err(CalendarError::OutOfRange { at: t })
+    }
+}
+
+/// [`check`] for an instant given as Unix seconds.
+#[allow(dead_code)] // For the seconds entry points.
+fn check_seconds(s: i64) -> Result<i64, CalendarError> {
+    if (MIN_SECONDS..=MAX_SECONDS).contains(&s) {
+        Ok(s)
+    } else {
+        Err(CalendarError::OutOfRange { at: to_utc(s) })
+    }
+}
+
+/// Seconds in a UTC day.
+const DAY: i64 = 86_400;
+
+/// The instant at `u` seconds, given the instant `t` at `s` seconds (both in
+/// the supported range): what [`to_utc`] gives, computed by moving `t`'s date by
+/// whole days (within a year chrono only adds to the day of the year)
+/// instead of finding the date from day zero (400-year cycles and table
+/// lookups).
+fn moved(t: DateTime<Utc>, s: i64, u: i64) -> DateTime<Utc> {
+    // Days and seconds counted from `MIN_SECONDS`, a midnight, so that
+    // both are unsigned divisions (`s` and `u` are in the range).
+    let (s, u) = (
+        s.wrapping_sub(MIN_SECONDS) as u64,
+        u.wrapping_sub(MIN_SECONDS) as u64,
+    );
+    let days = (u / DAY as u64) as i64 - (s / DAY as u64) as i64;
+    let date = t.date_naive();
+    let date = if days >= 0 {
+        date.checked_add_days(chrono::Days::new(days.unsigned_abs()))
+    } else {
+        date.checked_sub_days(chrono::Days::new(days.unsigned_abs()))
+    };
+    let time = chrono::NaiveTime::from_num_seconds_from_midnight_opt((u % DAY as u64) as u32, 0);
+    match (date, time) {
+        (Some(d), Some(tm)) => d.and_time(tm).and_utc(),
+        _ => to_utc((u as i64).wrapping_add(MIN_SECONDS)),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The arithmetic itself, on UTC seconds, over the cached year tables.
 //!
-//! Within a year everything is a binary search in the prefix sums. Across
+//! Within a year an instant is placed through the table's day index, then
+//! its prefix sums give open time (see `intervals.rs`). Across
 //! years, year totals are summed one by one (each an atomic load once
 //! cached), so a query builds only the years it passes through: the first
 //! query over a span of 100 years builds those 100 years, not all 300 (a
@@ -84,7 +85,7 @@ impl CalendarSet {
         let (l, r, op): (Arc<Bucket>, Arc<Bucket>, SetOp) = match e {
             CalendarExpr::Always => {
                 return Arc::new(Bucket {
-                    open: Intervals::from_normalized(&[(lo, hi)]),
+                    open: Intervals::from_normalized(&[(lo, hi)]).with_day_index(lo, hi),
                     labels: Vec::new(),
                 })
             }
@@ -114,7 +115,7 @@ impl CalendarSet {
                 intervals::difference,
             ),
         };
-        let open = Intervals::from_normalized(&op(&l.open, &r.open));
+        let open = Intervals::from_normalized(&op(&l.open, &r.open)).with_day_index(lo, hi);
         let mut labels: Vec<Label> = l.labels.iter().chain(r.labels.iter()).cloned().collect();
         if let CalendarExpr::Difference { right, .. } = e {
             let name = match right.as_ref() {
@@ -191,8 +192,8 @@ impl CalendarSet {
         // never more than one year off.
         const MEAN_YEAR: i64 = 31_556_952;
         let last = YEARS - 1;
-        let guess = usize::try_from(t.saturating_sub(self.bounds[0]).div_euclid(MEAN_YEAR))
-            .unwrap_or(0)
+        // Unsigned: a division by a constant without the signed fix-ups.
+        let guess = ((t.saturating_sub(self.bounds[0]).max(0) as u64 / MEAN_YEAR as u64) as usize)
             .min(last);
         let mut y = guess;
         while y > 0 && self.bounds[y] > t {
@@ -281,14 +282,11 @@ impl CalendarSet {
                 .ok_or_else(|| self.ran_off(id, MAX_SECONDS));
         }
         let y = self.year_of(t);
-        let open = &self.bucket(id, y).open;
-        let v = open.open_before(t).saturating_add(d);
         // Most answers fall in the same year: no second lookup of its table.
-        if v <= open.total() {
-            if let Some(u) = open.reach_earliest(v) {
-                return Ok(u);
-            }
-        }
+        let v = match self.bucket(id, y).open.add(t, d) {
+            Ok(u) => return Ok(u),
+            Err(v) => v,
+        };
         let (y, v) = self
             .seek_forward(id, y, v, false)
             .ok_or_else(|| self.ran_off(id, MAX_SECONDS))?;

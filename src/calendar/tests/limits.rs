@@ -193,3 +193,77 @@ fn tables_are_allocated_on_first_query_and_build_only_the_years_touched() {
     assert_eq!(set.built_years(CalendarId(0)), Some(101));
     assert_eq!(set.built_years(CalendarId(1)), None);
 }
+
+fn xorshift(seed: u64) -> impl FnMut(i64) -> i64 {
+    let mut x = seed;
+    move |m: i64| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % m as u64) as i64
+    }
+}
+
+/// `moved` (an answer's instant found from the start's date) gives what
+/// `to_utc` gives, for starts anywhere in the range (some with fractions
+/// of a second) and answers seconds, days or centuries away, both ways.
+#[test]
+fn moved_gives_what_to_utc_gives() {
+    use crate::calendar::{moved, to_utc, MAX_SECONDS, MIN_SECONDS};
+    let mut next = xorshift(0x2545_F491_4F6C_DD1D);
+    let span = MAX_SECONDS - MIN_SECONDS + 1;
+    for i in 0..200_000 {
+        let s = MIN_SECONDS + next(span);
+        let u = match i % 3 {
+            0 => s + next(20 * H) - 10 * H,
+            1 => s + next(800 * 24 * H) - 400 * 24 * H,
+            _ => MIN_SECONDS + next(span),
+        }
+        .clamp(MIN_SECONDS, MAX_SECONDS);
+        let nanos = if i % 2 == 0 {
+            0
+        } else {
+            next(1_000_000_000) as u32
+        };
+        let t = DateTime::from_timestamp(s, nanos).expect("in chrono's range");
+        assert_eq!(moved(t, s, u), to_utc(u), "{s} -> {u}");
+    }
+}
+
+/// The entry points on Unix seconds answer as the ones on instants do,
+/// errors included (out-of-range instants, answers past the range).
+#[test]
+fn seconds_entry_points_agree_with_the_instant_ones() {
+    use crate::calendar::{to_utc, MAX_SECONDS, MIN_SECONDS};
+    let set = CalendarSet::new(&[office("office", "America/Chicago")]);
+    let (cal, bad) = (CalendarId(0), CalendarId(7));
+    let mut next = xorshift(0x9E37_79B9_7F4A_7C15);
+    let span = MAX_SECONDS - MIN_SECONDS;
+    for i in 0..3_000 {
+        let a = match i % 4 {
+            0 => MAX_SECONDS - next(10 * 24 * H) + 24 * H,
+            1 => MIN_SECONDS + next(10 * 24 * H) - 24 * H,
+            _ => 1_767_225_600 + next(3 * 365 * 24 * H),
+        };
+        let b = if i % 5 == 0 {
+            MIN_SECONDS + next(span)
+        } else {
+            a + next(60 * 24 * H) - 10 * 24 * H
+        };
+        let d = [0, 1, 8 * H, next(100_000 * H), i64::MAX, -next(1_000 * H)][i % 6];
+        assert_eq!(
+            set.between_seconds(cal, a, b),
+            set.between(cal, to_utc(a), to_utc(b)),
+            "{a} {b}"
+        );
+        assert_eq!(
+            set.add_seconds_at(cal, a, d),
+            set.add_seconds(cal, to_utc(a), d).map(|u| u.timestamp()),
+            "{a} + {d}"
+        );
+    }
+    assert_eq!(
+        set.between_seconds(bad, 0, 1),
+        Err(CalendarError::NoSuchCalendar(bad))
+    );
+}
