@@ -410,13 +410,12 @@ fn oracle(
                 c.stop.is_some() && matches!(c.by.as_deref(), Some("resolved" | "closed"))
             }) {
                 if spec.include_closed {
-                    // The closed minutes count (never paused), judged
-                    // against minute targets as they are counted.
-                    let x = judged.map_or(i64::MAX, |t| t.0);
+                    // The closed minutes count (never paused), judged as
+                    // they are counted, by the same rule as running ones
+                    // (a deadline target is not breached before its
+                    // instant, even with nothing left to count).
                     for m in c.stop.unwrap_or(b)..b {
-                        if c.breach.is_none() && c.counted >= x {
-                            c.breach = Some(m);
-                        }
+                        judge(c, m, judged, &mut reached);
                         if (spec.open)(m) {
                             c.counted += 60;
                         }
@@ -491,25 +490,8 @@ fn oracle(
             .last_mut()
             .filter(|c| c.stop.is_none() && c.start <= b)
         {
-            match judged {
-                _ if b >= end || c.breach.is_some() => {}
-                None => {}
-                // Minutes: breached at the first instant the count reaches the target.
-                Some((x, None)) if c.counted >= x => c.breach = Some(b),
-                Some((_, None)) => {}
-                // One business day: breached once the count is past the
-                // target (at the instant it reached it), or when
-                // `start + 1bd` passes with the count at the target.
-                Some((x, Some(due))) => {
-                    if c.counted > x {
-                        c.breach = Some(reached.unwrap_or(b));
-                    } else if c.counted == x {
-                        reached.get_or_insert(b);
-                        if b >= due {
-                            c.breach = Some(b);
-                        }
-                    }
-                }
+            if b < end {
+                judge(c, b, judged, &mut reached);
             }
             let counts = !paused && (spec.open)(b);
             if b < end {
@@ -521,6 +503,37 @@ fn oracle(
         }
     }
     (cycles, first_stop)
+}
+
+/// Judges cycle `c` at boundary `b` against the target `judged` (seconds,
+/// and the deadline instant for a deadline or business-day target);
+/// `reached` is the first boundary at which its counted time reached it.
+fn judge(
+    c: &mut OracleCycle,
+    b: i64,
+    judged: Option<(i64, Option<i64>)>,
+    reached: &mut Option<i64>,
+) {
+    match judged {
+        _ if c.breach.is_some() => {}
+        None => {}
+        // Minutes: breached at the first instant the count reaches the target.
+        Some((x, None)) if c.counted >= x => c.breach = Some(b),
+        Some((_, None)) => {}
+        // A deadline or one business day: breached once the count is past
+        // the target (at the instant it reached it), or when the deadline
+        // passes with the count at the target.
+        Some((x, Some(due))) => {
+            if c.counted > x {
+                c.breach = Some(reached.unwrap_or(b));
+            } else if c.counted == x {
+                reached.get_or_insert(b);
+                if b >= due {
+                    c.breach = Some(b);
+                }
+            }
+        }
+    }
 }
 
 fn ev(m: i64, k: usize) -> Value {
