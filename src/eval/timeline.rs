@@ -746,8 +746,12 @@ fn parse_time_with_chrono(text: &str, opts: &ReadOptions) -> Result<DateTime<Utc
 /// `actor` and `public`, else the defaults (see [`Actor::default_for`];
 /// public). `public` is refused on events that are not messages, and an
 /// actor on events that actor cannot do.
-fn who(kind: EventKind, ev: &RawEvent<'_>) -> Result<(Actor, bool), InputErrorKind> {
-    let actor = match ev.actor.as_deref().filter(|a| !a.is_empty()) {
+fn who(
+    kind: EventKind,
+    actor: Option<&str>,
+    public: Option<&str>,
+) -> Result<(Actor, bool), InputErrorKind> {
+    let actor = match actor.filter(|a| !a.is_empty()) {
         None => Actor::default_for(kind),
         Some(name) => {
             let a = Actor::from_name(name).ok_or_else(|| {
@@ -763,7 +767,7 @@ fn who(kind: EventKind, ev: &RawEvent<'_>) -> Result<(Actor, bool), InputErrorKi
             a
         }
     };
-    let public = match ev.public.as_deref().filter(|p| !p.is_empty()) {
+    let public = match public.filter(|p| !p.is_empty()) {
         None => true,
         Some(_) if !kind.has_visibility() => {
             return Err(InputErrorKind::BadPublic {
@@ -958,6 +962,9 @@ pub(crate) struct EventReader<'p> {
     /// Whether each event is later than the one before: then they are in
     /// evaluation order without a sort or a check.
     increasing: bool,
+    /// How many `opened` events were read (at most 2 counted) and the
+    /// index of the first: [`finish`] then looks for neither.
+    opened: (u8, usize),
 }
 
 impl<'p> EventReader<'p> {
@@ -969,6 +976,7 @@ impl<'p> EventReader<'p> {
             last_day: LastDay::default(),
             events: Vec::with_capacity(capacity),
             increasing: true,
+            opened: (0, 0),
         }
     }
 
@@ -984,32 +992,81 @@ impl<'p> EventReader<'p> {
             return Err(InputErrorKind::MissingField("at"));
         };
         let at = parse_time_after(at, self.opts, &mut self.last_day)?;
-        let mut value = |field: &'static str| {
-            ev.value
-                .take()
+        let Some(kind) = EventKind::from_name(kind) else {
+            return Err(InputErrorKind::UnknownEvent(kind.to_string()));
+        };
+        let change = self.change(kind, ev.value.take())?;
+        let (actor, public) = who(kind, ev.actor.as_deref(), ev.public.as_deref())?;
+        self.append(at, change, actor, public);
+        Ok(())
+    }
+
+    /// The instant of `text` when it is in the usual RFC 3339 form (see
+    /// [`usual_rfc3339`]: then every byte of it was checked), read as
+    /// [`EventReader::push`] reads it; `None` otherwise.
+    #[inline(always)]
+    pub(crate) fn usual_time(&mut self, text: &str) -> Option<DateTime<Utc>> {
+        usual_rfc3339(text, &mut self.last_day)
+    }
+
+    /// [`EventReader::push`] of an event of `kind` at `at` (read with
+    /// [`EventReader::usual_time`]) with the new value `value` and neither
+    /// `actor` nor `public`: the JSON Lines scanner's usual event, read
+    /// without a [`RawEvent`].
+    #[inline(always)]
+    pub(crate) fn push_usual(
+        &mut self,
+        at: DateTime<Utc>,
+        kind: EventKind,
+        value: Option<&str>,
+    ) -> Result<(), InputErrorKind> {
+        let change = self.change(kind, value.map(Cow::Borrowed))?;
+        let (actor, public) = who(kind, None, None)?;
+        self.append(at, change, actor, public);
+        Ok(())
+    }
+
+    /// What an event of `kind` with the new value `value` does.
+    #[inline(always)]
+    fn change(
+        &self,
+        kind: EventKind,
+        value: Option<Cow<'_, str>>,
+    ) -> Result<Change, InputErrorKind> {
+        let value = |field: &'static str| {
+            value
                 .filter(|v| !v.is_empty())
                 .ok_or(InputErrorKind::MissingField(field))
         };
-        let change = match EventKind::from_name(kind) {
-            Some(EventKind::Opened) => Change::Opened,
-            Some(EventKind::Replied) => Change::Replied,
-            Some(EventKind::CustomerReplied) => Change::CustomerReplied,
-            Some(EventKind::Acknowledged) => Change::Acknowledged,
-            Some(EventKind::Resolved) => Change::Resolved,
-            Some(EventKind::Closed) => Change::Closed,
-            Some(EventKind::Reopened) => Change::Reopened,
-            Some(EventKind::Status) => Change::Status(value("status")?.into_owned()),
-            Some(EventKind::Severity) => {
-                Change::Severity(severity_of(self.policy, &value("severity")?)?)
+        Ok(match kind {
+            EventKind::Opened => Change::Opened,
+            EventKind::Replied => Change::Replied,
+            EventKind::CustomerReplied => Change::CustomerReplied,
+            EventKind::Acknowledged => Change::Acknowledged,
+            EventKind::Resolved => Change::Resolved,
+            EventKind::Closed => Change::Closed,
+            EventKind::Reopened => Change::Reopened,
+            EventKind::Status => Change::Status(value("status")?.into_owned()),
+            EventKind::Severity => Change::Severity(severity_of(self.policy, &value("severity")?)?),
+            EventKind::Tier => Change::Tier(tier_of(self.policy, &value("tier")?)?),
+            // Not a ticket's event ([`EventKind::from_name`] never gives it).
+            EventKind::Version => {
+                return Err(InputErrorKind::UnknownEvent(kind.name().to_string()))
             }
-            Some(EventKind::Tier) => Change::Tier(tier_of(self.policy, &value("tier")?)?),
-            Some(EventKind::Version) | None => {
-                return Err(InputErrorKind::UnknownEvent(kind.to_string()))
-            }
-        };
-        let (actor, public) = who(change.kind(), ev)?;
+        })
+    }
+
+    /// Adds a checked event.
+    #[inline(always)]
+    fn append(&mut self, at: DateTime<Utc>, change: Change, actor: Actor, public: bool) {
         if let Some(last) = self.events.last() {
             self.increasing &= last.at < at;
+        }
+        if change == Change::Opened && self.opened.0 < 2 {
+            if self.opened.0 == 0 {
+                self.opened.1 = self.events.len();
+            }
+            self.opened.0 += 1;
         }
         self.events.push(Event {
             at,
@@ -1018,7 +1075,6 @@ impl<'p> EventReader<'p> {
             public,
             opening_comment: false,
         });
-        Ok(())
     }
 }
 
@@ -1046,23 +1102,33 @@ fn finish(
     let EventReader {
         mut events,
         increasing,
+        opened: (opened, first_open),
         ..
     } = events;
     let line_of = |i: usize| raw_events.get(i).map_or(line, |e| e.line);
-    let mut opened = events
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.change == Change::Opened);
-    let Some((_, first_open)) = opened.next() else {
+    let Some(first_open) = events.get(first_open).filter(|_| opened > 0) else {
         return Err(head.err(line, InputErrorKind::NoOpened));
     };
     let (opened_at, opener) = (first_open.at, first_open.actor);
-    if let Some((i, _)) = opened.next() {
+    if opened > 1 {
+        let second = events
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.change == Change::Opened)
+            .nth(1);
+        let i = second.map_or(0, |(i, _)| i);
         return Err(head.err(line_of(i), InputErrorKind::SecondOpened));
     }
-    if let Some((i, e)) = events.iter().enumerate().find(|(_, e)| e.at < opened_at) {
-        let k = InputErrorKind::BeforeOpened(e.change.kind().name().to_string());
-        return Err(head.err(line_of(i), k));
+    // In increasing order, no event is before the first one's time.
+    let earliest = match events.first() {
+        Some(first) if increasing => first.at,
+        _ => events.iter().map(|e| e.at).min().unwrap_or(opened_at),
+    };
+    if earliest < opened_at {
+        if let Some((i, e)) = events.iter().enumerate().find(|(_, e)| e.at < opened_at) {
+            let k = InputErrorKind::BeforeOpened(e.change.kind().name().to_string());
+            return Err(head.err(line_of(i), k));
+        }
     }
     let selected = select_calendars(policy, &attributes).map_err(|k| head.err(line, k))?;
     // A ticket an agent opens: agent replies in the opening second are its
