@@ -16,7 +16,8 @@
 
 use crate::ir::{Actor, CalendarDef, CalendarId, EventKind, Policy, SeverityId, TierId, TypeId};
 use chrono::{
-    DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike, Utc,
+    DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone,
+    Timelike, Utc,
 };
 use chrono_tz::Tz;
 use std::borrow::Cow;
@@ -610,7 +611,7 @@ pub(crate) fn parse_time_after(
     // A text in the usual form has no surrounding space: trimming it is
     // left for the others (out of line: the usual form is read inline, in
     // the caller's loop).
-    match usual_rfc3339(text, last) {
+    match usual_rfc3339(text.as_bytes(), last) {
         Some(t) => Ok(t),
         None => parse_time_trimmed(text.trim(), opts, last),
     }
@@ -623,7 +624,7 @@ fn parse_time_trimmed(
     opts: &ReadOptions,
     last: &mut LastDay,
 ) -> Result<DateTime<Utc>, InputErrorKind> {
-    match usual_rfc3339(text, last) {
+    match usual_rfc3339(text.as_bytes(), last) {
         Some(t) => Ok(t),
         None => parse_time_with_chrono(text, opts),
     }
@@ -637,8 +638,7 @@ fn parse_time_trimmed(
 /// chrono gives the same one (the tests compare them). Inlined: a call per
 /// event costs more than the time's usual form takes to read.
 #[inline(always)]
-fn usual_rfc3339(text: &str, last: &mut LastDay) -> Option<DateTime<Utc>> {
-    let b = text.as_bytes();
+fn usual_rfc3339(b: &[u8], last: &mut LastDay) -> Option<DateTime<Utc>> {
     let head: &[u8; 19] = b.get(..19)?.try_into().ok()?;
     if !matches!(head[10], b'T' | b't' | b' ') || head[13] != b':' || head[16] != b':' {
         return None;
@@ -651,6 +651,12 @@ fn usual_rfc3339(text: &str, last: &mut LastDay) -> Option<DateTime<Utc>> {
     let day = head.first_chunk::<10>()?;
     let date = match last.0 {
         Some((seen, date)) if seen == *day => date,
+        // The same month (its `YYYY-MM-` was checked): only the day is new.
+        Some((seen, date)) if seen[..8] == day[..8] => {
+            let date = date.with_day(two(8)?)?;
+            last.0 = Some((*day, date));
+            date
+        }
         _ => {
             if head[4] != b'-' || head[7] != b'-' {
                 return None;
@@ -1005,7 +1011,7 @@ impl<'p> EventReader<'p> {
     /// [`usual_rfc3339`]: then every byte of it was checked), read as
     /// [`EventReader::push`] reads it; `None` otherwise.
     #[inline(always)]
-    pub(crate) fn usual_time(&mut self, text: &str) -> Option<DateTime<Utc>> {
+    pub(crate) fn usual_time(&mut self, text: &[u8]) -> Option<DateTime<Utc>> {
         usual_rfc3339(text, &mut self.last_day)
     }
 
@@ -1062,7 +1068,7 @@ impl<'p> EventReader<'p> {
         if let Some(last) = self.events.last() {
             self.increasing &= last.at < at;
         }
-        if change == Change::Opened && self.opened.0 < 2 {
+        if matches!(change, Change::Opened) && self.opened.0 < 2 {
             if self.opened.0 == 0 {
                 self.opened.1 = self.events.len();
             }
@@ -1452,7 +1458,7 @@ targets first_response {
         for (text, utc) in cases {
             let expected: DateTime<Utc> = utc.parse().unwrap_or_else(|e| panic!("{utc}: {e}"));
             assert_eq!(
-                usual_rfc3339(text, &mut LastDay::default()),
+                usual_rfc3339(text.as_bytes(), &mut LastDay::default()),
                 Some(expected),
                 "{text}"
             );
@@ -1487,7 +1493,11 @@ targets first_response {
             "",
         ];
         for text in cases {
-            assert_eq!(usual_rfc3339(text, &mut LastDay::default()), None, "{text}");
+            assert_eq!(
+                usual_rfc3339(text.as_bytes(), &mut LastDay::default()),
+                None,
+                "{text}"
+            );
             if let Err(e) = agree(text) {
                 panic!("{e}");
             }

@@ -133,7 +133,7 @@ fn usual_event<'a>(reader: &mut EventReader<'_>, s: &mut Scan<'a>) -> Option<()>
     // Every byte of a time read in the usual form is checked (digits and
     // separators): it has no quote, escape or control character, so the
     // JSON string is exactly this text.
-    let at = reader.usual_time(s.text.get(s.at + OPEN.len()..s.at + OPEN.len() + len)?)?;
+    let at = reader.usual_time(b.get(OPEN.len()..OPEN.len() + len)?)?;
     s.at += OPEN.len() + len;
     if !s.rest().starts_with(TYPE) {
         return None;
