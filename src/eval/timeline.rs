@@ -795,13 +795,63 @@ fn who(
 
 /// A policy with the facts validation would otherwise work out again for
 /// every ticket, worked out once (per bulk chunk, or per single ticket).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct Lookup<'p> {
     /// The policy tickets are validated against.
     pub(crate) policy: &'p Policy,
     /// Some target cell is `due`: only then can a ticket lack a due date
     /// it needs (a scan of every cell, once rather than per ticket).
     has_due: bool,
+    /// The declared tier names, with [`Policy::tier_named`] of each.
+    tiers: Names<'p, TierId>,
+    /// The declared severity names and aliases, with
+    /// [`Policy::severity_named`] of each.
+    severities: Names<'p, SeverityId>,
+    /// The declared issue type names, with [`Policy::type_named`] of each.
+    types: Names<'p, TypeId>,
+}
+
+/// Texts with what a policy's name lookup gives for each, worked out once:
+/// a ticket mostly writes a declared name exactly, found here by its
+/// length and first eight bytes instead of string comparisons. A text not
+/// here is looked up by the policy (so the answer is the policy's either
+/// way: a test compares them).
+#[derive(Debug, Clone)]
+struct Names<'p, T>(Vec<(&'p str, u64, T)>);
+
+impl<'p, T: Copy> Names<'p, T> {
+    /// Each of `texts` with what `find` gives for it (a text it gives
+    /// nothing for is left out).
+    fn new(texts: impl Iterator<Item = &'p str>, find: impl Fn(&str) -> Option<T>) -> Self {
+        Names(
+            texts
+                .filter_map(|t| Some((t, head8(t), find(t)?)))
+                .collect(),
+        )
+    }
+
+    /// What `find` gave for `text`, when `text` is one of the texts.
+    #[inline]
+    fn get(&self, text: &str) -> Option<T> {
+        let head = head8(text);
+        // Of the same length and first eight bytes, texts of at most eight
+        // bytes are the same.
+        self.0
+            .iter()
+            .find(|(t, h, _)| *h == head && t.len() == text.len() && (t.len() <= 8 || *t == text))
+            .map(|&(_, _, id)| id)
+    }
+}
+
+/// The first eight bytes of `text` (the first in the lowest byte), padded
+/// with zeros.
+#[inline]
+fn head8(text: &str) -> u64 {
+    let b = text.as_bytes();
+    match b.first_chunk::<8>() {
+        Some(w) => u64::from_le_bytes(*w),
+        None => b.iter().rev().fold(0, |w, &c| w << 8 | u64::from(c)),
+    }
 }
 
 impl<'p> Lookup<'p> {
@@ -817,7 +867,20 @@ impl<'p> Lookup<'p> {
                 }
             )
         });
-        Lookup { policy, has_due }
+        let severities = policy.severities.iter().flat_map(|s| {
+            std::iter::once(s.name.as_str()).chain(s.aliases.iter().map(String::as_str))
+        });
+        Lookup {
+            policy,
+            has_due,
+            tiers: Names::new(policy.tiers.iter().map(|t| t.name.as_str()), |n| {
+                policy.tier_named(n)
+            }),
+            severities: Names::new(severities, |n| policy.severity_named(n)),
+            types: Names::new(policy.types.iter().map(|t| t.name.as_str()), |n| {
+                policy.type_named(n)
+            }),
+        }
     }
 }
 
@@ -839,8 +902,8 @@ pub(crate) fn validate_in(
     mut raw: RawTicket<'_>,
     opts: &ReadOptions,
 ) -> Result<Ticket, InputError> {
-    let head = head(lookup.policy, &mut raw)?;
-    let mut events = EventReader::new(lookup.policy, opts, raw.events.len());
+    let head = head(lookup, &mut raw)?;
+    let mut events = EventReader::new(lookup, opts, raw.events.len());
     for ev in &mut raw.events {
         events.push(ev).map_err(|k| head.err(ev.line, k))?;
     }
@@ -856,7 +919,7 @@ pub(crate) fn validate_read(
     events: EventReader<'_>,
     opts: &ReadOptions,
 ) -> Result<Ticket, InputError> {
-    let head = head(lookup.policy, &mut raw)?;
+    let head = head(lookup, &mut raw)?;
     finish(lookup, raw, head, events, opts)
 }
 
@@ -881,7 +944,8 @@ impl Head<'_> {
 
 /// Checks a ticket's id and resolves its tier, severity and type (the id is
 /// taken out of `raw`).
-fn head<'a>(policy: &Policy, raw: &mut RawTicket<'a>) -> Result<Head<'a>, InputError> {
+fn head<'a>(lookup: &Lookup<'_>, raw: &mut RawTicket<'a>) -> Result<Head<'a>, InputError> {
+    let policy = lookup.policy;
     let line = raw.line;
     let Some(id) = raw.id.take() else {
         return Err(InputError {
@@ -899,15 +963,15 @@ fn head<'a>(policy: &Policy, raw: &mut RawTicket<'a>) -> Result<Head<'a>, InputE
         return Err(err(InputErrorKind::MissingField("id")));
     }
     let tier = match raw.tier.as_deref() {
-        Some(n) => tier_of(policy, n).map_err(err)?,
+        Some(n) => tier_of(lookup, n).map_err(err)?,
         None => return Err(err(InputErrorKind::MissingField("tier"))),
     };
     let severity = match raw.severity.as_deref() {
-        Some(n) => severity_of(policy, n).map_err(err)?,
+        Some(n) => severity_of(lookup, n).map_err(err)?,
         None => return Err(err(InputErrorKind::MissingField("severity"))),
     };
     let issue_type = match raw.issue_type.as_deref() {
-        Some(n) => Some(policy.type_named(n).ok_or_else(|| {
+        Some(n) => Some(type_of(lookup, n).ok_or_else(|| {
             let s = suggest_named(
                 n,
                 policy
@@ -927,9 +991,16 @@ fn head<'a>(policy: &Policy, raw: &mut RawTicket<'a>) -> Result<Head<'a>, InputE
     })
 }
 
-/// The tier named `name` in a ticket.
-fn tier_of(policy: &Policy, name: &str) -> Result<TierId, InputErrorKind> {
-    policy.tier_named(name).ok_or_else(|| {
+/// The issue type named `name` in a ticket ([`Policy::type_named`]).
+fn type_of(lookup: &Lookup<'_>, name: &str) -> Option<TypeId> {
+    (lookup.types.get(name)).or_else(|| lookup.policy.type_named(name))
+}
+
+/// The tier named `name` in a ticket ([`Policy::tier_named`]).
+fn tier_of(lookup: &Lookup<'_>, name: &str) -> Result<TierId, InputErrorKind> {
+    let policy = lookup.policy;
+    let found = lookup.tiers.get(name).or_else(|| policy.tier_named(name));
+    found.ok_or_else(|| {
         let s = suggest_named(
             name,
             policy
@@ -941,9 +1012,15 @@ fn tier_of(policy: &Policy, name: &str) -> Result<TierId, InputErrorKind> {
     })
 }
 
-/// The severity named (or aliased) `name` in a ticket.
-fn severity_of(policy: &Policy, name: &str) -> Result<SeverityId, InputErrorKind> {
-    policy.severity_named(name).ok_or_else(|| {
+/// The severity named (or aliased) `name` in a ticket
+/// ([`Policy::severity_named`]).
+fn severity_of(lookup: &Lookup<'_>, name: &str) -> Result<SeverityId, InputErrorKind> {
+    let policy = lookup.policy;
+    let found = lookup
+        .severities
+        .get(name)
+        .or_else(|| policy.severity_named(name));
+    found.ok_or_else(|| {
         let s = suggest_named(
             name,
             policy.severities.iter().map(|t| {
@@ -961,7 +1038,7 @@ fn severity_of(policy: &Policy, name: &str) -> Result<SeverityId, InputErrorKind
 /// A ticket's events, checked and resolved one at a time in input order
 /// (the rules of an event on its own; [`validate`] checks them together).
 pub(crate) struct EventReader<'p> {
-    policy: &'p Policy,
+    lookup: &'p Lookup<'p>,
     opts: &'p ReadOptions,
     last_day: LastDay,
     events: Vec<Event>,
@@ -975,9 +1052,9 @@ pub(crate) struct EventReader<'p> {
 
 impl<'p> EventReader<'p> {
     /// A reader with room for `capacity` events.
-    pub(crate) fn new(policy: &'p Policy, opts: &'p ReadOptions, capacity: usize) -> Self {
+    pub(crate) fn new(lookup: &'p Lookup<'p>, opts: &'p ReadOptions, capacity: usize) -> Self {
         EventReader {
-            policy,
+            lookup,
             opts,
             last_day: LastDay::default(),
             events: Vec::with_capacity(capacity),
@@ -1053,8 +1130,8 @@ impl<'p> EventReader<'p> {
             EventKind::Closed => Change::Closed,
             EventKind::Reopened => Change::Reopened,
             EventKind::Status => Change::Status(value("status")?.into_owned()),
-            EventKind::Severity => Change::Severity(severity_of(self.policy, &value("severity")?)?),
-            EventKind::Tier => Change::Tier(tier_of(self.policy, &value("tier")?)?),
+            EventKind::Severity => Change::Severity(severity_of(self.lookup, &value("severity")?)?),
+            EventKind::Tier => Change::Tier(tier_of(self.lookup, &value("tier")?)?),
             // Not a ticket's event ([`EventKind::from_name`] never gives it).
             EventKind::Version => {
                 return Err(InputErrorKind::UnknownEvent(kind.name().to_string()))
@@ -1334,6 +1411,64 @@ mod tests {
             }
         }
         assert!(stopped > 0, "no policy needs a due date");
+    }
+
+    /// The names a [`Lookup`] remembers give what the policy's own lookups
+    /// give, for every declared name and alias of the seed policies and
+    /// texts near them (other case, one byte more, less or changed, longer
+    /// than eight bytes with the same first eight).
+    #[test]
+    fn remembered_names_give_what_the_policy_gives() {
+        let mut sources = vec![("due.sla".to_string(), crate::eval::testing::DUE.to_string())];
+        sources.extend(crate::eval::testing::seed_policy_texts());
+        for (name, text) in &sources {
+            let compiled = crate::compile(&crate::SourceFile::new(name.as_str(), text.as_str()))
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            let policy = &compiled.policy;
+            let lookup = Lookup::new(policy);
+            let declared = policy
+                .tiers
+                .iter()
+                .map(|t| t.name.clone())
+                .chain(policy.types.iter().map(|t| t.name.clone()))
+                .chain(
+                    policy
+                        .severities
+                        .iter()
+                        .flat_map(|s| std::iter::once(s.name.clone()).chain(s.aliases.clone())),
+                );
+            let mut texts = vec![String::new(), "x".to_string(), "12345678".to_string()];
+            for d in declared {
+                let mut changed = d.clone();
+                if let Some(last) = changed.pop() {
+                    changed.push(if last == 'x' { 'y' } else { 'x' });
+                }
+                texts.extend([
+                    d.to_uppercase(),
+                    d.to_lowercase(),
+                    format!("{d}x"),
+                    format!("x{d}"),
+                    d.chars().skip(1).collect(),
+                    changed,
+                    format!("{d}-long-suffix"),
+                    format!("{d}-long-suffiy"),
+                    d,
+                ]);
+            }
+            for t in &texts {
+                assert_eq!(
+                    tier_of(&lookup, t).ok(),
+                    policy.tier_named(t),
+                    "{name}: {t}"
+                );
+                assert_eq!(
+                    severity_of(&lookup, t).ok(),
+                    policy.severity_named(t),
+                    "{name}: {t}"
+                );
+                assert_eq!(type_of(&lookup, t), policy.type_named(t), "{name}: {t}");
+            }
+        }
     }
 
     /// What a ticket naming a tier, severity and type gets told.

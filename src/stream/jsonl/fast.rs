@@ -46,7 +46,7 @@ pub(super) fn read_usual(
     line: u64,
     opts: &ReadOptions,
 ) -> Option<Ticket> {
-    let mut events = EventReader::new(lookup.policy, opts, EVENTS_GUESS);
+    let mut events = EventReader::new(lookup, opts, EVENTS_GUESS);
     let raw = scan(text, line, &mut events)?;
     validate_read(lookup, raw, events, opts).ok()
 }
@@ -111,7 +111,7 @@ impl<'a> Sink<'a> for EventReader<'_> {
 #[cfg(test)]
 pub(super) fn takes_usual_event(lookup: &Lookup<'_>, event: &str) -> bool {
     let opts = ReadOptions::default();
-    let mut reader = EventReader::new(lookup.policy, &opts, 1);
+    let mut reader = EventReader::new(lookup, &opts, 1);
     let mut s = Scan { text: event, at: 0 };
     reader.usual(&mut s) && s.at == event.len()
 }
