@@ -16,7 +16,8 @@
 
 use crate::ir::{Actor, CalendarDef, CalendarId, EventKind, Policy, SeverityId, TierId, TypeId};
 use chrono::{
-    DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike, Utc,
+    DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone,
+    Timelike, Utc,
 };
 use chrono_tz::Tz;
 use std::borrow::Cow;
@@ -610,7 +611,7 @@ pub(crate) fn parse_time_after(
     // A text in the usual form has no surrounding space: trimming it is
     // left for the others (out of line: the usual form is read inline, in
     // the caller's loop).
-    match usual_rfc3339(text, last) {
+    match usual_rfc3339(text.as_bytes(), last) {
         Some(t) => Ok(t),
         None => parse_time_trimmed(text.trim(), opts, last),
     }
@@ -623,7 +624,7 @@ fn parse_time_trimmed(
     opts: &ReadOptions,
     last: &mut LastDay,
 ) -> Result<DateTime<Utc>, InputErrorKind> {
-    match usual_rfc3339(text, last) {
+    match usual_rfc3339(text.as_bytes(), last) {
         Some(t) => Ok(t),
         None => parse_time_with_chrono(text, opts),
     }
@@ -637,8 +638,7 @@ fn parse_time_trimmed(
 /// chrono gives the same one (the tests compare them). Inlined: a call per
 /// event costs more than the time's usual form takes to read.
 #[inline(always)]
-fn usual_rfc3339(text: &str, last: &mut LastDay) -> Option<DateTime<Utc>> {
-    let b = text.as_bytes();
+fn usual_rfc3339(b: &[u8], last: &mut LastDay) -> Option<DateTime<Utc>> {
     let head: &[u8; 19] = b.get(..19)?.try_into().ok()?;
     if !matches!(head[10], b'T' | b't' | b' ') || head[13] != b':' || head[16] != b':' {
         return None;
@@ -651,6 +651,12 @@ fn usual_rfc3339(text: &str, last: &mut LastDay) -> Option<DateTime<Utc>> {
     let day = head.first_chunk::<10>()?;
     let date = match last.0 {
         Some((seen, date)) if seen == *day => date,
+        // The same month (its `YYYY-MM-` was checked): only the day is new.
+        Some((seen, date)) if seen[..8] == day[..8] => {
+            let date = date.with_day(two(8)?)?;
+            last.0 = Some((*day, date));
+            date
+        }
         _ => {
             if head[4] != b'-' || head[7] != b'-' {
                 return None;
@@ -746,8 +752,12 @@ fn parse_time_with_chrono(text: &str, opts: &ReadOptions) -> Result<DateTime<Utc
 /// `actor` and `public`, else the defaults (see [`Actor::default_for`];
 /// public). `public` is refused on events that are not messages, and an
 /// actor on events that actor cannot do.
-fn who(kind: EventKind, ev: &RawEvent<'_>) -> Result<(Actor, bool), InputErrorKind> {
-    let actor = match ev.actor.as_deref().filter(|a| !a.is_empty()) {
+fn who(
+    kind: EventKind,
+    actor: Option<&str>,
+    public: Option<&str>,
+) -> Result<(Actor, bool), InputErrorKind> {
+    let actor = match actor.filter(|a| !a.is_empty()) {
         None => Actor::default_for(kind),
         Some(name) => {
             let a = Actor::from_name(name).ok_or_else(|| {
@@ -763,7 +773,7 @@ fn who(kind: EventKind, ev: &RawEvent<'_>) -> Result<(Actor, bool), InputErrorKi
             a
         }
     };
-    let public = match ev.public.as_deref().filter(|p| !p.is_empty()) {
+    let public = match public.filter(|p| !p.is_empty()) {
         None => true,
         Some(_) if !kind.has_visibility() => {
             return Err(InputErrorKind::BadPublic {
@@ -785,13 +795,63 @@ fn who(kind: EventKind, ev: &RawEvent<'_>) -> Result<(Actor, bool), InputErrorKi
 
 /// A policy with the facts validation would otherwise work out again for
 /// every ticket, worked out once (per bulk chunk, or per single ticket).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct Lookup<'p> {
     /// The policy tickets are validated against.
     pub(crate) policy: &'p Policy,
     /// Some target cell is `due`: only then can a ticket lack a due date
     /// it needs (a scan of every cell, once rather than per ticket).
     has_due: bool,
+    /// The declared tier names, with [`Policy::tier_named`] of each.
+    tiers: Names<'p, TierId>,
+    /// The declared severity names and aliases, with
+    /// [`Policy::severity_named`] of each.
+    severities: Names<'p, SeverityId>,
+    /// The declared issue type names, with [`Policy::type_named`] of each.
+    types: Names<'p, TypeId>,
+}
+
+/// Texts with what a policy's name lookup gives for each, worked out once:
+/// a ticket mostly writes a declared name exactly, found here by its
+/// length and first eight bytes instead of string comparisons. A text not
+/// here is looked up by the policy (so the answer is the policy's either
+/// way: a test compares them).
+#[derive(Debug, Clone)]
+struct Names<'p, T>(Vec<(&'p str, u64, T)>);
+
+impl<'p, T: Copy> Names<'p, T> {
+    /// Each of `texts` with what `find` gives for it (a text it gives
+    /// nothing for is left out).
+    fn new(texts: impl Iterator<Item = &'p str>, find: impl Fn(&str) -> Option<T>) -> Self {
+        Names(
+            texts
+                .filter_map(|t| Some((t, head8(t), find(t)?)))
+                .collect(),
+        )
+    }
+
+    /// What `find` gave for `text`, when `text` is one of the texts.
+    #[inline]
+    fn get(&self, text: &str) -> Option<T> {
+        let head = head8(text);
+        // Of the same length and first eight bytes, texts of at most eight
+        // bytes are the same.
+        self.0
+            .iter()
+            .find(|(t, h, _)| *h == head && t.len() == text.len() && (t.len() <= 8 || *t == text))
+            .map(|&(_, _, id)| id)
+    }
+}
+
+/// The first eight bytes of `text` (the first in the lowest byte), padded
+/// with zeros.
+#[inline]
+fn head8(text: &str) -> u64 {
+    let b = text.as_bytes();
+    match b.first_chunk::<8>() {
+        Some(w) => u64::from_le_bytes(*w),
+        None => b.iter().rev().fold(0, |w, &c| w << 8 | u64::from(c)),
+    }
 }
 
 impl<'p> Lookup<'p> {
@@ -807,7 +867,20 @@ impl<'p> Lookup<'p> {
                 }
             )
         });
-        Lookup { policy, has_due }
+        let severities = policy.severities.iter().flat_map(|s| {
+            std::iter::once(s.name.as_str()).chain(s.aliases.iter().map(String::as_str))
+        });
+        Lookup {
+            policy,
+            has_due,
+            tiers: Names::new(policy.tiers.iter().map(|t| t.name.as_str()), |n| {
+                policy.tier_named(n)
+            }),
+            severities: Names::new(severities, |n| policy.severity_named(n)),
+            types: Names::new(policy.types.iter().map(|t| t.name.as_str()), |n| {
+                policy.type_named(n)
+            }),
+        }
     }
 }
 
@@ -829,8 +902,8 @@ pub(crate) fn validate_in(
     mut raw: RawTicket<'_>,
     opts: &ReadOptions,
 ) -> Result<Ticket, InputError> {
-    let head = head(lookup.policy, &mut raw)?;
-    let mut events = EventReader::new(lookup.policy, opts, raw.events.len());
+    let head = head(lookup, &mut raw)?;
+    let mut events = EventReader::new(lookup, opts, raw.events.len());
     for ev in &mut raw.events {
         events.push(ev).map_err(|k| head.err(ev.line, k))?;
     }
@@ -846,7 +919,7 @@ pub(crate) fn validate_read(
     events: EventReader<'_>,
     opts: &ReadOptions,
 ) -> Result<Ticket, InputError> {
-    let head = head(lookup.policy, &mut raw)?;
+    let head = head(lookup, &mut raw)?;
     finish(lookup, raw, head, events, opts)
 }
 
@@ -871,7 +944,8 @@ impl Head<'_> {
 
 /// Checks a ticket's id and resolves its tier, severity and type (the id is
 /// taken out of `raw`).
-fn head<'a>(policy: &Policy, raw: &mut RawTicket<'a>) -> Result<Head<'a>, InputError> {
+fn head<'a>(lookup: &Lookup<'_>, raw: &mut RawTicket<'a>) -> Result<Head<'a>, InputError> {
+    let policy = lookup.policy;
     let line = raw.line;
     let Some(id) = raw.id.take() else {
         return Err(InputError {
@@ -889,15 +963,15 @@ fn head<'a>(policy: &Policy, raw: &mut RawTicket<'a>) -> Result<Head<'a>, InputE
         return Err(err(InputErrorKind::MissingField("id")));
     }
     let tier = match raw.tier.as_deref() {
-        Some(n) => tier_of(policy, n).map_err(err)?,
+        Some(n) => tier_of(lookup, n).map_err(err)?,
         None => return Err(err(InputErrorKind::MissingField("tier"))),
     };
     let severity = match raw.severity.as_deref() {
-        Some(n) => severity_of(policy, n).map_err(err)?,
+        Some(n) => severity_of(lookup, n).map_err(err)?,
         None => return Err(err(InputErrorKind::MissingField("severity"))),
     };
     let issue_type = match raw.issue_type.as_deref() {
-        Some(n) => Some(policy.type_named(n).ok_or_else(|| {
+        Some(n) => Some(type_of(lookup, n).ok_or_else(|| {
             let s = suggest_named(
                 n,
                 policy
@@ -917,9 +991,16 @@ fn head<'a>(policy: &Policy, raw: &mut RawTicket<'a>) -> Result<Head<'a>, InputE
     })
 }
 
-/// The tier named `name` in a ticket.
-fn tier_of(policy: &Policy, name: &str) -> Result<TierId, InputErrorKind> {
-    policy.tier_named(name).ok_or_else(|| {
+/// The issue type named `name` in a ticket ([`Policy::type_named`]).
+fn type_of(lookup: &Lookup<'_>, name: &str) -> Option<TypeId> {
+    (lookup.types.get(name)).or_else(|| lookup.policy.type_named(name))
+}
+
+/// The tier named `name` in a ticket ([`Policy::tier_named`]).
+fn tier_of(lookup: &Lookup<'_>, name: &str) -> Result<TierId, InputErrorKind> {
+    let policy = lookup.policy;
+    let found = lookup.tiers.get(name).or_else(|| policy.tier_named(name));
+    found.ok_or_else(|| {
         let s = suggest_named(
             name,
             policy
@@ -931,9 +1012,15 @@ fn tier_of(policy: &Policy, name: &str) -> Result<TierId, InputErrorKind> {
     })
 }
 
-/// The severity named (or aliased) `name` in a ticket.
-fn severity_of(policy: &Policy, name: &str) -> Result<SeverityId, InputErrorKind> {
-    policy.severity_named(name).ok_or_else(|| {
+/// The severity named (or aliased) `name` in a ticket
+/// ([`Policy::severity_named`]).
+fn severity_of(lookup: &Lookup<'_>, name: &str) -> Result<SeverityId, InputErrorKind> {
+    let policy = lookup.policy;
+    let found = lookup
+        .severities
+        .get(name)
+        .or_else(|| policy.severity_named(name));
+    found.ok_or_else(|| {
         let s = suggest_named(
             name,
             policy.severities.iter().map(|t| {
@@ -951,24 +1038,28 @@ fn severity_of(policy: &Policy, name: &str) -> Result<SeverityId, InputErrorKind
 /// A ticket's events, checked and resolved one at a time in input order
 /// (the rules of an event on its own; [`validate`] checks them together).
 pub(crate) struct EventReader<'p> {
-    policy: &'p Policy,
+    lookup: &'p Lookup<'p>,
     opts: &'p ReadOptions,
     last_day: LastDay,
     events: Vec<Event>,
     /// Whether each event is later than the one before: then they are in
     /// evaluation order without a sort or a check.
     increasing: bool,
+    /// How many `opened` events were read (at most 2 counted) and the
+    /// index of the first: [`finish`] then looks for neither.
+    opened: (u8, usize),
 }
 
 impl<'p> EventReader<'p> {
     /// A reader with room for `capacity` events.
-    pub(crate) fn new(policy: &'p Policy, opts: &'p ReadOptions, capacity: usize) -> Self {
+    pub(crate) fn new(lookup: &'p Lookup<'p>, opts: &'p ReadOptions, capacity: usize) -> Self {
         EventReader {
-            policy,
+            lookup,
             opts,
             last_day: LastDay::default(),
             events: Vec::with_capacity(capacity),
             increasing: true,
+            opened: (0, 0),
         }
     }
 
@@ -984,32 +1075,81 @@ impl<'p> EventReader<'p> {
             return Err(InputErrorKind::MissingField("at"));
         };
         let at = parse_time_after(at, self.opts, &mut self.last_day)?;
-        let mut value = |field: &'static str| {
-            ev.value
-                .take()
+        let Some(kind) = EventKind::from_name(kind) else {
+            return Err(InputErrorKind::UnknownEvent(kind.to_string()));
+        };
+        let change = self.change(kind, ev.value.take())?;
+        let (actor, public) = who(kind, ev.actor.as_deref(), ev.public.as_deref())?;
+        self.append(at, change, actor, public);
+        Ok(())
+    }
+
+    /// The instant of `text` when it is in the usual RFC 3339 form (see
+    /// [`usual_rfc3339`]: then every byte of it was checked), read as
+    /// [`EventReader::push`] reads it; `None` otherwise.
+    #[inline(always)]
+    pub(crate) fn usual_time(&mut self, text: &[u8]) -> Option<DateTime<Utc>> {
+        usual_rfc3339(text, &mut self.last_day)
+    }
+
+    /// [`EventReader::push`] of an event of `kind` at `at` (read with
+    /// [`EventReader::usual_time`]) with the new value `value` and neither
+    /// `actor` nor `public`: the JSON Lines scanner's usual event, read
+    /// without a [`RawEvent`].
+    #[inline(always)]
+    pub(crate) fn push_usual(
+        &mut self,
+        at: DateTime<Utc>,
+        kind: EventKind,
+        value: Option<&str>,
+    ) -> Result<(), InputErrorKind> {
+        let change = self.change(kind, value.map(Cow::Borrowed))?;
+        let (actor, public) = who(kind, None, None)?;
+        self.append(at, change, actor, public);
+        Ok(())
+    }
+
+    /// What an event of `kind` with the new value `value` does.
+    #[inline(always)]
+    fn change(
+        &self,
+        kind: EventKind,
+        value: Option<Cow<'_, str>>,
+    ) -> Result<Change, InputErrorKind> {
+        let value = |field: &'static str| {
+            value
                 .filter(|v| !v.is_empty())
                 .ok_or(InputErrorKind::MissingField(field))
         };
-        let change = match EventKind::from_name(kind) {
-            Some(EventKind::Opened) => Change::Opened,
-            Some(EventKind::Replied) => Change::Replied,
-            Some(EventKind::CustomerReplied) => Change::CustomerReplied,
-            Some(EventKind::Acknowledged) => Change::Acknowledged,
-            Some(EventKind::Resolved) => Change::Resolved,
-            Some(EventKind::Closed) => Change::Closed,
-            Some(EventKind::Reopened) => Change::Reopened,
-            Some(EventKind::Status) => Change::Status(value("status")?.into_owned()),
-            Some(EventKind::Severity) => {
-                Change::Severity(severity_of(self.policy, &value("severity")?)?)
+        Ok(match kind {
+            EventKind::Opened => Change::Opened,
+            EventKind::Replied => Change::Replied,
+            EventKind::CustomerReplied => Change::CustomerReplied,
+            EventKind::Acknowledged => Change::Acknowledged,
+            EventKind::Resolved => Change::Resolved,
+            EventKind::Closed => Change::Closed,
+            EventKind::Reopened => Change::Reopened,
+            EventKind::Status => Change::Status(value("status")?.into_owned()),
+            EventKind::Severity => Change::Severity(severity_of(self.lookup, &value("severity")?)?),
+            EventKind::Tier => Change::Tier(tier_of(self.lookup, &value("tier")?)?),
+            // Not a ticket's event ([`EventKind::from_name`] never gives it).
+            EventKind::Version => {
+                return Err(InputErrorKind::UnknownEvent(kind.name().to_string()))
             }
-            Some(EventKind::Tier) => Change::Tier(tier_of(self.policy, &value("tier")?)?),
-            Some(EventKind::Version) | None => {
-                return Err(InputErrorKind::UnknownEvent(kind.to_string()))
-            }
-        };
-        let (actor, public) = who(change.kind(), ev)?;
+        })
+    }
+
+    /// Adds a checked event.
+    #[inline(always)]
+    fn append(&mut self, at: DateTime<Utc>, change: Change, actor: Actor, public: bool) {
         if let Some(last) = self.events.last() {
             self.increasing &= last.at < at;
+        }
+        if matches!(change, Change::Opened) && self.opened.0 < 2 {
+            if self.opened.0 == 0 {
+                self.opened.1 = self.events.len();
+            }
+            self.opened.0 += 1;
         }
         self.events.push(Event {
             at,
@@ -1018,7 +1158,6 @@ impl<'p> EventReader<'p> {
             public,
             opening_comment: false,
         });
-        Ok(())
     }
 }
 
@@ -1046,23 +1185,33 @@ fn finish(
     let EventReader {
         mut events,
         increasing,
+        opened: (opened, first_open),
         ..
     } = events;
     let line_of = |i: usize| raw_events.get(i).map_or(line, |e| e.line);
-    let mut opened = events
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.change == Change::Opened);
-    let Some((_, first_open)) = opened.next() else {
+    let Some(first_open) = events.get(first_open).filter(|_| opened > 0) else {
         return Err(head.err(line, InputErrorKind::NoOpened));
     };
     let (opened_at, opener) = (first_open.at, first_open.actor);
-    if let Some((i, _)) = opened.next() {
+    if opened > 1 {
+        let second = events
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.change == Change::Opened)
+            .nth(1);
+        let i = second.map_or(0, |(i, _)| i);
         return Err(head.err(line_of(i), InputErrorKind::SecondOpened));
     }
-    if let Some((i, e)) = events.iter().enumerate().find(|(_, e)| e.at < opened_at) {
-        let k = InputErrorKind::BeforeOpened(e.change.kind().name().to_string());
-        return Err(head.err(line_of(i), k));
+    // In increasing order, no event is before the first one's time.
+    let earliest = match events.first() {
+        Some(first) if increasing => first.at,
+        _ => events.iter().map(|e| e.at).min().unwrap_or(opened_at),
+    };
+    if earliest < opened_at {
+        if let Some((i, e)) = events.iter().enumerate().find(|(_, e)| e.at < opened_at) {
+            let k = InputErrorKind::BeforeOpened(e.change.kind().name().to_string());
+            return Err(head.err(line_of(i), k));
+        }
     }
     let selected = select_calendars(policy, &attributes).map_err(|k| head.err(line, k))?;
     // A ticket an agent opens: agent replies in the opening second are its
@@ -1264,6 +1413,64 @@ mod tests {
         assert!(stopped > 0, "no policy needs a due date");
     }
 
+    /// The names a [`Lookup`] remembers give what the policy's own lookups
+    /// give, for every declared name and alias of the seed policies and
+    /// texts near them (other case, one byte more, less or changed, longer
+    /// than eight bytes with the same first eight).
+    #[test]
+    fn remembered_names_give_what_the_policy_gives() {
+        let mut sources = vec![("due.sla".to_string(), crate::eval::testing::DUE.to_string())];
+        sources.extend(crate::eval::testing::seed_policy_texts());
+        for (name, text) in &sources {
+            let compiled = crate::compile(&crate::SourceFile::new(name.as_str(), text.as_str()))
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            let policy = &compiled.policy;
+            let lookup = Lookup::new(policy);
+            let declared = policy
+                .tiers
+                .iter()
+                .map(|t| t.name.clone())
+                .chain(policy.types.iter().map(|t| t.name.clone()))
+                .chain(
+                    policy
+                        .severities
+                        .iter()
+                        .flat_map(|s| std::iter::once(s.name.clone()).chain(s.aliases.clone())),
+                );
+            let mut texts = vec![String::new(), "x".to_string(), "12345678".to_string()];
+            for d in declared {
+                let mut changed = d.clone();
+                if let Some(last) = changed.pop() {
+                    changed.push(if last == 'x' { 'y' } else { 'x' });
+                }
+                texts.extend([
+                    d.to_uppercase(),
+                    d.to_lowercase(),
+                    format!("{d}x"),
+                    format!("x{d}"),
+                    d.chars().skip(1).collect(),
+                    changed,
+                    format!("{d}-long-suffix"),
+                    format!("{d}-long-suffiy"),
+                    d,
+                ]);
+            }
+            for t in &texts {
+                assert_eq!(
+                    tier_of(&lookup, t).ok(),
+                    policy.tier_named(t),
+                    "{name}: {t}"
+                );
+                assert_eq!(
+                    severity_of(&lookup, t).ok(),
+                    policy.severity_named(t),
+                    "{name}: {t}"
+                );
+                assert_eq!(type_of(&lookup, t), policy.type_named(t), "{name}: {t}");
+            }
+        }
+    }
+
     /// What a ticket naming a tier, severity and type gets told.
     fn read_error(tier: &str, severity: &str, issue_type: &str) -> Option<String> {
         let compiled = crate::compile(&crate::SourceFile::new(
@@ -1386,7 +1593,7 @@ targets first_response {
         for (text, utc) in cases {
             let expected: DateTime<Utc> = utc.parse().unwrap_or_else(|e| panic!("{utc}: {e}"));
             assert_eq!(
-                usual_rfc3339(text, &mut LastDay::default()),
+                usual_rfc3339(text.as_bytes(), &mut LastDay::default()),
                 Some(expected),
                 "{text}"
             );
@@ -1421,7 +1628,11 @@ targets first_response {
             "",
         ];
         for text in cases {
-            assert_eq!(usual_rfc3339(text, &mut LastDay::default()), None, "{text}");
+            assert_eq!(
+                usual_rfc3339(text.as_bytes(), &mut LastDay::default()),
+                None,
+                "{text}"
+            );
             if let Err(e) = agree(text) {
                 panic!("{e}");
             }

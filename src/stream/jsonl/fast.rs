@@ -18,20 +18,22 @@
 //! that no list of raw events is built; a ticket that fails any check is
 //! declined too (its error is then the one [`super::read_line`] gives
 //! through the raw reader and [`validate`](crate::eval::timeline::validate)).
+//! Most events have one form, `{"at":"TIME","type":"KIND"}` (with the new
+//! value of a change after it): the one-pass reader reads that form at
+//! fixed places, its time checked and read in the same step, and hands any
+//! other event to the general scan.
 
 use super::{pick_value, EVENTS_GUESS};
 use crate::eval::timeline::{
     validate_read, EventReader, Lookup, RawEvent, RawTicket, ReadOptions, Ticket,
 };
+use crate::ir::EventKind;
 use std::borrow::Cow;
 
 /// Reads `text` when it has the usual shape; `None` otherwise.
 pub(super) fn parse_usual(text: &str, line: u64) -> Option<RawTicket<'_>> {
     let mut events = Vec::with_capacity(EVENTS_GUESS);
-    let mut t = scan(text, line, |e| {
-        events.push(std::mem::take(e));
-        Some(())
-    })?;
+    let mut t = scan(text, line, &mut events)?;
     t.events = events;
     Some(t)
 }
@@ -44,24 +46,125 @@ pub(super) fn read_usual(
     line: u64,
     opts: &ReadOptions,
 ) -> Option<Ticket> {
-    let mut events = EventReader::new(lookup.policy, opts, EVENTS_GUESS);
-    let raw = scan(text, line, |e| events.push(e).ok())?;
+    let mut events = EventReader::new(lookup, opts, EVENTS_GUESS);
+    let raw = scan(text, line, &mut events)?;
     validate_read(lookup, raw, events, opts).ok()
 }
 
-/// The ticket of a whole line, its events handed to `each` in order (the
-/// ticket's own list is left empty; `each` may take what it keeps).
-fn scan<'a>(
-    text: &'a str,
-    line: u64,
-    each: impl FnMut(&mut RawEvent<'a>) -> Option<()>,
-) -> Option<RawTicket<'a>> {
+/// The ticket of a whole line, its events handed to `sink` in order (the
+/// ticket's own list is left empty).
+fn scan<'a>(text: &'a str, line: u64, sink: &mut impl Sink<'a>) -> Option<RawTicket<'a>> {
     let mut s = Scan { text, at: 0 };
-    let ticket = s.ticket(line, each)?;
+    let ticket = s.ticket(line, sink)?;
     s.ws();
     (s.at == text.len()).then_some(ticket)
 }
 
+/// Where the scanner hands a ticket's events.
+trait Sink<'a> {
+    /// Reads the event at the position when it has the one usual form the
+    /// sink reads by itself (`true`); else leaves the position as it was,
+    /// for the general scan (`false`).
+    fn usual(&mut self, _s: &mut Scan<'a>) -> bool {
+        false
+    }
+
+    /// Takes an event read by the general scan (it may take what it keeps);
+    /// `None` declines the line.
+    fn event(&mut self, ev: &mut RawEvent<'a>) -> Option<()>;
+}
+
+/// The raw reader's events, kept as read.
+impl<'a> Sink<'a> for Vec<RawEvent<'a>> {
+    fn event(&mut self, ev: &mut RawEvent<'a>) -> Option<()> {
+        self.push(std::mem::take(ev));
+        Some(())
+    }
+}
+
+/// The one-pass reader's events, checked and resolved as they are read.
+impl<'a> Sink<'a> for EventReader<'_> {
+    /// `{"at":"TIME","type":"KIND"}`, and for a change of status, severity
+    /// or tier `{"at":"TIME","type":"KIND","KIND":"VALUE"}`, exactly so (no
+    /// other field, no space but before VALUE): TIME in the usual form of
+    /// [`EventReader::usual_time`] with `Z` or an offset, KIND a known event
+    /// type. Read here without a [`RawEvent`] or a search of the keys (most
+    /// events have this form); what it gives is what the general scan and
+    /// [`EventReader::push`] give (the property tests compare them).
+    #[inline(always)]
+    fn usual(&mut self, s: &mut Scan<'a>) -> bool {
+        let start = s.at;
+        let read = usual_event(self, s);
+        if read.is_none() {
+            s.at = start;
+        }
+        read.is_some()
+    }
+
+    fn event(&mut self, ev: &mut RawEvent<'a>) -> Option<()> {
+        self.push(ev).ok()
+    }
+}
+
+/// Whether the one-pass reader reads `event` (an event's text) in its usual
+/// form, without the general scan.
+#[cfg(test)]
+pub(super) fn takes_usual_event(lookup: &Lookup<'_>, event: &str) -> bool {
+    let opts = ReadOptions::default();
+    let mut reader = EventReader::new(lookup, &opts, 1);
+    let mut s = Scan { text: event, at: 0 };
+    reader.usual(&mut s) && s.at == event.len()
+}
+
+/// [`Sink::usual`] of the one-pass reader; `None` (with the position
+/// anywhere) when the event does not have the usual form or fails a check.
+#[inline(always)]
+fn usual_event<'a>(reader: &mut EventReader<'_>, s: &mut Scan<'a>) -> Option<()> {
+    const OPEN: &[u8] = br#"{"at":""#;
+    const TYPE: &[u8] = br#"","type":""#;
+    let b = s.rest();
+    if !b.starts_with(OPEN) {
+        return None;
+    }
+    // The time's usual lengths: with `Z` (20 bytes) or an offset (25).
+    let len = [20, 25]
+        .into_iter()
+        .find(|&n| b.get(OPEN.len() + n) == Some(&b'"'))?;
+    // Every byte of a time read in the usual form is checked (digits and
+    // separators): it has no quote, escape or control character, so the
+    // JSON string is exactly this text.
+    let at = reader.usual_time(b.get(OPEN.len()..OPEN.len() + len)?)?;
+    s.at += OPEN.len() + len;
+    if !s.rest().starts_with(TYPE) {
+        return None;
+    }
+    s.at += TYPE.len();
+    let b = s.rest();
+    // The kind's name and its closing quote: the string is the name. (The
+    // quote is looked for first: one byte rules out most names.)
+    let kind = EventKind::ALL.into_iter().find(|k| {
+        let name = k.name().as_bytes();
+        b.get(name.len()) == Some(&b'"') && b.starts_with(name)
+    })?;
+    s.at += kind.name().len() + 1;
+    let value = if kind.is_field_change() {
+        // `,"status":` for a `status` event, and so on.
+        let name = kind.name().as_bytes();
+        let key = s.rest().get(..name.len() + 4)?;
+        if !(key.starts_with(b",\"") && key[2..].starts_with(name) && key.ends_with(b"\":")) {
+            return None;
+        }
+        s.at += name.len() + 4;
+        Some(s.string()?)
+    } else {
+        None
+    };
+    if s.rest().first() != Some(&b'}') {
+        return None;
+    }
+    s.at += 1;
+    reader.push_usual(at, kind, value).ok()
+}
 /// A field of a ticket.
 #[derive(Clone, Copy)]
 enum TicketKey {
@@ -306,11 +409,7 @@ impl<'a> Scan<'a> {
         Some(Cow::Owned(self.text.get(start..self.at)?.to_string()))
     }
 
-    fn ticket(
-        &mut self,
-        line: u64,
-        mut each: impl FnMut(&mut RawEvent<'a>) -> Option<()>,
-    ) -> Option<RawTicket<'a>> {
+    fn ticket(&mut self, line: u64, sink: &mut impl Sink<'a>) -> Option<RawTicket<'a>> {
         self.eat(b'{')?;
         let mut t = RawTicket {
             line,
@@ -330,7 +429,7 @@ impl<'a> Scan<'a> {
                     TicketKey::Channel => t.channel = s.nullable()?,
                     TicketKey::DueAt => t.due_at = s.nullable()?,
                     TicketKey::Events => {
-                        s.events(line, &mut each)?;
+                        s.events(line, sink)?;
                         has_events = true;
                     }
                     TicketKey::Attributes => t.attributes = s.attributes()?,
@@ -356,12 +455,8 @@ impl<'a> Scan<'a> {
         Some(out)
     }
 
-    /// A list of events, each handed to `each`.
-    fn events(
-        &mut self,
-        line: u64,
-        each: &mut impl FnMut(&mut RawEvent<'a>) -> Option<()>,
-    ) -> Option<()> {
+    /// A list of events, each handed to `sink`.
+    fn events(&mut self, line: u64, sink: &mut impl Sink<'a>) -> Option<()> {
         self.eat(b'[')?;
         if self.eat(b']').is_some() {
             return Some(());
@@ -369,8 +464,10 @@ impl<'a> Scan<'a> {
         // One event read into, in turn (an event is large: not moved).
         let mut ev = RawEvent::default();
         loop {
-            self.event(line, &mut ev)?;
-            each(&mut ev)?;
+            if !sink.usual(self) {
+                self.event(line, &mut ev)?;
+                sink.event(&mut ev)?;
+            }
             if !self.more(b']')? {
                 return Some(());
             }

@@ -381,6 +381,40 @@ fn usual_valid_tickets_are_read_in_one_pass() {
     }
 }
 
+#[test]
+fn usual_events_are_read_without_the_general_scan() {
+    let policy = names_policy();
+    let lookup = super::Lookup::new(&policy);
+    let usual = [
+        r#"{"at":"2026-03-06T15:30:00Z","type":"opened"}"#,
+        r#"{"at":"2026-03-06t15:30:00z","type":"customer_replied"}"#,
+        r#"{"at":"2026-03-06T15:30:00-06:00","type":"replied"}"#,
+        r#"{"at":"2026-03-06T15:30:00Z","type":"status","status":"waiting"}"#,
+        r#"{"at":"2026-03-06T15:30:00Z","type":"severity","severity":"P1"}"#,
+        r#"{"at":"2026-03-06T15:30:00Z","type":"tier","tier":"gold"}"#,
+    ];
+    for event in usual {
+        assert!(super::fast::takes_usual_event(&lookup, event), "{event}");
+    }
+    let general = [
+        r#"{"type":"opened","at":"2026-03-06T15:30:00Z"}"#,
+        r#"{"at":"2026-03-06T15:30:00Z","type":"opened","actor":"agent"}"#,
+        r#"{"at":"2026-03-06T15:30:00Z", "type":"opened"}"#,
+        r#"{"at":"2026-03-06T15:30:00.5Z","type":"opened"}"#,
+        r#"{"at":"2026-03-06T15:30:60Z","type":"opened"}"#,
+        r#"{"at":"2026-03-06T15:30:00\u005a","type":"opened"}"#,
+        r#"{"at":"2026-03-06T15:30:00Z","type":"openedx"}"#,
+        r#"{"at":"2026-03-06T15:30:00Z","type":"version"}"#,
+        r#"{"at":"2026-03-06T15:30:00Z","type":"status","severity":"sev1"}"#,
+        r#"{"at":"2026-03-06T15:30:00Z","type":"status","status":""}"#,
+        r#"{"at":"2026-03-06T15:30:00Z","type":"status","status":"a\"b"}"#,
+        r#"{"at":"2026-03-06T15:30:00Z","type":"tier","tier":"silver"}"#,
+    ];
+    for event in general {
+        assert!(!super::fast::takes_usual_event(&lookup, event), "{event}");
+    }
+}
+
 /// Mostly the first of `options`, else any.
 fn usually(options: &'static [&'static str]) -> impl Strategy<Value = String> {
     prop_oneof![
@@ -399,6 +433,8 @@ fn valid_ticket() -> BoxedStrategy<String> {
             "2026-03-07T09:00:00Z",
             "2026-03-06T16:30:00+01:00",
             "2026-03-06 15:30:59.5z",
+            "2026-03-06t15:30:00z",
+            "2026-03-07T09:00:00-00:00",
         ]),
         1 => one_of(&[
             "2026-03-06T15:29:59Z",
@@ -409,6 +445,12 @@ fn valid_ticket() -> BoxedStrategy<String> {
             "",
             "x",
             "10000-01-01T00:00:00Z",
+            // Of the usual lengths (20 and 25 bytes) but not usual.
+            "2026-03-06T15:30:00.1Z",
+            "2026-03-06T15:30:00.123+01",
+            "2026-03-06T15:30:0\\Z",
+            "2026-03-06T15:30:00\\u005a",
+            "2026-03-06T15:30:0",
         ]),
     ];
     let change = prop_oneof![
@@ -434,18 +476,32 @@ fn valid_ticket() -> BoxedStrategy<String> {
             ("opened", ""),
             ("version", ""),
             ("other", ""),
+            ("repliedx", ""),
+            ("Replied", ""),
+            ("replie", ""),
+            ("status", "wait\\ing"),
+            ("severity", "sev2\\u0000"),
         ][..]),
+    ];
+    // How a change's new value is written: mostly as usual, now and then
+    // under another change's field or with space.
+    let value_key = prop_oneof![
+        12 => Just(None),
+        1 => prop::sample::select(&["status", "severity", "tier", "statu", "statuss"][..]).prop_map(Some),
     ];
     let event = (
         time,
         change,
         prop::option::weighted(0.2, one_of(&["agent", "system", "customer", "", "bot"])),
         prop::option::weighted(0.2, one_of(&["true", "false", "null"])),
+        value_key,
+        usually(&["", " "]),
     )
-        .prop_map(|(at, (kind, value), actor, public)| {
+        .prop_map(|(at, (kind, value), actor, public, key, space)| {
             let mut e = format!(r#"{{"at":"{at}","type":"{kind}""#);
             if let Some(field) = super::value_field(kind) {
-                e += &format!(r#","{field}":"{value}""#);
+                let field = key.unwrap_or(field);
+                e += &format!(r#","{field}":{space}"{value}""#);
             }
             if let Some(actor) = actor {
                 e += &format!(r#","actor":"{actor}""#);
