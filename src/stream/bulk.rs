@@ -231,13 +231,16 @@ impl Generation {
     }
 
     /// Forgets every id, keeping the memory for the next generation, with
-    /// a table ready for `room` ids.
-    fn clear(&mut self, room: usize) {
+    /// a table and entries ready for `room` ids and room for `text` bytes
+    /// of them.
+    fn clear(&mut self, room: usize, text: usize) {
         self.text.clear();
         self.seen.clear();
         self.table.clear();
         // An empty table rehashes nothing.
         self.table.reserve(room, |_| 0);
+        self.seen.reserve(room);
+        self.text.reserve(text);
     }
 }
 
@@ -261,14 +264,41 @@ impl IdWindow {
         }
     }
 
-    /// The line of an earlier ticket with this id, if it is remembered;
-    /// otherwise remembers this one. The id is hashed once for both
-    /// generations. (Giving the first table its full size up front, to
-    /// spare its rehashing as it grows, would make a small file touch the
-    /// whole table: not done; later generations reuse a full-size one.)
+    /// [`IdWindow::first_or_insert_hashed`], hashing the id itself.
+    #[cfg(test)]
     fn first_or_insert(&mut self, id: &str, line: u64) -> Option<u64> {
+        let hash = self.hash(id);
+        self.first_or_insert_hashed(id, hash, line)
+    }
+
+    /// An id's hash, as [`IdWindow::first_or_insert_hashed`] takes it.
+    fn hash(&self, id: &str) -> u64 {
+        hash_id(&self.hasher, id.as_bytes())
+    }
+
+    /// Looks up the table entries of the ids whose hashes are `hashes`
+    /// without using them: the lookups of a batch's ids, one after the
+    /// other, then find them in the caches. The tables are megabytes read
+    /// at random, and each lookup's miss otherwise waited for the one
+    /// before it to be settled; here they overlap (the lookups depend on
+    /// nothing but the hashes). Changes nothing.
+    fn warm(&self, hashes: &[u64]) {
+        for &hash in hashes {
+            for g in [&self.older, &self.newer] {
+                // `black_box`: the probe is only wanted for its reads.
+                std::hint::black_box(g.table.find(hash, |_| false));
+            }
+        }
+    }
+
+    /// The line of an earlier ticket with this id, if it is remembered;
+    /// otherwise remembers this one. `hash` is the id's
+    /// ([`IdWindow::hash`]), one for both generations. (Giving the first
+    /// table its full size up front, to spare its rehashing as it grows,
+    /// would make a small file touch the whole table: not done; later
+    /// generations reuse a full-size one.)
+    fn first_or_insert_hashed(&mut self, id: &str, hash: u64, line: u64) -> Option<u64> {
         let id = id.as_bytes();
-        let hash = hash_id(&self.hasher, id);
         if let Some(first) = self.older.find(hash, id) {
             return Some(first);
         }
@@ -280,7 +310,10 @@ impl IdWindow {
             // after the first rotation the tables and buffers only grow to
             // what the largest generation needed, so memory after ten
             // million tickets is what it was after one million.
-            self.older.clear(self.window);
+            // Its entries and text get their full size at once too: grown
+            // by doubling, each step copied them and the kernel zeroed the
+            // pages of each new copy.
+            self.older.clear(self.window, self.newer.text.len());
             std::mem::swap(&mut self.older, &mut self.newer);
         }
         self.newer.insert(hash, id, line);
@@ -586,17 +619,25 @@ impl<'a, W: Write> Driver<'a, W> {
         spare: &Spare,
     ) -> io::Result<()> {
         let mut lines = lines.into_iter();
+        let mut hashes = Vec::with_capacity(BATCH);
         for (out, results) in batches {
             let mut run = 0..0;
+            // Each id is hashed once; `warm` reads the tables ahead.
+            hashes.clear();
+            hashes.extend(results.iter().map(|r| match r {
+                Ok((id, ..)) => self.seen.hash(id),
+                Err(e) => e.ticket.as_deref().map_or(0, |id| self.seen.hash(id)),
+            }));
+            self.seen.warm(&hashes);
             // `results` first: `zip` stops at its end without taking a line.
-            for (result, line) in results.into_iter().zip(lines.by_ref()) {
+            for ((result, line), &hash) in results.into_iter().zip(lines.by_ref()).zip(&hashes) {
                 self.summary.read += 1;
                 let (id, result) = match result {
                     Ok((id, range, breached)) => (Some(id), Ok((range, breached))),
                     Err(e) => (e.ticket.clone(), Err(e)),
                 };
                 if let Some(id) = id {
-                    if let Some(first) = self.seen.first_or_insert(&id, line) {
+                    if let Some(first) = self.seen.first_or_insert_hashed(&id, hash, line) {
                         self.failed(InputError {
                             ticket: Some(id),
                             line,
