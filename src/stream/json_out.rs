@@ -472,9 +472,9 @@ fn opt_int(out: &mut Out<'_>, (key, null): (&[u8], &[u8]), n: Option<i64>) {
 /// Writes `key` (constant text) and an instant.
 #[inline(always)]
 fn time(out: &mut Out<'_>, key: &[u8], t: &DateTime<Utc>) -> io::Result<()> {
-    let mut b = [0u8; 22];
+    let mut b = [0u8; 24];
     if utc::fill(t, &mut b) {
-        out.put_key_first(key, &b, b.len());
+        out.put_key_first(key, &b, 22);
         Ok(())
     } else {
         // A fraction of a second, or a year outside 0-9999: rare.

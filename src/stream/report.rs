@@ -160,7 +160,7 @@ fn csv_record(out: &mut Vec<u8>, row: &[Cell<'_>]) {
             // Digits and timestamps never need quotes.
             Cell::Int(n) => out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes()),
             Cell::Time(t) => {
-                let mut b = [0; 22];
+                let mut b = [0; 24];
                 if utc::fill(t, &mut b) {
                     out.extend_from_slice(&b[1..21]);
                 } else {
