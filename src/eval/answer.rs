@@ -64,16 +64,29 @@ pub mod utc {
         t
     };
 
+    /// `HH:MM:` for each minute of a day, as the low six bytes of a
+    /// little-endian word (see [`fill`]).
+    const MINUTE_TEXT: [u64; 1440] = {
+        let mut t = [0u64; 1440];
+        let mut i = 0;
+        while i < t.len() {
+            let [h0, h1] = PAIRS[i / 60];
+            let [m0, m1] = PAIRS[i % 60];
+            t[i] = u64::from_le_bytes([h0, h1, b':', m0, m1, b':', 0, 0]);
+            i += 1;
+        }
+        t
+    };
+
     /// Writes `"t"` (quotes included) into the first 22 bytes of `b` when
     /// `t` has whole seconds and its year is one of [`YEARS`] (the last two
     /// bytes are room for whole-word writes: they say nothing).
     #[inline(always)]
     pub(crate) fn fill(t: &DateTime<Utc>, b: &mut [u8; 24]) -> bool {
         // One conversion to the naive date-time, not one per field; the
-        // year's text, and month and day from the ordinal, come from
-        // tables (chrono derives month and day separately); the time's
-        // digits are computed side by side in one integer (see `digits`);
-        // the text is put together as three words, not byte by byte.
+        // year's text, month and day (from the ordinal), hours and minutes
+        // come from tables (chrono derives each field separately); the
+        // text is put together as three words, not byte by byte.
         let t = t.naive_utc();
         let Some(&year) = usize::try_from(t.year() - YEARS.start())
             .ok()
@@ -89,14 +102,11 @@ pub mod utc {
         let day = ordinal + usize::from(ordinal >= 59 && !t.date().leap_year());
         // The time's own count: `NaiveDateTime`'s would add it up again from
         // hour, minute and second.
-        let secs = u64::from(t.time().num_seconds_from_midnight());
-        let (hours, rest) = (secs / 3600, secs % 3600);
-        // `HH:MM:SS`: three lanes of 24 bits, the colons in the gaps.
-        let time = digits(
-            hours | ((rest / 60) << 24) | ((rest % 60) << 48),
-            0x000f_0000_0f00_000f,
-            0x3030_3a30_303a_3030,
-        );
+        let secs = t.time().num_seconds_from_midnight() as usize;
+        let [s0, s1] = PAIRS[secs % 60];
+        // `HH:MM:SS`.
+        let time =
+            MINUTE_TEXT[(secs / 60).min(1439)] | u64::from_le_bytes([0, 0, 0, 0, 0, 0, s0, s1]);
         let date = MONTH_DAY[day.min(365)];
         // `"YYYY-MM`, `-DDTHH:M`, `M:SSZ"`.
         let words = [
@@ -108,18 +118,6 @@ pub mod utc {
             b[8 * i..8 * i + 8].copy_from_slice(&w.to_le_bytes());
         }
         true
-    }
-
-    /// Each lane of `x` (a number below 100 at a byte boundary, with 16
-    /// bits of room; `low` has `0xf` at the start of each lane) split into
-    /// its two decimal digits as bytes, tens first, then `ascii` added
-    /// (`0x30` over each digit, anything over the gaps). `* 103 >> 10` is
-    /// `/ 10` below 179; what a lane's product leaves below its place is
-    /// masked off.
-    #[inline(always)]
-    fn digits(x: u64, low: u64, ascii: u64) -> u64 {
-        let tens = ((x * 103) >> 10) & low;
-        (tens | (x - 10 * tens) << 8) + ascii
     }
 
     /// Formats an instant as RFC 3339 UTC with whole seconds.
