@@ -25,15 +25,35 @@ pub mod utc {
         t
     };
 
-    /// `MM-DD` for each day of a leap year, by zero-based ordinal.
-    const MONTH_DAY: [[u8; 5]; 366] = {
+    /// The years [`fill`] writes from a table: the engine's range
+    /// (1900-01-01 to 2200-01-01) and a little more.
+    const YEARS: std::ops::RangeInclusive<i32> = 1900..=2299;
+
+    /// `"YYYY` for each year of [`YEARS`], as the low five bytes of a
+    /// little-endian word (see [`fill`]).
+    const YEAR_TEXT: [u64; 400] = {
+        let mut t = [0u64; 400];
+        let mut i = 0;
+        while i < t.len() {
+            let y = *YEARS.start() as usize + i;
+            let [y0, y1] = PAIRS[y / 100];
+            let [y2, y3] = PAIRS[y % 100];
+            t[i] = u64::from_le_bytes([b'"', y0, y1, y2, y3, 0, 0, 0]);
+            i += 1;
+        }
+        t
+    };
+
+    /// `-MM-DDT` for each day of a leap year, by zero-based ordinal, as the
+    /// low seven bytes of a little-endian word (see [`fill`]).
+    const MONTH_DAY: [u64; 366] = {
         const LENGTHS: [usize; 12] = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-        let mut t = [[0u8; 5]; 366];
+        let mut t = [0u64; 366];
         let (mut month, mut day, mut i) = (0, 0, 0);
         while i < 366 {
             let [m0, m1] = PAIRS[month + 1];
             let [d0, d1] = PAIRS[day + 1];
-            t[i] = [m0, m1, b'-', d0, d1];
+            t[i] = u64::from_le_bytes([b'-', m0, m1, b'-', d0, d1, b'T', 0]);
             day += 1;
             if day == LENGTHS[month] {
                 day = 0;
@@ -44,18 +64,37 @@ pub mod utc {
         t
     };
 
-    /// Writes `"t"` (quotes included) into `b` when `t` has whole seconds
-    /// and a four-digit year.
+    /// `HH:MM:` for each minute of a day, as the low six bytes of a
+    /// little-endian word (see [`fill`]).
+    const MINUTE_TEXT: [u64; 1440] = {
+        let mut t = [0u64; 1440];
+        let mut i = 0;
+        while i < t.len() {
+            let [h0, h1] = PAIRS[i / 60];
+            let [m0, m1] = PAIRS[i % 60];
+            t[i] = u64::from_le_bytes([h0, h1, b':', m0, m1, b':', 0, 0]);
+            i += 1;
+        }
+        t
+    };
+
+    /// Writes `"t"` (quotes included) into the first 22 bytes of `b` when
+    /// `t` has whole seconds and its year is one of [`YEARS`] (the last two
+    /// bytes are room for whole-word writes: they say nothing).
     #[inline(always)]
-    pub(crate) fn fill(t: &DateTime<Utc>, b: &mut [u8; 22]) -> bool {
-        // One conversion to the naive date-time, not one per field; month
-        // and day come from the ordinal through one table lookup (chrono
-        // derives each of them separately); the year's and the time's
-        // digits are computed side by side in one integer each (see
-        // `digits`) and written as whole words.
+    pub(crate) fn fill(t: &DateTime<Utc>, b: &mut [u8; 24]) -> bool {
+        // One conversion to the naive date-time, not one per field; the
+        // year's text, month and day (from the ordinal), hours and minutes
+        // come from tables (chrono derives each field separately); the
+        // text is put together as three words, not byte by byte.
         let t = t.naive_utc();
-        let y = t.year();
-        if !(0..=9999).contains(&y) || t.nanosecond() != 0 {
+        let Some(&year) = usize::try_from(t.year() - YEARS.start())
+            .ok()
+            .and_then(|i| YEAR_TEXT.get(i))
+        else {
+            return false;
+        };
+        if t.nanosecond() != 0 {
             return false;
         }
         let ordinal = t.ordinal0() as usize;
@@ -63,42 +102,27 @@ pub mod utc {
         let day = ordinal + usize::from(ordinal >= 59 && !t.date().leap_year());
         // The time's own count: `NaiveDateTime`'s would add it up again from
         // hour, minute and second.
-        let secs = u64::from(t.time().num_seconds_from_midnight());
-        let (hours, rest) = (secs / 3600, secs % 3600);
-        let y = y as u64;
-        // `YYYY`: two lanes of 16 bits, `YY` and `YY`.
-        let year = digits((y / 100) | ((y % 100) << 16), 0x000f_000f, 0x3030_3030);
-        // `HH:MM:SS`: three lanes of 24 bits, the colons in the gaps.
-        let time = digits(
-            hours | ((rest / 60) << 24) | ((rest % 60) << 48),
-            0x000f_0000_0f00_000f,
-            0x3030_3a30_303a_3030,
-        );
-        let [m0, m1, _, d0, d1] = MONTH_DAY[day.min(365)];
-        let [y0, y1, y2, y3, ..] = year.to_le_bytes();
-        let [h0, h1, c0, n0, n1, c1, s0, s1] = time.to_le_bytes();
-        *b = [
-            b'"', y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1, b'T', h0, h1, c0, n0, n1, c1, s0, s1,
-            b'Z', b'"',
+        let secs = t.time().num_seconds_from_midnight() as usize;
+        let [s0, s1] = PAIRS[secs % 60];
+        // `HH:MM:SS`.
+        let time =
+            MINUTE_TEXT[(secs / 60).min(1439)] | u64::from_le_bytes([0, 0, 0, 0, 0, 0, s0, s1]);
+        let date = MONTH_DAY[day.min(365)];
+        // `"YYYY-MM`, `-DDTHH:M`, `M:SSZ"`.
+        let words = [
+            year | date << 40,
+            date >> 24 | time << 32,
+            time >> 32 | u64::from_le_bytes([0, 0, 0, 0, b'Z', b'"', 0, 0]),
         ];
+        for (i, w) in words.into_iter().enumerate() {
+            b[8 * i..8 * i + 8].copy_from_slice(&w.to_le_bytes());
+        }
         true
-    }
-
-    /// Each lane of `x` (a number below 100 at a byte boundary, with 16
-    /// bits of room; `low` has `0xf` at the start of each lane) split into
-    /// its two decimal digits as bytes, tens first, then `ascii` added
-    /// (`0x30` over each digit, anything over the gaps). `* 103 >> 10` is
-    /// `/ 10` below 179; what a lane's product leaves below its place is
-    /// masked off.
-    #[inline(always)]
-    fn digits(x: u64, low: u64, ascii: u64) -> u64 {
-        let tens = ((x * 103) >> 10) & low;
-        (tens | (x - 10 * tens) << 8) + ascii
     }
 
     /// Formats an instant as RFC 3339 UTC with whole seconds.
     pub fn text(t: &DateTime<Utc>) -> String {
-        let mut b = [0u8; 22];
+        let mut b = [0u8; 24];
         if fill(t, &mut b) {
             String::from_utf8_lossy(&b[1..21]).into_owned()
         } else {
@@ -141,28 +165,39 @@ pub mod utc {
         fn out_of_range_years_and_fractions_fall_back_to_chrono() {
             for written in [
                 "-0001-12-31T23:59:59Z",
+                "0000-01-01T00:00:00Z",
+                "1899-12-31T23:59:59Z",
+                "2300-01-01T00:00:00Z",
+                "9999-12-31T23:59:59Z",
                 "+10000-01-01T00:00:00Z",
                 "2026-03-06T21:30:00.5Z",
             ] {
                 let t: DateTime<Utc> = written.parse().unwrap();
-                let mut b = [0u8; 22];
+                let mut b = [0u8; 24];
                 assert!(!fill(&t, &mut b), "{written}");
                 assert_eq!(text(&t), chrono_text(&t));
             }
+        }
+
+        /// `fill` writes what chrono writes, for the years of its table, and
+        /// declines every other year; `text` gives chrono's text either way.
+        fn check(t: DateTime<Utc>) {
+            let mut b = [0u8; 24];
+            let filled = fill(&t, &mut b);
+            assert_eq!(filled, YEARS.contains(&t.year()), "{t}");
+            if filled {
+                assert_eq!(
+                    std::str::from_utf8(&b[..22]).unwrap(),
+                    format!("\"{}\"", chrono_text(&t))
+                );
+            }
+            assert_eq!(text(&t), chrono_text(&t));
         }
 
         /// Every second of a day, every day of a leap and a common year,
         /// and every year (on its first and last day) against chrono.
         #[test]
         fn every_second_day_and_year_matches_chrono() {
-            let check = |t: DateTime<Utc>| {
-                let mut b = [0u8; 22];
-                assert!(fill(&t, &mut b));
-                assert_eq!(
-                    std::str::from_utf8(&b).unwrap(),
-                    format!("\"{}\"", chrono_text(&t))
-                );
-            };
             let day = DateTime::from_timestamp(1_772_755_200, 0).unwrap();
             for s in 0..86_400 {
                 check(day + chrono::Duration::seconds(s));
@@ -184,10 +219,13 @@ pub mod utc {
         proptest! {
             #[test]
             fn fill_matches_chrono(secs in -62_167_219_200i64..253_402_300_800i64) {
-                let t = DateTime::from_timestamp(secs, 0).unwrap();
-                let mut b = [0u8; 22];
-                prop_assert!(fill(&t, &mut b));
-                prop_assert_eq!(std::str::from_utf8(&b).unwrap(), format!("\"{}\"", chrono_text(&t)));
+                check(DateTime::from_timestamp(secs, 0).unwrap());
+            }
+
+            /// Within the table's years, where the writer's instants are.
+            #[test]
+            fn fill_matches_chrono_in_the_table(secs in -2_208_988_800i64..10_413_792_000i64) {
+                check(DateTime::from_timestamp(secs, 0).unwrap());
             }
         }
     }

@@ -1,7 +1,13 @@
 //! Writing answers: JSON Lines (one ticket per line), CSV (one row per
 //! ticket x metric x cycle) and a fixed-width table for people.
 
-use crate::eval::answer::{human_seconds, utc, CycleAnswer, MetricAnswer, TicketAnswer};
+use super::json_out::{
+    below, count, int, state, state_fields, text_as, Out, Special, StateFields, HIGH, ONES, ROOM,
+};
+use crate::eval::answer::{
+    human_seconds, utc, CycleAnswer, MetricAnswer, MilestoneAnswer, TicketAnswer,
+};
+use crate::ir::MilestoneKind;
 use chrono::{DateTime, Utc};
 use std::io::{self, Write};
 
@@ -51,125 +57,23 @@ fn opt_ts(t: &Option<DateTime<Utc>>) -> String {
     t.as_ref().map(ts).unwrap_or_default()
 }
 
-/// `warn 75% fired 2026-03-06T20:00:00Z; escalate 100% due 2026-...`.
-fn milestones_cell(c: &CycleAnswer) -> String {
-    c.milestones
-        .iter()
-        .map(|m| {
-            let kind = match m.kind {
-                crate::ir::MilestoneKind::Warn => "warn",
-                crate::ir::MilestoneKind::Escalate => "escalate",
-            };
-            let when = match (&m.fires_at, m.fired) {
-                (Some(t), true) => format!(" fired {}", ts(t)),
-                (Some(t), false) => format!(" due {}", ts(t)),
-                (None, _) => String::new(),
-            };
-            format!("{kind} {}{when}", m.percent)
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-/// One CSV cell: text, or a value [`csv_record`] writes as text without
-/// making a string of it first.
-#[derive(Clone, Copy)]
-enum Cell<'a> {
-    Text(&'a str),
-    Int(i64),
-    Time(&'a DateTime<Utc>),
-    Milestones(&'a CycleAnswer<'a>),
-}
-
-impl<'a> Cell<'a> {
-    fn int(n: Option<i64>) -> Self {
-        n.map_or(Cell::Text(""), Cell::Int)
-    }
-
-    fn time(t: &'a Option<DateTime<Utc>>) -> Self {
-        t.as_ref().map_or(Cell::Text(""), Cell::Time)
-    }
-}
-
-/// Calls `f` with each CSV row of one ticket: one per cycle, and one with
-/// an empty cycle number for a metric without cycles. One row buffer
-/// serves every row.
-fn each_csv_row<'a>(
-    a: &'a TicketAnswer,
-    mut f: impl FnMut(&[Cell<'a>]) -> io::Result<()>,
-) -> io::Result<()> {
-    let mut row: Vec<Cell<'a>> = Vec::with_capacity(CSV_HEADER.len());
-    for m in &a.metrics {
-        let base = |row: &mut Vec<Cell<'a>>, cycle: Cell<'a>, state: &'static str| {
-            row.clear();
-            row.extend([
-                Cell::Text(&a.id),
-                Cell::Text(&a.tier),
-                Cell::Text(&a.severity),
-                Cell::Text(a.issue_type.as_deref().unwrap_or_default()),
-                Cell::Time(&a.at),
-                Cell::Text(&m.metric),
-                cycle,
-                Cell::Text(state),
-            ]);
-        };
-        if m.cycles.is_empty() {
-            base(&mut row, Cell::Text(""), m.state.name());
-            row.resize(CSV_HEADER.len(), Cell::Text(""));
-            f(&row)?;
-        }
-        for c in &m.cycles {
-            base(&mut row, Cell::Int(c.cycle.into()), c.state.name());
-            row.extend([
-                Cell::Text(c.target.as_deref().unwrap_or_default()),
-                Cell::int(c.target_seconds),
-                Cell::Text(&c.calendar),
-                Cell::Time(&c.start),
-                Cell::time(&c.deadline),
-                Cell::time(&c.stop),
-                Cell::Text(c.stopped_by.as_deref().unwrap_or_default()),
-                Cell::Int(c.elapsed_seconds),
-                Cell::int(c.remaining_seconds),
-                Cell::Int(c.wall_seconds),
-                Cell::int(c.consumed_permille),
-                Cell::time(&c.breached_at),
-                Cell::Milestones(c),
-            ]);
-            f(&row)?;
-        }
-    }
-    Ok(())
-}
-
 /// Appends one CSV record, as the `csv` crate's writer in its default
 /// setup writes it (a test compares the two): cells joined by commas, a
 /// cell quoted (its quotes doubled) when it holds a comma, a quote, CR or
 /// LF, a record of one empty cell written `""`, and LF at the end. Direct,
 /// because the crate's writer cost several times the rest of a row.
-fn csv_record(out: &mut Vec<u8>, row: &[Cell<'_>]) {
-    if let [Cell::Text("")] = row {
-        out.extend_from_slice(b"\"\"\n");
-        return;
+fn csv_record<S: AsRef<str>>(out: &mut Vec<u8>, row: &[S]) {
+    if let [cell] = row {
+        if cell.as_ref().is_empty() {
+            out.extend_from_slice(b"\"\"\n");
+            return;
+        }
     }
     for (i, cell) in row.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        match *cell {
-            Cell::Text(t) => csv_text(out, t),
-            // Digits and timestamps never need quotes.
-            Cell::Int(n) => out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes()),
-            Cell::Time(t) => {
-                let mut b = [0; 22];
-                if utc::fill(t, &mut b) {
-                    out.extend_from_slice(&b[1..21]);
-                } else {
-                    csv_text(out, &utc::text(t));
-                }
-            }
-            Cell::Milestones(c) if c.milestones.is_empty() => {}
-            Cell::Milestones(c) => csv_text(out, &milestones_cell(c)),
-        }
+        quoted_cell(cell.as_ref(), |b| out.extend_from_slice(b));
     }
     out.push(b'\n');
 }
@@ -179,24 +83,217 @@ fn csv_record(out: &mut Vec<u8>, row: &[Cell<'_>]) {
 /// a cell quoted, its quotes doubled, when it holds a comma, a quote, CR or
 /// LF; a record of one empty cell written `""`; LF at the end.
 pub fn csv_row<S: AsRef<str>>(out: &mut Vec<u8>, row: &[S]) {
-    let cells: Vec<Cell<'_>> = row.iter().map(|c| Cell::Text(c.as_ref())).collect();
-    csv_record(out, &cells);
+    csv_record(out, row);
 }
 
-/// One text cell of [`csv_record`].
-fn csv_text(out: &mut Vec<u8>, t: &str) {
-    let b = t.as_bytes();
-    if b.iter().any(|c| matches!(c, b',' | b'"' | b'\r' | b'\n')) {
-        out.push(b'"');
-        for piece in b.split_inclusive(|&c| c == b'"') {
-            out.extend_from_slice(piece);
-            if piece.ends_with(b"\"") {
-                out.push(b'"');
-            }
-        }
-        out.push(b'"');
+/// Bytes that make a CSV cell quoted.
+const CSV_SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b',' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'\r' as usize] = true;
+    t[b'\n' as usize] = true;
+    t
+};
+
+/// Writes the text cell `t` through `put`: as it is, or quoted with its
+/// quotes doubled when it holds one of [`CSV_SPECIAL`].
+fn quoted_cell(t: &str, mut put: impl FnMut(&[u8])) {
+    if t.bytes().any(|c| CSV_SPECIAL[usize::from(c)]) {
+        put(b"\"");
+        doubled(t, &mut put);
+        put(b"\"");
     } else {
-        out.extend_from_slice(b);
+        put(t.as_bytes());
+    }
+}
+
+/// Writes `t` through `put` with its quotes doubled.
+fn doubled(t: &str, mut put: impl FnMut(&[u8])) {
+    for piece in t.as_bytes().split_inclusive(|&c| c == b'"') {
+        put(piece);
+        if piece.ends_with(b"\"") {
+            put(b"\"");
+        }
+    }
+}
+
+/// CSV cells for [`json_out::text_as`]: [`CSV_SPECIAL`] bytes make a
+/// cell quoted.
+struct Csv;
+
+impl Special for Csv {
+    const BYTES: [bool; 256] = CSV_SPECIAL;
+
+    #[inline(always)]
+    fn in_word(w: u64) -> u64 {
+        let has = |c: u8| below(w ^ (ONES * u64::from(c)), 1);
+        (has(b',') | has(b'"') | has(b'\r') | has(b'\n')) & HIGH
+    }
+
+    fn slow(s: &str) -> io::Result<Option<Vec<u8>>> {
+        if s.bytes().any(|c| CSV_SPECIAL[usize::from(c)]) {
+            let mut quoted = Vec::with_capacity(s.len() + 8);
+            quoted_cell(s, |b| quoted.extend_from_slice(b));
+            Ok(Some(quoted))
+        } else {
+            Ok(None)
+        }
+    }
+}
+
+/// After the metric, in the record of a metric without cycles: the empty
+/// cycle number, the state and the thirteen empty cells after it.
+const NO_CYCLE_STATES: StateFields = state_fields(b",,", b",,,,,,,,,,,,,\n");
+
+/// After the cycle number: `,met`.
+const CSV_STATES: StateFields = state_fields(b",", b"");
+
+/// Appends the CSV records of one answer (the columns of [`CSV_HEADER`]):
+/// one per cycle, and one with an empty cycle number for a metric without
+/// cycles; each written as [`csv_record`] would write its cells (a test
+/// compares them with the `csv` crate's writer), but straight into the
+/// output: integers and instants without a string each, and the ticket's
+/// own cells written once, then copied to each of its records.
+fn csv_answer(a: &TicketAnswer, vec: &mut Vec<u8>) -> io::Result<()> {
+    if a.metrics.is_empty() {
+        return Ok(());
+    }
+    let mut buf = [0; ROOM];
+    let mut out = Out::new(vec, &mut buf);
+    let out = &mut out;
+    let from = out.mark();
+    text_as::<Csv>(out, b"", &a.id)?;
+    text_as::<Csv>(out, b",", &a.tier)?;
+    text_as::<Csv>(out, b",", &a.severity)?;
+    text_as::<Csv>(out, b",", a.issue_type.as_deref().unwrap_or_default())?;
+    csv_time(out, &a.at)?;
+    out.put(b",");
+    let to = out.mark();
+    let mut first = true;
+    for m in &a.metrics {
+        if m.cycles.is_empty() {
+            if !std::mem::take(&mut first) {
+                out.repeat(from, to);
+            }
+            text_as::<Csv>(out, b"", &m.metric)?;
+            state(out, &NO_CYCLE_STATES, m.state);
+        }
+        for c in &m.cycles {
+            if !std::mem::take(&mut first) {
+                out.repeat(from, to);
+            }
+            text_as::<Csv>(out, b"", &m.metric)?;
+            csv_cycle(out, c)?;
+        }
+    }
+    out.flush();
+    Ok(())
+}
+
+/// The cells of cycle `c` from its number on, each with the comma before
+/// it, and the end of the record.
+#[inline(always)]
+fn csv_cycle(out: &mut Out<'_>, c: &CycleAnswer) -> io::Result<()> {
+    count(out, b",", c.cycle);
+    state(out, &CSV_STATES, c.state);
+    text_as::<Csv>(out, b",", c.target.as_deref().unwrap_or_default())?;
+    csv_int(out, c.target_seconds);
+    text_as::<Csv>(out, b",", &c.calendar)?;
+    csv_time(out, &c.start)?;
+    csv_opt_time(out, &c.deadline)?;
+    csv_opt_time(out, &c.stop)?;
+    text_as::<Csv>(out, b",", c.stopped_by.as_deref().unwrap_or_default())?;
+    int(out, b",", c.elapsed_seconds);
+    csv_int(out, c.remaining_seconds);
+    int(out, b",", c.wall_seconds);
+    csv_int(out, c.consumed_permille);
+    csv_opt_time(out, &c.breached_at)?;
+    csv_milestones(out, c)?;
+    out.put(b"\n");
+    Ok(())
+}
+
+/// A comma and the milestones cell: `warn 75% fired
+/// 2026-03-06T20:00:00Z; escalate 100% due 2026-03-07T12:00:00Z` (no
+/// time for a milestone that cannot be known). Only the percentages, as
+/// written in the policy, can hold a byte that makes the cell quoted.
+#[inline(always)]
+fn csv_milestones(out: &mut Out<'_>, c: &CycleAnswer) -> io::Result<()> {
+    let special = |m: &MilestoneAnswer| m.percent.bytes().any(|b| CSV_SPECIAL[usize::from(b)]);
+    let quoted = c.milestones.iter().any(special);
+    if quoted {
+        out.put(b",\"");
+    }
+    for (i, m) in c.milestones.iter().enumerate() {
+        let key: &[u8] = match (i == 0 && !quoted, i == 0, m.kind) {
+            (true, _, MilestoneKind::Warn) => b",warn ",
+            (true, _, MilestoneKind::Escalate) => b",escalate ",
+            (false, true, MilestoneKind::Warn) => b"warn ",
+            (false, true, MilestoneKind::Escalate) => b"escalate ",
+            (_, false, MilestoneKind::Warn) => b"; warn ",
+            (_, false, MilestoneKind::Escalate) => b"; escalate ",
+        };
+        if quoted {
+            out.put(key);
+            doubled(&m.percent, |b| out.put(b));
+        } else {
+            text_as::<Csv>(out, key, &m.percent)?;
+        }
+        match (&m.fires_at, m.fired) {
+            (Some(t), true) => instant(out, b" fired ", t),
+            (Some(t), false) => instant(out, b" due ", t),
+            (None, _) => {}
+        }
+    }
+    if quoted {
+        out.put(b"\"");
+    } else if c.milestones.is_empty() {
+        out.put(b",");
+    }
+    Ok(())
+}
+
+/// A comma and an integer cell, empty for `None`.
+#[inline(always)]
+fn csv_int(out: &mut Out<'_>, n: Option<i64>) {
+    match n {
+        Some(n) => int(out, b",", n),
+        None => out.put(b","),
+    }
+}
+
+/// A comma and an instant's cell.
+#[inline(always)]
+fn csv_time(out: &mut Out<'_>, t: &DateTime<Utc>) -> io::Result<()> {
+    instant(out, b",", t);
+    Ok(())
+}
+
+/// `key` (constant text) and an instant, which never needs quotes.
+#[inline(always)]
+fn instant(out: &mut Out<'_>, key: &[u8], t: &DateTime<Utc>) {
+    let mut b = [0; 24];
+    if utc::fill(t, &mut b) {
+        // Without the quotes `fill` puts around it.
+        let mut unquoted = [0; 20];
+        unquoted.copy_from_slice(&b[1..21]);
+        out.put_key_first(key, &unquoted, 20);
+    } else {
+        out.put(key);
+        out.put(utc::text(t).as_bytes());
+    }
+}
+
+/// A comma and an instant's cell, empty for `None`.
+#[inline(always)]
+fn csv_opt_time(out: &mut Out<'_>, t: &Option<DateTime<Utc>>) -> io::Result<()> {
+    match t {
+        Some(t) => csv_time(out, t),
+        None => {
+            out.put(b",");
+            Ok(())
+        }
     }
 }
 
@@ -269,10 +366,7 @@ pub fn render(format: OutputFormat, a: &TicketAnswer, out: &mut Vec<u8>) -> io::
             super::json_out::write_answer(a, out)?;
             out.push(b'\n');
         }
-        OutputFormat::Csv => each_csv_row(a, |row| {
-            csv_record(out, row);
-            Ok(())
-        })?,
+        OutputFormat::Csv => csv_answer(a, out)?,
         OutputFormat::Table => {
             for l in table_lines(a) {
                 out.extend_from_slice(l.as_bytes());
@@ -338,6 +432,8 @@ impl<W: Write> Reporter<W> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::json_out::tests::sample_answers;
+    use super::super::json_out::ROOM;
     use super::*;
     use proptest::prelude::*;
     use std::borrow::Cow;
@@ -350,10 +446,9 @@ mod tests {
     }
 
     fn same(row: &[&str]) {
-        let cells: Vec<Cell<'_>> = row.iter().map(|&c| Cell::Text(c)).collect();
-        let row: Vec<Cow<'_, str>> = row.iter().map(|&c| Cow::Borrowed(c)).collect();
         let mut out = Vec::new();
-        csv_record(&mut out, &cells);
+        csv_record(&mut out, row);
+        let row: Vec<Cow<'_, str>> = row.iter().map(|&c| Cow::Borrowed(c)).collect();
         assert_eq!(
             String::from_utf8_lossy(&out),
             String::from_utf8_lossy(&by_the_crate(&row)),
@@ -388,5 +483,115 @@ mod tests {
             let row: Vec<&str> = row.iter().map(String::as_str).collect();
             same(&row);
         }
+    }
+
+    /// `warn 75% fired 2026-03-06T20:00:00Z; escalate 100% due 2026-...`.
+    fn milestones_cell(c: &CycleAnswer) -> String {
+        c.milestones
+            .iter()
+            .map(|m| {
+                let kind = match m.kind {
+                    crate::ir::MilestoneKind::Warn => "warn",
+                    crate::ir::MilestoneKind::Escalate => "escalate",
+                };
+                let when = match (&m.fires_at, m.fired) {
+                    (Some(t), true) => format!(" fired {}", ts(t)),
+                    (Some(t), false) => format!(" due {}", ts(t)),
+                    (None, _) => String::new(),
+                };
+                format!("{kind} {}{when}", m.percent)
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// The CSV records of an answer, cell by cell in the order of
+    /// [`CSV_HEADER`], written by the `csv` crate: the slow, obviously
+    /// correct reference for [`csv_answer`].
+    fn reference(a: &TicketAnswer) -> Vec<u8> {
+        let mut out = Vec::new();
+        let text = |s: Option<&str>| Cow::Owned(s.unwrap_or_default().to_string());
+        let int = |n: Option<i64>| Cow::Owned(n.map(|n| n.to_string()).unwrap_or_default());
+        for m in &a.metrics {
+            let base = [
+                text(Some(&a.id)),
+                text(Some(&a.tier)),
+                text(Some(&a.severity)),
+                text(a.issue_type.as_deref()),
+                Cow::Owned(ts(&a.at)),
+                text(Some(&m.metric)),
+            ];
+            if m.cycles.is_empty() {
+                let mut row = base.to_vec();
+                row.push(Cow::Borrowed(""));
+                row.push(Cow::Borrowed(m.state.name()));
+                row.resize(CSV_HEADER.len(), Cow::Borrowed(""));
+                out.extend(by_the_crate(&row));
+            }
+            for c in &m.cycles {
+                let mut row = base.to_vec();
+                row.extend([
+                    int(Some(c.cycle.into())),
+                    Cow::Borrowed(c.state.name()),
+                    text(c.target.as_deref()),
+                    int(c.target_seconds),
+                    text(Some(&c.calendar)),
+                    Cow::Owned(ts(&c.start)),
+                    Cow::Owned(opt_ts(&c.deadline)),
+                    Cow::Owned(opt_ts(&c.stop)),
+                    text(c.stopped_by.as_deref()),
+                    int(Some(c.elapsed_seconds)),
+                    int(c.remaining_seconds),
+                    int(Some(c.wall_seconds)),
+                    int(c.consumed_permille),
+                    Cow::Owned(opt_ts(&c.breached_at)),
+                    Cow::Owned(milestones_cell(c)),
+                ]);
+                assert_eq!(row.len(), CSV_HEADER.len());
+                out.extend(by_the_crate(&row));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn answers_are_what_the_reference_writes() {
+        sample_answers(|a| {
+            let mut fast = Vec::new();
+            render(OutputFormat::Csv, a, &mut fast).unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&fast),
+                String::from_utf8_lossy(&reference(a))
+            );
+        });
+        // After bytes already in the output, and across the writer's
+        // buffer: many records of one ticket.
+        sample_answers(|a| {
+            let mut fast = b"x".repeat(ROOM - 7);
+            let mut a = a.clone();
+            for m in &mut a.metrics {
+                let cycles = m.cycles.clone();
+                for _ in 0..4 {
+                    m.cycles.extend(cycles.iter().cloned());
+                }
+            }
+            render(OutputFormat::Csv, &a, &mut fast).unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&fast[ROOM - 7..]),
+                String::from_utf8_lossy(&reference(&a))
+            );
+        });
+    }
+
+    /// An answer without metrics has no records.
+    #[test]
+    fn an_answer_without_metrics_writes_nothing() {
+        sample_answers(|a| {
+            let mut a = a.clone();
+            a.metrics.clear();
+            let mut out = Vec::new();
+            render(OutputFormat::Csv, &a, &mut out).unwrap();
+            assert!(out.is_empty());
+        });
     }
 }
