@@ -220,34 +220,6 @@ impl CalendarSet {
         }
     }
 
-    /// [`CalendarSet::add_seconds`] on Unix seconds, for a caller that
-    /// holds instants as seconds (it saves converting to and from chrono's
-    /// dates, which costs more than the search itself).
-    #[allow(dead_code)] // For the evaluator, once its pieces hold seconds.
-    pub(crate) fn add_seconds_at(
-        &self,
-        cal: CalendarId,
-        t: i64,
-        secs: i64,
-    ) -> Result<i64, CalendarError> {
-        let id = self.id(cal)?;
-        self.shift_raw(id, check_seconds(t)?, secs, true)
-    }
-
-    /// [`CalendarSet::between`] on Unix seconds (see
-    /// [`CalendarSet::add_seconds_at`]).
-    #[allow(dead_code)] // For the evaluator, once its pieces hold seconds.
-    pub(crate) fn between_seconds(
-        &self,
-        cal: CalendarId,
-        from: i64,
-        to: i64,
-    ) -> Result<i64, CalendarError> {
-        let id = self.id(cal)?;
-        let (a, b) = (check_seconds(from)?, check_seconds(to)?);
-        Ok(self.signed_between(id, a, b))
-    }
-
     /// Open seconds in `[a, b)`, or minus those in `[b, a)`.
     fn signed_between(&self, id: usize, a: i64, b: i64) -> i64 {
         if a <= b {
@@ -425,16 +397,6 @@ fn check(t: DateTime<Utc>) -> Result<i64, CalendarError> {
         Ok(s)
     } else {
         Err(CalendarError::OutOfRange { at: t })
-    }
-}
-
-/// [`check`] for an instant given as Unix seconds.
-#[allow(dead_code)] // For the seconds entry points.
-fn check_seconds(s: i64) -> Result<i64, CalendarError> {
-    if (MIN_SECONDS..=MAX_SECONDS).contains(&s) {
-        Ok(s)
-    } else {
-        Err(CalendarError::OutOfRange { at: to_utc(s) })
     }
 }
 
