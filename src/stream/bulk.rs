@@ -231,16 +231,15 @@ impl Generation {
     }
 
     /// Forgets every id, keeping the memory for the next generation, with
-    /// a table and entries ready for `room` ids and room for `text` bytes
-    /// of them.
-    fn clear(&mut self, room: usize, text: usize) {
+    /// a table and entries ready for `room` ids (their text grows as it
+    /// needs: ids can get longer from one generation to the next).
+    fn clear(&mut self, room: usize) {
         self.text.clear();
         self.seen.clear();
         self.table.clear();
         // An empty table rehashes nothing.
         self.table.reserve(room, |_| 0);
-        self.seen.reserve(room);
-        self.text.reserve(text);
+        self.seen.reserve_exact(room);
     }
 }
 
@@ -310,10 +309,10 @@ impl IdWindow {
             // after the first rotation the tables and buffers only grow to
             // what the largest generation needed, so memory after ten
             // million tickets is what it was after one million.
-            // Its entries and text get their full size at once too: grown
-            // by doubling, each step copied them and the kernel zeroed the
+            // Its entries get their full size at once too: grown by
+            // doubling, each step copied them and the kernel zeroed the
             // pages of each new copy.
-            self.older.clear(self.window, self.newer.text.len());
+            self.older.clear(self.window);
             std::mem::swap(&mut self.older, &mut self.newer);
         }
         self.newer.insert(hash, id, line);
