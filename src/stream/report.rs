@@ -4,9 +4,7 @@
 use super::json_out::{
     below, count, int, state, state_fields, text_as, Out, Special, StateFields, HIGH, ONES, ROOM,
 };
-use crate::eval::answer::{
-    human_seconds, utc, CycleAnswer, MetricAnswer, MilestoneAnswer, TicketAnswer,
-};
+use crate::eval::answer::{human_seconds, utc, CycleAnswer, MetricAnswer, TicketAnswer};
 use crate::ir::MilestoneKind;
 use chrono::{DateTime, Utc};
 use std::io::{self, Write};
@@ -57,12 +55,14 @@ fn opt_ts(t: &Option<DateTime<Utc>>) -> String {
     t.as_ref().map(ts).unwrap_or_default()
 }
 
-/// Appends one CSV record, as the `csv` crate's writer in its default
-/// setup writes it (a test compares the two): cells joined by commas, a
-/// cell quoted (its quotes doubled) when it holds a comma, a quote, CR or
-/// LF, a record of one empty cell written `""`, and LF at the end. Direct,
-/// because the crate's writer cost several times the rest of a row.
-fn csv_record<S: AsRef<str>>(out: &mut Vec<u8>, row: &[S]) {
+/// Appends one CSV record of text cells, written the way every CSV record
+/// of slate is (answers, uptime and usage reports) and as the `csv`
+/// crate's writer in its default setup writes it (a test compares the
+/// two): cells joined by commas, a cell quoted (its quotes doubled) when it
+/// holds a comma, a quote, CR or LF, a record of one empty cell written
+/// `""`, and LF at the end. Direct, because the crate's writer cost several
+/// times the rest of a row.
+pub fn csv_row<S: AsRef<str>>(out: &mut Vec<u8>, row: &[S]) {
     if let [cell] = row {
         if cell.as_ref().is_empty() {
             out.extend_from_slice(b"\"\"\n");
@@ -78,14 +78,6 @@ fn csv_record<S: AsRef<str>>(out: &mut Vec<u8>, row: &[S]) {
     out.push(b'\n');
 }
 
-/// Appends one CSV record of text cells, written the way every CSV record
-/// of slate is (answers, uptime and usage reports): cells joined by commas,
-/// a cell quoted, its quotes doubled, when it holds a comma, a quote, CR or
-/// LF; a record of one empty cell written `""`; LF at the end.
-pub fn csv_row<S: AsRef<str>>(out: &mut Vec<u8>, row: &[S]) {
-    csv_record(out, row);
-}
-
 /// Bytes that make a CSV cell quoted.
 const CSV_SPECIAL: [bool; 256] = {
     let mut t = [false; 256];
@@ -96,10 +88,16 @@ const CSV_SPECIAL: [bool; 256] = {
     t
 };
 
+/// Whether a CSV cell holding `t` is quoted: it holds one of
+/// [`CSV_SPECIAL`].
+fn needs_quotes(t: &str) -> bool {
+    t.bytes().any(|c| CSV_SPECIAL[usize::from(c)])
+}
+
 /// Writes the text cell `t` through `put`: as it is, or quoted with its
-/// quotes doubled when it holds one of [`CSV_SPECIAL`].
+/// quotes doubled when it [`needs_quotes`].
 fn quoted_cell(t: &str, mut put: impl FnMut(&[u8])) {
-    if t.bytes().any(|c| CSV_SPECIAL[usize::from(c)]) {
+    if needs_quotes(t) {
         put(b"\"");
         doubled(t, &mut put);
         put(b"\"");
@@ -132,7 +130,7 @@ impl Special for Csv {
     }
 
     fn slow(s: &str) -> io::Result<Option<Vec<u8>>> {
-        if s.bytes().any(|c| CSV_SPECIAL[usize::from(c)]) {
+        if needs_quotes(s) {
             let mut quoted = Vec::with_capacity(s.len() + 8);
             quoted_cell(s, |b| quoted.extend_from_slice(b));
             Ok(Some(quoted))
@@ -151,7 +149,7 @@ const CSV_STATES: StateFields = state_fields(b",", b"");
 
 /// Appends the CSV records of one answer (the columns of [`CSV_HEADER`]):
 /// one per cycle, and one with an empty cycle number for a metric without
-/// cycles; each written as [`csv_record`] would write its cells (a test
+/// cycles; each written as [`csv_row`] would write its cells (a test
 /// compares them with the `csv` crate's writer), but straight into the
 /// output: integers and instants without a string each, and the ticket's
 /// own cells written once, then copied to each of its records.
@@ -220,8 +218,7 @@ fn csv_cycle(out: &mut Out<'_>, c: &CycleAnswer) -> io::Result<()> {
 /// written in the policy, can hold a byte that makes the cell quoted.
 #[inline(always)]
 fn csv_milestones(out: &mut Out<'_>, c: &CycleAnswer) -> io::Result<()> {
-    let special = |m: &MilestoneAnswer| m.percent.bytes().any(|b| CSV_SPECIAL[usize::from(b)]);
-    let quoted = c.milestones.iter().any(special);
+    let quoted = c.milestones.iter().any(|m| needs_quotes(&m.percent));
     if quoted {
         out.put(b",\"");
     }
@@ -447,7 +444,7 @@ mod tests {
 
     fn same(row: &[&str]) {
         let mut out = Vec::new();
-        csv_record(&mut out, row);
+        csv_row(&mut out, row);
         let row: Vec<Cow<'_, str>> = row.iter().map(|&c| Cow::Borrowed(c)).collect();
         assert_eq!(
             String::from_utf8_lossy(&out),
