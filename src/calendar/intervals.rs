@@ -301,13 +301,7 @@ mod tests {
     /// (interval edges and the seconds around them).
     #[test]
     fn open_between_is_the_difference_of_open_before() {
-        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = |m: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x % m) as i64
-        };
+        let mut next = crate::calendar::tests::xorshift(0x2545_F491_4F6C_DD1D);
         for _ in 0..300 {
             let n = next(40);
             let mut t = next(10);
@@ -344,13 +338,7 @@ mod tests {
     /// much open time it needs past the table).
     #[test]
     fn the_day_index_and_add_agree_with_the_plain_searches() {
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = |m: i64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x % m as u64) as i64
-        };
+        let mut next = crate::calendar::tests::xorshift(0x9E37_79B9_7F4A_7C15);
         for round in 0..400 {
             let lo = next(3 * DAY) - DAY;
             let hi = lo + 1 + next(12 * DAY);

@@ -624,13 +624,7 @@ mod tests {
         };
         let (always, daily) = (id("always"), id("daily"));
         assert!(set.always(always) && !set.always(daily));
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = |m: i64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x % m as u64) as i64
-        };
+        let mut next = crate::calendar::tests::xorshift(0x9E37_79B9_7F4A_7C15);
         let span = MAX_SECONDS - MIN_SECONDS;
         for i in 0..2_000 {
             let a = match i % 4 {
@@ -661,12 +655,9 @@ mod tests {
         for &b in &set.bounds {
             probes.extend([b - 86_400, b - 1, b, b + 1, b + 86_400 * 183]);
         }
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = crate::calendar::tests::xorshift(0x9E37_79B9_7F4A_7C15);
         for _ in 0..100_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            probes.push(MIN_SECONDS + (x % (MAX_SECONDS - MIN_SECONDS) as u64) as i64);
+            probes.push(MIN_SECONDS + next(MAX_SECONDS - MIN_SECONDS));
         }
         for t in probes {
             assert_eq!(set.year_of(t), slow_year_of(&set, t), "t = {t}");

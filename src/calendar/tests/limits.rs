@@ -2,6 +2,7 @@
 //! near `i64::MAX`, lazy tables. Each test is a finding that once aborted,
 //! panicked or built far more than the query needed.
 
+use super::xorshift;
 use crate::calendar::{CalendarError, CalendarSet};
 use crate::ir::{Calendar, CalendarDef, CalendarExpr, CalendarId, TimeRange, WeeklyCalendar};
 use crate::source::Span;
@@ -192,16 +193,6 @@ fn tables_are_allocated_on_first_query_and_build_only_the_years_touched() {
     assert!(open > 0);
     assert_eq!(set.built_years(CalendarId(0)), Some(101));
     assert_eq!(set.built_years(CalendarId(1)), None);
-}
-
-fn xorshift(seed: u64) -> impl FnMut(i64) -> i64 {
-    let mut x = seed;
-    move |m: i64| {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        (x % m as u64) as i64
-    }
 }
 
 /// `moved` (an answer's instant found from the start's date) gives what

@@ -165,6 +165,7 @@ fn usual_event<'a>(reader: &mut EventReader<'_>, s: &mut Scan<'a>) -> Option<()>
     s.at += 1;
     reader.push_usual(at, kind, value).ok()
 }
+
 /// A field of a ticket.
 #[derive(Clone, Copy)]
 enum TicketKey {
