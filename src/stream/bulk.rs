@@ -305,13 +305,13 @@ impl IdWindow {
             return Some(first);
         }
         if self.newer.seen.len() >= self.window {
-            // The oldest generation is emptied and reused for the next one:
-            // after the first rotation the tables and buffers only grow to
-            // what the largest generation needed, so memory after ten
-            // million tickets is what it was after one million.
-            // Its entries get their full size at once too: grown by
-            // doubling, each step copied them and the kernel zeroed the
-            // pages of each new copy.
+            // The oldest generation is emptied and reused for the next one,
+            // its table and entries sized for a full generation at once
+            // (grown by doubling, each step copied the entries and the
+            // kernel zeroed the pages of each copy). After the first
+            // rotation nothing grows past what the largest generation
+            // needed, so memory after ten million tickets is what it was
+            // after one million.
             self.older.clear(self.window);
             std::mem::swap(&mut self.older, &mut self.newer);
         }
