@@ -68,11 +68,10 @@ pub(super) fn write_answer_at(
 #[inline(always)]
 fn answer(out: &mut Out<'_>, a: &TicketAnswer) -> io::Result<()> {
     int(out, b"{\"format_version\":", a.format_version.into());
-    text(out, b",\"id\":\"", &a.id)?;
+    text(out, b",\"id\":\"", &a.id, b"")?;
     time(out, b"\",\"at\":", &a.at)?;
-    text(out, b",\"tier\":\"", &a.tier)?;
-    text(out, b"\",\"severity\":\"", &a.severity)?;
-    out.put(b"\"");
+    text(out, b",\"tier\":\"", &a.tier, b"")?;
+    text(out, b"\",\"severity\":\"", &a.severity, b"\"")?;
     opt_string(out, string_key!("type"), a.issue_type.as_deref())?;
     opt_string(out, string_key!("status"), a.status.as_deref())?;
     // Only for a policy that declares versions: the one in force at `at`.
@@ -102,7 +101,7 @@ fn answer(out: &mut Out<'_>, a: &TicketAnswer) -> io::Result<()> {
 
 #[inline(always)]
 fn metric(out: &mut Out<'_>, m: &MetricAnswer) -> io::Result<()> {
-    text(out, b"{\"metric\":\"", &m.metric)?;
+    text(out, b"{\"metric\":\"", &m.metric, b"")?;
     state(out, &METRIC_STATES, m.state);
     count(out, b"", m.breaches);
     out.put(b",\"cycles\":[");
@@ -122,10 +121,9 @@ fn cycle(out: &mut Out<'_>, c: &CycleAnswer) -> io::Result<()> {
     state(out, &CYCLE_STATES, c.state);
     opt_string(out, string_key!("target"), c.target.as_deref())?;
     opt_int(out, key!("target_seconds"), c.target_seconds);
-    text(out, b",\"calendar\":\"", &c.calendar)?;
+    text(out, b",\"calendar\":\"", &c.calendar, b"")?;
     time(out, b"\",\"start\":", &c.start)?;
-    text(out, b",\"started_by\":\"", &c.started_by)?;
-    out.put(b"\"");
+    text(out, b",\"started_by\":\"", &c.started_by, b"\"")?;
     opt_time(out, key!("deadline"), &c.deadline)?;
     opt_time(out, key!("stop"), &c.stop)?;
     opt_string(out, string_key!("stopped_by"), c.stopped_by.as_deref())?;
@@ -155,9 +153,8 @@ fn milestone(out: &mut Out<'_>, m: &MilestoneAnswer) -> io::Result<()> {
         MilestoneKind::Warn => b"{\"kind\":\"warn\",\"percent\":\"",
         MilestoneKind::Escalate => b"{\"kind\":\"escalate\",\"percent\":\"",
     });
-    text(out, b"", &m.percent)?;
-    text(out, b"\",\"to\":\"", &m.to)?;
-    out.put(b"\"");
+    text(out, b"", &m.percent, b"")?;
+    text(out, b"\",\"to\":\"", &m.to, b"\"")?;
     opt_time(out, key!("fires_at"), &m.fires_at)?;
     out.put(if m.fired {
         b",\"fired\":true}"
@@ -186,6 +183,10 @@ pub(super) fn write_at(
     mut write: impl FnMut(&mut [u8]) -> io::Result<Option<usize>>,
 ) -> io::Result<usize> {
     let at = at.min(vec.len());
+    if vec.len() - at < MIN_ROOM {
+        // A new vector, or a full one: room for a usual answer first.
+        grow(vec, at);
+    }
     loop {
         if let Some(n) = write(&mut vec[at..])? {
             return Ok(at + n);
@@ -244,6 +245,35 @@ impl<'a> Out<'a> {
         }
     }
 
+    /// Puts `key` (short, constant text), `head`, `tail` from `step` bytes
+    /// after `head`'s start (at most `N`: the two may overlap), then `after`
+    /// (short, constant text), with one check of the room for all four: a
+    /// string of `step + M` bytes as its first `N` and last `M` bytes, and
+    /// the constant text around it.
+    #[inline(always)]
+    pub(super) fn put_words<const N: usize, const M: usize>(
+        &mut self,
+        key: &[u8],
+        head: &[u8; N],
+        tail: &[u8; M],
+        step: usize,
+        after: &[u8],
+    ) {
+        let (k, a) = (key.len(), after.len());
+        if k + N + M + a <= self.room.len() {
+            let room = std::mem::take(&mut self.room);
+            room[..k].copy_from_slice(key);
+            room[k..k + N].copy_from_slice(head);
+            // `min`: the copies after it need no check of their own.
+            let t = k + step.min(N);
+            room[t..t + M].copy_from_slice(tail);
+            room[t + M..t + M + a].copy_from_slice(after);
+            self.room = &mut room[t + M + a..];
+        } else {
+            self.short = true;
+        }
+    }
+
     /// Puts the first `keep` bytes of `b`: copying all of them (a fixed
     /// size) and stepping back is cheaper than a copy of variable size.
     #[inline(always)]
@@ -255,16 +285,7 @@ impl<'a> Out<'a> {
     /// as [`Out::put_first`] does, with one check of the room for both.
     #[inline(always)]
     pub(super) fn put_key_first<const N: usize>(&mut self, key: &[u8], b: &[u8; N], keep: usize) {
-        let k = key.len();
-        if k + N <= self.room.len() {
-            let room = std::mem::take(&mut self.room);
-            room[..k].copy_from_slice(key);
-            room[k..k + N].copy_from_slice(b);
-            // `min`: the cut needs no check of its own.
-            self.room = &mut room[k + keep.min(N)..];
-        } else {
-            self.short = true;
-        }
+        self.put_words(key, b, &[], keep, b"");
     }
 }
 
@@ -392,26 +413,32 @@ impl Special for Json {
 }
 
 /// Writes `key` (constant text, e.g. the key and the string's opening
-/// quote) and `s` as a JSON string without its quotes.
+/// quote), `s` as a JSON string without its quotes, and `after` (constant
+/// text, e.g. the closing quote).
 #[inline(always)]
-fn text(out: &mut Out<'_>, key: &[u8], s: &str) -> io::Result<()> {
-    text_as::<Json>(out, key, s)
+fn text(out: &mut Out<'_>, key: &[u8], s: &str, after: &[u8]) -> io::Result<()> {
+    text_as::<Json>(out, key, s, after)
 }
 
-/// Writes `key` (constant text) and `s` as format `S` writes strings.
+/// Writes `key` (constant text), `s` as format `S` writes strings, and
+/// `after` (constant text).
 #[inline(always)]
-pub(super) fn text_as<S: Special>(out: &mut Out<'_>, key: &[u8], s: &str) -> io::Result<()> {
+pub(super) fn text_as<S: Special>(
+    out: &mut Out<'_>,
+    key: &[u8],
+    s: &str,
+    after: &[u8],
+) -> io::Result<()> {
     // Names are short: up to 16 bytes they are checked a word at a time
-    // and copied as two words, the second overlapping the first (cut back
-    // between them), without a loop or a `memcpy` call; the first goes
-    // with the key (one check of the room for both).
+    // and copied as two words, the second overlapping the first, without a
+    // loop or a `memcpy` call, with the key and `after` (one check of the
+    // room for all four).
     let b = s.as_bytes();
     let n = b.len();
     if (8..=16).contains(&n) {
         if let (Some(head), Some(tail)) = (word::<8>(b, 0), word::<8>(b, n - 8)) {
             if S::in_word(u64::from_le_bytes(head)) | S::in_word(u64::from_le_bytes(tail)) == 0 {
-                out.put_key_first(key, &head, n - 8);
-                out.put(&tail);
+                out.put_words(key, &head, &tail, n - 8, after);
                 return Ok(());
             }
         }
@@ -421,8 +448,7 @@ pub(super) fn text_as<S: Special>(out: &mut Out<'_>, key: &[u8], s: &str) -> io:
             let both =
                 u64::from(u32::from_le_bytes(head)) | u64::from(u32::from_le_bytes(tail)) << 32;
             if S::in_word(both) == 0 {
-                out.put_key_first(key, &head, n - 4);
-                out.put(&tail);
+                out.put_words(key, &head, &tail, n - 4, after);
                 return Ok(());
             }
         }
@@ -431,7 +457,7 @@ pub(super) fn text_as<S: Special>(out: &mut Out<'_>, key: &[u8], s: &str) -> io:
         // three.
         let three = [b[0], b[n / 2], b[n - 1]];
         if !three.iter().any(|&c| S::BYTES[usize::from(c)]) {
-            out.put_key_first(key, &three, n);
+            out.put_words(key, &three, &[], n, after);
             return Ok(());
         }
     }
@@ -440,6 +466,7 @@ pub(super) fn text_as<S: Special>(out: &mut Out<'_>, key: &[u8], s: &str) -> io:
         None => out.put(b),
         Some(text) => out.put(&text),
     }
+    out.put(after);
     Ok(())
 }
 
@@ -487,8 +514,7 @@ fn escaped(s: &str) -> io::Result<Vec<u8>> {
 
 #[inline(always)]
 fn string(out: &mut Out<'_>, s: &str) -> io::Result<()> {
-    text(out, b"\"", s)?;
-    out.put(b"\"");
+    text(out, b"\"", s, b"\"")?;
     Ok(())
 }
 
@@ -497,8 +523,7 @@ fn string(out: &mut Out<'_>, s: &str) -> io::Result<()> {
 fn opt_string(out: &mut Out<'_>, (key, null): (&[u8], &[u8]), s: Option<&str>) -> io::Result<()> {
     match s {
         Some(s) => {
-            text(out, key, s)?;
-            out.put(b"\"");
+            text(out, key, s, b"\"")?;
             Ok(())
         }
         None => {
@@ -751,13 +776,10 @@ pub(super) mod tests {
             let quoted = serde_json::to_string(s).unwrap();
             // At the room's start, and close to its end (too little room first).
             for skip in [1, ROOM - 5, ROOM - 1] {
-                let out = after(skip, |out| text(out, b"", s).unwrap());
+                let out = after(skip, |out| text(out, b"", s, b"").unwrap());
                 assert_eq!(out, &quoted.as_bytes()[1..quoted.len() - 1], "{s:?}");
-                let out = after(skip, |out| text(out, b",\"k\":\"", s).unwrap());
-                assert_eq!(
-                    out,
-                    format!(",\"k\":{}", &quoted[..quoted.len() - 1]).as_bytes()
-                );
+                let out = after(skip, |out| text(out, b",\"k\":\"", s, b"\"").unwrap());
+                assert_eq!(out, format!(",\"k\":{quoted}").as_bytes());
             }
         };
         for len in 0..40 {

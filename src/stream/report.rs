@@ -177,10 +177,10 @@ fn csv_answer(a: &TicketAnswer, vec: &mut Vec<u8>, at: usize) -> io::Result<usiz
 /// comma after them.
 #[inline(always)]
 fn ticket_cells(out: &mut Out<'_>, a: &TicketAnswer) -> io::Result<()> {
-    text_as::<Csv>(out, b"", &a.id)?;
-    text_as::<Csv>(out, b",", &a.tier)?;
-    text_as::<Csv>(out, b",", &a.severity)?;
-    text_as::<Csv>(out, b",", a.issue_type.as_deref().unwrap_or_default())?;
+    text_as::<Csv>(out, b"", &a.id, b"")?;
+    text_as::<Csv>(out, b",", &a.tier, b"")?;
+    text_as::<Csv>(out, b",", &a.severity, b"")?;
+    text_as::<Csv>(out, b",", a.issue_type.as_deref().unwrap_or_default(), b"")?;
     csv_time(out, &a.at)?;
     out.put(b",");
     Ok(())
@@ -196,14 +196,14 @@ fn csv_records(out: &mut Out<'_>, a: &TicketAnswer, cells: &[u8]) -> io::Result<
             if !std::mem::take(&mut first) {
                 out.put(cells);
             }
-            text_as::<Csv>(out, b"", &m.metric)?;
+            text_as::<Csv>(out, b"", &m.metric, b"")?;
             state(out, &NO_CYCLE_STATES, m.state);
         }
         for c in &m.cycles {
             if !std::mem::take(&mut first) {
                 out.put(cells);
             }
-            text_as::<Csv>(out, b"", &m.metric)?;
+            text_as::<Csv>(out, b"", &m.metric, b"")?;
             csv_cycle(out, c)?;
         }
     }
@@ -216,13 +216,13 @@ fn csv_records(out: &mut Out<'_>, a: &TicketAnswer, cells: &[u8]) -> io::Result<
 fn csv_cycle(out: &mut Out<'_>, c: &CycleAnswer) -> io::Result<()> {
     count(out, b",", c.cycle);
     state(out, &CSV_STATES, c.state);
-    text_as::<Csv>(out, b",", c.target.as_deref().unwrap_or_default())?;
+    text_as::<Csv>(out, b",", c.target.as_deref().unwrap_or_default(), b"")?;
     csv_int(out, c.target_seconds);
-    text_as::<Csv>(out, b",", &c.calendar)?;
+    text_as::<Csv>(out, b",", &c.calendar, b"")?;
     csv_time(out, &c.start)?;
     csv_opt_time(out, &c.deadline)?;
     csv_opt_time(out, &c.stop)?;
-    text_as::<Csv>(out, b",", c.stopped_by.as_deref().unwrap_or_default())?;
+    text_as::<Csv>(out, b",", c.stopped_by.as_deref().unwrap_or_default(), b"")?;
     int(out, b",", c.elapsed_seconds);
     csv_int(out, c.remaining_seconds);
     int(out, b",", c.wall_seconds);
@@ -256,7 +256,7 @@ fn csv_milestones(out: &mut Out<'_>, c: &CycleAnswer) -> io::Result<()> {
             out.put(key);
             doubled(&m.percent, |b| out.put(b));
         } else {
-            text_as::<Csv>(out, key, &m.percent)?;
+            text_as::<Csv>(out, key, &m.percent, b"")?;
         }
         match (&m.fires_at, m.fired) {
             (Some(t), true) => instant(out, b" fired ", t),
