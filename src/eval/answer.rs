@@ -44,21 +44,39 @@ pub mod utc {
         t
     };
 
-    /// `-MM-DDT` for each day of a leap year, by zero-based ordinal, as the
-    /// low seven bytes of a little-endian word (see [`fill`]).
-    const MONTH_DAY: [u64; 366] = {
+    /// `-MM-DDT` for each day of a leap year, by zero-based ordinal, in the
+    /// places [`fill`] puts it: `-MM` in the last three bytes of a
+    /// little-endian word, `-DDT` in the first four of the next one (so
+    /// that `fill` shifts nothing).
+    const DAY_TEXT: [[u64; 2]; 366] = {
         const LENGTHS: [usize; 12] = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-        let mut t = [0u64; 366];
+        let mut t = [[0u64; 2]; 366];
         let (mut month, mut day, mut i) = (0, 0, 0);
         while i < 366 {
             let [m0, m1] = PAIRS[month + 1];
             let [d0, d1] = PAIRS[day + 1];
-            t[i] = u64::from_le_bytes([b'-', m0, m1, b'-', d0, d1, b'T', 0]);
+            t[i] = [
+                u64::from_le_bytes([0, 0, 0, 0, 0, b'-', m0, m1]),
+                u64::from_le_bytes([b'-', d0, d1, b'T', 0, 0, 0, 0]),
+            ];
             day += 1;
             if day == LENGTHS[month] {
                 day = 0;
                 month += 1;
             }
+            i += 1;
+        }
+        t
+    };
+
+    /// `SSZ"` for each second of a minute, in bytes 2 to 5 of a
+    /// little-endian word (where [`fill`] puts it).
+    const SECOND_TEXT: [u64; 60] = {
+        let mut t = [0u64; 60];
+        let mut i = 0;
+        while i < t.len() {
+            let [s0, s1] = PAIRS[i];
+            t[i] = u64::from_le_bytes([0, 0, s0, s1, b'Z', b'"', 0, 0]);
             i += 1;
         }
         t
@@ -103,16 +121,15 @@ pub mod utc {
         // The time's own count: `NaiveDateTime`'s would add it up again from
         // hour, minute and second.
         let secs = t.time().num_seconds_from_midnight() as usize;
-        let [s0, s1] = PAIRS[secs % 60];
-        // `HH:MM:SS`.
-        let time =
-            MINUTE_TEXT[(secs / 60).min(1439)] | u64::from_le_bytes([0, 0, 0, 0, 0, 0, s0, s1]);
-        let date = MONTH_DAY[day.min(365)];
+        let (Some(&[month, day]), Some(&minute)) = (DAY_TEXT.get(day), MINUTE_TEXT.get(secs / 60))
+        else {
+            return false;
+        };
         // `"YYYY-MM`, `-DDTHH:M`, `M:SSZ"`.
         let words = [
-            year | date << 40,
-            date >> 24 | time << 32,
-            time >> 32 | u64::from_le_bytes([0, 0, 0, 0, b'Z', b'"', 0, 0]),
+            year | month,
+            day | minute << 32,
+            minute >> 32 | SECOND_TEXT[secs % 60],
         ];
         for (i, w) in words.into_iter().enumerate() {
             b[8 * i..8 * i + 8].copy_from_slice(&w.to_le_bytes());

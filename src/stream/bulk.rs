@@ -383,6 +383,8 @@ fn run_batch<T>(
         })
         .collect();
     // Also aligned; a ticket that could not be read renders nothing.
+    // `out`'s length is room ([`Batch`]): the answers end at `end`.
+    let mut end = 0;
     let rendered: Vec<Result<(Range<usize>, bool), InputError>> = answers
         .into_iter()
         .map(|answer| {
@@ -390,13 +392,11 @@ fn run_batch<T>(
                 return Ok((0..0, false));
             };
             let (answer, line) = answer?;
-            let start = out.len();
-            if let Err(e) = render(opts.format, &answer, out) {
-                out.truncate(start);
-                return Err(fail(&answer.id, line, e.to_string()));
-            }
+            let start = end;
+            end = render(opts.format, &answer, out, start)
+                .map_err(|e| fail(&answer.id, line, e.to_string()))?;
             let breached = answer.metrics.iter().any(|m| m.breaches > 0);
-            Ok((start..out.len(), breached))
+            Ok((start..end, breached))
         })
         .collect();
     // The answers, which borrow the tickets, are gone: the ids move out.
@@ -415,7 +415,9 @@ fn run_batch<T>(
 /// allocation per batch instead of one per answer).
 const BATCH: usize = 64;
 
-/// A batch's answers, and per ticket its [`Outcome`].
+/// A batch's answers, and per ticket its [`Outcome`]. The answers are
+/// written straight into the vector, whose whole length is initialised
+/// room ([`render`]): only the bytes of the outcomes' ranges are answers.
 type Batch = (Vec<u8>, Vec<Outcome>);
 
 /// Room made for a batch's answers, per ticket.
@@ -428,16 +430,21 @@ const ANSWER_GUESS: usize = 4096;
 struct Spare(Mutex<Vec<Vec<u8>>>);
 
 impl Spare {
-    /// An empty buffer with room for `answers` answers.
+    /// A buffer of at least room for `answers` answers, all of it room (a
+    /// [`Batch`]'s): a recycled one keeps its length, so its room is
+    /// initialised once, not cleared for each batch.
     fn take(&self, answers: usize) -> Vec<u8> {
-        let mut buf = self
-            .0
-            .lock()
-            .ok()
-            .and_then(|mut s| s.pop())
-            .unwrap_or_default();
-        buf.reserve(answers * ANSWER_GUESS);
-        buf
+        let room = answers * ANSWER_GUESS;
+        match self.0.lock().ok().and_then(|mut s| s.pop()) {
+            Some(mut buf) => {
+                if buf.len() < room {
+                    buf.resize(room, 0);
+                }
+                buf
+            }
+            // Zeroed by the allocator: fresh memory needs no clearing.
+            None => vec![0; room],
+        }
     }
 
     /// Keeps `buf` for later, cut back to the size [`Spare::take`] makes
@@ -446,7 +453,7 @@ impl Spare {
     /// largest batch they ever held, peak memory crept up with the number
     /// of tickets (160 MB after ten million, 127 MB after one).
     fn put(&self, mut buf: Vec<u8>) {
-        buf.clear();
+        buf.truncate(BATCH * ANSWER_GUESS);
         buf.shrink_to(BATCH * ANSWER_GUESS);
         if let Ok(mut s) = self.0.lock() {
             s.push(buf);

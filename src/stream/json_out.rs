@@ -39,21 +39,39 @@ macro_rules! string_key {
 /// A string's quotes are written with the constant text around it (the
 /// key before, the next key after): fewer, longer copies.
 pub(crate) fn write_answer(a: &TicketAnswer, out: &mut Vec<u8>) -> io::Result<()> {
-    let mut buf = [0; ROOM];
-    let mut out = Out::new(out, &mut buf);
-    answer(&mut out, a)?;
-    out.flush();
-    Ok(())
+    let start = out.len();
+    let end = write_answer_at(a, out, start, false);
+    // `write_answer_at` used the vector's length as room.
+    out.truncate(end.as_ref().map_or(start, |&end| end));
+    end.map(|_| ())
+}
+
+/// Writes `a` as one compact JSON object, and a newline when `line`, into
+/// `vec` from byte `at` on, as [`write_at`] writes; returns where it ends.
+/// (One function for both, so that the encoder's code is in the program
+/// once.)
+#[inline(never)]
+pub(super) fn write_answer_at(
+    a: &TicketAnswer,
+    vec: &mut Vec<u8>,
+    at: usize,
+    line: bool,
+) -> io::Result<usize> {
+    write_at(vec, at, |room| {
+        let mut out = Out::new(room);
+        answer(&mut out, a)?;
+        out.put(if line { b"]}\n" } else { b"]}" });
+        Ok(out.written())
+    })
 }
 
 #[inline(always)]
 fn answer(out: &mut Out<'_>, a: &TicketAnswer) -> io::Result<()> {
     int(out, b"{\"format_version\":", a.format_version.into());
-    text(out, b",\"id\":\"", &a.id)?;
+    text(out, b",\"id\":\"", &a.id, b"")?;
     time(out, b"\",\"at\":", &a.at)?;
-    text(out, b",\"tier\":\"", &a.tier)?;
-    text(out, b"\",\"severity\":\"", &a.severity)?;
-    out.put(b"\"");
+    text(out, b",\"tier\":\"", &a.tier, b"")?;
+    text(out, b"\",\"severity\":\"", &a.severity, b"\"")?;
     opt_string(out, string_key!("type"), a.issue_type.as_deref())?;
     opt_string(out, string_key!("status"), a.status.as_deref())?;
     // Only for a policy that declares versions: the one in force at `at`.
@@ -77,13 +95,13 @@ fn answer(out: &mut Out<'_>, a: &TicketAnswer) -> io::Result<()> {
         }
         metric(out, m)?;
     }
-    out.put(b"]}");
+    // The closing `]}` is the caller's, with the line's end.
     Ok(())
 }
 
 #[inline(always)]
 fn metric(out: &mut Out<'_>, m: &MetricAnswer) -> io::Result<()> {
-    text(out, b"{\"metric\":\"", &m.metric)?;
+    text(out, b"{\"metric\":\"", &m.metric, b"")?;
     state(out, &METRIC_STATES, m.state);
     count(out, b"", m.breaches);
     out.put(b",\"cycles\":[");
@@ -103,10 +121,9 @@ fn cycle(out: &mut Out<'_>, c: &CycleAnswer) -> io::Result<()> {
     state(out, &CYCLE_STATES, c.state);
     opt_string(out, string_key!("target"), c.target.as_deref())?;
     opt_int(out, key!("target_seconds"), c.target_seconds);
-    text(out, b",\"calendar\":\"", &c.calendar)?;
+    text(out, b",\"calendar\":\"", &c.calendar, b"")?;
     time(out, b"\",\"start\":", &c.start)?;
-    text(out, b",\"started_by\":\"", &c.started_by)?;
-    out.put(b"\"");
+    text(out, b",\"started_by\":\"", &c.started_by, b"\"")?;
     opt_time(out, key!("deadline"), &c.deadline)?;
     opt_time(out, key!("stop"), &c.stop)?;
     opt_string(out, string_key!("stopped_by"), c.stopped_by.as_deref())?;
@@ -136,9 +153,8 @@ fn milestone(out: &mut Out<'_>, m: &MilestoneAnswer) -> io::Result<()> {
         MilestoneKind::Warn => b"{\"kind\":\"warn\",\"percent\":\"",
         MilestoneKind::Escalate => b"{\"kind\":\"escalate\",\"percent\":\"",
     });
-    text(out, b"", &m.percent)?;
-    text(out, b"\",\"to\":\"", &m.to)?;
-    out.put(b"\"");
+    text(out, b"", &m.percent, b"")?;
+    text(out, b"\",\"to\":\"", &m.to, b"\"")?;
     opt_time(out, key!("fires_at"), &m.fires_at)?;
     out.put(if m.fired {
         b",\"fired\":true}"
@@ -148,106 +164,129 @@ fn milestone(out: &mut Out<'_>, m: &MilestoneAnswer) -> io::Result<()> {
     Ok(())
 }
 
-/// Room in [`Out`]'s buffer.
-pub(super) const ROOM: usize = 1024;
+/// Room [`write_at`] gives a vector, at least, when it grows it.
+const MIN_ROOM: usize = 4096;
 
-/// A small buffer in front of the answer's vector. A copy into it is one
-/// check of the room and a move of `at`, where `Vec::extend_from_slice`
-/// reloads and stores the vector's length and capacity every time; the
-/// vector gets the bytes in blocks. (The CSV writer of answers uses it
-/// too.)
-pub(super) struct Out<'a> {
-    vec: &'a mut Vec<u8>,
-    // Borrowed, not held: `Out` itself is then small enough to live in
-    // registers, its position with it.
-    buf: &'a mut [u8; ROOM],
+/// Writes into `vec` from byte `at` on (at most its length) through
+/// `write`, and returns where the bytes end. `vec`'s length is room, not
+/// content: its bytes past `at` are overwritten and never read, so that a
+/// recycled vector keeps its length and its room is not cleared again.
+/// `write` is given the room and says how many bytes it wrote, or `None`
+/// when the room was too small ([`Out::written`]); it then runs again,
+/// from the start, with the vector grown (zeros) to twice its length. An
+/// answer's writing depends on nothing but the answer, so the second run
+/// writes what the first would have with room enough.
+#[inline(always)]
+pub(super) fn write_at(
+    vec: &mut Vec<u8>,
     at: usize,
+    mut write: impl FnMut(&mut [u8]) -> io::Result<Option<usize>>,
+) -> io::Result<usize> {
+    let at = at.min(vec.len());
+    if vec.len() - at < MIN_ROOM {
+        // A new vector, or a full one: room for a usual answer first.
+        grow(vec, at);
+    }
+    loop {
+        if let Some(n) = write(&mut vec[at..])? {
+            return Ok(at + n);
+        }
+        grow(vec, at);
+    }
+}
+
+/// Out of line, and rare: a vector's room doubled.
+#[cold]
+#[inline(never)]
+fn grow(vec: &mut Vec<u8>, at: usize) {
+    vec.resize((2 * vec.len()).max(at + MIN_ROOM), 0);
+}
+
+/// The writer of answers' bytes, straight into their place in the output:
+/// a copy is a check of the room left, the copy, and the room cut to what
+/// is after it (where `Vec::extend_from_slice` reloads and stores the
+/// vector's length and capacity every time). When the room is too small
+/// it writes nothing more and [`Out::written`] says so: the caller
+/// ([`write_at`]) makes more room and writes again. (The CSV writer of
+/// answers uses it too.)
+pub(super) struct Out<'a> {
+    room: &'a mut [u8],
+    size: usize,
+    short: bool,
 }
 
 impl<'a> Out<'a> {
-    /// An [`Out`] in front of `vec`, with `buf` as its buffer. (A local
-    /// `Out` whose methods are inlined keeps its position in a register;
-    /// behind a closure's reference it would live in memory.)
-    pub(super) fn new(vec: &'a mut Vec<u8>, buf: &'a mut [u8; ROOM]) -> Self {
-        Out { vec, buf, at: 0 }
+    /// An [`Out`] writing into `room` from its start. (A local `Out` whose
+    /// methods are inlined keeps its room in registers; behind a closure's
+    /// reference it would live in memory.)
+    pub(super) fn new(room: &'a mut [u8]) -> Self {
+        let size = room.len();
+        Out {
+            room,
+            size,
+            short: false,
+        }
+    }
+
+    /// How many bytes were written, or `None` when the room was too small
+    /// for them.
+    pub(super) fn written(&self) -> Option<usize> {
+        (!self.short).then_some(self.size - self.room.len())
     }
 
     #[inline(always)]
     pub(super) fn put(&mut self, b: &[u8]) {
-        if b.len() > ROOM - self.at {
-            self.flush();
-            if b.len() > ROOM {
-                extend(self.vec, b);
-                return;
-            }
+        if b.len() <= self.room.len() {
+            let (to, rest) = std::mem::take(&mut self.room).split_at_mut(b.len());
+            to.copy_from_slice(b);
+            self.room = rest;
+        } else {
+            self.short = true;
         }
-        self.buf[self.at..self.at + b.len()].copy_from_slice(b);
-        self.at += b.len();
+    }
+
+    /// Puts `key` (short, constant text), `head`, `tail` from `step` bytes
+    /// after `head`'s start (at most `N`: the two may overlap), then `after`
+    /// (short, constant text), with one check of the room for all four: a
+    /// string of `step + M` bytes as its first `N` and last `M` bytes, and
+    /// the constant text around it.
+    #[inline(always)]
+    pub(super) fn put_words<const N: usize, const M: usize>(
+        &mut self,
+        key: &[u8],
+        head: &[u8; N],
+        tail: &[u8; M],
+        step: usize,
+        after: &[u8],
+    ) {
+        let (k, a) = (key.len(), after.len());
+        if k + N + M + a <= self.room.len() {
+            let room = std::mem::take(&mut self.room);
+            room[..k].copy_from_slice(key);
+            room[k..k + N].copy_from_slice(head);
+            // `min`: the copies after it need no check of their own.
+            let t = k + step.min(N);
+            room[t..t + M].copy_from_slice(tail);
+            room[t + M..t + M + a].copy_from_slice(after);
+            self.room = &mut room[t + M + a..];
+        } else {
+            self.short = true;
+        }
     }
 
     /// Puts the first `keep` bytes of `b`: copying all of them (a fixed
     /// size) and stepping back is cheaper than a copy of variable size.
     #[inline(always)]
     pub(super) fn put_first<const N: usize>(&mut self, b: &[u8; N], keep: usize) {
-        const { assert!(N <= ROOM) };
-        self.put(b);
-        self.at -= N - keep.min(N);
+        self.put_key_first(b"", b, keep);
     }
 
     /// Puts `key` (short, constant text) then the first `keep` bytes of `b`
     /// as [`Out::put_first`] does, with one check of the room for both.
     #[inline(always)]
     pub(super) fn put_key_first<const N: usize>(&mut self, key: &[u8], b: &[u8; N], keep: usize) {
-        let at = self.at;
-        if key.len() + N <= ROOM - at {
-            self.buf[at..at + key.len()].copy_from_slice(key);
-            let at = at + key.len();
-            self.buf[at..at + N].copy_from_slice(b);
-            self.at = at + keep.min(N);
-        } else {
-            self.put(key);
-            self.put_first(b, keep);
-        }
+        self.put_words(key, b, &[], keep, b"");
     }
-
-    /// Hands the buffered bytes to the vector.
-    #[inline(always)]
-    pub(super) fn flush(&mut self) {
-        extend(self.vec, &self.buf[..self.at]);
-        self.at = 0;
-    }
-
-    /// Where the next byte will be in the vector once handed over, for
-    /// [`Out::repeat`].
-    pub(super) fn mark(&self) -> usize {
-        self.vec.len() + self.at
-    }
-
-    /// Puts again the bytes put at `from..to` (two [`Out::mark`]s): copied
-    /// within the buffer while they are still in it, else within the
-    /// vector.
-    #[inline(always)]
-    pub(super) fn repeat(&mut self, from: usize, to: usize) {
-        let handed = self.vec.len();
-        if let (Some(start), Some(end)) = (from.checked_sub(handed), to.checked_sub(handed)) {
-            if start <= end && end <= self.at && end - start <= ROOM - self.at {
-                self.buf.copy_within(start..end, self.at);
-                self.at += end - start;
-                return;
-            }
-        }
-        self.flush();
-        if from <= to && to <= self.vec.len() {
-            self.vec.extend_from_within(from..to);
-        }
-    }
-}
-
-/// `vec.extend_from_slice(b)`, out of line: [`Out`] passes its parts, not
-/// itself, so that its position can stay in a register.
-#[inline(never)]
-fn extend(vec: &mut Vec<u8>, b: &[u8]) {
-    vec.extend_from_slice(b);
 }
 
 /// Every state, each at its number (`state as usize`).
@@ -374,26 +413,32 @@ impl Special for Json {
 }
 
 /// Writes `key` (constant text, e.g. the key and the string's opening
-/// quote) and `s` as a JSON string without its quotes.
+/// quote), `s` as a JSON string without its quotes, and `after` (constant
+/// text, e.g. the closing quote).
 #[inline(always)]
-fn text(out: &mut Out<'_>, key: &[u8], s: &str) -> io::Result<()> {
-    text_as::<Json>(out, key, s)
+fn text(out: &mut Out<'_>, key: &[u8], s: &str, after: &[u8]) -> io::Result<()> {
+    text_as::<Json>(out, key, s, after)
 }
 
-/// Writes `key` (constant text) and `s` as format `S` writes strings.
+/// Writes `key` (constant text), `s` as format `S` writes strings, and
+/// `after` (constant text).
 #[inline(always)]
-pub(super) fn text_as<S: Special>(out: &mut Out<'_>, key: &[u8], s: &str) -> io::Result<()> {
+pub(super) fn text_as<S: Special>(
+    out: &mut Out<'_>,
+    key: &[u8],
+    s: &str,
+    after: &[u8],
+) -> io::Result<()> {
     // Names are short: up to 16 bytes they are checked a word at a time
-    // and copied as two words, the second overlapping the first (cut back
-    // between them), without a loop or a `memcpy` call; the first goes
-    // with the key (one check of the room for both).
+    // and copied as two words, the second overlapping the first, without a
+    // loop or a `memcpy` call, with the key and `after` (one check of the
+    // room for all four).
     let b = s.as_bytes();
     let n = b.len();
     if (8..=16).contains(&n) {
         if let (Some(head), Some(tail)) = (word::<8>(b, 0), word::<8>(b, n - 8)) {
             if S::in_word(u64::from_le_bytes(head)) | S::in_word(u64::from_le_bytes(tail)) == 0 {
-                out.put_key_first(key, &head, n - 8);
-                out.put(&tail);
+                out.put_words(key, &head, &tail, n - 8, after);
                 return Ok(());
             }
         }
@@ -403,8 +448,7 @@ pub(super) fn text_as<S: Special>(out: &mut Out<'_>, key: &[u8], s: &str) -> io:
             let both =
                 u64::from(u32::from_le_bytes(head)) | u64::from(u32::from_le_bytes(tail)) << 32;
             if S::in_word(both) == 0 {
-                out.put_key_first(key, &head, n - 4);
-                out.put(&tail);
+                out.put_words(key, &head, &tail, n - 4, after);
                 return Ok(());
             }
         }
@@ -413,7 +457,7 @@ pub(super) fn text_as<S: Special>(out: &mut Out<'_>, key: &[u8], s: &str) -> io:
         // three.
         let three = [b[0], b[n / 2], b[n - 1]];
         if !three.iter().any(|&c| S::BYTES[usize::from(c)]) {
-            out.put_key_first(key, &three, n);
+            out.put_words(key, &three, &[], n, after);
             return Ok(());
         }
     }
@@ -422,6 +466,7 @@ pub(super) fn text_as<S: Special>(out: &mut Out<'_>, key: &[u8], s: &str) -> io:
         None => out.put(b),
         Some(text) => out.put(&text),
     }
+    out.put(after);
     Ok(())
 }
 
@@ -469,8 +514,7 @@ fn escaped(s: &str) -> io::Result<Vec<u8>> {
 
 #[inline(always)]
 fn string(out: &mut Out<'_>, s: &str) -> io::Result<()> {
-    text(out, b"\"", s)?;
-    out.put(b"\"");
+    text(out, b"\"", s, b"\"")?;
     Ok(())
 }
 
@@ -479,8 +523,7 @@ fn string(out: &mut Out<'_>, s: &str) -> io::Result<()> {
 fn opt_string(out: &mut Out<'_>, (key, null): (&[u8], &[u8]), s: Option<&str>) -> io::Result<()> {
     match s {
         Some(s) => {
-            text(out, key, s)?;
-            out.put(b"\"");
+            text(out, key, s, b"\"")?;
             Ok(())
         }
         None => {
@@ -668,19 +711,27 @@ pub(super) mod tests {
         assert!(at.windows(2).all(|w| w[0] < w[1]), "{text}");
     }
 
-    /// What `write` puts through an [`Out`] after `skip` bytes already in
-    /// its buffer.
-    fn after(skip: usize, write: impl FnOnce(&mut Out<'_>)) -> Vec<u8> {
-        let (mut vec, mut buf) = (Vec::new(), [0; ROOM]);
-        let mut out = Out::new(&mut vec, &mut buf);
-        out.put(&vec![b'x'; skip]);
-        write(&mut out);
-        out.flush();
+    /// The room a fresh vector first gets: the tests write across it.
+    pub(in crate::stream) const ROOM: usize = MIN_ROOM;
+
+    /// What `write` puts through an [`Out`] after `skip` bytes already
+    /// written, into a fresh vector (so with too little room first, when
+    /// `skip` is close to [`ROOM`] or the bytes are many).
+    fn after(skip: usize, write: impl Fn(&mut Out<'_>)) -> Vec<u8> {
+        let mut vec = Vec::new();
+        let end = write_at(&mut vec, 0, |room| {
+            let mut out = Out::new(room);
+            out.put(&vec![b'x'; skip]);
+            write(&mut out);
+            Ok(out.written())
+        })
+        .unwrap();
+        vec.truncate(end);
         vec.split_off(skip)
     }
 
     #[test]
-    fn long_runs_pass_the_buffer_in_order() {
+    fn long_runs_are_written_in_order() {
         let bytes: Vec<u8> = (0..5 * ROOM).map(|i| (i % 251) as u8).collect();
         for skip in [0, 1, ROOM - 1, ROOM] {
             let out = after(skip, |out| {
@@ -699,24 +750,21 @@ pub(super) mod tests {
         }
     }
 
-    /// `repeat` copies what was put between two marks, from the buffer,
-    /// from the vector, or from both (a flush in between).
+    /// A write that finds too little room says so, whatever fits after it.
     #[test]
-    fn repeat_puts_again_what_was_put() {
-        for skip in [0, 10, ROOM - 30, ROOM - 5, ROOM] {
-            for len in [0, 1, 20, 40, ROOM - 1, ROOM, ROOM + 3] {
-                let piece: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
-                let out = after(skip, |out| {
-                    let from = out.mark();
-                    out.put(&piece);
-                    let to = out.mark();
-                    out.put(b"|");
-                    out.repeat(from, to);
-                    out.repeat(from, to);
-                });
-                assert_eq!(out, [&piece[..], b"|", &piece, &piece].concat());
-            }
-        }
+    fn too_little_room_is_told() {
+        let mut room = [0; 10];
+        let mut out = Out::new(&mut room);
+        out.put(b"12345678");
+        assert_eq!(out.written(), Some(8));
+        out.put_key_first(b"k", &[b'a'; 8], 1);
+        out.put(b"9");
+        assert_eq!(out.written(), None);
+        let mut out = Out::new(&mut room);
+        out.put_key_first(b"key", &[b'a'; 7], 2);
+        assert_eq!(out.written(), Some(5));
+        out.put(&[b'b'; 6]);
+        assert_eq!(out.written(), None);
     }
 
     /// `text` (with its word-at-a-time paths) against `serde_json`, on
@@ -726,15 +774,12 @@ pub(super) mod tests {
     fn text_is_what_serde_json_writes() {
         let check = |s: &str| {
             let quoted = serde_json::to_string(s).unwrap();
-            // At the buffer's start, and close to its end (a flush inside).
+            // At the room's start, and close to its end (too little room first).
             for skip in [1, ROOM - 5, ROOM - 1] {
-                let out = after(skip, |out| text(out, b"", s).unwrap());
+                let out = after(skip, |out| text(out, b"", s, b"").unwrap());
                 assert_eq!(out, &quoted.as_bytes()[1..quoted.len() - 1], "{s:?}");
-                let out = after(skip, |out| text(out, b",\"k\":\"", s).unwrap());
-                assert_eq!(
-                    out,
-                    format!(",\"k\":{}", &quoted[..quoted.len() - 1]).as_bytes()
-                );
+                let out = after(skip, |out| text(out, b",\"k\":\"", s, b"\"").unwrap());
+                assert_eq!(out, format!(",\"k\":{quoted}").as_bytes());
             }
         };
         for len in 0..40 {
@@ -940,5 +985,23 @@ pub(super) mod tests {
     #[test]
     fn matches_the_reference() {
         sample_answers(same_as_reference);
+    }
+
+    /// Written into a recycled vector (its room full of old bytes), from
+    /// any place, an answer is the same bytes, the line its newline added,
+    /// and the bytes before it are kept.
+    #[test]
+    fn old_room_never_shows() {
+        let mut lengths = [0, 1, 100, ROOM - 3, 3 * ROOM].into_iter().cycle();
+        sample_answers(|a| {
+            let mut fresh = Vec::new();
+            write_answer(a, &mut fresh).unwrap();
+            for (len, at) in [(0, 0), (lengths.next().unwrap(), 0), (2 * ROOM, 7)] {
+                let mut vec = vec![b'"'; len.max(at)];
+                let end = write_answer_at(a, &mut vec, at, true).unwrap();
+                assert!(vec[..at].iter().all(|&b| b == b'"'));
+                assert_eq!(&vec[at..end], [&fresh[..], b"\n"].concat());
+            }
+        });
     }
 }

@@ -2,7 +2,8 @@
 //! ticket x metric x cycle) and a fixed-width table for people.
 
 use super::json_out::{
-    below, count, int, state, state_fields, text_as, Out, Special, StateFields, HIGH, ONES, ROOM,
+    below, count, int, state, state_fields, text_as, write_answer_at, write_at, Out, Special,
+    StateFields, HIGH, ONES,
 };
 use crate::eval::answer::{human_seconds, utc, CycleAnswer, MetricAnswer, TicketAnswer};
 use crate::ir::MilestoneKind;
@@ -147,45 +148,65 @@ const NO_CYCLE_STATES: StateFields = state_fields(b",,", b",,,,,,,,,,,,,\n");
 /// After the cycle number: `,met`.
 const CSV_STATES: StateFields = state_fields(b",", b"");
 
-/// Appends the CSV records of one answer (the columns of [`CSV_HEADER`]):
+/// Writes the CSV records of one answer (the columns of [`CSV_HEADER`]),
+/// as [`render`] writes, returning where they end:
 /// one per cycle, and one with an empty cycle number for a metric without
 /// cycles; each written as [`csv_row`] would write its cells (a test
 /// compares them with the `csv` crate's writer), but straight into the
 /// output: integers and instants without a string each, and the ticket's
 /// own cells written once, then copied to each of its records.
-fn csv_answer(a: &TicketAnswer, vec: &mut Vec<u8>) -> io::Result<()> {
+fn csv_answer(a: &TicketAnswer, vec: &mut Vec<u8>, at: usize) -> io::Result<usize> {
     if a.metrics.is_empty() {
-        return Ok(());
+        return Ok(at.min(vec.len()));
     }
-    let mut buf = [0; ROOM];
-    let mut out = Out::new(vec, &mut buf);
-    let out = &mut out;
-    let from = out.mark();
-    text_as::<Csv>(out, b"", &a.id)?;
-    text_as::<Csv>(out, b",", &a.tier)?;
-    text_as::<Csv>(out, b",", &a.severity)?;
-    text_as::<Csv>(out, b",", a.issue_type.as_deref().unwrap_or_default())?;
+    write_at(vec, at, |room| {
+        let mut out = Out::new(room);
+        ticket_cells(&mut out, a)?;
+        let Some(n) = out.written() else {
+            return Ok(None);
+        };
+        // The first record starts with them; they are copied from there.
+        let (cells, room) = room.split_at_mut(n);
+        let mut out = Out::new(room);
+        csv_records(&mut out, a, cells)?;
+        Ok(out.written().map(|m| n + m))
+    })
+}
+
+/// The ticket's own cells, which begin each of its records, with the
+/// comma after them.
+#[inline(always)]
+fn ticket_cells(out: &mut Out<'_>, a: &TicketAnswer) -> io::Result<()> {
+    text_as::<Csv>(out, b"", &a.id, b"")?;
+    text_as::<Csv>(out, b",", &a.tier, b"")?;
+    text_as::<Csv>(out, b",", &a.severity, b"")?;
+    text_as::<Csv>(out, b",", a.issue_type.as_deref().unwrap_or_default(), b"")?;
     csv_time(out, &a.at)?;
     out.put(b",");
-    let to = out.mark();
+    Ok(())
+}
+
+/// [`csv_answer`]'s records after the first one's [`ticket_cells`], which
+/// are `cells`: each later record starts with a copy of them.
+#[inline(always)]
+fn csv_records(out: &mut Out<'_>, a: &TicketAnswer, cells: &[u8]) -> io::Result<()> {
     let mut first = true;
     for m in &a.metrics {
         if m.cycles.is_empty() {
             if !std::mem::take(&mut first) {
-                out.repeat(from, to);
+                out.put(cells);
             }
-            text_as::<Csv>(out, b"", &m.metric)?;
+            text_as::<Csv>(out, b"", &m.metric, b"")?;
             state(out, &NO_CYCLE_STATES, m.state);
         }
         for c in &m.cycles {
             if !std::mem::take(&mut first) {
-                out.repeat(from, to);
+                out.put(cells);
             }
-            text_as::<Csv>(out, b"", &m.metric)?;
+            text_as::<Csv>(out, b"", &m.metric, b"")?;
             csv_cycle(out, c)?;
         }
     }
-    out.flush();
     Ok(())
 }
 
@@ -195,13 +216,13 @@ fn csv_answer(a: &TicketAnswer, vec: &mut Vec<u8>) -> io::Result<()> {
 fn csv_cycle(out: &mut Out<'_>, c: &CycleAnswer) -> io::Result<()> {
     count(out, b",", c.cycle);
     state(out, &CSV_STATES, c.state);
-    text_as::<Csv>(out, b",", c.target.as_deref().unwrap_or_default())?;
+    text_as::<Csv>(out, b",", c.target.as_deref().unwrap_or_default(), b"")?;
     csv_int(out, c.target_seconds);
-    text_as::<Csv>(out, b",", &c.calendar)?;
+    text_as::<Csv>(out, b",", &c.calendar, b"")?;
     csv_time(out, &c.start)?;
     csv_opt_time(out, &c.deadline)?;
     csv_opt_time(out, &c.stop)?;
-    text_as::<Csv>(out, b",", c.stopped_by.as_deref().unwrap_or_default())?;
+    text_as::<Csv>(out, b",", c.stopped_by.as_deref().unwrap_or_default(), b"")?;
     int(out, b",", c.elapsed_seconds);
     csv_int(out, c.remaining_seconds);
     int(out, b",", c.wall_seconds);
@@ -235,7 +256,7 @@ fn csv_milestones(out: &mut Out<'_>, c: &CycleAnswer) -> io::Result<()> {
             out.put(key);
             doubled(&m.percent, |b| out.put(b));
         } else {
-            text_as::<Csv>(out, key, &m.percent)?;
+            text_as::<Csv>(out, key, &m.percent, b"")?;
         }
         match (&m.fires_at, m.fired) {
             (Some(t), true) => instant(out, b" fired ", t),
@@ -356,22 +377,32 @@ pub fn header(format: OutputFormat) -> Option<String> {
     }
 }
 
-/// Appends one ticket's answer in `format` (no header) to `out`.
-pub fn render(format: OutputFormat, a: &TicketAnswer, out: &mut Vec<u8>) -> io::Result<()> {
+/// Writes one ticket's answer in `format` (no header) into `out` from byte
+/// `at` on and returns where it ends. `out`'s length is room, not content:
+/// the bytes past `at` are overwritten, and `out` grows (zeros) when it
+/// needs more; a recycled vector is kept at its length, so that its room is
+/// not cleared again ([`write_at`]).
+pub(crate) fn render(
+    format: OutputFormat,
+    a: &TicketAnswer,
+    out: &mut Vec<u8>,
+    at: usize,
+) -> io::Result<usize> {
     match format {
-        OutputFormat::Jsonl => {
-            super::json_out::write_answer(a, out)?;
-            out.push(b'\n');
-        }
-        OutputFormat::Csv => csv_answer(a, out)?,
+        OutputFormat::Jsonl => write_answer_at(a, out, at, true),
+        OutputFormat::Csv => csv_answer(a, out, at),
         OutputFormat::Table => {
-            for l in table_lines(a) {
-                out.extend_from_slice(l.as_bytes());
-                out.push(b'\n');
-            }
+            let lines = table_lines(a);
+            write_at(out, at, |room| {
+                let mut out = Out::new(room);
+                for l in &lines {
+                    out.put(l.as_bytes());
+                    out.put(b"\n");
+                }
+                Ok(out.written())
+            })
         }
     }
-    Ok(())
 }
 
 /// Writes answers one at a time in one format (the header first).
@@ -379,6 +410,7 @@ pub struct Reporter<W: Write> {
     format: OutputFormat,
     out: W,
     started: bool,
+    /// Room for one rendered answer ([`render`]).
     buf: Vec<u8>,
 }
 
@@ -406,9 +438,8 @@ impl<W: Write> Reporter<W> {
     /// Writes one ticket's answer.
     pub fn write(&mut self, a: &TicketAnswer) -> io::Result<()> {
         self.start()?;
-        self.buf.clear();
-        render(self.format, a, &mut self.buf)?;
-        self.out.write_all(&self.buf)
+        let end = render(self.format, a, &mut self.buf, 0)?;
+        self.out.write_all(&self.buf[..end])
     }
 
     /// Writes one answer already rendered in this format (bytes the bulk
@@ -430,7 +461,7 @@ impl<W: Write> Reporter<W> {
 #[cfg(test)]
 mod tests {
     use super::super::json_out::tests::sample_answers;
-    use super::super::json_out::ROOM;
+    use super::super::json_out::tests::ROOM;
     use super::*;
     use proptest::prelude::*;
     use std::borrow::Cow;
@@ -551,20 +582,22 @@ mod tests {
         out
     }
 
+    /// `render` from byte `at` of `vec`: the bytes it wrote.
+    fn rendered(format: OutputFormat, a: &TicketAnswer, vec: &mut Vec<u8>, at: usize) -> String {
+        let end = render(format, a, vec, at).unwrap();
+        String::from_utf8_lossy(&vec[at..end]).into_owned()
+    }
+
     #[test]
     fn answers_are_what_the_reference_writes() {
         sample_answers(|a| {
-            let mut fast = Vec::new();
-            render(OutputFormat::Csv, a, &mut fast).unwrap();
-            assert_eq!(
-                String::from_utf8_lossy(&fast),
-                String::from_utf8_lossy(&reference(a))
-            );
+            let fast = rendered(OutputFormat::Csv, a, &mut Vec::new(), 0);
+            assert_eq!(fast, String::from_utf8_lossy(&reference(a)));
         });
-        // After bytes already in the output, and across the writer's
-        // buffer: many records of one ticket.
+        // After bytes already in the output, across the vector's growth,
+        // and over old bytes in a recycled vector's room: many records of
+        // one ticket.
         sample_answers(|a| {
-            let mut fast = b"x".repeat(ROOM - 7);
             let mut a = a.clone();
             for m in &mut a.metrics {
                 let cycles = m.cycles.clone();
@@ -572,11 +605,25 @@ mod tests {
                     m.cycles.extend(cycles.iter().cloned());
                 }
             }
-            render(OutputFormat::Csv, &a, &mut fast).unwrap();
+            let reference = String::from_utf8_lossy(&reference(&a)).into_owned();
+            let mut fast = b"x".repeat(ROOM - 7);
             assert_eq!(
-                String::from_utf8_lossy(&fast[ROOM - 7..]),
-                String::from_utf8_lossy(&reference(&a))
+                rendered(OutputFormat::Csv, &a, &mut fast, ROOM - 7),
+                reference
             );
+            assert!(fast[..ROOM - 7].iter().all(|&b| b == b'x'));
+            let mut old = b",\"\n".repeat(ROOM);
+            assert_eq!(rendered(OutputFormat::Csv, &a, &mut old, 5), reference);
+        });
+    }
+
+    /// The table's lines, written from any place of a recycled vector.
+    #[test]
+    fn table_lines_are_rendered_in_order() {
+        sample_answers(|a| {
+            let lines: String = table_lines(a).iter().map(|l| format!("{l}\n")).collect();
+            let mut old = b"#".repeat(3 * ROOM);
+            assert_eq!(rendered(OutputFormat::Table, a, &mut old, 11), lines);
         });
     }
 
@@ -586,9 +633,7 @@ mod tests {
         sample_answers(|a| {
             let mut a = a.clone();
             a.metrics.clear();
-            let mut out = Vec::new();
-            render(OutputFormat::Csv, &a, &mut out).unwrap();
-            assert!(out.is_empty());
+            assert_eq!(rendered(OutputFormat::Csv, &a, &mut vec![b'x'; 9], 3), "");
         });
     }
 }
