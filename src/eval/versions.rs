@@ -33,6 +33,10 @@ pub(crate) fn timeline(
     hours: &CalendarSet,
     ticket: &Ticket,
 ) -> (Option<VersionId>, Vec<(DateTime<Utc>, VersionId)>) {
+    if policy.versions.is_empty() {
+        // Most policies: no need to find the ticket's `opened` event.
+        return (None, Vec::new());
+    }
     let opened = ticket.opened();
     let mut start = None;
     let mut moves = Vec::new();
