@@ -369,7 +369,12 @@ fn run_batch<T>(
     read: impl Fn(T) -> Result<Ticket, InputError>,
     out: &mut Vec<u8>,
 ) -> Vec<Outcome> {
-    let tickets: Vec<Result<Ticket, InputError>> = jobs.into_iter().map(read).collect();
+    // Each ticket is read into its place (collecting through the iterator
+    // adapters copied each one twice).
+    let mut tickets: Vec<Result<Ticket, InputError>> = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        tickets.push(read(job));
+    }
     // This thread's engine memory, from its earlier batches (taken out
     // while in use, so that nothing else can hold it meanwhile).
     let mut scratch = SCRATCH.take();
@@ -387,16 +392,19 @@ fn run_batch<T>(
         })
         .collect();
     SCRATCH.set(scratch);
-    // Also aligned; a ticket that could not be read renders nothing.
+    // Also aligned; a ticket that could not be read renders nothing. The
+    // answers are rendered where they are (moving each out of the list
+    // copied it), and dropped with the list.
     let rendered: Vec<Result<(Range<usize>, bool), InputError>> = answers
-        .into_iter()
+        .iter()
         .map(|answer| {
-            let Some(answer) = answer else {
-                return Ok((0..0, false));
+            let (answer, line) = match answer {
+                None => return Ok((0..0, false)),
+                Some(Err(e)) => return Err(e.clone()),
+                Some(Ok((answer, line))) => (answer, *line),
             };
-            let (answer, line) = answer?;
             let start = out.len();
-            if let Err(e) = render(opts.format, &answer, out) {
+            if let Err(e) = render(opts.format, answer, out) {
                 out.truncate(start);
                 return Err(fail(&answer.id, line, e.to_string()));
             }
@@ -404,14 +412,19 @@ fn run_batch<T>(
             Ok((start..out.len(), breached))
         })
         .collect();
-    // The answers, which borrow the tickets, are gone: the ids move out.
+    drop(answers);
+    // The answers, which borrow the tickets, are gone: the ids move out
+    // (taken in place: the rest of each ticket is dropped with the list).
     tickets
-        .into_iter()
+        .iter_mut()
         .zip(rendered)
         .map(|(ticket, rendered)| {
-            let ticket = ticket?;
+            let id = match ticket {
+                Ok(ticket) => std::mem::take(&mut ticket.id),
+                Err(e) => return Err(e.clone()),
+            };
             let (range, breached) = rendered?;
-            Ok((ticket.id, range, breached))
+            Ok((id, range, breached))
         })
         .collect()
 }
