@@ -793,12 +793,8 @@ pub(crate) fn evaluate_in<'a>(
     let runs = run_wanted(policy, hours, ticket, wanted, &digest, room)?;
     let n = policy.metrics.len();
     let (tier, severity, status) = digest.fields_at_end(ticket);
+    let version = digest.version_at_end();
     scratch.digest = digest.into_room();
-    let version = if policy.versions.is_empty() {
-        None
-    } else {
-        super::versions::in_force(policy, hours, ticket, at)
-    };
     let mut metrics = Vec::with_capacity(n);
     let mut secs = std::mem::take(&mut scratch.secs);
     secs.reserve(8);

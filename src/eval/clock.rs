@@ -659,6 +659,13 @@ impl<'a> Digest<'a> {
         }
     }
 
+    /// The policy version whose targets apply to the ticket at the
+    /// evaluation instant (what [`super::versions::in_force`] says, from
+    /// the timeline the digest already has).
+    pub(crate) fn version_at_end(&self) -> Option<VersionId> {
+        super::versions::in_force_of(self.version, &self.moves, self.at)
+    }
+
     /// The digest's memory, for the next ticket's [`Digest::of_in`] (kept
     /// only up to a size: a ticket with a million events does not keep
     /// its megabytes for the rest of a run).

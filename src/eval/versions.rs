@@ -62,6 +62,16 @@ pub(crate) fn in_force(
     t: DateTime<Utc>,
 ) -> Option<VersionId> {
     let (start, moves) = timeline(policy, hours, ticket);
+    in_force_of(start, &moves, t)
+}
+
+/// The version in force at `t` for a ticket opened under `start` that
+/// moves as `moves` says ([`timeline`]).
+pub(crate) fn in_force_of(
+    start: Option<VersionId>,
+    moves: &[(DateTime<Utc>, VersionId)],
+    t: DateTime<Utc>,
+) -> Option<VersionId> {
     moves
         .iter()
         .take_while(|(at, _)| *at <= t)
