@@ -655,9 +655,9 @@ impl<'a> Runs<'a> {
     /// (up to a size: one very long ticket does not keep its megabytes).
     fn into_room(self) -> Runs<'static> {
         Runs {
-            of: reuse::kept(self.of, ROOM_MOST),
-            cycles: reuse::kept(self.cycles, ROOM_MOST),
-            pieces: reuse::kept(self.pieces, ROOM_MOST),
+            of: reuse::kept(self.of, reuse::KEPT_MOST),
+            cycles: reuse::kept(self.cycles, reuse::KEPT_MOST),
+            pieces: reuse::kept(self.pieces, reuse::KEPT_MOST),
         }
     }
 
@@ -751,15 +751,11 @@ pub(crate) fn evaluate_selected<'a>(
     evaluate_in(&mut Scratch::default(), policy, hours, ticket, at, select)
 }
 
-/// The most items a list of the engine's keeps room for between tickets
-/// ([`Scratch`]).
-const ROOM_MOST: usize = 4096;
-
 /// What one worker reuses from ticket to ticket ([`evaluate_in`]): the
 /// engine's own lists (the digest's instants, the runs' cycles and pieces,
 /// the measured seconds), kept empty. With fresh lists, each evaluation
 /// cost five allocations and their frees; a list that grew past
-/// [`ROOM_MOST`] items is let go instead of kept, so the memory kept stays
+/// [`reuse::KEPT_MOST`] items is let go instead of kept, so the memory kept stays
 /// small.
 #[derive(Default)]
 pub(crate) struct Scratch {
@@ -836,7 +832,7 @@ pub(crate) fn evaluate_in<'a>(
             metrics.pop();
         }
     }
-    scratch.secs = reuse::kept(secs, ROOM_MOST);
+    scratch.secs = reuse::kept(secs, reuse::KEPT_MOST);
     scratch.runs = runs.into_room();
     Ok(TicketAnswer {
         format_version: EVAL_FORMAT_VERSION,

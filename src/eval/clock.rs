@@ -670,7 +670,7 @@ impl<'a> Digest<'a> {
     /// only up to a size: a ticket with a million events does not keep
     /// its megabytes for the rest of a run).
     pub(crate) fn into_room(self) -> DigestRoom {
-        DigestRoom(super::reuse::kept(self.instants, 4096))
+        DigestRoom(super::reuse::kept(self.instants, super::reuse::KEPT_MOST))
     }
 }
 

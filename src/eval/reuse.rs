@@ -9,6 +9,11 @@ pub(crate) fn emptied<T, U>(v: Vec<T>) -> Vec<U> {
     v.into_iter().filter_map(|_| None).collect()
 }
 
+/// The most items a list kept between tickets keeps room for: more than
+/// the usual ticket needs (a few cycles, pieces and instants per event),
+/// and small enough that what a worker keeps is a hundred kilobytes or so.
+pub(crate) const KEPT_MOST: usize = 256;
+
 /// [`emptied`], unless its room is for more than `most` items: then an
 /// empty list without memory, so that one very large ticket does not keep
 /// its lists' memory for the rest of the run.
