@@ -1,6 +1,7 @@
 //! Answers: what each metric's cycles say at the evaluation instant.
 
 use super::clock::{self, crossing_with, piece_seconds, projected, Cycle, Piece};
+use super::reuse;
 use super::select::MetricSelection;
 use super::target::PolicyMemo;
 use super::timeline::Ticket;
@@ -609,32 +610,39 @@ pub(crate) fn run_all<'a>(
 ) -> Result<Runs<'a>, CalendarError> {
     let mut digest = clock::Digest::of(policy, hours, ticket, at);
     digest.trace = true;
-    run_wanted(policy, hours, ticket, |_| true, &digest)
+    run_wanted(policy, hours, ticket, |_| true, &digest, Runs::default())
 }
 
 /// [`run_all`] for the metrics `wanted` (by index) and those they start
 /// `after`; the others get no cycles. `digest` is the ticket's
-/// [`clock::Digest`] at the evaluation instant.
+/// [`clock::Digest`] at the evaluation instant; the runs are kept in the
+/// memory of `room` (an earlier ticket's, [`Runs::into_room`]).
 fn run_wanted<'a>(
     policy: &'a Policy,
     hours: &CalendarSet,
     ticket: &'a Ticket,
     wanted: impl Fn(usize) -> bool,
     digest: &clock::Digest<'a>,
+    room: Runs<'static>,
 ) -> Result<Runs<'a>, CalendarError> {
     let n = policy.metrics.len();
+    let mut runs = Runs {
+        of: room.of,
+        cycles: reuse::emptied(room.cycles),
+        pieces: reuse::emptied(room.pieces),
+    };
+    runs.of.clear();
+    runs.of.resize(n, None);
+    // One list for the cycles of every metric, sized for the usual ticket
+    // (a cycle or two per metric) so that it rarely grows: growing moves
+    // every cycle.
+    runs.cycles.reserve(n.saturating_mul(2).clamp(4, 64));
     // One list for the pieces of every cycle of the ticket: a few pieces
     // per event is the usual size (capped: a ticket with a million events
     // grows it as it needs, instead of reserving for the worst case).
     let events = ticket.events.len();
-    let mut runs = Runs {
-        of: vec![None; n],
-        // One list for the cycles of every metric, sized for the usual
-        // ticket (a cycle or two per metric) so that it rarely grows:
-        // growing moves every cycle.
-        cycles: Vec::with_capacity(n.saturating_mul(2).clamp(4, 64)),
-        pieces: Vec::with_capacity(events.saturating_mul(2).saturating_add(8).min(256)),
-    };
+    runs.pieces
+        .reserve(events.saturating_mul(2).saturating_add(8).min(256));
     let run = Run {
         policy,
         hours,
@@ -648,6 +656,7 @@ fn run_wanted<'a>(
 }
 
 /// Every metric's cycles of one ticket, and the pieces they hold.
+#[derive(Default)]
 pub(crate) struct Runs<'a> {
     /// Per metric (by index), its cycles: `cycles[range]`, `None` when it
     /// was not run.
@@ -659,6 +668,16 @@ pub(crate) struct Runs<'a> {
 }
 
 impl<'a> Runs<'a> {
+    /// The lists' memory, emptied, for the next ticket's [`run_wanted`]
+    /// (up to a size: one very long ticket does not keep its megabytes).
+    fn into_room(self) -> Runs<'static> {
+        Runs {
+            of: reuse::kept(self.of, reuse::KEPT_MOST),
+            cycles: reuse::kept(self.cycles, reuse::KEPT_MOST),
+            pieces: reuse::kept(self.pieces, reuse::KEPT_MOST),
+        }
+    }
+
     /// The cycles of metric `i` (none when it was not run).
     pub(crate) fn metric(&self, i: usize) -> &[Cycle<'a>] {
         match self.of.get(i) {
@@ -746,37 +765,52 @@ pub(crate) fn evaluate_selected<'a>(
     at: DateTime<Utc>,
     select: &MetricSelection,
 ) -> Result<TicketAnswer<'a>, CalendarError> {
-    // A ticket's events are in evaluation order from its construction:
-    // validation, the only way to make one, sorts them, and nothing
-    // outside this crate can change them (checking it again per evaluation
-    // cost 0.7% of a bulk run).
-    debug_assert!(ticket.in_order(), "ticket {} not in order", ticket.id);
-    evaluate_sorted(policy, hours, ticket, at, select)
+    evaluate_in(&mut Scratch::default(), policy, hours, ticket, at, select)
 }
 
-/// [`evaluate_selected`] for a ticket whose events are in evaluation order.
-fn evaluate_sorted<'a>(
+/// What one worker reuses from ticket to ticket ([`evaluate_in`]): the
+/// engine's own lists (the digest's instants, the runs' cycles and pieces,
+/// the measured seconds), kept empty. With fresh lists, each evaluation
+/// cost five allocations and their frees; a list that grew past
+/// [`reuse::KEPT_MOST`] items is let go instead of kept, so the memory kept stays
+/// small.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    digest: clock::DigestRoom,
+    runs: Runs<'static>,
+    secs: Vec<i64>,
+}
+
+/// [`evaluate_selected`] in a worker's `scratch` (the same answer; the
+/// lists come from and go back to `scratch`).
+pub(crate) fn evaluate_in<'a>(
+    scratch: &mut Scratch,
     policy: &'a Policy,
     hours: &'a CalendarSet,
     ticket: &'a Ticket,
     at: DateTime<Utc>,
     select: &MetricSelection,
 ) -> Result<TicketAnswer<'a>, CalendarError> {
+    // A ticket's events are in evaluation order from its construction:
+    // validation, the only way to make one, sorts them, and nothing
+    // outside this crate can change them (checking it again per evaluation
+    // cost 0.7% of a bulk run).
+    debug_assert!(ticket.in_order(), "ticket {} not in order", ticket.id);
     // The memo is fetched once per ticket, with the digest, and passed
     // down (each fetch checks the memo's policy).
-    let digest = clock::Digest::of(policy, hours, ticket, at);
+    let room = std::mem::take(&mut scratch.digest);
+    let digest = clock::Digest::of_in(policy, hours, ticket, at, room);
     let memo = digest.memo;
     let wanted = |i| select.wants(policy, memo, i);
-    let runs = run_wanted(policy, hours, ticket, wanted, &digest)?;
+    let room = std::mem::take(&mut scratch.runs);
+    let runs = run_wanted(policy, hours, ticket, wanted, &digest, room)?;
     let n = policy.metrics.len();
     let (tier, severity, status) = digest.fields_at_end(ticket);
-    let version = if policy.versions.is_empty() {
-        None
-    } else {
-        super::versions::in_force(policy, hours, ticket, at)
-    };
+    let version = digest.version_at_end();
+    scratch.digest = digest.into_room();
     let mut metrics = Vec::with_capacity(n);
-    let mut secs = Vec::with_capacity(8);
+    let mut secs = std::mem::take(&mut scratch.secs);
+    secs.reserve(8);
     let m = Measure {
         policy,
         hours,
@@ -815,6 +849,8 @@ fn evaluate_sorted<'a>(
             metrics.pop();
         }
     }
+    scratch.secs = reuse::kept(secs, reuse::KEPT_MOST);
+    scratch.runs = runs.into_room();
     Ok(TicketAnswer {
         format_version: EVAL_FORMAT_VERSION,
         id: Cow::Borrowed(ticket.id.as_str()),
@@ -943,8 +979,49 @@ pub fn human_seconds(s: i64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::milestone_seconds;
+    use super::{evaluate_in, evaluate_selected, milestone_seconds, Scratch};
+    use crate::eval::testing::{business_policy, sample_policy, synthetic_ticket};
+    use crate::eval::MetricSelection;
     use crate::values::Percent;
+
+    /// One scratch reused over many tickets, metric selections and
+    /// evaluation instants (some before a ticket's later events, some
+    /// before its first) gives exactly the answers of fresh lists: nothing
+    /// of one ticket's evaluation leaks into the next.
+    #[test]
+    fn a_reused_scratch_gives_the_answers_of_a_fresh_one() {
+        let policies = [sample_policy(), business_policy()];
+        let selections = [
+            MetricSelection::all(),
+            MetricSelection::all().with_target_only(true),
+        ];
+        let mut scratch = Scratch::default();
+        let mut evaluated = 0;
+        for policy in &policies {
+            let hours = crate::calendar::CalendarSet::new(&policy.calendars);
+            let opts = crate::eval::ReadOptions::default();
+            for i in 0..300 {
+                let line = synthetic_ticket(i, 11);
+                let ticket =
+                    crate::eval::read_line(policy, &line, i + 1, &opts).expect("a valid ticket");
+                let latest = ticket.latest_event().expect("events");
+                let first = ticket.events[0].at;
+                let halfway = first + (latest - first) / 2;
+                for at in [latest, halfway, first - chrono::Duration::hours(1)] {
+                    let select = &selections[i as usize % 2];
+                    let fresh = evaluate_selected(policy, &hours, &ticket, at, select);
+                    let reused = evaluate_in(&mut scratch, policy, &hours, &ticket, at, select);
+                    assert_eq!(reused, fresh, "ticket {i} at {at}");
+                    evaluated += 1;
+                }
+            }
+        }
+        assert_eq!(evaluated, 1800);
+        // The lists were kept with their memory, not made anew.
+        let runs = &scratch.runs;
+        assert!(runs.cycles.capacity() > 0 && runs.pieces.capacity() > 0);
+        assert!(runs.of.capacity() > 0 && scratch.secs.capacity() > 0);
+    }
 
     /// The 64-bit path gives what 128-bit arithmetic gives, up to and past
     /// the products that overflow 64 bits.

@@ -609,11 +609,25 @@ impl<'a> Digest<'a> {
         ticket: &'a Ticket,
         at: DateTime<Utc>,
     ) -> Digest<'a> {
+        Digest::of_in(policy, hours, ticket, at, DigestRoom::default())
+    }
+
+    /// [`Digest::of`] in the memory of `room` (an earlier ticket's digest,
+    /// [`Digest::into_room`]): a worker reuses it from ticket to ticket
+    /// instead of allocating it per ticket.
+    pub(crate) fn of_in(
+        policy: &Policy,
+        hours: &'a CalendarSet,
+        ticket: &'a Ticket,
+        at: DateTime<Utc>,
+        room: DigestRoom,
+    ) -> Digest<'a> {
         let (version, moves) = super::versions::timeline(policy, hours, ticket);
         // Events are in evaluation order (validation sorts them), so the
         // events of one instant are a contiguous run, its field changes
         // first.
-        let mut instants: Vec<Instant> = Vec::with_capacity(ticket.events.len());
+        let mut instants: Vec<Instant> = super::reuse::emptied(room.0);
+        instants.reserve(ticket.events.len());
         let mut rest = ticket.events.as_slice();
         while let Some(first) = rest.first() {
             if first.at > at {
@@ -644,7 +658,25 @@ impl<'a> Digest<'a> {
             trace: false,
         }
     }
+
+    /// The policy version whose targets apply to the ticket at the
+    /// evaluation instant (what [`super::versions::in_force`] says, from
+    /// the timeline the digest already has).
+    pub(crate) fn version_at_end(&self) -> Option<VersionId> {
+        super::versions::in_force_of(self.version, &self.moves, self.at)
+    }
+
+    /// The digest's memory, for the next ticket's [`Digest::of_in`] (kept
+    /// only up to a size: a ticket with a million events does not keep
+    /// its megabytes for the rest of a run).
+    pub(crate) fn into_room(self) -> DigestRoom {
+        DigestRoom(super::reuse::kept(self.instants, super::reuse::KEPT_MOST))
+    }
 }
+
+/// The memory of a [`Digest`]'s list of instants, empty, between tickets.
+#[derive(Default)]
+pub(crate) struct DigestRoom(Vec<Instant<'static>>);
 
 /// Runs one metric over a ticket's events up to the evaluation instant of
 /// `digest`, the ticket's [`Digest`] (inclusive). `first_stop` gives, for

@@ -11,6 +11,7 @@
 pub(crate) mod answer;
 pub(crate) mod clock;
 pub(crate) mod explain;
+mod reuse;
 pub(crate) mod select;
 pub(crate) mod target;
 #[cfg(test)]

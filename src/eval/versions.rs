@@ -33,6 +33,10 @@ pub(crate) fn timeline(
     hours: &CalendarSet,
     ticket: &Ticket,
 ) -> (Option<VersionId>, Vec<(DateTime<Utc>, VersionId)>) {
+    if policy.versions.is_empty() {
+        // Most policies: no need to find the ticket's `opened` event.
+        return (None, Vec::new());
+    }
     let opened = ticket.opened();
     let mut start = None;
     let mut moves = Vec::new();
@@ -58,6 +62,16 @@ pub(crate) fn in_force(
     t: DateTime<Utc>,
 ) -> Option<VersionId> {
     let (start, moves) = timeline(policy, hours, ticket);
+    in_force_of(start, &moves, t)
+}
+
+/// The version in force at `t` for a ticket opened under `start` that
+/// moves as `moves` says ([`timeline`]).
+pub(crate) fn in_force_of(
+    start: Option<VersionId>,
+    moves: &[(DateTime<Utc>, VersionId)],
+    t: DateTime<Utc>,
+) -> Option<VersionId> {
     moves
         .iter()
         .take_while(|(at, _)| *at <= t)
