@@ -420,8 +420,23 @@ fn measure<'a>(
     out: &mut Vec<CycleAnswer<'a>>,
 ) -> Result<(), CalendarError> {
     let (policy, hours, at) = (m.policy, m.hours, m.at);
+    // The cycle's instants are Unix seconds (whole); so are the answer's.
+    // The evaluation instant's fraction of a second, if any, counts for
+    // nothing in open or wall time, but an instant in its second is before
+    // it.
+    let at_s = at.timestamp();
+    let at_frac = at.timestamp_subsec_nanos() > 0;
+    let utc = crate::calendar::utc_of;
+    // A query from the evaluation instant out of range names it as given.
+    let from_at = |e: CalendarError| match e {
+        CalendarError::OutOfRange { at: x } if x.timestamp() == at_s => {
+            CalendarError::OutOfRange { at }
+        }
+        e => e,
+    };
     let stop_at = c.stop.as_ref().map(|s| s.at);
-    let end = stop_at.unwrap_or(at);
+    let end = stop_at.unwrap_or(at_s);
+    let before_end = |d: i64| d < end || (stop_at.is_none() && at_frac && d == end);
     // Each piece is measured once; the crossings below reuse the counts.
     let pieces = c.pieces(m.all);
     piece_seconds(hours, pieces, secs)?;
@@ -435,7 +450,7 @@ fn measure<'a>(
     let mut remaining_seconds = None;
     // Whole seconds from the start (an instant's fraction, if any,
     // counts for nothing, as in a subtraction rounded towards zero).
-    let mut wall_seconds = (end.timestamp() - c.start.timestamp()).max(0);
+    let mut wall_seconds = (end - c.start).max(0);
     let mut consumed_permille = None;
     let mut breached_at = None;
     let mine = |i: &usize| {
@@ -445,7 +460,7 @@ fn measure<'a>(
             .is_some_and(|x| x.metric == metric)
     };
     let mut milestones = Vec::with_capacity(shown);
-    if at < c.start {
+    if at_s < c.start {
         // A periodic window scheduled ahead (sequential mode): nothing is
         // counted yet; its deadline is the one it will have if its clock
         // runs from its start, and the time left is the open time from
@@ -455,16 +470,16 @@ fn measure<'a>(
         if let Some(target) = c.target_seconds {
             let d = projected(hours, c, c.start, target, 0)?;
             deadline = Some(d);
-            remaining_seconds = Some(hours.between(c.calendar_now(), at, d)?);
+            remaining_seconds = Some(
+                hours
+                    .between_at(c.calendar_now(), at_s, d)
+                    .map_err(from_at)?,
+            );
             consumed_permille = (target > 0).then_some(0);
             for i in (0..policy.milestones.len()).filter(mine) {
                 let x = milestone_seconds(target, policy.milestones[i].at);
-                milestones.push(milestone(
-                    m,
-                    i,
-                    Some(projected(hours, c, c.start, x, 0)?),
-                    false,
-                ));
+                let fires_at = projected(hours, c, c.start, x, 0)?;
+                milestones.push(milestone(m, i, Some(utc(fires_at)), false));
             }
         }
     } else if let Some(target) = c.target_seconds {
@@ -472,7 +487,7 @@ fn measure<'a>(
         // A zero target has no ratio: `null`, not a made-up 1000.
         consumed_permille = (target > 0).then(|| elapsed.saturating_mul(1000) / target);
         let reach = crossing_with(hours, c, pieces, target, secs)?;
-        let breach = c.kept_breach.or(reach.filter(|d| *d < end));
+        let breach = c.kept_breach.or(reach.filter(|&d| before_end(d)));
         breached_at = breach;
         state = if breach.is_some() {
             State::Breached
@@ -487,7 +502,7 @@ fn measure<'a>(
             (Some(d), _) => Some(d),
             (None, _) if paused || stopped_paused => None,
             (None, Some(s)) => Some(projected(hours, c, s, target, elapsed)?),
-            (None, None) => Some(projected(hours, c, at, target, elapsed)?),
+            (None, None) => Some(projected(hours, c, at_s, target, elapsed).map_err(from_at)?),
         };
         for i in (0..policy.milestones.len()).filter(mine) {
             let x = milestone_seconds(target, policy.milestones[i].at);
@@ -497,14 +512,14 @@ fn measure<'a>(
             } else {
                 crossing_with(hours, c, pieces, x, secs)?
             };
-            let fired = hit.is_some_and(|h| h < end);
+            let fired = hit.is_some_and(before_end);
             let fires_at = match hit {
                 Some(h) if fired || stop_at.is_none() => Some(h),
                 Some(_) => None,
                 None if stop_at.is_some() || paused => None,
-                None => Some(projected(hours, c, at, x, elapsed)?),
+                None => Some(projected(hours, c, at_s, x, elapsed).map_err(from_at)?),
             };
-            milestones.push(milestone(m, i, fires_at, fired));
+            milestones.push(milestone(m, i, fires_at.map(utc), fired));
         }
     } else if let Some(kept) = c.kept_breach {
         // No promise now; a breach of an earlier promise stays a breach.
@@ -522,16 +537,16 @@ fn measure<'a>(
             .calendars
             .get(c.calendar_now().index())
             .map_or(Cow::Borrowed(""), |k| Cow::Borrowed(k.name.as_str())),
-        start: c.start,
+        start: utc(c.start),
         started_by: Cow::Borrowed(c.started_by.name()),
-        deadline,
-        stop: stop_at,
+        deadline: deadline.map(utc),
+        stop: stop_at.map(utc),
         stopped_by: c.stop.as_ref().map(|s| Cow::Borrowed(s.kind.name())),
         elapsed_seconds: elapsed,
         remaining_seconds,
         wall_seconds,
         consumed_permille,
-        breached_at,
+        breached_at: breached_at.map(utc),
         milestones,
     });
     Ok(())

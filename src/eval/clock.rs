@@ -34,17 +34,18 @@ pub struct Cause<'a> {
     /// The new status, severity or tier name for change events (borrowed
     /// from the ticket or the policy).
     pub value: Option<&'a str>,
-    /// When it happened.
-    pub at: DateTime<Utc>,
+    /// When it happened (Unix seconds, as every instant of the engine:
+    /// converted from the ticket's events once, and to the answer's once).
+    pub at: i64,
 }
 
 /// A stretch `[from, to)` of a cycle with one pause state and one calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Piece<'a> {
-    /// First instant.
-    pub from: DateTime<Utc>,
+    /// First instant (Unix seconds).
+    pub from: i64,
     /// First instant after.
-    pub to: DateTime<Utc>,
+    pub to: i64,
     /// The calendar that applied.
     pub calendar: CalendarId,
     /// `Some(status)` when the clock was paused by that status.
@@ -56,10 +57,10 @@ pub struct Piece<'a> {
 /// A stretch between a stop and the reopen that resumed the cycle.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Gap {
-    /// The stop.
-    pub from: DateTime<Utc>,
+    /// The stop (Unix seconds).
+    pub from: i64,
     /// The reopen.
-    pub to: DateTime<Utc>,
+    pub to: i64,
     /// The event that stopped the clock.
     pub stopped_by: EventKind,
 }
@@ -69,7 +70,7 @@ pub struct Gap {
 pub struct Cycle<'a> {
     /// When it started (may be after the evaluation instant for a scheduled
     /// periodic window).
-    pub start: DateTime<Utc>,
+    pub start: i64,
     /// The event that started it.
     pub started_by: EventKind,
     /// A periodic window opened ahead of time (sequential mode).
@@ -89,16 +90,16 @@ pub struct Cycle<'a> {
     pub target_seconds: Option<i64>,
     /// For a business-day target, `start + Nbd`: the deadline as long as
     /// no open time is lost before it (see [`crossing`]).
-    pub target_end: Option<DateTime<Utc>>,
+    pub target_end: Option<i64>,
     /// When the target in force took effect (start or last recompute).
-    pub target_since: DateTime<Utc>,
+    pub target_since: i64,
     /// Severity/tier changes that recomputed the target (kept only for a
     /// trace, [`Digest::trace`]: answers do not show them).
     pub recomputes: Vec<Cause<'a>>,
     /// A breach under an earlier target, kept when a recompute later gave
     /// the cycle more time: a breach that happened stays a breach.
-    pub kept_breach: Option<DateTime<Utc>>,
-    open_from: DateTime<Utc>,
+    pub kept_breach: Option<i64>,
+    open_from: i64,
     open_paused: Option<&'a str>,
     open_cause: Cause<'a>,
 }
@@ -132,7 +133,7 @@ impl<'a> Cycle<'a> {
     fn split(
         &mut self,
         all: &mut Vec<Piece<'a>>,
-        t: DateTime<Utc>,
+        t: i64,
         paused: Option<&'a str>,
         cause: Cause<'a>,
     ) {
@@ -143,7 +144,7 @@ impl<'a> Cycle<'a> {
 
     /// Ends the open stretch at `t` (nothing when it would be empty),
     /// appending it to `all`.
-    fn close(&mut self, all: &mut Vec<Piece<'a>>, t: DateTime<Utc>) {
+    fn close(&mut self, all: &mut Vec<Piece<'a>>, t: i64) {
         if t > self.open_from {
             if self.pieces.is_empty() {
                 self.pieces = all.len()..all.len();
@@ -292,7 +293,7 @@ struct Ctx<'a, 'h> {
     /// The policy version whose targets apply now.
     version: Option<VersionId>,
     /// The ticket's due date, for `due` targets.
-    due_at: Option<DateTime<Utc>>,
+    due_at: Option<i64>,
     last_target: Cell<Option<(TargetKey, AppliedTarget)>>,
 }
 
@@ -330,7 +331,7 @@ impl<'a> Ctx<'a, '_> {
     fn push_cycle(
         &self,
         cycles: &mut Cycles<'_, 'a>,
-        start: DateTime<Utc>,
+        start: i64,
         cause: Cause<'a>,
         scheduled: bool,
     ) -> Result<(), CalendarError> {
@@ -363,7 +364,7 @@ impl<'a> Ctx<'a, '_> {
     }
 }
 
-fn change_cause<'a>(policy: &'a Policy, change: &'a Change, at: DateTime<Utc>) -> Cause<'a> {
+fn change_cause<'a>(policy: &'a Policy, change: &'a Change, at: i64) -> Cause<'a> {
     let value = match change {
         Change::Status(s) => Some(s.as_str()),
         Change::Severity(s) => policy.severities.get(s.index()).map(|x| x.name.as_str()),
@@ -391,9 +392,9 @@ pub fn crossing(
     c: &Cycle,
     pieces: &[Piece],
     x: i64,
-) -> Result<Option<DateTime<Utc>>, CalendarError> {
+) -> Result<Option<i64>, CalendarError> {
     crossing_by(hours, c, pieces, x, true, |_, p| {
-        hours.between(p.calendar, p.from, p.to)
+        hours.between_at(p.calendar, p.from, p.to)
     })
 }
 
@@ -405,7 +406,7 @@ pub(crate) fn crossing_with(
     pieces: &[Piece],
     x: i64,
     secs: &[i64],
-) -> Result<Option<DateTime<Utc>>, CalendarError> {
+) -> Result<Option<i64>, CalendarError> {
     crossing_by(hours, c, pieces, x, true, |i, _| Ok(secs[i]))
 }
 
@@ -420,7 +421,7 @@ pub(crate) fn piece_seconds(
     for p in pieces {
         out.push(match p.paused {
             Some(_) => 0,
-            None => hours.between(p.calendar, p.from, p.to)?,
+            None => hours.between_at(p.calendar, p.from, p.to)?,
         });
     }
     Ok(())
@@ -436,7 +437,7 @@ fn crossing_by(
     x: i64,
     project: bool,
     seconds: impl Fn(usize, &Piece) -> Result<i64, CalendarError>,
-) -> Result<Option<DateTime<Utc>>, CalendarError> {
+) -> Result<Option<i64>, CalendarError> {
     if x <= 0 {
         // Nothing to count: a zero target is reached at the start, paused
         // or not; a deadline target with no open time before its instant
@@ -455,7 +456,7 @@ fn crossing_by(
         }
         let secs = seconds(i, p)?;
         if cum + secs >= x {
-            let earliest = hours.add_seconds(p.calendar, p.from, x - cum)?;
+            let earliest = hours.add_seconds_at(p.calendar, p.from, x - cum)?;
             let at = match c.target_end {
                 Some(end)
                     if Some(x) == c.target_seconds
@@ -476,7 +477,7 @@ fn crossing_by(
 /// A deadline that falls while the cycle is stopped (between a stop and
 /// the reopen that resumed it) moves to the reopen: that is when the cycle
 /// is again running with nothing left.
-fn after_gaps(c: &Cycle, mut at: DateTime<Utc>) -> DateTime<Utc> {
+fn after_gaps(c: &Cycle, mut at: i64) -> i64 {
     while let Some(g) = c.gaps.iter().find(|g| g.from <= at && at < g.to) {
         at = g.to;
     }
@@ -490,13 +491,13 @@ fn counts_between(
     hours: &CalendarSet,
     c: &Cycle,
     pieces: &[Piece],
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
+    from: i64,
+    to: i64,
     project: bool,
 ) -> Result<bool, CalendarError> {
     for p in pieces.iter().filter(|p| p.paused.is_none()) {
         let (a, b) = (p.from.max(from), p.to.min(to));
-        if a < b && hours.between(p.calendar, a, b)? > 0 {
+        if a < b && hours.between_at(p.calendar, a, b)? > 0 {
             return Ok(true);
         }
     }
@@ -505,7 +506,7 @@ fn counts_between(
         && c.stop.is_none()
         && c.open_paused.is_none()
         && a < to
-        && hours.between(c.calendar_now(), a, to)? > 0)
+        && hours.between_at(c.calendar_now(), a, to)? > 0)
 }
 
 /// The instant the counted time would reach `x` open seconds if the cycle,
@@ -516,17 +517,17 @@ fn counts_between(
 pub(crate) fn projected(
     hours: &CalendarSet,
     c: &Cycle,
-    from: DateTime<Utc>,
+    from: i64,
     x: i64,
     counted: i64,
-) -> Result<DateTime<Utc>, CalendarError> {
+) -> Result<i64, CalendarError> {
     let cal = c.calendar_now();
-    let earliest = hours.add_seconds(cal, from, (x - counted).max(0))?;
+    let earliest = hours.add_seconds_at(cal, from, (x - counted).max(0))?;
     Ok(match c.target_end {
         Some(end)
             if Some(x) == c.target_seconds
                 && end > earliest
-                && hours.between(cal, earliest, end)? == 0 =>
+                && hours.between_at(cal, earliest, end)? == 0 =>
         {
             end
         }
@@ -538,7 +539,7 @@ pub(crate) fn projected(
 pub fn counted(hours: &CalendarSet, pieces: &[Piece]) -> Result<i64, CalendarError> {
     let mut sum = 0;
     for p in pieces.iter().filter(|p| p.paused.is_none()) {
-        sum += hours.between(p.calendar, p.from, p.to)?;
+        sum += hours.between_at(p.calendar, p.from, p.to)?;
     }
     Ok(sum)
 }
@@ -660,7 +661,7 @@ pub(crate) fn run_metric<'a>(
     hours: &CalendarSet,
     ticket: &'a Ticket,
     metric_id: MetricId,
-    first_stop: Option<DateTime<Utc>>,
+    first_stop: Option<i64>,
     digest: &Digest<'a>,
     all: &mut Vec<Piece<'a>>,
     list: &mut Vec<Cycle<'a>>,
@@ -690,7 +691,7 @@ pub(crate) fn run_metric<'a>(
         severity: ticket.severity,
         tier: ticket.tier,
         version,
-        due_at: ticket.due_at,
+        due_at: ticket.due_at.map(|d| d.timestamp()),
         last_target: Cell::new(None),
     };
     let mut cycles = Cycles { list, base };
@@ -700,18 +701,20 @@ pub(crate) fn run_metric<'a>(
     let seen = clauses.listed.iter().fold(reopened, |all, &k| all | k);
     let mut moves = digest.moves.as_slice();
     for g in &digest.instants {
-        let t = g.at;
         // A re-evaluated version takes effect before the events of its
         // instant, like a field change.
-        while let Some((&(b, v), rest)) = moves.split_first().filter(|((b, _), _)| *b <= t) {
+        while let Some((&(b, v), rest)) = moves.split_first().filter(|((b, _), _)| *b <= g.at) {
             moves = rest;
-            change_version(&mut ctx, &mut cycles, all, b, v)?;
+            change_version(&mut ctx, &mut cycles, all, b.timestamp(), v)?;
         }
         // Most instants do nothing to most metrics: no field change, and
         // no event that a clause of this one lists, nor a reopen.
         if g.fields.is_empty() && g.others & seen == 0 {
             continue;
         }
+        // The engine's instants are Unix seconds (events have whole
+        // seconds): converted once here, for every query and piece.
+        let t = g.at.timestamp();
         let mut reset = None;
         if !g.fields.is_empty() {
             let status_before = ctx.status;
@@ -770,8 +773,11 @@ pub(crate) fn run_metric<'a>(
         }
     }
     for &(b, v) in moves.iter().take_while(|(b, _)| *b <= at) {
-        change_version(&mut ctx, &mut cycles, all, b, v)?;
+        change_version(&mut ctx, &mut cycles, all, b.timestamp(), v)?;
     }
+    // The evaluation instant's fraction of a second, if any, counts for
+    // nothing (as in every calendar query).
+    let at = at.timestamp();
     for c in cycles.mine().iter_mut().filter(|c| c.stop.is_none()) {
         c.close(all, at);
     }
@@ -788,7 +794,7 @@ fn change_version<'a>(
     ctx: &mut Ctx<'a, '_>,
     cycles: &mut Cycles<'_, 'a>,
     all: &mut Vec<Piece<'a>>,
-    t: DateTime<Utc>,
+    t: i64,
     v: VersionId,
 ) -> Result<(), CalendarError> {
     ctx.version = Some(v);
@@ -811,7 +817,7 @@ fn recompute<'a>(
     ctx: &Ctx<'a, '_>,
     c: &mut Cycle<'a>,
     all: &mut Vec<Piece<'a>>,
-    t: DateTime<Utc>,
+    t: i64,
     cause: Cause<'a>,
     new: AppliedTarget,
 ) -> Result<(), CalendarError> {
@@ -885,7 +891,7 @@ fn apply_field_changes<'a>(
     cycles: &mut Cycles<'_, 'a>,
     all: &mut Vec<Piece<'a>>,
     group: &'a [super::timeline::Event],
-    t: DateTime<Utc>,
+    t: i64,
 ) -> Result<(), CalendarError> {
     let (severity, tier) = (ctx.severity, ctx.tier);
     let (mut last_severity, mut last_tier) = (None, None);
@@ -951,11 +957,11 @@ fn keep_breach(
     hours: &CalendarSet,
     c: &mut Cycle<'_>,
     all: &[Piece<'_>],
-    t: DateTime<Utc>,
+    t: i64,
 ) -> Result<(), CalendarError> {
     if c.kept_breach.is_none() {
         if let Some(x) = c.target_seconds {
-            let between = |_: usize, p: &Piece| hours.between(p.calendar, p.from, p.to);
+            let between = |_: usize, p: &Piece| hours.between_at(p.calendar, p.from, p.to);
             let pieces = c.pieces(all);
             c.kept_breach = crossing_by(hours, c, pieces, x, false, between)?.filter(|d| *d < t);
         }
@@ -967,8 +973,8 @@ fn start<'a>(
     ctx: &Ctx<'a, '_>,
     cycles: &mut Cycles<'_, 'a>,
     kind: EventKind,
-    t: DateTime<Utc>,
-    first_stop: Option<DateTime<Utc>>,
+    t: i64,
+    first_stop: Option<i64>,
 ) -> Result<(), CalendarError> {
     if ctx.metric.after.is_some() && first_stop.is_none_or(|s| s >= t) {
         return Ok(());
@@ -993,7 +999,7 @@ fn reopen<'a>(
     ctx: &Ctx<'a, '_>,
     cycles: &mut Cycles<'_, 'a>,
     all: &mut Vec<Piece<'a>>,
-    t: DateTime<Utc>,
+    t: i64,
 ) -> Result<(), CalendarError> {
     let cause = Cause {
         kind: EventKind::Reopened,
@@ -1063,7 +1069,7 @@ fn reset_cycle<'a>(
     ctx: &Ctx<'a, '_>,
     cycles: &mut Cycles<'_, 'a>,
     all: &mut Vec<Piece<'a>>,
-    t: DateTime<Utc>,
+    t: i64,
     cause: Cause<'a>,
 ) -> Result<(), CalendarError> {
     let Some(c) = running(cycles) else {
@@ -1077,12 +1083,7 @@ fn reset_cycle<'a>(
     ctx.push_cycle(cycles, t, cause, false)
 }
 
-fn stop<'a>(
-    cycles: &mut Cycles<'_, 'a>,
-    all: &mut Vec<Piece<'a>>,
-    kind: EventKind,
-    t: DateTime<Utc>,
-) {
+fn stop<'a>(cycles: &mut Cycles<'_, 'a>, all: &mut Vec<Piece<'a>>, kind: EventKind, t: i64) {
     let Some(c) = running(cycles) else {
         return;
     };
@@ -1103,7 +1104,7 @@ fn update<'a>(
     cycles: &mut Cycles<'_, 'a>,
     all: &mut Vec<Piece<'a>>,
     kind: EventKind,
-    t: DateTime<Utc>,
+    t: i64,
     mode: PeriodicMode,
 ) -> Result<(), CalendarError> {
     let hours = ctx.hours;

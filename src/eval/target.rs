@@ -8,7 +8,6 @@ use crate::ir::{
     VersionId,
 };
 use crate::values::Duration;
-use chrono::{DateTime, Utc};
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
@@ -398,9 +397,9 @@ pub struct Measured {
     /// The target in open seconds; `None` without target.
     pub seconds: Option<i64>,
     /// `start + Nbd` on the calendar (the same function `slate time`
-    /// uses), or a deadline's instant (never before `start`); `None` for
-    /// targets in hours, minutes or seconds.
-    pub end: Option<DateTime<Utc>>,
+    /// uses), or a deadline's instant (never before `start`), in Unix
+    /// seconds; `None` for targets in hours, minutes or seconds.
+    pub end: Option<i64>,
 }
 
 /// Measures a target for a cycle starting at `start`: open seconds as they
@@ -416,9 +415,9 @@ pub struct Measured {
 pub fn measure_target(
     hours: &CalendarSet,
     cal: CalendarId,
-    start: DateTime<Utc>,
+    start: i64,
     promise: Option<Promise>,
-    due_at: Option<DateTime<Utc>>,
+    due_at: Option<i64>,
 ) -> Result<Measured, CalendarError> {
     let none = Measured {
         seconds: None,
@@ -432,7 +431,7 @@ pub fn measure_target(
                 end: None,
             })
         }
-        Some(Promise::Within(bd @ Duration::BusinessDays(_))) => hours.add(cal, start, bd)?,
+        Some(Promise::Within(bd @ Duration::BusinessDays(_))) => hours.add_at(cal, start, bd)?,
         Some(Promise::By(Deadline::TimeOfDay { days, seconds })) => {
             hours.business_day_deadline(cal, start, days, Some(seconds))?
         }
@@ -448,7 +447,7 @@ pub fn measure_target(
     // target, reached at the start.
     let end = end.max(start);
     Ok(Measured {
-        seconds: Some(hours.between(cal, start, end)?),
+        seconds: Some(hours.between_at(cal, start, end)?),
         end: Some(end),
     })
 }
