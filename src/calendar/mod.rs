@@ -456,7 +456,7 @@ impl CalendarSet {
 }
 
 fn check(t: DateTime<Utc>) -> Result<i64, CalendarError> {
-    let s = t.timestamp();
+    let s = secs_of(&t);
     if (MIN_SECONDS..=MAX_SECONDS).contains(&s) {
         Ok(s)
     } else {
@@ -523,6 +523,23 @@ const JAN_1: ([chrono::NaiveDate; JAN_1_YEARS], [u32; JAN_1_YEARS]) = {
     }
     (dates, days)
 };
+
+/// Unix seconds of `t`, its fraction of a second dropped: what
+/// `t.timestamp()` gives, for the engine's event instants. For a year in
+/// the supported range the day number is its January 1's (from a table)
+/// plus the day of the year, instead of chrono's count from day zero.
+pub(crate) fn secs_of(t: &DateTime<Utc>) -> i64 {
+    use chrono::{Datelike, Timelike};
+    let n = t.naive_utc();
+    let year = usize::try_from(n.year() - build::FIRST_YEAR).ok();
+    match year.and_then(|i| JAN_1.1.get(i)) {
+        Some(&jan_1) => {
+            let day = i64::from(jan_1) + i64::from(n.ordinal0());
+            MIN_SECONDS + day * DAY + i64::from(n.num_seconds_from_midnight())
+        }
+        None => t.timestamp(),
+    }
+}
 
 /// The instant at Unix seconds `u`: what [`to_utc`] gives, for the
 /// engine's answers. In the supported range the date is January 1 of its

@@ -424,7 +424,7 @@ fn measure<'a>(
     // The evaluation instant's fraction of a second, if any, counts for
     // nothing in open or wall time, but an instant in its second is before
     // it.
-    let at_s = at.timestamp();
+    let at_s = crate::calendar::secs_of(&at);
     let at_frac = at.timestamp_subsec_nanos() > 0;
     let utc = crate::calendar::utc_of;
     // A query from the evaluation instant out of range names it as given.

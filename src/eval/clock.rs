@@ -18,7 +18,7 @@ pub use super::target::{
     applied_target, measure_target, AppliedTarget, CalendarSource, Measured, Promise,
 };
 use super::timeline::{Change, Ticket};
-use crate::calendar::{CalendarError, CalendarSet};
+use crate::calendar::{secs_of, CalendarError, CalendarSet};
 use crate::ir::{
     self, CalendarId, ChangeRule, EventKind, FilterClause, MetricId, PeriodicMode, Policy,
     ReopenRule, ResetOrder, SeverityId, TierId, VersionId,
@@ -566,7 +566,8 @@ pub(crate) struct Digest<'a> {
 /// The events of one instant, with what the metrics' runs test first (most
 /// instants concern few metrics, so most runs skip them on a mask test).
 struct Instant<'a> {
-    at: DateTime<Utc>,
+    /// When, in Unix seconds (converted once here for every metric's run).
+    at: i64,
     /// Its field changes (status, severity, tier), in input order: in
     /// evaluation order they come first in their second.
     fields: &'a [super::timeline::Event],
@@ -626,7 +627,7 @@ impl<'a> Digest<'a> {
             let f = group.iter().take_while(|e| e.change.phase() == 0).count();
             let (fields, others) = group.split_at(f);
             instants.push(Instant {
-                at: first.at,
+                at: secs_of(&first.at),
                 fields,
                 rest: others,
                 others: others
@@ -691,7 +692,7 @@ pub(crate) fn run_metric<'a>(
         severity: ticket.severity,
         tier: ticket.tier,
         version,
-        due_at: ticket.due_at.map(|d| d.timestamp()),
+        due_at: ticket.due_at.as_ref().map(secs_of),
         last_target: Cell::new(None),
     };
     let mut cycles = Cycles { list, base };
@@ -703,18 +704,18 @@ pub(crate) fn run_metric<'a>(
     for g in &digest.instants {
         // A re-evaluated version takes effect before the events of its
         // instant, like a field change.
-        while let Some((&(b, v), rest)) = moves.split_first().filter(|((b, _), _)| *b <= g.at) {
+        while let Some((&(b, v), rest)) =
+            moves.split_first().filter(|((b, _), _)| secs_of(b) <= g.at)
+        {
             moves = rest;
-            change_version(&mut ctx, &mut cycles, all, b.timestamp(), v)?;
+            change_version(&mut ctx, &mut cycles, all, secs_of(&b), v)?;
         }
         // Most instants do nothing to most metrics: no field change, and
         // no event that a clause of this one lists, nor a reopen.
         if g.fields.is_empty() && g.others & seen == 0 {
             continue;
         }
-        // The engine's instants are Unix seconds (events have whole
-        // seconds): converted once here, for every query and piece.
-        let t = g.at.timestamp();
+        let t = g.at;
         let mut reset = None;
         if !g.fields.is_empty() {
             let status_before = ctx.status;
@@ -773,11 +774,11 @@ pub(crate) fn run_metric<'a>(
         }
     }
     for &(b, v) in moves.iter().take_while(|(b, _)| *b <= at) {
-        change_version(&mut ctx, &mut cycles, all, b.timestamp(), v)?;
+        change_version(&mut ctx, &mut cycles, all, secs_of(&b), v)?;
     }
     // The evaluation instant's fraction of a second, if any, counts for
     // nothing (as in every calendar query).
-    let at = at.timestamp();
+    let at = secs_of(&at);
     for c in cycles.mine().iter_mut().filter(|c| c.stop.is_none()) {
         c.close(all, at);
     }

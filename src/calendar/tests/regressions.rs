@@ -815,3 +815,36 @@ fn utc_of_is_chronos_conversion() {
         assert_eq!(utc_of(v), crate::calendar::to_utc(v), "{v}");
     }
 }
+
+/// The engine's conversion of instants to Unix seconds gives chrono's
+/// `timestamp`, on every day of the supported range and of the years
+/// around it, with and without a fraction of a second.
+#[test]
+fn secs_of_is_chronos_timestamp() {
+    use crate::calendar::secs_of;
+    use chrono::Datelike;
+    let first = NaiveDate::from_ymd_opt(1890, 1, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc();
+    let mut n = 0;
+    let mut t = first;
+    while t.year() < 2210 {
+        for d in [0, 1, 43_210 + n % 997, 86_399] {
+            let v = t + chrono::TimeDelta::seconds(d);
+            assert_eq!(secs_of(&v), v.timestamp(), "{v}");
+            let frac = v + chrono::TimeDelta::nanoseconds(999_999_999);
+            assert_eq!(secs_of(&frac), frac.timestamp(), "{frac}");
+        }
+        t += chrono::TimeDelta::days(1);
+        n += 1;
+    }
+    for t in [
+        DateTime::<Utc>::MIN_UTC,
+        DateTime::<Utc>::MAX_UTC,
+        DateTime::<Utc>::UNIX_EPOCH,
+    ] {
+        assert_eq!(secs_of(&t), t.timestamp(), "{t}");
+    }
+}
