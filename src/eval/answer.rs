@@ -446,7 +446,8 @@ fn measure<'a>(
     // Stopped while the clock was paused: no deadline was in force then.
     let stopped_paused = stop_at.is_some() && c.paused_now().is_some();
     let mut state = State::NoTarget;
-    let mut deadline = None;
+    // The deadline, in seconds and as an instant (converted once).
+    let mut known = None;
     let mut remaining_seconds = None;
     // Whole seconds from the start (an instant's fraction, if any,
     // counts for nothing, as in a subtraction rounded towards zero).
@@ -469,7 +470,7 @@ fn measure<'a>(
         wall_seconds = 0;
         if let Some(target) = c.target_seconds {
             let d = projected(hours, c, c.start, target, 0)?;
-            deadline = Some(d);
+            known = Some((d, utc(d)));
             remaining_seconds = Some(
                 hours
                     .between_at(c.calendar_now(), at_s, d)
@@ -479,7 +480,7 @@ fn measure<'a>(
             for i in (0..policy.milestones.len()).filter(mine) {
                 let x = milestone_seconds(target, policy.milestones[i].at);
                 let fires_at = projected(hours, c, c.start, x, 0)?;
-                milestones.push(milestone(m, i, Some(utc(fires_at)), false));
+                milestones.push(milestone(m, i, Some(instant(fires_at, known)), false));
             }
         }
     } else if let Some(target) = c.target_seconds {
@@ -498,12 +499,13 @@ fn measure<'a>(
         } else {
             State::Running
         };
-        deadline = match (reach, stop_at) {
+        let deadline = match (reach, stop_at) {
             (Some(d), _) => Some(d),
             (None, _) if paused || stopped_paused => None,
             (None, Some(s)) => Some(projected(hours, c, s, target, elapsed)?),
             (None, None) => Some(projected(hours, c, at_s, target, elapsed).map_err(from_at)?),
         };
+        known = deadline.map(|d| (d, utc(d)));
         for i in (0..policy.milestones.len()).filter(mine) {
             let x = milestone_seconds(target, policy.milestones[i].at);
             // A milestone at 100% is the deadline's crossing, already found.
@@ -519,7 +521,8 @@ fn measure<'a>(
                 None if stop_at.is_some() || paused => None,
                 None => Some(projected(hours, c, at_s, x, elapsed).map_err(from_at)?),
             };
-            milestones.push(milestone(m, i, fires_at.map(utc), fired));
+            let fires_at = fires_at.map(|h| instant(h, known));
+            milestones.push(milestone(m, i, fires_at, fired));
         }
     } else if let Some(kept) = c.kept_breach {
         // No promise now; a breach of an earlier promise stays a breach.
@@ -539,17 +542,27 @@ fn measure<'a>(
             .map_or(Cow::Borrowed(""), |k| Cow::Borrowed(k.name.as_str())),
         start: utc(c.start),
         started_by: Cow::Borrowed(c.started_by.name()),
-        deadline: deadline.map(utc),
+        deadline: known.map(|(_, t)| t),
         stop: stop_at.map(utc),
         stopped_by: c.stop.as_ref().map(|s| Cow::Borrowed(s.kind.name())),
         elapsed_seconds: elapsed,
         remaining_seconds,
         wall_seconds,
         consumed_permille,
-        breached_at: breached_at.map(utc),
+        breached_at: breached_at.map(|b| instant(b, known)),
         milestones,
     });
     Ok(())
+}
+
+/// The instant at `u` seconds, the deadline's (`known`, in seconds and as
+/// an instant) when it is the deadline, as a breach and a milestone at
+/// 100% usually are: one conversion for all of them.
+fn instant(u: i64, known: Option<(i64, DateTime<Utc>)>) -> DateTime<Utc> {
+    match known {
+        Some((d, t)) if d == u => t,
+        _ => crate::calendar::utc_of(u),
+    }
 }
 
 /// The answer of milestone `i` (of the policy's list).
