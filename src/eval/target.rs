@@ -412,6 +412,7 @@ pub struct Measured {
 /// `due_at` is the ticket's due date; a `due` target without one has no
 /// target here (validation refuses such tickets, see
 /// [`super::timeline::validate`]).
+#[inline]
 pub fn measure_target(
     hours: &CalendarSet,
     cal: CalendarId,
@@ -419,28 +420,52 @@ pub fn measure_target(
     promise: Option<Promise>,
     due_at: Option<i64>,
 ) -> Result<Measured, CalendarError> {
-    let none = Measured {
-        seconds: None,
-        end: None,
-    };
+    // Inlined where a cycle starts, for the usual targets in hours or
+    // minutes, which need no calendar; the others are measured out of line.
+    match promise {
+        None => Ok(Measured {
+            seconds: None,
+            end: None,
+        }),
+        Some(Promise::Within(Duration::Seconds(s))) => Ok(Measured {
+            seconds: Some(s),
+            end: None,
+        }),
+        Some(p) => measure_on_calendar(hours, cal, start, p, due_at),
+    }
+}
+
+/// [`measure_target`] of a target in business days or a deadline.
+#[inline(never)]
+fn measure_on_calendar(
+    hours: &CalendarSet,
+    cal: CalendarId,
+    start: i64,
+    promise: Promise,
+    due_at: Option<i64>,
+) -> Result<Measured, CalendarError> {
     let end = match promise {
-        None => return Ok(none),
-        Some(Promise::Within(Duration::Seconds(s))) => {
+        Promise::Within(Duration::Seconds(s)) => {
             return Ok(Measured {
                 seconds: Some(s),
                 end: None,
             })
         }
-        Some(Promise::Within(bd @ Duration::BusinessDays(_))) => hours.add_at(cal, start, bd)?,
-        Some(Promise::By(Deadline::TimeOfDay { days, seconds })) => {
+        Promise::Within(bd @ Duration::BusinessDays(_)) => hours.add_at(cal, start, bd)?,
+        Promise::By(Deadline::TimeOfDay { days, seconds }) => {
             hours.business_day_deadline(cal, start, days, Some(seconds))?
         }
-        Some(Promise::By(Deadline::EndOfDay { days })) => {
+        Promise::By(Deadline::EndOfDay { days }) => {
             hours.business_day_deadline(cal, start, days, None)?
         }
-        Some(Promise::By(Deadline::DueAt)) => match due_at {
+        Promise::By(Deadline::DueAt) => match due_at {
             Some(t) => t,
-            None => return Ok(none),
+            None => {
+                return Ok(Measured {
+                    seconds: None,
+                    end: None,
+                })
+            }
         },
     };
     // A deadline at or before the start leaves nothing to count: a zero
