@@ -175,6 +175,19 @@ impl CalendarSet {
         }
     }
 
+    /// [`CalendarSet::add`] on Unix seconds.
+    pub(crate) fn add_at(
+        &self,
+        cal: CalendarId,
+        t: i64,
+        d: Duration,
+    ) -> Result<i64, CalendarError> {
+        match d {
+            Duration::Seconds(s) => self.add_seconds_at(cal, t, s),
+            Duration::BusinessDays(n) => self.add_business_days_at(cal, t, n),
+        }
+    }
+
     /// The earliest instant `u >= t` with exactly `secs` seconds of open time
     /// in `[t, u)`; `add_seconds(t, 0) == t`. Negative `secs` subtract (see
     /// [`CalendarSet::sub_seconds`]).
@@ -207,9 +220,33 @@ impl CalendarSet {
         secs: i64,
         forward: bool,
     ) -> Result<DateTime<Utc>, CalendarError> {
-        let id = self.id(cal)?;
+        self.id(cal)?;
         let s = check(t)?;
-        Ok(moved(t, s, self.shift_raw(id, s, secs, forward)?))
+        Ok(moved(t, s, self.shift_at(cal, s, secs, forward)?))
+    }
+
+    /// [`CalendarSet::add_seconds`] on Unix seconds (the engine's
+    /// instants: no conversion to and from chrono's dates per query).
+    pub(crate) fn add_seconds_at(
+        &self,
+        cal: CalendarId,
+        t: i64,
+        secs: i64,
+    ) -> Result<i64, CalendarError> {
+        self.shift_at(cal, t, secs, true)
+    }
+
+    /// [`CalendarSet::shift`] on Unix seconds.
+    fn shift_at(
+        &self,
+        cal: CalendarId,
+        t: i64,
+        secs: i64,
+        forward: bool,
+    ) -> Result<i64, CalendarError> {
+        let id = self.id(cal)?;
+        let s = check_at(t)?;
+        self.shift_raw(id, s, secs, forward)
     }
 
     fn shift_raw(&self, id: usize, t: i64, secs: i64, forward: bool) -> Result<i64, CalendarError> {
@@ -237,8 +274,20 @@ impl CalendarSet {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<i64, CalendarError> {
-        let id = self.id(cal)?;
+        self.id(cal)?;
         let (a, b) = (check(from)?, check(to)?);
+        self.between_at(cal, a, b)
+    }
+
+    /// [`CalendarSet::between`] on Unix seconds.
+    pub(crate) fn between_at(
+        &self,
+        cal: CalendarId,
+        from: i64,
+        to: i64,
+    ) -> Result<i64, CalendarError> {
+        let id = self.id(cal)?;
+        let (a, b) = (check_at(from)?, check_at(to)?);
         Ok(self.signed_between(id, a, b))
     }
 
@@ -314,9 +363,21 @@ impl CalendarSet {
         t: DateTime<Utc>,
         n: i64,
     ) -> Result<DateTime<Utc>, CalendarError> {
-        let id = self.id(cal)?;
+        self.id(cal)?;
         let t = check(t)?;
-        Ok(to_utc(self.add_days_raw(id, t, n)?))
+        Ok(to_utc(self.add_business_days_at(cal, t, n)?))
+    }
+
+    /// [`CalendarSet::add_business_days`] on Unix seconds.
+    pub(crate) fn add_business_days_at(
+        &self,
+        cal: CalendarId,
+        t: i64,
+        n: i64,
+    ) -> Result<i64, CalendarError> {
+        let id = self.id(cal)?;
+        let t = check_at(t)?;
+        self.add_days_raw(id, t, n)
     }
 
     /// The instant of a deadline target counted from `t`: `days` business
@@ -328,17 +389,20 @@ impl CalendarSet {
     /// closed date) the next business day to open. Friday 17:30 on a mon-fri 09:00-17:00 calendar counts in
     /// Monday, so 1 day at 16:00 is Tuesday 16:00. The answer may be
     /// before `t` (day zero's 16:00 for `t` at 16:30).
+    /// (All in Unix seconds: only the engine asks.)
     pub(crate) fn business_day_deadline(
         &self,
         cal: CalendarId,
-        t: DateTime<Utc>,
+        t: i64,
         days: u32,
         at: Option<u32>,
-    ) -> Result<DateTime<Utc>, CalendarError> {
+    ) -> Result<i64, CalendarError> {
         let id = self.id(cal)?;
-        let t = check(t)?;
+        let t = check_at(t)?;
         let u = self.day_deadline_raw(id, t, days, at)?;
-        Ok(to_utc(check(to_utc(u))?))
+        // The answer must be in the range too (as an instant: chrono's
+        // range first, for the same error as before).
+        check_at(to_utc(u).timestamp())
     }
 
     /// Consecutive pieces covering `[from, to)` (empty when `to <= from`),
@@ -392,11 +456,20 @@ impl CalendarSet {
 }
 
 fn check(t: DateTime<Utc>) -> Result<i64, CalendarError> {
-    let s = t.timestamp();
+    let s = secs_of(&t);
     if (MIN_SECONDS..=MAX_SECONDS).contains(&s) {
         Ok(s)
     } else {
         Err(CalendarError::OutOfRange { at: t })
+    }
+}
+
+/// [`check`] of the instant at Unix seconds `s`.
+fn check_at(s: i64) -> Result<i64, CalendarError> {
+    if (MIN_SECONDS..=MAX_SECONDS).contains(&s) {
+        Ok(s)
+    } else {
+        Err(CalendarError::OutOfRange { at: to_utc(s) })
     }
 }
 
@@ -429,7 +502,79 @@ fn moved(t: DateTime<Utc>, s: i64, u: i64) -> DateTime<Utc> {
     }
 }
 
-fn to_utc(s: i64) -> DateTime<Utc> {
+/// Years with a January 1 in the supported range (1900 to 2200).
+const JAN_1_YEARS: usize = build::YEARS + 1;
+
+/// January 1 of each year from 1900, and its day number counted from
+/// 1900-01-01, for [`utc_of`].
+const JAN_1: ([chrono::NaiveDate; JAN_1_YEARS], [u32; JAN_1_YEARS]) = {
+    let mut dates = [chrono::NaiveDate::MIN; JAN_1_YEARS];
+    let mut days = [0u32; JAN_1_YEARS];
+    let (mut i, mut day) = (0, 0u32);
+    while i < JAN_1_YEARS {
+        let year = build::FIRST_YEAR + i as i32;
+        if let Some(d) = chrono::NaiveDate::from_ymd_opt(year, 1, 1) {
+            dates[i] = d;
+        }
+        days[i] = day;
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        day += if leap { 366 } else { 365 };
+        i += 1;
+    }
+    (dates, days)
+};
+
+/// Unix seconds of `t`, its fraction of a second dropped: what
+/// `t.timestamp()` gives, for the engine's event instants. For a year in
+/// the supported range the day number is its January 1's (from a table)
+/// plus the day of the year, instead of chrono's count from day zero.
+pub(crate) fn secs_of(t: &DateTime<Utc>) -> i64 {
+    use chrono::{Datelike, Timelike};
+    let n = t.naive_utc();
+    let year = usize::try_from(n.year() - build::FIRST_YEAR).ok();
+    match year.and_then(|i| JAN_1.1.get(i)) {
+        Some(&jan_1) => {
+            let day = i64::from(jan_1) + i64::from(n.ordinal0());
+            MIN_SECONDS + day * DAY + i64::from(n.num_seconds_from_midnight())
+        }
+        None => t.timestamp(),
+    }
+}
+
+/// The instant at Unix seconds `u`: what [`to_utc`] gives, for the
+/// engine's answers. In the supported range the date is January 1 of its
+/// year (from a table) moved to its day of the year, which costs a third
+/// of chrono's conversion from day zero (400-year cycles, a division by
+/// 365, range checks): every instant of every answer goes through here.
+pub(crate) fn utc_of(u: i64) -> DateTime<Utc> {
+    if !(MIN_SECONDS..=MAX_SECONDS).contains(&u) {
+        return to_utc(u);
+    }
+    // Days and seconds from `MIN_SECONDS`, a midnight: unsigned divisions.
+    let x = u.abs_diff(MIN_SECONDS);
+    let (day, secs) = ((x / DAY as u64) as u32, (x % DAY as u64) as u32);
+    let (dates, starts) = (&JAN_1.0, &JAN_1.1);
+    // A guess from the mean Gregorian year, then the exact year.
+    let mut y = ((u64::from(day) * 400 / 146_097) as usize).min(JAN_1_YEARS - 1);
+    while y > 0 && starts[y] > day {
+        y -= 1;
+    }
+    while y + 1 < JAN_1_YEARS && starts[y + 1] <= day {
+        y += 1;
+    }
+    let date = chrono::Datelike::with_ordinal0(&dates[y], day - starts[y]);
+    match (
+        date,
+        chrono::NaiveTime::from_num_seconds_from_midnight_opt(secs, 0),
+    ) {
+        (Some(d), Some(t)) => d.and_time(t).and_utc(),
+        _ => to_utc(u),
+    }
+}
+
+/// The instant at Unix seconds `s` (the range's start for one chrono
+/// cannot hold, which no instant of the engine is).
+pub(crate) fn to_utc(s: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(s, 0).unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 

@@ -438,8 +438,23 @@ fn measure<'a>(
     out: &mut Vec<CycleAnswer<'a>>,
 ) -> Result<(), CalendarError> {
     let (policy, hours, at) = (m.policy, m.hours, m.at);
+    // The cycle's instants are Unix seconds (whole); so are the answer's.
+    // The evaluation instant's fraction of a second, if any, counts for
+    // nothing in open or wall time, but an instant in its second is before
+    // it.
+    let at_s = crate::calendar::secs_of(&at);
+    let at_frac = at.timestamp_subsec_nanos() > 0;
+    let utc = crate::calendar::utc_of;
+    // A query from the evaluation instant out of range names it as given.
+    let from_at = |e: CalendarError| match e {
+        CalendarError::OutOfRange { at: x } if x.timestamp() == at_s => {
+            CalendarError::OutOfRange { at }
+        }
+        e => e,
+    };
     let stop_at = c.stop.as_ref().map(|s| s.at);
-    let end = stop_at.unwrap_or(at);
+    let end = stop_at.unwrap_or(at_s);
+    let before_end = |d: i64| d < end || (stop_at.is_none() && at_frac && d == end);
     // Each piece is measured once; the crossings below reuse the counts.
     let pieces = c.pieces(m.all);
     piece_seconds(hours, pieces, secs)?;
@@ -449,11 +464,12 @@ fn measure<'a>(
     // Stopped while the clock was paused: no deadline was in force then.
     let stopped_paused = stop_at.is_some() && c.paused_now().is_some();
     let mut state = State::NoTarget;
-    let mut deadline = None;
+    // The deadline, in seconds and as an instant (converted once).
+    let mut known = None;
     let mut remaining_seconds = None;
     // Whole seconds from the start (an instant's fraction, if any,
     // counts for nothing, as in a subtraction rounded towards zero).
-    let mut wall_seconds = (end.timestamp() - c.start.timestamp()).max(0);
+    let mut wall_seconds = (end - c.start).max(0);
     let mut consumed_permille = None;
     let mut breached_at = None;
     let mine = |i: &usize| {
@@ -463,7 +479,7 @@ fn measure<'a>(
             .is_some_and(|x| x.metric == metric)
     };
     let mut milestones = Vec::with_capacity(shown);
-    if at < c.start {
+    if at_s < c.start {
         // A periodic window scheduled ahead (sequential mode): nothing is
         // counted yet; its deadline is the one it will have if its clock
         // runs from its start, and the time left is the open time from
@@ -472,17 +488,17 @@ fn measure<'a>(
         wall_seconds = 0;
         if let Some(target) = c.target_seconds {
             let d = projected(hours, c, c.start, target, 0)?;
-            deadline = Some(d);
-            remaining_seconds = Some(hours.between(c.calendar_now(), at, d)?);
+            known = Some((d, utc(d)));
+            remaining_seconds = Some(
+                hours
+                    .between_at(c.calendar_now(), at_s, d)
+                    .map_err(from_at)?,
+            );
             consumed_permille = (target > 0).then_some(0);
             for i in (0..policy.milestones.len()).filter(mine) {
                 let x = milestone_seconds(target, policy.milestones[i].at);
-                milestones.push(milestone(
-                    m,
-                    i,
-                    Some(projected(hours, c, c.start, x, 0)?),
-                    false,
-                ));
+                let fires_at = projected(hours, c, c.start, x, 0)?;
+                milestones.push(milestone(m, i, Some(instant(fires_at, known)), false));
             }
         }
     } else if let Some(target) = c.target_seconds {
@@ -490,7 +506,7 @@ fn measure<'a>(
         // A zero target has no ratio: `null`, not a made-up 1000.
         consumed_permille = (target > 0).then(|| elapsed.saturating_mul(1000) / target);
         let reach = crossing_with(hours, c, pieces, target, secs)?;
-        let breach = c.kept_breach.or(reach.filter(|d| *d < end));
+        let breach = c.kept_breach.or(reach.filter(|&d| before_end(d)));
         breached_at = breach;
         state = if breach.is_some() {
             State::Breached
@@ -501,12 +517,13 @@ fn measure<'a>(
         } else {
             State::Running
         };
-        deadline = match (reach, stop_at) {
+        let deadline = match (reach, stop_at) {
             (Some(d), _) => Some(d),
             (None, _) if paused || stopped_paused => None,
             (None, Some(s)) => Some(projected(hours, c, s, target, elapsed)?),
-            (None, None) => Some(projected(hours, c, at, target, elapsed)?),
+            (None, None) => Some(projected(hours, c, at_s, target, elapsed).map_err(from_at)?),
         };
+        known = deadline.map(|d| (d, utc(d)));
         for i in (0..policy.milestones.len()).filter(mine) {
             let x = milestone_seconds(target, policy.milestones[i].at);
             // A milestone at 100% is the deadline's crossing, already found.
@@ -515,13 +532,14 @@ fn measure<'a>(
             } else {
                 crossing_with(hours, c, pieces, x, secs)?
             };
-            let fired = hit.is_some_and(|h| h < end);
+            let fired = hit.is_some_and(before_end);
             let fires_at = match hit {
                 Some(h) if fired || stop_at.is_none() => Some(h),
                 Some(_) => None,
                 None if stop_at.is_some() || paused => None,
-                None => Some(projected(hours, c, at, x, elapsed)?),
+                None => Some(projected(hours, c, at_s, x, elapsed).map_err(from_at)?),
             };
+            let fires_at = fires_at.map(|h| instant(h, known));
             milestones.push(milestone(m, i, fires_at, fired));
         }
     } else if let Some(kept) = c.kept_breach {
@@ -540,19 +558,29 @@ fn measure<'a>(
             .calendars
             .get(c.calendar_now().index())
             .map_or(Cow::Borrowed(""), |k| Cow::Borrowed(k.name.as_str())),
-        start: c.start,
+        start: utc(c.start),
         started_by: Cow::Borrowed(c.started_by.name()),
-        deadline,
-        stop: stop_at,
+        deadline: known.map(|(_, t)| t),
+        stop: stop_at.map(utc),
         stopped_by: c.stop.as_ref().map(|s| Cow::Borrowed(s.kind.name())),
         elapsed_seconds: elapsed,
         remaining_seconds,
         wall_seconds,
         consumed_permille,
-        breached_at,
+        breached_at: breached_at.map(|b| instant(b, known)),
         milestones,
     });
     Ok(())
+}
+
+/// The instant at `u` seconds, the deadline's (`known`, in seconds and as
+/// an instant) when it is the deadline, as a breach and a milestone at
+/// 100% usually are: one conversion for all of them.
+fn instant(u: i64, known: Option<(i64, DateTime<Utc>)>) -> DateTime<Utc> {
+    match known {
+        Some((d, t)) if d == u => t,
+        _ => crate::calendar::utc_of(u),
+    }
 }
 
 /// The answer of milestone `i` (of the policy's list).

@@ -18,7 +18,7 @@ pub use super::target::{
     applied_target, measure_target, AppliedTarget, CalendarSource, Measured, Promise,
 };
 use super::timeline::{Change, Ticket};
-use crate::calendar::{CalendarError, CalendarSet};
+use crate::calendar::{secs_of, CalendarError, CalendarSet};
 use crate::ir::{
     self, CalendarId, ChangeRule, EventKind, FilterClause, MetricId, PeriodicMode, Policy,
     ReopenRule, ResetOrder, SeverityId, TierId, VersionId,
@@ -34,17 +34,18 @@ pub struct Cause<'a> {
     /// The new status, severity or tier name for change events (borrowed
     /// from the ticket or the policy).
     pub value: Option<&'a str>,
-    /// When it happened.
-    pub at: DateTime<Utc>,
+    /// When it happened (Unix seconds, as every instant of the engine:
+    /// converted from the ticket's events once, and to the answer's once).
+    pub at: i64,
 }
 
 /// A stretch `[from, to)` of a cycle with one pause state and one calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Piece<'a> {
-    /// First instant.
-    pub from: DateTime<Utc>,
+    /// First instant (Unix seconds).
+    pub from: i64,
     /// First instant after.
-    pub to: DateTime<Utc>,
+    pub to: i64,
     /// The calendar that applied.
     pub calendar: CalendarId,
     /// `Some(status)` when the clock was paused by that status.
@@ -56,10 +57,10 @@ pub struct Piece<'a> {
 /// A stretch between a stop and the reopen that resumed the cycle.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Gap {
-    /// The stop.
-    pub from: DateTime<Utc>,
+    /// The stop (Unix seconds).
+    pub from: i64,
     /// The reopen.
-    pub to: DateTime<Utc>,
+    pub to: i64,
     /// The event that stopped the clock.
     pub stopped_by: EventKind,
 }
@@ -69,7 +70,7 @@ pub struct Gap {
 pub struct Cycle<'a> {
     /// When it started (may be after the evaluation instant for a scheduled
     /// periodic window).
-    pub start: DateTime<Utc>,
+    pub start: i64,
     /// The event that started it.
     pub started_by: EventKind,
     /// A periodic window opened ahead of time (sequential mode).
@@ -89,16 +90,16 @@ pub struct Cycle<'a> {
     pub target_seconds: Option<i64>,
     /// For a business-day target, `start + Nbd`: the deadline as long as
     /// no open time is lost before it (see [`crossing`]).
-    pub target_end: Option<DateTime<Utc>>,
+    pub target_end: Option<i64>,
     /// When the target in force took effect (start or last recompute).
-    pub target_since: DateTime<Utc>,
+    pub target_since: i64,
     /// Severity/tier changes that recomputed the target (kept only for a
     /// trace, [`Digest::trace`]: answers do not show them).
     pub recomputes: Vec<Cause<'a>>,
     /// A breach under an earlier target, kept when a recompute later gave
     /// the cycle more time: a breach that happened stays a breach.
-    pub kept_breach: Option<DateTime<Utc>>,
-    open_from: DateTime<Utc>,
+    pub kept_breach: Option<i64>,
+    open_from: i64,
     open_paused: Option<&'a str>,
     open_cause: Cause<'a>,
 }
@@ -132,7 +133,7 @@ impl<'a> Cycle<'a> {
     fn split(
         &mut self,
         all: &mut Vec<Piece<'a>>,
-        t: DateTime<Utc>,
+        t: i64,
         paused: Option<&'a str>,
         cause: Cause<'a>,
     ) {
@@ -143,7 +144,7 @@ impl<'a> Cycle<'a> {
 
     /// Ends the open stretch at `t` (nothing when it would be empty),
     /// appending it to `all`.
-    fn close(&mut self, all: &mut Vec<Piece<'a>>, t: DateTime<Utc>) {
+    fn close(&mut self, all: &mut Vec<Piece<'a>>, t: i64) {
         if t > self.open_from {
             if self.pieces.is_empty() {
                 self.pieces = all.len()..all.len();
@@ -292,7 +293,7 @@ struct Ctx<'a, 'h> {
     /// The policy version whose targets apply now.
     version: Option<VersionId>,
     /// The ticket's due date, for `due` targets.
-    due_at: Option<DateTime<Utc>>,
+    due_at: Option<i64>,
     last_target: Cell<Option<(TargetKey, AppliedTarget)>>,
 }
 
@@ -330,7 +331,7 @@ impl<'a> Ctx<'a, '_> {
     fn push_cycle(
         &self,
         cycles: &mut Cycles<'_, 'a>,
-        start: DateTime<Utc>,
+        start: i64,
         cause: Cause<'a>,
         scheduled: bool,
     ) -> Result<(), CalendarError> {
@@ -342,7 +343,8 @@ impl<'a> Ctx<'a, '_> {
             target.promise,
             self.due_at,
         )?;
-        cycles.push(Cycle {
+        let open_paused = self.paused();
+        cycles.push_with(|| Cycle {
             start,
             started_by: cause.kind,
             scheduled,
@@ -356,14 +358,14 @@ impl<'a> Ctx<'a, '_> {
             recomputes: Vec::new(),
             kept_breach: None,
             open_from: start,
-            open_paused: self.paused(),
+            open_paused,
             open_cause: cause,
         });
         Ok(())
     }
 }
 
-fn change_cause<'a>(policy: &'a Policy, change: &'a Change, at: DateTime<Utc>) -> Cause<'a> {
+fn change_cause<'a>(policy: &'a Policy, change: &'a Change, at: i64) -> Cause<'a> {
     let value = match change {
         Change::Status(s) => Some(s.as_str()),
         Change::Severity(s) => policy.severities.get(s.index()).map(|x| x.name.as_str()),
@@ -391,9 +393,9 @@ pub fn crossing(
     c: &Cycle,
     pieces: &[Piece],
     x: i64,
-) -> Result<Option<DateTime<Utc>>, CalendarError> {
+) -> Result<Option<i64>, CalendarError> {
     crossing_by(hours, c, pieces, x, true, |_, p| {
-        hours.between(p.calendar, p.from, p.to)
+        hours.between_at(p.calendar, p.from, p.to)
     })
 }
 
@@ -405,7 +407,7 @@ pub(crate) fn crossing_with(
     pieces: &[Piece],
     x: i64,
     secs: &[i64],
-) -> Result<Option<DateTime<Utc>>, CalendarError> {
+) -> Result<Option<i64>, CalendarError> {
     crossing_by(hours, c, pieces, x, true, |i, _| Ok(secs[i]))
 }
 
@@ -420,7 +422,7 @@ pub(crate) fn piece_seconds(
     for p in pieces {
         out.push(match p.paused {
             Some(_) => 0,
-            None => hours.between(p.calendar, p.from, p.to)?,
+            None => hours.between_at(p.calendar, p.from, p.to)?,
         });
     }
     Ok(())
@@ -436,7 +438,7 @@ fn crossing_by(
     x: i64,
     project: bool,
     seconds: impl Fn(usize, &Piece) -> Result<i64, CalendarError>,
-) -> Result<Option<DateTime<Utc>>, CalendarError> {
+) -> Result<Option<i64>, CalendarError> {
     if x <= 0 {
         // Nothing to count: a zero target is reached at the start, paused
         // or not; a deadline target with no open time before its instant
@@ -455,7 +457,7 @@ fn crossing_by(
         }
         let secs = seconds(i, p)?;
         if cum + secs >= x {
-            let earliest = hours.add_seconds(p.calendar, p.from, x - cum)?;
+            let earliest = hours.add_seconds_at(p.calendar, p.from, x - cum)?;
             let at = match c.target_end {
                 Some(end)
                     if Some(x) == c.target_seconds
@@ -476,7 +478,7 @@ fn crossing_by(
 /// A deadline that falls while the cycle is stopped (between a stop and
 /// the reopen that resumed it) moves to the reopen: that is when the cycle
 /// is again running with nothing left.
-fn after_gaps(c: &Cycle, mut at: DateTime<Utc>) -> DateTime<Utc> {
+fn after_gaps(c: &Cycle, mut at: i64) -> i64 {
     while let Some(g) = c.gaps.iter().find(|g| g.from <= at && at < g.to) {
         at = g.to;
     }
@@ -490,13 +492,13 @@ fn counts_between(
     hours: &CalendarSet,
     c: &Cycle,
     pieces: &[Piece],
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
+    from: i64,
+    to: i64,
     project: bool,
 ) -> Result<bool, CalendarError> {
     for p in pieces.iter().filter(|p| p.paused.is_none()) {
         let (a, b) = (p.from.max(from), p.to.min(to));
-        if a < b && hours.between(p.calendar, a, b)? > 0 {
+        if a < b && hours.between_at(p.calendar, a, b)? > 0 {
             return Ok(true);
         }
     }
@@ -505,7 +507,7 @@ fn counts_between(
         && c.stop.is_none()
         && c.open_paused.is_none()
         && a < to
-        && hours.between(c.calendar_now(), a, to)? > 0)
+        && hours.between_at(c.calendar_now(), a, to)? > 0)
 }
 
 /// The instant the counted time would reach `x` open seconds if the cycle,
@@ -516,17 +518,17 @@ fn counts_between(
 pub(crate) fn projected(
     hours: &CalendarSet,
     c: &Cycle,
-    from: DateTime<Utc>,
+    from: i64,
     x: i64,
     counted: i64,
-) -> Result<DateTime<Utc>, CalendarError> {
+) -> Result<i64, CalendarError> {
     let cal = c.calendar_now();
-    let earliest = hours.add_seconds(cal, from, (x - counted).max(0))?;
+    let earliest = hours.add_seconds_at(cal, from, (x - counted).max(0))?;
     Ok(match c.target_end {
         Some(end)
             if Some(x) == c.target_seconds
                 && end > earliest
-                && hours.between(cal, earliest, end)? == 0 =>
+                && hours.between_at(cal, earliest, end)? == 0 =>
         {
             end
         }
@@ -538,7 +540,7 @@ pub(crate) fn projected(
 pub fn counted(hours: &CalendarSet, pieces: &[Piece]) -> Result<i64, CalendarError> {
     let mut sum = 0;
     for p in pieces.iter().filter(|p| p.paused.is_none()) {
-        sum += hours.between(p.calendar, p.from, p.to)?;
+        sum += hours.between_at(p.calendar, p.from, p.to)?;
     }
     Ok(sum)
 }
@@ -565,7 +567,8 @@ pub(crate) struct Digest<'a> {
 /// The events of one instant, with what the metrics' runs test first (most
 /// instants concern few metrics, so most runs skip them on a mask test).
 struct Instant<'a> {
-    at: DateTime<Utc>,
+    /// When, in Unix seconds (converted once here for every metric's run).
+    at: i64,
     /// Its field changes (status, severity, tier), in input order: in
     /// evaluation order they come first in their second.
     fields: &'a [super::timeline::Event],
@@ -639,7 +642,7 @@ impl<'a> Digest<'a> {
             let f = group.iter().take_while(|e| e.change.phase() == 0).count();
             let (fields, others) = group.split_at(f);
             instants.push(Instant {
-                at: first.at,
+                at: secs_of(&first.at),
                 fields,
                 rest: others,
                 others: others
@@ -692,7 +695,7 @@ pub(crate) fn run_metric<'a>(
     hours: &CalendarSet,
     ticket: &'a Ticket,
     metric_id: MetricId,
-    first_stop: Option<DateTime<Utc>>,
+    first_stop: Option<i64>,
     digest: &Digest<'a>,
     all: &mut Vec<Piece<'a>>,
     list: &mut Vec<Cycle<'a>>,
@@ -722,7 +725,7 @@ pub(crate) fn run_metric<'a>(
         severity: ticket.severity,
         tier: ticket.tier,
         version,
-        due_at: ticket.due_at,
+        due_at: ticket.due_at.as_ref().map(secs_of),
         last_target: Cell::new(None),
     };
     let mut cycles = Cycles { list, base };
@@ -732,18 +735,20 @@ pub(crate) fn run_metric<'a>(
     let seen = clauses.listed.iter().fold(reopened, |all, &k| all | k);
     let mut moves = digest.moves.as_slice();
     for g in &digest.instants {
-        let t = g.at;
         // A re-evaluated version takes effect before the events of its
         // instant, like a field change.
-        while let Some((&(b, v), rest)) = moves.split_first().filter(|((b, _), _)| *b <= t) {
+        while let Some((&(b, v), rest)) =
+            moves.split_first().filter(|((b, _), _)| secs_of(b) <= g.at)
+        {
             moves = rest;
-            change_version(&mut ctx, &mut cycles, all, b, v)?;
+            change_version(&mut ctx, &mut cycles, all, secs_of(&b), v)?;
         }
         // Most instants do nothing to most metrics: no field change, and
         // no event that a clause of this one lists, nor a reopen.
         if g.fields.is_empty() && g.others & seen == 0 {
             continue;
         }
+        let t = g.at;
         let mut reset = None;
         if !g.fields.is_empty() {
             let status_before = ctx.status;
@@ -802,8 +807,11 @@ pub(crate) fn run_metric<'a>(
         }
     }
     for &(b, v) in moves.iter().take_while(|(b, _)| *b <= at) {
-        change_version(&mut ctx, &mut cycles, all, b, v)?;
+        change_version(&mut ctx, &mut cycles, all, secs_of(&b), v)?;
     }
+    // The evaluation instant's fraction of a second, if any, counts for
+    // nothing (as in every calendar query).
+    let at = secs_of(&at);
     for c in cycles.mine().iter_mut().filter(|c| c.stop.is_none()) {
         c.close(all, at);
     }
@@ -820,7 +828,7 @@ fn change_version<'a>(
     ctx: &mut Ctx<'a, '_>,
     cycles: &mut Cycles<'_, 'a>,
     all: &mut Vec<Piece<'a>>,
-    t: DateTime<Utc>,
+    t: i64,
     v: VersionId,
 ) -> Result<(), CalendarError> {
     ctx.version = Some(v);
@@ -843,7 +851,7 @@ fn recompute<'a>(
     ctx: &Ctx<'a, '_>,
     c: &mut Cycle<'a>,
     all: &mut Vec<Piece<'a>>,
-    t: DateTime<Utc>,
+    t: i64,
     cause: Cause<'a>,
     new: AppliedTarget,
 ) -> Result<(), CalendarError> {
@@ -895,8 +903,12 @@ impl<'a> Cycles<'_, 'a> {
         self.list.len() <= self.base
     }
 
-    fn push(&mut self, c: Cycle<'a>) {
-        self.list.push(c);
+    /// Appends the cycle `make` gives, written straight into the list
+    /// (`resize_with` calls `make` where the cycle goes; a cycle built
+    /// first and then pushed was copied, 300 bytes per cycle).
+    fn push_with(&mut self, make: impl FnMut() -> Cycle<'a>) {
+        let n = self.list.len();
+        self.list.resize_with(n + 1, make);
     }
 
     fn pop(&mut self) {
@@ -917,7 +929,7 @@ fn apply_field_changes<'a>(
     cycles: &mut Cycles<'_, 'a>,
     all: &mut Vec<Piece<'a>>,
     group: &'a [super::timeline::Event],
-    t: DateTime<Utc>,
+    t: i64,
 ) -> Result<(), CalendarError> {
     let (severity, tier) = (ctx.severity, ctx.tier);
     let (mut last_severity, mut last_tier) = (None, None);
@@ -983,11 +995,11 @@ fn keep_breach(
     hours: &CalendarSet,
     c: &mut Cycle<'_>,
     all: &[Piece<'_>],
-    t: DateTime<Utc>,
+    t: i64,
 ) -> Result<(), CalendarError> {
     if c.kept_breach.is_none() {
         if let Some(x) = c.target_seconds {
-            let between = |_: usize, p: &Piece| hours.between(p.calendar, p.from, p.to);
+            let between = |_: usize, p: &Piece| hours.between_at(p.calendar, p.from, p.to);
             let pieces = c.pieces(all);
             c.kept_breach = crossing_by(hours, c, pieces, x, false, between)?.filter(|d| *d < t);
         }
@@ -999,8 +1011,8 @@ fn start<'a>(
     ctx: &Ctx<'a, '_>,
     cycles: &mut Cycles<'_, 'a>,
     kind: EventKind,
-    t: DateTime<Utc>,
-    first_stop: Option<DateTime<Utc>>,
+    t: i64,
+    first_stop: Option<i64>,
 ) -> Result<(), CalendarError> {
     if ctx.metric.after.is_some() && first_stop.is_none_or(|s| s >= t) {
         return Ok(());
@@ -1025,7 +1037,7 @@ fn reopen<'a>(
     ctx: &Ctx<'a, '_>,
     cycles: &mut Cycles<'_, 'a>,
     all: &mut Vec<Piece<'a>>,
-    t: DateTime<Utc>,
+    t: i64,
 ) -> Result<(), CalendarError> {
     let cause = Cause {
         kind: EventKind::Reopened,
@@ -1095,7 +1107,7 @@ fn reset_cycle<'a>(
     ctx: &Ctx<'a, '_>,
     cycles: &mut Cycles<'_, 'a>,
     all: &mut Vec<Piece<'a>>,
-    t: DateTime<Utc>,
+    t: i64,
     cause: Cause<'a>,
 ) -> Result<(), CalendarError> {
     let Some(c) = running(cycles) else {
@@ -1109,12 +1121,7 @@ fn reset_cycle<'a>(
     ctx.push_cycle(cycles, t, cause, false)
 }
 
-fn stop<'a>(
-    cycles: &mut Cycles<'_, 'a>,
-    all: &mut Vec<Piece<'a>>,
-    kind: EventKind,
-    t: DateTime<Utc>,
-) {
+fn stop<'a>(cycles: &mut Cycles<'_, 'a>, all: &mut Vec<Piece<'a>>, kind: EventKind, t: i64) {
     let Some(c) = running(cycles) else {
         return;
     };
@@ -1135,7 +1142,7 @@ fn update<'a>(
     cycles: &mut Cycles<'_, 'a>,
     all: &mut Vec<Piece<'a>>,
     kind: EventKind,
-    t: DateTime<Utc>,
+    t: i64,
     mode: PeriodicMode,
 ) -> Result<(), CalendarError> {
     let hours = ctx.hours;

@@ -13,7 +13,7 @@ use super::answer::run_all;
 use super::answer::{evaluate, CycleAnswer, State};
 use super::clock::{applied_target, AppliedTarget, CalendarSource, Cause, Cycle, Piece, Promise};
 use super::timeline::{Change, Ticket};
-use crate::calendar::{CalendarError, CalendarSet, SegmentState};
+use crate::calendar::{to_utc, CalendarError, CalendarSet, SegmentState};
 use crate::ir::{Covered, EventKind, FilterClause, MetricId, Policy};
 use crate::values::format_seconds;
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -137,8 +137,8 @@ fn ts(t: DateTime<Utc>) -> String {
 
 fn cause_text(c: &Cause) -> String {
     match &c.value {
-        Some(v) => format!("{} -> {v} at {}", c.kind.name(), ts(c.at)),
-        None => format!("{} at {}", c.kind.name(), ts(c.at)),
+        Some(v) => format!("{} -> {v} at {}", c.kind.name(), ts(to_utc(c.at))),
+        None => format!("{} at {}", c.kind.name(), ts(to_utc(c.at))),
     }
 }
 
@@ -218,13 +218,13 @@ fn deadline_why(why: String, c: &Cycle<'_>) -> String {
     match (c.target.promise, c.target_end, c.target_seconds) {
         (Some(Promise::By(_)), Some(end), Some(0)) if end == c.start => format!(
             "{why}; it names an instant at or before the start {}: a zero target, reached at the start",
-            ts(c.start)
+            ts(to_utc(c.start))
         ),
         (Some(Promise::By(_)), Some(end), Some(secs)) => format!(
             "{why}; it names {}, {} of open time after the start {} (a pause pushes the deadline by the open time it loses)",
-            ts(end),
+            ts(to_utc(end)),
             crate::values::format_seconds(secs),
-            ts(c.start)
+            ts(to_utc(c.start))
         ),
         _ => why,
     }
@@ -272,15 +272,15 @@ fn stretches(
         let mut cause = Some(cause_text(&p.cause));
         if let Some(status) = &p.paused {
             out.push(Stretch {
-                from: p.from,
-                to: p.to,
+                from: to_utc(p.from),
+                to: to_utc(p.to),
                 kind: StretchKind::Paused(status.to_string()),
                 counted_seconds: 0,
                 cause: cause.take(),
             });
             continue;
         }
-        for s in hours.segments(p.calendar, p.from, p.to)? {
+        for s in hours.segments(p.calendar, to_utc(p.from), to_utc(p.to))? {
             let (kind, counted_seconds) = match s.state {
                 SegmentState::Open => (StretchKind::Counted, (s.end - s.start).num_seconds()),
                 SegmentState::OutsideHours => (StretchKind::OutsideHours, 0),
@@ -297,11 +297,11 @@ fn stretches(
     }
     for g in &c.gaps {
         out.push(Stretch {
-            from: g.from,
-            to: g.to,
+            from: to_utc(g.from),
+            to: to_utc(g.to),
             kind: StretchKind::Stopped(g.stopped_by),
             counted_seconds: 0,
-            cause: Some(format!("{} at {}", g.stopped_by.name(), ts(g.from))),
+            cause: Some(format!("{} at {}", g.stopped_by.name(), ts(to_utc(g.from)))),
         });
     }
     out.sort_by_key(|s| s.from);

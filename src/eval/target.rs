@@ -8,7 +8,6 @@ use crate::ir::{
     VersionId,
 };
 use crate::values::Duration;
-use chrono::{DateTime, Utc};
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
@@ -398,9 +397,9 @@ pub struct Measured {
     /// The target in open seconds; `None` without target.
     pub seconds: Option<i64>,
     /// `start + Nbd` on the calendar (the same function `slate time`
-    /// uses), or a deadline's instant (never before `start`); `None` for
-    /// targets in hours, minutes or seconds.
-    pub end: Option<DateTime<Utc>>,
+    /// uses), or a deadline's instant (never before `start`), in Unix
+    /// seconds; `None` for targets in hours, minutes or seconds.
+    pub end: Option<i64>,
 }
 
 /// Measures a target for a cycle starting at `start`: open seconds as they
@@ -413,42 +412,67 @@ pub struct Measured {
 /// `due_at` is the ticket's due date; a `due` target without one has no
 /// target here (validation refuses such tickets, see
 /// [`super::timeline::validate`]).
+#[inline]
 pub fn measure_target(
     hours: &CalendarSet,
     cal: CalendarId,
-    start: DateTime<Utc>,
+    start: i64,
     promise: Option<Promise>,
-    due_at: Option<DateTime<Utc>>,
+    due_at: Option<i64>,
 ) -> Result<Measured, CalendarError> {
-    let none = Measured {
-        seconds: None,
-        end: None,
-    };
+    // Inlined where a cycle starts, for the usual targets in hours or
+    // minutes, which need no calendar; the others are measured out of line.
+    match promise {
+        None => Ok(Measured {
+            seconds: None,
+            end: None,
+        }),
+        Some(Promise::Within(Duration::Seconds(s))) => Ok(Measured {
+            seconds: Some(s),
+            end: None,
+        }),
+        Some(p) => measure_on_calendar(hours, cal, start, p, due_at),
+    }
+}
+
+/// [`measure_target`] of a target in business days or a deadline.
+#[inline(never)]
+fn measure_on_calendar(
+    hours: &CalendarSet,
+    cal: CalendarId,
+    start: i64,
+    promise: Promise,
+    due_at: Option<i64>,
+) -> Result<Measured, CalendarError> {
     let end = match promise {
-        None => return Ok(none),
-        Some(Promise::Within(Duration::Seconds(s))) => {
+        Promise::Within(Duration::Seconds(s)) => {
             return Ok(Measured {
                 seconds: Some(s),
                 end: None,
             })
         }
-        Some(Promise::Within(bd @ Duration::BusinessDays(_))) => hours.add(cal, start, bd)?,
-        Some(Promise::By(Deadline::TimeOfDay { days, seconds })) => {
+        Promise::Within(bd @ Duration::BusinessDays(_)) => hours.add_at(cal, start, bd)?,
+        Promise::By(Deadline::TimeOfDay { days, seconds }) => {
             hours.business_day_deadline(cal, start, days, Some(seconds))?
         }
-        Some(Promise::By(Deadline::EndOfDay { days })) => {
+        Promise::By(Deadline::EndOfDay { days }) => {
             hours.business_day_deadline(cal, start, days, None)?
         }
-        Some(Promise::By(Deadline::DueAt)) => match due_at {
+        Promise::By(Deadline::DueAt) => match due_at {
             Some(t) => t,
-            None => return Ok(none),
+            None => {
+                return Ok(Measured {
+                    seconds: None,
+                    end: None,
+                })
+            }
         },
     };
     // A deadline at or before the start leaves nothing to count: a zero
     // target, reached at the start.
     let end = end.max(start);
     Ok(Measured {
-        seconds: Some(hours.between(cal, start, end)?),
+        seconds: Some(hours.between_at(cal, start, end)?),
         end: Some(end),
     })
 }

@@ -793,3 +793,58 @@ fn calendar_validity_is_decided_by_the_checker() {
     let cycle = format!("policy \"P\" {{ calendar a }}\ncalendar a = a | a\n{base}");
     assert!(findings(&cycle).contains(&"E0121".to_string()), "{cycle}");
 }
+
+/// The engine's conversion of Unix seconds to instants gives chrono's,
+/// on every day of the supported range (its first and last second and
+/// one in between) and just outside it.
+#[test]
+fn utc_of_is_chronos_conversion() {
+    use crate::calendar::{utc_of, MAX_SECONDS, MIN_SECONDS};
+    let chrono = |u: i64| chrono::DateTime::from_timestamp(u, 0).unwrap_or_default();
+    let mut u = MIN_SECONDS - 2 * 86_400;
+    let mut n = 0;
+    while u <= MAX_SECONDS + 2 * 86_400 {
+        for v in [u, u + 1, u + 43_210 + n % 997, u + 86_399] {
+            assert_eq!(utc_of(v), chrono(v), "{v}");
+        }
+        u += 86_400;
+        n += 1;
+    }
+    assert!(n > 109_000);
+    for v in [i64::MIN, -1 << 40, -1, 0, 1, 1 << 40, i64::MAX] {
+        assert_eq!(utc_of(v), crate::calendar::to_utc(v), "{v}");
+    }
+}
+
+/// The engine's conversion of instants to Unix seconds gives chrono's
+/// `timestamp`, on every day of the supported range and of the years
+/// around it, with and without a fraction of a second.
+#[test]
+fn secs_of_is_chronos_timestamp() {
+    use crate::calendar::secs_of;
+    use chrono::Datelike;
+    let first = NaiveDate::from_ymd_opt(1890, 1, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc();
+    let mut n = 0;
+    let mut t = first;
+    while t.year() < 2210 {
+        for d in [0, 1, 43_210 + n % 997, 86_399] {
+            let v = t + chrono::TimeDelta::seconds(d);
+            assert_eq!(secs_of(&v), v.timestamp(), "{v}");
+            let frac = v + chrono::TimeDelta::nanoseconds(999_999_999);
+            assert_eq!(secs_of(&frac), frac.timestamp(), "{frac}");
+        }
+        t += chrono::TimeDelta::days(1);
+        n += 1;
+    }
+    for t in [
+        DateTime::<Utc>::MIN_UTC,
+        DateTime::<Utc>::MAX_UTC,
+        DateTime::<Utc>::UNIX_EPOCH,
+    ] {
+        assert_eq!(secs_of(&t), t.timestamp(), "{t}");
+    }
+}
