@@ -640,7 +640,7 @@ fn parse_time_trimmed(
 #[inline(always)]
 fn usual_rfc3339(b: &[u8], last: &mut LastDay) -> Option<DateTime<Utc>> {
     let head: &[u8; 19] = b.get(..19)?.try_into().ok()?;
-    if !matches!(head[10], b'T' | b't' | b' ') || head[13] != b':' || head[16] != b':' {
+    if !matches!(head[10], b'T' | b't' | b' ') {
         return None;
     }
     let digit = |i: usize| {
@@ -648,6 +648,10 @@ fn usual_rfc3339(b: &[u8], last: &mut LastDay) -> Option<DateTime<Utc>> {
         (d < 10).then_some(u32::from(d))
     };
     let two = |i: usize| Some(digit(i)? * 10 + digit(i + 1)?);
+    // The time of day first: a text that is not a usual time is refused
+    // before its date is looked at. `None` for a leap second (60) too:
+    // chrono reads it.
+    let time = NaiveTime::from_num_seconds_from_midnight_opt(seconds_of_day(&head[11..])?, 0)?;
     let day = head.first_chunk::<10>()?;
     let date = match last.0 {
         Some((seen, date)) if seen == *day => date,
@@ -667,8 +671,6 @@ fn usual_rfc3339(b: &[u8], last: &mut LastDay) -> Option<DateTime<Utc>> {
             date
         }
     };
-    // `None` for a leap second (60) too: chrono reads it.
-    let time = NaiveTime::from_hms_opt(two(11)?, two(14)?, two(17)?)?;
     // Fractional seconds are dropped (at least one digit, as chrono wants).
     let mut rest = &b[19..];
     if let Some(fraction) = rest.strip_prefix(b".") {
@@ -699,6 +701,74 @@ fn usual_rfc3339(b: &[u8], last: &mut LastDay) -> Option<DateTime<Utc>> {
         .and_time(time)
         .checked_sub_offset(FixedOffset::east_opt(offset)?)?;
     Some(Utc.from_utc_datetime(&utc))
+}
+
+/// The seconds since midnight of `HH:MM:SS` (two digits each, hours below
+/// 24, minutes and seconds below 60); `None` for anything else. Eight bytes
+/// read as one word: a branch per field instead of one per character.
+#[inline(always)]
+fn seconds_of_day(text: &[u8]) -> Option<u32> {
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    const COLONS: u64 = u64::from_le_bytes([0, 0, 0xff, 0, 0, 0xff, 0, 0]);
+    let word = u64::from_le_bytes(*text.first_chunk::<8>()?);
+    // Digits become 0-9 and the two colons 0.
+    let x = word ^ u64::from_le_bytes(*b"00:00:00");
+    // A byte above 9 sets its high bit in `x` or in `x + 0x76` (no carry
+    // crosses bytes below 0x80; a byte at or above it is refused anyway).
+    let odd = (x | x.wrapping_add(u64::from_le_bytes([0x76; 8]))) & HIGH;
+    if odd | (x & COLONS) != 0 {
+        return None;
+    }
+    // Each byte becomes ten times itself plus the next one (at most 99: no
+    // carry): the hours in byte 0, the minutes in byte 3, the seconds in 6.
+    let pairs = x.wrapping_mul(10).wrapping_add(x >> 8);
+    let field = |byte: u32| (pairs >> (8 * byte)) as u32 & 0xff;
+    let (h, m, s) = (field(0), field(3), field(6));
+    (h < 24 && m < 60 && s < 60).then_some(h * 3600 + m * 60 + s)
+}
+
+/// The event kind whose name, then a quote, starts `text` (the JSON
+/// string of a kind without escapes, its opening quote read), and the
+/// length of the name; `None` when no kind's does. One masked
+/// comparison of a word per kind ([`kind_word`]).
+#[inline(always)]
+pub(crate) fn quoted_kind(text: &[u8]) -> Option<(EventKind, usize)> {
+    let word = u64::from_le_bytes(*text.first_chunk::<8>()?);
+    // Each kind named as a constant, so that its word and name are
+    // constants compared in place (a loop over `EventKind::ALL` was not
+    // unrolled: the names were looked up at run time). A test checks that
+    // every kind is found.
+    macro_rules! first_of {
+        ($($kind:ident),*) => {$(
+            if is_quoted(EventKind::$kind, word, text) {
+                return Some((EventKind::$kind, EventKind::$kind.name().len()));
+            }
+        )*};
+    }
+    first_of!(
+        Opened,
+        Replied,
+        CustomerReplied,
+        Acknowledged,
+        Resolved,
+        Closed,
+        Reopened,
+        Status,
+        Severity,
+        Tier
+    );
+    None
+}
+
+/// Whether `text`, whose first eight bytes are `word`, starts with the
+/// name of `kind` and a quote.
+#[inline(always)]
+fn is_quoted(kind: EventKind, word: u64, text: &[u8]) -> bool {
+    let (first, mask) = kind_word(kind);
+    let name = kind.name().as_bytes();
+    // Longer names: the whole name and the quote.
+    word & mask == first
+        && (name.len() < 8 || (text.starts_with(name) && text.get(name.len()) == Some(&b'"')))
 }
 
 /// [`parse_time`] of a trimmed text, all with chrono.
@@ -854,6 +924,25 @@ fn head8(text: &str) -> u64 {
     }
 }
 
+/// The first eight bytes of the name of `kind` followed by its closing
+/// quote (`opened"` and a byte of anything else), the first in the lowest
+/// byte, and a mask of ones over the bytes that must match. Where they
+/// start a text, that kind's name is the only one that can (no two names
+/// share their first eight bytes), and for a name of at least eight bytes
+/// the rest follows. Inlined with a constant kind, both are constants.
+#[inline(always)]
+fn kind_word(kind: EventKind) -> (u64, u64) {
+    let name = kind.name().as_bytes();
+    let mut bytes = [0; 8];
+    let n = name.len().min(8);
+    bytes[..n].copy_from_slice(&name[..n]);
+    if n < 8 {
+        bytes[n] = b'"';
+    }
+    let len = (n + 1).min(8);
+    (u64::from_le_bytes(bytes), u64::MAX >> (8 * (8 - len)))
+}
+
 impl<'p> Lookup<'p> {
     /// The facts of `policy`.
     pub(crate) fn new(policy: &'p Policy) -> Self {
@@ -907,19 +996,20 @@ pub(crate) fn validate_in(
     for ev in &mut raw.events {
         events.push(ev).map_err(|k| head.err(ev.line, k))?;
     }
-    finish(lookup, raw, head, events, opts)
+    finish(lookup, &mut raw, head, events, opts)
 }
 
 /// [`validate`] of a ticket whose events were already read, one by one,
 /// into `events` (`raw.events` is empty): the JSON Lines scanner's way,
-/// which reads and checks each event as it goes.
+/// which reads and checks each event as it goes. What the ticket keeps is
+/// taken out of `raw`.
 pub(crate) fn validate_read(
     lookup: &Lookup<'_>,
-    mut raw: RawTicket<'_>,
+    raw: &mut RawTicket<'_>,
     events: EventReader<'_>,
     opts: &ReadOptions,
 ) -> Result<Ticket, InputError> {
-    let head = head(lookup, &mut raw)?;
+    let head = head(lookup, raw)?;
     finish(lookup, raw, head, events, opts)
 }
 
@@ -1116,11 +1206,10 @@ impl<'p> EventReader<'p> {
         kind: EventKind,
         value: Option<Cow<'_, str>>,
     ) -> Result<Change, InputErrorKind> {
-        let value = |field: &'static str| {
-            value
-                .filter(|v| !v.is_empty())
-                .ok_or(InputErrorKind::MissingField(field))
-        };
+        // (A `match` per kind rather than a closure: this is inlined into
+        // the scanner's loop, and the closure was a call per change.)
+        let value = value.filter(|v| !v.is_empty());
+        let missing = |field| Err(InputErrorKind::MissingField(field));
         Ok(match kind {
             EventKind::Opened => Change::Opened,
             EventKind::Replied => Change::Replied,
@@ -1129,9 +1218,18 @@ impl<'p> EventReader<'p> {
             EventKind::Resolved => Change::Resolved,
             EventKind::Closed => Change::Closed,
             EventKind::Reopened => Change::Reopened,
-            EventKind::Status => Change::Status(value("status")?.into_owned()),
-            EventKind::Severity => Change::Severity(severity_of(self.lookup, &value("severity")?)?),
-            EventKind::Tier => Change::Tier(tier_of(self.lookup, &value("tier")?)?),
+            EventKind::Status => match value {
+                Some(v) => Change::Status(v.into_owned()),
+                None => return missing("status"),
+            },
+            EventKind::Severity => match value {
+                Some(v) => Change::Severity(severity_of(self.lookup, &v)?),
+                None => return missing("severity"),
+            },
+            EventKind::Tier => match value {
+                Some(v) => Change::Tier(tier_of(self.lookup, &v)?),
+                None => return missing("tier"),
+            },
             // Not a ticket's event ([`EventKind::from_name`] never gives it).
             EventKind::Version => {
                 return Err(InputErrorKind::UnknownEvent(kind.name().to_string()))
@@ -1167,21 +1265,17 @@ impl<'p> EventReader<'p> {
 /// line the checks report), else from the ticket's line.
 fn finish(
     lookup: &Lookup<'_>,
-    raw: RawTicket<'_>,
+    raw: &mut RawTicket<'_>,
     head: Head<'_>,
     events: EventReader<'_>,
     opts: &ReadOptions,
 ) -> Result<Ticket, InputError> {
     let policy = lookup.policy;
-    let RawTicket {
-        line,
-        status,
-        channel,
-        due_at,
-        events: raw_events,
-        attributes,
-        ..
-    } = raw;
+    // (Taken by reference: the raw ticket is large, and moving it cost a
+    // copy per ticket.)
+    let line = raw.line;
+    let (status, channel, due_at) = (raw.status.take(), raw.channel.take(), raw.due_at.take());
+    let (raw_events, attributes) = (&raw.events, &raw.attributes);
     let EventReader {
         mut events,
         increasing,
@@ -1213,7 +1307,7 @@ fn finish(
             return Err(head.err(line_of(i), k));
         }
     }
-    let selected = select_calendars(policy, &attributes).map_err(|k| head.err(line, k))?;
+    let selected = select_calendars(policy, attributes).map_err(|k| head.err(line, k))?;
     // A ticket an agent opens: agent replies in the opening second are its
     // opening comment, not replies.
     if opener == Actor::Agent {
@@ -1600,6 +1694,82 @@ targets first_response {
             if let Err(e) = agree(text) {
                 panic!("{e}");
             }
+        }
+    }
+
+    /// [`seconds_of_day`] against the plain reading of `HH:MM:SS`: every
+    /// pair of two-digit numbers for the fields, and every byte in every
+    /// place of a valid time.
+    #[test]
+    fn seconds_of_day_reads_what_it_should() {
+        fn plain(t: &[u8; 8]) -> Option<u32> {
+            let two = |i: usize| {
+                let (a, b) = (t[i], t[i + 1]);
+                (a.is_ascii_digit() && b.is_ascii_digit())
+                    .then(|| u32::from(a - b'0') * 10 + u32::from(b - b'0'))
+            };
+            let (h, m, s) = (two(0)?, two(3)?, two(6)?);
+            (t[2] == b':' && t[5] == b':' && h < 24 && m < 60 && s < 60)
+                .then_some(h * 3600 + m * 60 + s)
+        }
+        for h in 0..100 {
+            for m in 0..100 {
+                for s in [0, 7, 59, 60, 99] {
+                    let t = format!("{h:02}:{m:02}:{s:02}");
+                    let t: &[u8; 8] = t.as_bytes().try_into().unwrap();
+                    assert_eq!(seconds_of_day(t), plain(t), "{t:?}");
+                }
+            }
+        }
+        for valid in [b"12:34:56", b"00:00:00", b"23:59:59", b"09:09:09"] {
+            for i in 0..8 {
+                for byte in 0..=255 {
+                    let mut t = *valid;
+                    t[i] = byte;
+                    assert_eq!(seconds_of_day(&t), plain(&t), "{t:?}");
+                }
+            }
+        }
+        assert_eq!(seconds_of_day(b"12:34:5"), None);
+    }
+
+    /// [`quoted_kind`] finds a kind exactly where its name and a quote
+    /// start the text: every name, followed by the rest of a usual event
+    /// or not, and with each of its bytes (or the quote) changed, dropped
+    /// or doubled.
+    #[test]
+    fn kinds_are_found_by_their_first_word() {
+        let plain = |text: &[u8]| {
+            EventKind::ALL.into_iter().find_map(|k| {
+                let name = k.name().as_bytes();
+                (text.starts_with(name) && text.get(name.len()) == Some(&b'"'))
+                    .then_some((k, name.len()))
+            })
+        };
+        let mut texts = Vec::new();
+        for kind in EventKind::ALL.into_iter().chain([EventKind::Version]) {
+            let quoted = format!("{}\"", kind.name()).into_bytes();
+            for tail in [&b""[..], b"}", b"}]}", b",\"status\":\"open\"}]}"] {
+                let whole = [&quoted[..], tail].concat();
+                texts.push(whole.clone());
+                for i in 0..quoted.len() {
+                    for byte in [b'"', b'a', b'z', b'_', b'e', b'd', 0, 0x80, whole[i] ^ 0x20] {
+                        let mut t = whole.clone();
+                        t[i] = byte;
+                        texts.push(t);
+                    }
+                    let mut dropped = whole.clone();
+                    dropped.remove(i);
+                    texts.push(dropped);
+                    let mut doubled = whole.clone();
+                    doubled.insert(i, whole[i]);
+                    texts.push(doubled);
+                }
+            }
+        }
+        for t in &texts {
+            let expected = plain(t).filter(|_| t.len() >= 8);
+            assert_eq!(quoted_kind(t), expected, "{:?}", String::from_utf8_lossy(t));
         }
     }
 
