@@ -1170,7 +1170,7 @@ impl<'p> EventReader<'p> {
         };
         let change = self.change(kind, ev.value.take())?;
         let (actor, public) = who(kind, ev.actor.as_deref(), ev.public.as_deref())?;
-        self.append(at, change, actor, public);
+        self.append(at, kind, change, actor, public);
         Ok(())
     }
 
@@ -1195,7 +1195,7 @@ impl<'p> EventReader<'p> {
     ) -> Result<(), InputErrorKind> {
         let change = self.change(kind, value.map(Cow::Borrowed))?;
         let (actor, public) = who(kind, None, None)?;
-        self.append(at, change, actor, public);
+        self.append(at, kind, change, actor, public);
         Ok(())
     }
 
@@ -1239,11 +1239,19 @@ impl<'p> EventReader<'p> {
 
     /// Adds a checked event.
     #[inline(always)]
-    fn append(&mut self, at: DateTime<Utc>, change: Change, actor: Actor, public: bool) {
+    fn append(
+        &mut self,
+        at: DateTime<Utc>,
+        kind: EventKind,
+        change: Change,
+        actor: Actor,
+        public: bool,
+    ) {
         if let Some(last) = self.events.last() {
             self.increasing &= last.at < at;
         }
-        if matches!(change, Change::Opened) && self.opened.0 < 2 {
+        // (The kind rather than the change: a byte, not the change's tag.)
+        if kind == EventKind::Opened && self.opened.0 < 2 {
             if self.opened.0 == 0 {
                 self.opened.1 = self.events.len();
             }

@@ -142,26 +142,30 @@ fn usual_event<'a>(reader: &mut EventReader<'_>, s: &mut Scan<'a>) -> Option<()>
     // separators): it has no quote, escape or control character, so the
     // JSON string is exactly this text.
     let at = reader.usual_time(b.get(OPEN.len()..OPEN.len() + len)?)?;
-    s.at += OPEN.len() + len;
-    if !s.rest().starts_with(TYPE) {
+    // The rest at its places in `b`, the position moved once at the end.
+    let mut i = OPEN.len() + len;
+    if !b.get(i..)?.starts_with(TYPE) {
         return None;
     }
-    s.at += TYPE.len();
+    i += TYPE.len();
     // The kind's name and its closing quote: the string is the name.
-    let (kind, len) = quoted_kind(s.rest())?;
-    s.at += len + 1;
+    let (kind, len) = quoted_kind(b.get(i..)?)?;
+    i += len + 1;
     // `,"status":` for a `status` event, and so on. (Each kind named as a
     // constant: its key is then compared in place, not with `memcmp`.)
     let key = match kind {
-        EventKind::Status => value_key(EventKind::Status, s.rest()),
-        EventKind::Severity => value_key(EventKind::Severity, s.rest()),
-        EventKind::Tier => value_key(EventKind::Tier, s.rest()),
+        EventKind::Status => value_key(EventKind::Status, b.get(i..)?),
+        EventKind::Severity => value_key(EventKind::Severity, b.get(i..)?),
+        EventKind::Tier => value_key(EventKind::Tier, b.get(i..)?),
         _ => Some(0),
     };
     let value = match key? {
-        0 => None,
+        0 => {
+            s.at += i;
+            None
+        }
         len => {
-            s.at += len;
+            s.at += i + len;
             Some(s.string()?)
         }
     };
