@@ -901,7 +901,7 @@ impl<'p, T: Copy> Names<'p, T> {
     }
 
     /// What `find` gave for `text`, when `text` is one of the texts.
-    #[inline]
+    #[inline(always)]
     fn get(&self, text: &str) -> Option<T> {
         let head = head8(text);
         // Of the same length and first eight bytes, texts of at most eight
@@ -915,7 +915,7 @@ impl<'p, T: Copy> Names<'p, T> {
 
 /// The first eight bytes of `text` (the first in the lowest byte), padded
 /// with zeros.
-#[inline]
+#[inline(always)]
 fn head8(text: &str) -> u64 {
     let b = text.as_bytes();
     match b.first_chunk::<8>() {
@@ -1082,15 +1082,29 @@ fn head<'a>(lookup: &Lookup<'_>, raw: &mut RawTicket<'a>) -> Result<Head<'a>, In
 }
 
 /// The issue type named `name` in a ticket ([`Policy::type_named`]).
+/// (Inlined: a remembered name is found in place; any other text is the
+/// policy's to look up, out of line. The same for tiers and severities.)
+#[inline(always)]
 fn type_of(lookup: &Lookup<'_>, name: &str) -> Option<TypeId> {
-    (lookup.types.get(name)).or_else(|| lookup.policy.type_named(name))
+    match lookup.types.get(name) {
+        Some(id) => Some(id),
+        None => lookup.policy.type_named(name),
+    }
 }
 
 /// The tier named `name` in a ticket ([`Policy::tier_named`]).
+#[inline(always)]
 fn tier_of(lookup: &Lookup<'_>, name: &str) -> Result<TierId, InputErrorKind> {
-    let policy = lookup.policy;
-    let found = lookup.tiers.get(name).or_else(|| policy.tier_named(name));
-    found.ok_or_else(|| {
+    match lookup.tiers.get(name) {
+        Some(id) => Ok(id),
+        None => tier_named(lookup.policy, name),
+    }
+}
+
+/// [`tier_of`] of a text that is not a declared name as written.
+#[inline(never)]
+fn tier_named(policy: &Policy, name: &str) -> Result<TierId, InputErrorKind> {
+    policy.tier_named(name).ok_or_else(|| {
         let s = suggest_named(
             name,
             policy
@@ -1104,13 +1118,19 @@ fn tier_of(lookup: &Lookup<'_>, name: &str) -> Result<TierId, InputErrorKind> {
 
 /// The severity named (or aliased) `name` in a ticket
 /// ([`Policy::severity_named`]).
+#[inline(always)]
 fn severity_of(lookup: &Lookup<'_>, name: &str) -> Result<SeverityId, InputErrorKind> {
-    let policy = lookup.policy;
-    let found = lookup
-        .severities
-        .get(name)
-        .or_else(|| policy.severity_named(name));
-    found.ok_or_else(|| {
+    match lookup.severities.get(name) {
+        Some(id) => Ok(id),
+        None => severity_named(lookup.policy, name),
+    }
+}
+
+/// [`severity_of`] of a text that is not a declared name or alias as
+/// written.
+#[inline(never)]
+fn severity_named(policy: &Policy, name: &str) -> Result<SeverityId, InputErrorKind> {
+    policy.severity_named(name).ok_or_else(|| {
         let s = suggest_named(
             name,
             policy.severities.iter().map(|t| {
