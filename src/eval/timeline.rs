@@ -878,6 +878,9 @@ pub(crate) struct Lookup<'p> {
     /// Some target cell is `due`: only then can a ticket lack a due date
     /// it needs (a scan of every cell, once rather than per ticket).
     has_due: bool,
+    /// Some calendar is chosen per ticket (`calendar NAME by ATTRIBUTE`):
+    /// only then is there a calendar to select for a ticket.
+    selects: bool,
     /// The declared tier names, with [`Policy::tier_named`] of each.
     tiers: Names<'p, TierId>,
     /// The declared severity names and aliases, with
@@ -965,9 +968,11 @@ impl<'p> Lookup<'p> {
         let severities = policy.severities.iter().flat_map(|s| {
             std::iter::once(s.name.as_str()).chain(s.aliases.iter().map(String::as_str))
         });
+        let selects = (policy.calendars.iter()).any(|c| matches!(c.def, CalendarDef::Select(_)));
         Lookup {
             policy,
             has_due,
+            selects,
             tiers: Names::new(policy.tiers.iter().map(|t| t.name.as_str()), |n| {
                 policy.tier_named(n)
             }),
@@ -1341,7 +1346,12 @@ fn finish(
             return Err(head.err(line_of(i), k));
         }
     }
-    let selected = select_calendars(policy, attributes).map_err(|k| head.err(line, k))?;
+    // Without calendars chosen per ticket there is none to select (and no
+    // error): the policy's calendars are not looked through.
+    let selected = match lookup.selects {
+        true => select_calendars(policy, attributes).map_err(|k| head.err(line, k))?,
+        false => Vec::new(),
+    };
     // A ticket an agent opens: agent replies in the opening second are its
     // opening comment, not replies.
     if opener == Actor::Agent {
