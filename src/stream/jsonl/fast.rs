@@ -151,20 +151,21 @@ fn usual_event<'a>(reader: &mut EventReader<'_>, s: &mut Scan<'a>) -> Option<()>
     // The kind's name and its closing quote: the string is the name.
     let (kind, len) = quoted_kind(b.get(i..)?)?;
     i += len + 1;
-    // `,"status":` for a `status` event, and so on. (Each kind named as a
-    // constant: its key is then compared in place, not with `memcmp`.)
+    // A change's `,"status":` (for a `status` event, and so on), and its
+    // length. (Each kind named as a constant: its key is then compared in
+    // place, not with `memcmp`.)
     let key = match kind {
-        EventKind::Status => value_key(EventKind::Status, b.get(i..)?),
-        EventKind::Severity => value_key(EventKind::Severity, b.get(i..)?),
-        EventKind::Tier => value_key(EventKind::Tier, b.get(i..)?),
-        _ => Some(0),
+        EventKind::Status => Some(value_key(EventKind::Status, b.get(i..)?)?),
+        EventKind::Severity => Some(value_key(EventKind::Severity, b.get(i..)?)?),
+        EventKind::Tier => Some(value_key(EventKind::Tier, b.get(i..)?)?),
+        _ => None,
     };
-    let value = match key? {
-        0 => {
+    let value = match key {
+        None => {
             s.at += i;
             None
         }
-        len => {
+        Some(len) => {
             s.at += i + len;
             Some(s.string()?)
         }
