@@ -598,8 +598,10 @@ pub(crate) fn parse_time(text: &str, opts: &ReadOptions) -> Result<DateTime<Utc>
 /// The date of the last time in the usual form read with it, by its
 /// `YYYY-MM-DD` text: the events of a ticket mostly fall on a few days, and
 /// reading the date is the dearer half of reading a time.
+/// With the date, the ordinal in its year of its month's day 0 (a new
+/// day of the same month is found from it).
 #[derive(Default)]
-pub(crate) struct LastDay(Option<([u8; 10], NaiveDate)>);
+pub(crate) struct LastDay(Option<([u8; 10], NaiveDate, u32)>);
 
 /// [`parse_time`], reusing the date of `last` when `text` is on that day.
 #[inline]
@@ -640,7 +642,7 @@ fn parse_time_trimmed(
 #[inline(always)]
 fn usual_rfc3339(b: &[u8], last: &mut LastDay) -> Option<DateTime<Utc>> {
     let head: &[u8; 19] = b.get(..19)?.try_into().ok()?;
-    if !matches!(head[10], b'T' | b't' | b' ') || head[13] != b':' || head[16] != b':' {
+    if !matches!(head[10], b'T' | b't' | b' ') {
         return None;
     }
     let digit = |i: usize| {
@@ -648,27 +650,33 @@ fn usual_rfc3339(b: &[u8], last: &mut LastDay) -> Option<DateTime<Utc>> {
         (d < 10).then_some(u32::from(d))
     };
     let two = |i: usize| Some(digit(i)? * 10 + digit(i + 1)?);
+    // The time of day first: a text that is not a usual time is refused
+    // before its date is looked at. `None` for a leap second (60) too:
+    // chrono reads it.
+    let time = NaiveTime::from_num_seconds_from_midnight_opt(seconds_of_day(&head[11..])?, 0)?;
     let day = head.first_chunk::<10>()?;
     let date = match last.0 {
-        Some((seen, date)) if seen == *day => date,
-        // The same month (its `YYYY-MM-` was checked): only the day is new.
-        Some((seen, date)) if seen[..8] == day[..8] => {
-            let date = date.with_day(two(8)?)?;
-            last.0 = Some((*day, date));
+        Some((seen, date, _)) if seen == *day => date,
+        // The same month (its `YYYY-MM-` was checked): only the day is new,
+        // found by its ordinal in the year (cheaper than chrono's
+        // `with_day`); a day past the month's end lands in the next month,
+        // which its day of the month shows.
+        Some((seen, date, zero)) if seen[..8] == day[..8] => {
+            let d = two(8)?;
+            let date = date.with_ordinal(zero + d).filter(|date| date.day() == d)?;
+            last.0 = Some((*day, date, zero));
             date
         }
         _ => {
             if head[4] != b'-' || head[7] != b'-' {
                 return None;
             }
-            let year = two(0)? * 100 + two(2)?;
-            let date = NaiveDate::from_ymd_opt(year as i32, two(5)?, two(8)?)?;
-            last.0 = Some((*day, date));
+            let (year, d) = (two(0)? * 100 + two(2)?, two(8)?);
+            let date = NaiveDate::from_ymd_opt(year as i32, two(5)?, d)?;
+            last.0 = Some((*day, date, date.ordinal() - d));
             date
         }
     };
-    // `None` for a leap second (60) too: chrono reads it.
-    let time = NaiveTime::from_hms_opt(two(11)?, two(14)?, two(17)?)?;
     // Fractional seconds are dropped (at least one digit, as chrono wants).
     let mut rest = &b[19..];
     if let Some(fraction) = rest.strip_prefix(b".") {
@@ -699,6 +707,74 @@ fn usual_rfc3339(b: &[u8], last: &mut LastDay) -> Option<DateTime<Utc>> {
         .and_time(time)
         .checked_sub_offset(FixedOffset::east_opt(offset)?)?;
     Some(Utc.from_utc_datetime(&utc))
+}
+
+/// The seconds since midnight of `HH:MM:SS` (two digits each, hours below
+/// 24, minutes and seconds below 60); `None` for anything else. Eight bytes
+/// read as one word: a branch per field instead of one per character.
+#[inline(always)]
+fn seconds_of_day(text: &[u8]) -> Option<u32> {
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    const COLONS: u64 = u64::from_le_bytes([0, 0, 0xff, 0, 0, 0xff, 0, 0]);
+    let word = u64::from_le_bytes(*text.first_chunk::<8>()?);
+    // Digits become 0-9 and the two colons 0.
+    let x = word ^ u64::from_le_bytes(*b"00:00:00");
+    // A byte above 9 sets its high bit in `x` or in `x + 0x76` (no carry
+    // crosses bytes below 0x80; a byte at or above it is refused anyway).
+    let odd = (x | x.wrapping_add(u64::from_le_bytes([0x76; 8]))) & HIGH;
+    if odd | (x & COLONS) != 0 {
+        return None;
+    }
+    // Each byte becomes ten times itself plus the next one (at most 99: no
+    // carry): the hours in byte 0, the minutes in byte 3, the seconds in 6.
+    let pairs = x.wrapping_mul(10).wrapping_add(x >> 8);
+    let field = |byte: u32| (pairs >> (8 * byte)) as u32 & 0xff;
+    let (h, m, s) = (field(0), field(3), field(6));
+    (h < 24 && m < 60 && s < 60).then_some(h * 3600 + m * 60 + s)
+}
+
+/// The event kind whose name, then a quote, starts `text` (the JSON
+/// string of a kind without escapes, its opening quote read), and the
+/// length of the name; `None` when no kind's does. One masked
+/// comparison of a word per kind ([`kind_word`]).
+#[inline(always)]
+pub(crate) fn quoted_kind(text: &[u8]) -> Option<(EventKind, usize)> {
+    let word = u64::from_le_bytes(*text.first_chunk::<8>()?);
+    // Each kind named as a constant, so that its word and name are
+    // constants compared in place (a loop over `EventKind::ALL` was not
+    // unrolled: the names were looked up at run time). A test checks that
+    // every kind is found.
+    macro_rules! first_of {
+        ($($kind:ident),*) => {$(
+            if is_quoted(EventKind::$kind, word, text) {
+                return Some((EventKind::$kind, EventKind::$kind.name().len()));
+            }
+        )*};
+    }
+    first_of!(
+        Opened,
+        Replied,
+        CustomerReplied,
+        Acknowledged,
+        Resolved,
+        Closed,
+        Reopened,
+        Status,
+        Severity,
+        Tier
+    );
+    None
+}
+
+/// Whether `text`, whose first eight bytes are `word`, starts with the
+/// name of `kind` and a quote.
+#[inline(always)]
+fn is_quoted(kind: EventKind, word: u64, text: &[u8]) -> bool {
+    let (first, mask) = kind_word(kind);
+    let name = kind.name().as_bytes();
+    // Longer names: the whole name and the quote.
+    word & mask == first
+        && (name.len() < 8 || (text.starts_with(name) && text.get(name.len()) == Some(&b'"')))
 }
 
 /// [`parse_time`] of a trimmed text, all with chrono.
@@ -802,6 +878,9 @@ pub(crate) struct Lookup<'p> {
     /// Some target cell is `due`: only then can a ticket lack a due date
     /// it needs (a scan of every cell, once rather than per ticket).
     has_due: bool,
+    /// Some calendar is chosen per ticket (`calendar NAME by ATTRIBUTE`):
+    /// only then is there a calendar to select for a ticket.
+    selects: bool,
     /// The declared tier names, with [`Policy::tier_named`] of each.
     tiers: Names<'p, TierId>,
     /// The declared severity names and aliases, with
@@ -831,7 +910,7 @@ impl<'p, T: Copy> Names<'p, T> {
     }
 
     /// What `find` gave for `text`, when `text` is one of the texts.
-    #[inline]
+    #[inline(always)]
     fn get(&self, text: &str) -> Option<T> {
         let head = head8(text);
         // Of the same length and first eight bytes, texts of at most eight
@@ -845,13 +924,32 @@ impl<'p, T: Copy> Names<'p, T> {
 
 /// The first eight bytes of `text` (the first in the lowest byte), padded
 /// with zeros.
-#[inline]
+#[inline(always)]
 fn head8(text: &str) -> u64 {
     let b = text.as_bytes();
     match b.first_chunk::<8>() {
         Some(w) => u64::from_le_bytes(*w),
         None => b.iter().rev().fold(0, |w, &c| w << 8 | u64::from(c)),
     }
+}
+
+/// The first eight bytes of the name of `kind` followed by its closing
+/// quote (`opened"` and a byte of anything else), the first in the lowest
+/// byte, and a mask of ones over the bytes that must match. Where they
+/// start a text, that kind's name is the only one that can (no two names
+/// share their first eight bytes), and for a name of at least eight bytes
+/// the rest follows. Inlined with a constant kind, both are constants.
+#[inline(always)]
+fn kind_word(kind: EventKind) -> (u64, u64) {
+    let name = kind.name().as_bytes();
+    let mut bytes = [0; 8];
+    let n = name.len().min(8);
+    bytes[..n].copy_from_slice(&name[..n]);
+    if n < 8 {
+        bytes[n] = b'"';
+    }
+    let len = (n + 1).min(8);
+    (u64::from_le_bytes(bytes), u64::MAX >> (8 * (8 - len)))
 }
 
 impl<'p> Lookup<'p> {
@@ -870,9 +968,11 @@ impl<'p> Lookup<'p> {
         let severities = policy.severities.iter().flat_map(|s| {
             std::iter::once(s.name.as_str()).chain(s.aliases.iter().map(String::as_str))
         });
+        let selects = (policy.calendars.iter()).any(|c| matches!(c.def, CalendarDef::Select(_)));
         Lookup {
             policy,
             has_due,
+            selects,
             tiers: Names::new(policy.tiers.iter().map(|t| t.name.as_str()), |n| {
                 policy.tier_named(n)
             }),
@@ -907,19 +1007,20 @@ pub(crate) fn validate_in(
     for ev in &mut raw.events {
         events.push(ev).map_err(|k| head.err(ev.line, k))?;
     }
-    finish(lookup, raw, head, events, opts)
+    finish(lookup, &mut raw, head, events, opts)
 }
 
 /// [`validate`] of a ticket whose events were already read, one by one,
 /// into `events` (`raw.events` is empty): the JSON Lines scanner's way,
-/// which reads and checks each event as it goes.
+/// which reads and checks each event as it goes. What the ticket keeps is
+/// taken out of `raw`.
 pub(crate) fn validate_read(
     lookup: &Lookup<'_>,
-    mut raw: RawTicket<'_>,
+    raw: &mut RawTicket<'_>,
     events: EventReader<'_>,
     opts: &ReadOptions,
 ) -> Result<Ticket, InputError> {
-    let head = head(lookup, &mut raw)?;
+    let head = head(lookup, raw)?;
     finish(lookup, raw, head, events, opts)
 }
 
@@ -992,15 +1093,29 @@ fn head<'a>(lookup: &Lookup<'_>, raw: &mut RawTicket<'a>) -> Result<Head<'a>, In
 }
 
 /// The issue type named `name` in a ticket ([`Policy::type_named`]).
+/// (Inlined: a remembered name is found in place; any other text is the
+/// policy's to look up, out of line. The same for tiers and severities.)
+#[inline(always)]
 fn type_of(lookup: &Lookup<'_>, name: &str) -> Option<TypeId> {
-    (lookup.types.get(name)).or_else(|| lookup.policy.type_named(name))
+    match lookup.types.get(name) {
+        Some(id) => Some(id),
+        None => lookup.policy.type_named(name),
+    }
 }
 
 /// The tier named `name` in a ticket ([`Policy::tier_named`]).
+#[inline(always)]
 fn tier_of(lookup: &Lookup<'_>, name: &str) -> Result<TierId, InputErrorKind> {
-    let policy = lookup.policy;
-    let found = lookup.tiers.get(name).or_else(|| policy.tier_named(name));
-    found.ok_or_else(|| {
+    match lookup.tiers.get(name) {
+        Some(id) => Ok(id),
+        None => tier_named(lookup.policy, name),
+    }
+}
+
+/// [`tier_of`] of a text that is not a declared name as written.
+#[inline(never)]
+fn tier_named(policy: &Policy, name: &str) -> Result<TierId, InputErrorKind> {
+    policy.tier_named(name).ok_or_else(|| {
         let s = suggest_named(
             name,
             policy
@@ -1014,13 +1129,19 @@ fn tier_of(lookup: &Lookup<'_>, name: &str) -> Result<TierId, InputErrorKind> {
 
 /// The severity named (or aliased) `name` in a ticket
 /// ([`Policy::severity_named`]).
+#[inline(always)]
 fn severity_of(lookup: &Lookup<'_>, name: &str) -> Result<SeverityId, InputErrorKind> {
-    let policy = lookup.policy;
-    let found = lookup
-        .severities
-        .get(name)
-        .or_else(|| policy.severity_named(name));
-    found.ok_or_else(|| {
+    match lookup.severities.get(name) {
+        Some(id) => Ok(id),
+        None => severity_named(lookup.policy, name),
+    }
+}
+
+/// [`severity_of`] of a text that is not a declared name or alias as
+/// written.
+#[inline(never)]
+fn severity_named(policy: &Policy, name: &str) -> Result<SeverityId, InputErrorKind> {
+    policy.severity_named(name).ok_or_else(|| {
         let s = suggest_named(
             name,
             policy.severities.iter().map(|t| {
@@ -1080,7 +1201,7 @@ impl<'p> EventReader<'p> {
         };
         let change = self.change(kind, ev.value.take())?;
         let (actor, public) = who(kind, ev.actor.as_deref(), ev.public.as_deref())?;
-        self.append(at, change, actor, public);
+        self.append(at, kind, change, actor, public);
         Ok(())
     }
 
@@ -1105,7 +1226,7 @@ impl<'p> EventReader<'p> {
     ) -> Result<(), InputErrorKind> {
         let change = self.change(kind, value.map(Cow::Borrowed))?;
         let (actor, public) = who(kind, None, None)?;
-        self.append(at, change, actor, public);
+        self.append(at, kind, change, actor, public);
         Ok(())
     }
 
@@ -1116,11 +1237,10 @@ impl<'p> EventReader<'p> {
         kind: EventKind,
         value: Option<Cow<'_, str>>,
     ) -> Result<Change, InputErrorKind> {
-        let value = |field: &'static str| {
-            value
-                .filter(|v| !v.is_empty())
-                .ok_or(InputErrorKind::MissingField(field))
-        };
+        // (A `match` per kind rather than a closure: this is inlined into
+        // the scanner's loop, and the closure was a call per change.)
+        let value = value.filter(|v| !v.is_empty());
+        let missing = |field| Err(InputErrorKind::MissingField(field));
         Ok(match kind {
             EventKind::Opened => Change::Opened,
             EventKind::Replied => Change::Replied,
@@ -1129,9 +1249,18 @@ impl<'p> EventReader<'p> {
             EventKind::Resolved => Change::Resolved,
             EventKind::Closed => Change::Closed,
             EventKind::Reopened => Change::Reopened,
-            EventKind::Status => Change::Status(value("status")?.into_owned()),
-            EventKind::Severity => Change::Severity(severity_of(self.lookup, &value("severity")?)?),
-            EventKind::Tier => Change::Tier(tier_of(self.lookup, &value("tier")?)?),
+            EventKind::Status => match value {
+                Some(v) => Change::Status(v.into_owned()),
+                None => return missing("status"),
+            },
+            EventKind::Severity => match value {
+                Some(v) => Change::Severity(severity_of(self.lookup, &v)?),
+                None => return missing("severity"),
+            },
+            EventKind::Tier => match value {
+                Some(v) => Change::Tier(tier_of(self.lookup, &v)?),
+                None => return missing("tier"),
+            },
             // Not a ticket's event ([`EventKind::from_name`] never gives it).
             EventKind::Version => {
                 return Err(InputErrorKind::UnknownEvent(kind.name().to_string()))
@@ -1141,11 +1270,19 @@ impl<'p> EventReader<'p> {
 
     /// Adds a checked event.
     #[inline(always)]
-    fn append(&mut self, at: DateTime<Utc>, change: Change, actor: Actor, public: bool) {
+    fn append(
+        &mut self,
+        at: DateTime<Utc>,
+        kind: EventKind,
+        change: Change,
+        actor: Actor,
+        public: bool,
+    ) {
         if let Some(last) = self.events.last() {
             self.increasing &= last.at < at;
         }
-        if matches!(change, Change::Opened) && self.opened.0 < 2 {
+        // (The kind rather than the change: a byte, not the change's tag.)
+        if kind == EventKind::Opened && self.opened.0 < 2 {
             if self.opened.0 == 0 {
                 self.opened.1 = self.events.len();
             }
@@ -1167,21 +1304,17 @@ impl<'p> EventReader<'p> {
 /// line the checks report), else from the ticket's line.
 fn finish(
     lookup: &Lookup<'_>,
-    raw: RawTicket<'_>,
+    raw: &mut RawTicket<'_>,
     head: Head<'_>,
     events: EventReader<'_>,
     opts: &ReadOptions,
 ) -> Result<Ticket, InputError> {
     let policy = lookup.policy;
-    let RawTicket {
-        line,
-        status,
-        channel,
-        due_at,
-        events: raw_events,
-        attributes,
-        ..
-    } = raw;
+    // (Taken by reference: the raw ticket is large, and moving it cost a
+    // copy per ticket.)
+    let line = raw.line;
+    let (status, channel, due_at) = (raw.status.take(), raw.channel.take(), raw.due_at.take());
+    let (raw_events, attributes) = (&raw.events, &raw.attributes);
     let EventReader {
         mut events,
         increasing,
@@ -1213,7 +1346,12 @@ fn finish(
             return Err(head.err(line_of(i), k));
         }
     }
-    let selected = select_calendars(policy, &attributes).map_err(|k| head.err(line, k))?;
+    // Without calendars chosen per ticket there is none to select (and no
+    // error): the policy's calendars are not looked through.
+    let selected = match lookup.selects {
+        true => select_calendars(policy, attributes).map_err(|k| head.err(line, k))?,
+        false => Vec::new(),
+    };
     // A ticket an agent opens: agent replies in the opening second are its
     // opening comment, not replies.
     if opener == Actor::Agent {
@@ -1603,6 +1741,82 @@ targets first_response {
         }
     }
 
+    /// [`seconds_of_day`] against the plain reading of `HH:MM:SS`: every
+    /// pair of two-digit numbers for the fields, and every byte in every
+    /// place of a valid time.
+    #[test]
+    fn seconds_of_day_reads_what_it_should() {
+        fn plain(t: &[u8; 8]) -> Option<u32> {
+            let two = |i: usize| {
+                let (a, b) = (t[i], t[i + 1]);
+                (a.is_ascii_digit() && b.is_ascii_digit())
+                    .then(|| u32::from(a - b'0') * 10 + u32::from(b - b'0'))
+            };
+            let (h, m, s) = (two(0)?, two(3)?, two(6)?);
+            (t[2] == b':' && t[5] == b':' && h < 24 && m < 60 && s < 60)
+                .then_some(h * 3600 + m * 60 + s)
+        }
+        for h in 0..100 {
+            for m in 0..100 {
+                for s in [0, 7, 59, 60, 99] {
+                    let t = format!("{h:02}:{m:02}:{s:02}");
+                    let t: &[u8; 8] = t.as_bytes().try_into().unwrap();
+                    assert_eq!(seconds_of_day(t), plain(t), "{t:?}");
+                }
+            }
+        }
+        for valid in [b"12:34:56", b"00:00:00", b"23:59:59", b"09:09:09"] {
+            for i in 0..8 {
+                for byte in 0..=255 {
+                    let mut t = *valid;
+                    t[i] = byte;
+                    assert_eq!(seconds_of_day(&t), plain(&t), "{t:?}");
+                }
+            }
+        }
+        assert_eq!(seconds_of_day(b"12:34:5"), None);
+    }
+
+    /// [`quoted_kind`] finds a kind exactly where its name and a quote
+    /// start the text: every name, followed by the rest of a usual event
+    /// or not, and with each of its bytes (or the quote) changed, dropped
+    /// or doubled.
+    #[test]
+    fn kinds_are_found_by_their_first_word() {
+        let plain = |text: &[u8]| {
+            EventKind::ALL.into_iter().find_map(|k| {
+                let name = k.name().as_bytes();
+                (text.starts_with(name) && text.get(name.len()) == Some(&b'"'))
+                    .then_some((k, name.len()))
+            })
+        };
+        let mut texts = Vec::new();
+        for kind in EventKind::ALL.into_iter().chain([EventKind::Version]) {
+            let quoted = format!("{}\"", kind.name()).into_bytes();
+            for tail in [&b""[..], b"}", b"}]}", b",\"status\":\"open\"}]}"] {
+                let whole = [&quoted[..], tail].concat();
+                texts.push(whole.clone());
+                for i in 0..quoted.len() {
+                    for byte in [b'"', b'a', b'z', b'_', b'e', b'd', 0, 0x80, whole[i] ^ 0x20] {
+                        let mut t = whole.clone();
+                        t[i] = byte;
+                        texts.push(t);
+                    }
+                    let mut dropped = whole.clone();
+                    dropped.remove(i);
+                    texts.push(dropped);
+                    let mut doubled = whole.clone();
+                    doubled.insert(i, whole[i]);
+                    texts.push(doubled);
+                }
+            }
+        }
+        for t in &texts {
+            let expected = plain(t).filter(|_| t.len() >= 8);
+            assert_eq!(quoted_kind(t), expected, "{:?}", String::from_utf8_lossy(t));
+        }
+    }
+
     #[test]
     fn odd_forms_are_left_to_chrono() {
         let cases = [
@@ -1702,6 +1916,8 @@ targets first_response {
                         "2026-03-06", "2026-02-29", "2024-02-29", "2024-02-30", "2026-13-01",
                         "2026/03/06", "2026-03-07", "2026-03-31", "2026-03-32", "2026-04-31",
                         "2026-03-00", "2026-12-31", "9999-12-31", "2026-03-3x",
+                        "2026-04-30", "2026-02-28", "2024-02-28", "2026-12-30", "2026-12-32",
+                        "2026-01-00", "2026-01-01",
                     ]),
                     piece(&["T", "t", " ", "x"]),
                     piece(&["15:30:00", "23:59:60", "24:00:00", "9:30:00"]),

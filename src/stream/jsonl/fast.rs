@@ -25,7 +25,7 @@
 
 use super::{pick_value, EVENTS_GUESS};
 use crate::eval::timeline::{
-    validate_read, EventReader, Lookup, RawEvent, RawTicket, ReadOptions, Ticket,
+    quoted_kind, validate_read, EventReader, Lookup, RawEvent, RawTicket, ReadOptions, Ticket,
 };
 use crate::ir::EventKind;
 use std::borrow::Cow;
@@ -33,7 +33,8 @@ use std::borrow::Cow;
 /// Reads `text` when it has the usual shape; `None` otherwise.
 pub(super) fn parse_usual(text: &str, line: u64) -> Option<RawTicket<'_>> {
     let mut events = Vec::with_capacity(EVENTS_GUESS);
-    let mut t = scan(text, line, &mut events)?;
+    let mut t = RawTicket::default();
+    scan(text, line, &mut events, &mut t)?;
     t.events = events;
     Some(t)
 }
@@ -47,17 +48,24 @@ pub(super) fn read_usual(
     opts: &ReadOptions,
 ) -> Option<Ticket> {
     let mut events = EventReader::new(lookup, opts, EVENTS_GUESS);
-    let raw = scan(text, line, &mut events)?;
-    validate_read(lookup, raw, events, opts).ok()
+    let mut raw = RawTicket::default();
+    scan(text, line, &mut events, &mut raw)?;
+    validate_read(lookup, &mut raw, events, opts).ok()
 }
 
-/// The ticket of a whole line, its events handed to `sink` in order (the
-/// ticket's own list is left empty).
-fn scan<'a>(text: &'a str, line: u64, sink: &mut impl Sink<'a>) -> Option<RawTicket<'a>> {
+/// Reads the ticket of a whole line into `t` (a default one), its events
+/// handed to `sink` in order (the ticket's own list is left empty). (The
+/// ticket is read in place: it is large, and returning it was a copy.)
+fn scan<'a>(
+    text: &'a str,
+    line: u64,
+    sink: &mut impl Sink<'a>,
+    t: &mut RawTicket<'a>,
+) -> Option<()> {
     let mut s = Scan { text, at: 0 };
-    let ticket = s.ticket(line, sink)?;
+    s.ticket(line, sink, t)?;
     s.ws();
-    (s.at == text.len()).then_some(ticket)
+    (s.at == text.len()).then_some(())
 }
 
 /// Where the scanner hands a ticket's events.
@@ -134,36 +142,49 @@ fn usual_event<'a>(reader: &mut EventReader<'_>, s: &mut Scan<'a>) -> Option<()>
     // separators): it has no quote, escape or control character, so the
     // JSON string is exactly this text.
     let at = reader.usual_time(b.get(OPEN.len()..OPEN.len() + len)?)?;
-    s.at += OPEN.len() + len;
-    if !s.rest().starts_with(TYPE) {
+    // The rest at its places in `b`, the position moved once at the end.
+    let mut i = OPEN.len() + len;
+    if !b.get(i..)?.starts_with(TYPE) {
         return None;
     }
-    s.at += TYPE.len();
-    let b = s.rest();
-    // The kind's name and its closing quote: the string is the name. (The
-    // quote is looked for first: one byte rules out most names.)
-    let kind = EventKind::ALL.into_iter().find(|k| {
-        let name = k.name().as_bytes();
-        b.get(name.len()) == Some(&b'"') && b.starts_with(name)
-    })?;
-    s.at += kind.name().len() + 1;
-    let value = if kind.is_field_change() {
-        // `,"status":` for a `status` event, and so on.
-        let name = kind.name().as_bytes();
-        let key = s.rest().get(..name.len() + 4)?;
-        if !(key.starts_with(b",\"") && key[2..].starts_with(name) && key.ends_with(b"\":")) {
-            return None;
+    i += TYPE.len();
+    // The kind's name and its closing quote: the string is the name.
+    let (kind, len) = quoted_kind(b.get(i..)?)?;
+    i += len + 1;
+    // A change's `,"status":` (for a `status` event, and so on), and its
+    // length. (Each kind named as a constant: its key is then compared in
+    // place, not with `memcmp`.)
+    let key = match kind {
+        EventKind::Status => Some(value_key(EventKind::Status, b.get(i..)?)?),
+        EventKind::Severity => Some(value_key(EventKind::Severity, b.get(i..)?)?),
+        EventKind::Tier => Some(value_key(EventKind::Tier, b.get(i..)?)?),
+        _ => None,
+    };
+    let value = match key {
+        None => {
+            s.at += i;
+            None
         }
-        s.at += name.len() + 4;
-        Some(s.string()?)
-    } else {
-        None
+        Some(len) => {
+            s.at += i + len;
+            Some(s.string()?)
+        }
     };
     if s.rest().first() != Some(&b'}') {
         return None;
     }
     s.at += 1;
     reader.push_usual(at, kind, value).ok()
+}
+
+/// The length of `,"KIND":` (`KIND` the name of `kind`, a change of a
+/// field) when it starts `text`.
+#[inline(always)]
+fn value_key(kind: EventKind, text: &[u8]) -> Option<usize> {
+    let name = kind.name().as_bytes();
+    let key = text.get(..name.len() + 4)?;
+    (key.starts_with(b",\"") && key[2..].starts_with(name) && key.ends_with(b"\":"))
+        .then_some(name.len() + 4)
 }
 
 /// A field of a ticket.
@@ -410,12 +431,10 @@ impl<'a> Scan<'a> {
         Some(Cow::Owned(self.text.get(start..self.at)?.to_string()))
     }
 
-    fn ticket(&mut self, line: u64, sink: &mut impl Sink<'a>) -> Option<RawTicket<'a>> {
+    /// Reads a ticket into `t` (a default one).
+    fn ticket(&mut self, line: u64, sink: &mut impl Sink<'a>, t: &mut RawTicket<'a>) -> Option<()> {
         self.eat(b'{')?;
-        let mut t = RawTicket {
-            line,
-            ..RawTicket::default()
-        };
+        t.line = line;
         let (mut seen, mut has_events) = (0, false);
         self.members(
             |s| s.known(TICKET_KEYS),
@@ -439,7 +458,7 @@ impl<'a> Scan<'a> {
             },
         )?;
         // Without events the serde reader says so.
-        has_events.then_some(t)
+        has_events.then_some(())
     }
 
     /// `"attributes"`: an object of strings, or `null` (none).

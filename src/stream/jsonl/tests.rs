@@ -481,6 +481,14 @@ fn valid_ticket() -> BoxedStrategy<String> {
             ("replie", ""),
             ("status", "wait\\ing"),
             ("severity", "sev2\\u0000"),
+            // Near the names the one-pass reader matches a word at a time.
+            ("customer_repliedx", ""),
+            ("customer_replie", ""),
+            ("acknowledge", ""),
+            ("resolvedd", ""),
+            ("reopene", ""),
+            ("severityx", "sev2"),
+            ("tie", "gold"),
         ][..]),
     ];
     // How a change's new value is written: mostly as usual, now and then
