@@ -192,43 +192,38 @@ struct Seen {
     end: usize,
     /// The line of its ticket.
     line: u64,
-    /// Its hash (compared before the bytes; reused when the table grows).
-    hash: u64,
 }
 
 impl Generation {
-    /// Whether entry `i` is `id`, whose hash is `hash`.
-    fn is(&self, i: u32, hash: u64, id: &[u8]) -> bool {
-        let i = i as usize;
-        let Some(s) = self.seen.get(i) else {
-            return false;
-        };
-        let start = i
-            .checked_sub(1)
-            .and_then(|p| self.seen.get(p))
-            .map_or(0, |p| p.end);
-        s.hash == hash && self.text.get(start..s.end) == Some(id)
+    /// The bytes of entry `i`.
+    fn id(&self, i: u32) -> Option<&[u8]> {
+        id_in(&self.seen, &self.text, i)
     }
 
-    /// The line an id was remembered with, if it was.
+    /// The line an id was remembered with, if it was. (The table keeps
+    /// seven bits of each hash beside its slot and compares them first, so
+    /// the bytes of another id are rarely compared: the entries need not
+    /// keep the hash, and are a third smaller without it.)
     fn find(&self, hash: u64, id: &[u8]) -> Option<u64> {
-        let &i = self.table.find(hash, |&i| self.is(i, hash, id))?;
+        let &i = self.table.find(hash, |&i| self.id(i) == Some(id))?;
         self.seen.get(i as usize).map(|s| s.line)
     }
 
-    /// Remembers an id that is not in this generation yet.
-    fn insert(&mut self, hash: u64, id: &[u8], line: u64) {
+    /// Remembers an id that is not in this generation yet. `hasher` would
+    /// hash the ids again if the table had to grow (it has room for a
+    /// whole generation: [`Generation::clear`]).
+    fn insert(&mut self, hasher: &RandomState, hash: u64, id: &[u8], line: u64) {
         // The window holds at most `u32::MAX` ids (see `IdWindow::new`).
         let i = self.seen.len() as u32;
         self.text.extend_from_slice(id);
         self.seen.push(Seen {
             end: self.text.len(),
             line,
-            hash,
         });
-        let seen = &self.seen;
-        self.table
-            .insert_unique(hash, i, |&j| seen.get(j as usize).map_or(0, |s| s.hash));
+        let (seen, text) = (&self.seen, &self.text);
+        self.table.insert_unique(hash, i, |&j| {
+            hash_id(hasher, id_in(seen, text, j).unwrap_or_default())
+        });
     }
 
     /// Forgets every id, keeping the memory for the next generation, with
@@ -242,6 +237,17 @@ impl Generation {
         self.table.reserve(room, |_| 0);
         self.seen.reserve_exact(room);
     }
+}
+
+/// The bytes of entry `i` of a generation's `seen` and `text`.
+fn id_in<'t>(seen: &[Seen], text: &'t [u8], i: u32) -> Option<&'t [u8]> {
+    let i = i as usize;
+    let end = seen.get(i)?.end;
+    let start = i
+        .checked_sub(1)
+        .and_then(|p| seen.get(p))
+        .map_or(0, |p| p.end);
+    text.get(start..end)
 }
 
 /// An id's hash: its bytes alone (`hash_one` would also hash the length,
@@ -293,10 +299,14 @@ impl IdWindow {
 
     /// The line of an earlier ticket with this id, if it is remembered;
     /// otherwise remembers this one. `hash` is the id's
-    /// ([`IdWindow::hash`]), one for both generations. (Giving the first
-    /// table its full size up front, to spare its rehashing as it grows,
-    /// would make a small file touch the whole table: not done; later
-    /// generations reuse a full-size one.)
+    /// ([`IdWindow::hash`]), one for both generations. Every generation,
+    /// the first too, gets its table and entries at full size when it takes
+    /// its first id: growing them by doubling rehashed the table and copied
+    /// the entries at each step, into fresh memory the kernel had to zero
+    /// (4% of a one-core run of a million tickets, docs/performance.md).
+    /// The cost for a small file: the table's control bytes (a megabyte)
+    /// are set at once, and a one-ticket run's peak memory went from 16 to
+    /// 20 MB.
     fn first_or_insert_hashed(&mut self, id: &str, hash: u64, line: u64) -> Option<u64> {
         let id = id.as_bytes();
         if let Some(first) = self.older.find(hash, id) {
@@ -316,7 +326,11 @@ impl IdWindow {
             self.older.clear(self.window);
             std::mem::swap(&mut self.older, &mut self.newer);
         }
-        self.newer.insert(hash, id, line);
+        if self.newer.seen.capacity() == 0 {
+            // The first id of the first generation.
+            self.newer.clear(self.window);
+        }
+        self.newer.insert(&self.hasher, hash, id, line);
         None
     }
 }
