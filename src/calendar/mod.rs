@@ -222,7 +222,7 @@ impl CalendarSet {
     ) -> Result<DateTime<Utc>, CalendarError> {
         self.id(cal)?;
         let s = check(t)?;
-        Ok(moved(t, s, self.shift_at(cal, s, secs, forward)?))
+        Ok(utc_of(self.shift_at(cal, s, secs, forward)?))
     }
 
     /// [`CalendarSet::add_seconds`] on Unix seconds (the engine's
@@ -476,32 +476,6 @@ fn check_at(s: i64) -> Result<i64, CalendarError> {
 /// Seconds in a UTC day.
 const DAY: i64 = 86_400;
 
-/// The instant at `u` seconds, given the instant `t` at `s` seconds (both in
-/// the supported range): what [`to_utc`] gives, computed by moving `t`'s date by
-/// whole days (within a year chrono only adds to the day of the year)
-/// instead of finding the date from day zero (400-year cycles and table
-/// lookups).
-fn moved(t: DateTime<Utc>, s: i64, u: i64) -> DateTime<Utc> {
-    // Days and seconds counted from `MIN_SECONDS`, a midnight, so that
-    // both are unsigned divisions (`s` and `u` are in the range).
-    let (s, u) = (
-        s.wrapping_sub(MIN_SECONDS) as u64,
-        u.wrapping_sub(MIN_SECONDS) as u64,
-    );
-    let days = (u / DAY as u64) as i64 - (s / DAY as u64) as i64;
-    let date = t.date_naive();
-    let date = if days >= 0 {
-        date.checked_add_days(chrono::Days::new(days.unsigned_abs()))
-    } else {
-        date.checked_sub_days(chrono::Days::new(days.unsigned_abs()))
-    };
-    let time = chrono::NaiveTime::from_num_seconds_from_midnight_opt((u % DAY as u64) as u32, 0);
-    match (date, time) {
-        (Some(d), Some(tm)) => d.and_time(tm).and_utc(),
-        _ => to_utc((u as i64).wrapping_add(MIN_SECONDS)),
-    }
-}
-
 /// Years with a January 1 in the supported range (1900 to 2200).
 const JAN_1_YEARS: usize = build::YEARS + 1;
 
@@ -542,7 +516,7 @@ pub(crate) fn secs_of(t: &DateTime<Utc>) -> i64 {
 }
 
 /// The instant at Unix seconds `u`: what [`to_utc`] gives, for the
-/// engine's answers. In the supported range the date is January 1 of its
+/// engine's answers and [`CalendarSet::add_seconds`]'s. In the supported range the date is January 1 of its
 /// year (from a table) moved to its day of the year, which costs a third
 /// of chrono's conversion from day zero (400-year cycles, a division by
 /// 365, range checks): every instant of every answer goes through here.
